@@ -1,0 +1,89 @@
+package dev.schedulerx.server.dispatch;
+
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.schedule.Schedules;
+import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.TriggerType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over all jobs: starts every run that is due, and drops workers that stopped heartbeating.
+ * Runs on the server's scheduling thread; {@link #run()} never throws, so one bad pass never stops the loop.
+ */
+public final class DuePass implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(DuePass.class);
+
+  private final JobRepository jobs;
+  private final InstanceRepository instances;
+  private final InstanceLifecycle lifecycle;
+  private final WorkerRegistry registry;
+  private final Clock clock;
+
+  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
+    this.jobs = jobs;
+    this.instances = instances;
+    this.lifecycle = lifecycle;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    try {
+      runOnce();
+    } catch (RuntimeException e) {
+      log.error("due-pass failed; the next pass carries on", e);
+    }
+  }
+
+  /** Starts what is due now. Package-visible for tests that drive time by hand. */
+  void runOnce() {
+    registry.expire(lifecycle::onWorkerDropped);
+    Instant now = clock.instant();
+    for (JobDefinition job : jobs.findAll()) {
+      if (job.enabled() && job.timeType() != TimeType.API) {
+        dueRun(job, now).ifPresent(due -> start(job, due, now));
+      }
+    }
+  }
+
+  private Optional<Instant> dueRun(JobDefinition job, Instant now) {
+    ZoneId zone = job.timeZone() == null || job.timeZone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(job.timeZone());
+    if (job.timeType() == TimeType.SECOND_DELAY) {
+      // The next run is counted from the end of the last one.
+      Optional<JobInstance> latest = instances.latestByJob(job.id());
+      if (latest.isEmpty()) {
+        return Optional.of(now);
+      }
+      if (latest.get().finishedAt() == null) {
+        return Optional.empty();
+      }
+      Instant due = latest.get().finishedAt().plus(Schedules.period(job.timeType(), job.timeExpression()));
+      return due.isAfter(now) ? Optional.empty() : Optional.of(due);
+    }
+    Instant last = instances.lastScheduleTime(job.id()).orElse(null);
+    return Schedules.nextDue(job.timeType(), job.timeExpression(), zone, last, now).filter(due -> !due.isAfter(now));
+  }
+
+  private void start(JobDefinition job, Instant due, Instant now) {
+    if (instances.countRunning(job.id()) >= Math.max(1, job.maxConcurrency())) {
+      log.info("job {} skips its run of {}: {} instance(s) still running (max concurrency {})",
+          job.name(), due, instances.countRunning(job.id()), job.maxConcurrency());
+      instances
+          .create(job.id(), job.groupId(), job.name(), due, TriggerType.SCHEDULE, "", 0, now)
+          .ifPresent(skipped -> instances.finish(skipped.id(), dev.schedulerx.server.store.InstanceState.SKIPPED,
+              "skipped: max concurrency " + job.maxConcurrency() + " reached", now));
+      return;
+    }
+    lifecycle.createScheduled(job, due, TriggerType.SCHEDULE, 0, "");
+  }
+}

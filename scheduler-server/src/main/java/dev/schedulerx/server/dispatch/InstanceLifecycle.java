@@ -1,0 +1,202 @@
+package dev.schedulerx.server.dispatch;
+
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.registry.WorkerInfo;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.TriggerType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves instances through their life: created, submitted to a master worker, reported, retried. All
+ * database work runs on {@code storeExecutor}, never on the actor dispatcher or the caller's thread.
+ */
+public final class InstanceLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(InstanceLifecycle.class);
+
+  private final JobRepository jobs;
+  private final InstanceRepository instances;
+  private final WorkerRegistry registry;
+  private final WorkerGateway gateway;
+  private final GroupGuard groups;
+  private final Clock clock;
+  private final Executor storeExecutor;
+  private final ScheduledExecutorService timers;
+
+  public InstanceLifecycle(
+      JobRepository jobs,
+      InstanceRepository instances,
+      WorkerRegistry registry,
+      WorkerGateway gateway,
+      GroupGuard groups,
+      Clock clock,
+      Executor storeExecutor,
+      ScheduledExecutorService timers) {
+    this.jobs = jobs;
+    this.instances = instances;
+    this.registry = registry;
+    this.gateway = gateway;
+    this.groups = groups;
+    this.clock = clock;
+    this.storeExecutor = storeExecutor;
+    this.timers = timers;
+  }
+
+  /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
+  public CompletableFuture<JobInstance> triggerNow(JobDefinition job, String instanceParameters) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          JobInstance instance =
+              instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant());
+          log.info("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
+          launch(job, instance);
+          return instance;
+        },
+        storeExecutor);
+  }
+
+  /**
+   * Creates the run of {@code job} for {@code scheduleTime} and submits it. Returns empty when that run
+   * already exists (another node, or an earlier pass, created it).
+   */
+  public Optional<JobInstance> createScheduled(JobDefinition job, Instant scheduleTime, TriggerType trigger, int attempt, String params) {
+    Optional<JobInstance> created =
+        instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant());
+    created.ifPresent(
+        instance -> {
+          log.info("instance {} of job {} ({}) created for {} ({}, attempt {})",
+              instance.id(), job.id(), job.name(), scheduleTime, trigger, attempt);
+          launch(job, instance);
+        });
+    return created;
+  }
+
+  /** Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal. */
+  public void launch(JobDefinition job, JobInstance instance) {
+    List<WorkerInfo> candidates = registry.rotation(job.groupId());
+    if (candidates.isEmpty()) {
+      fail(job, instance, "no live worker in group " + job.groupId());
+      return;
+    }
+    List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
+    submitTo(job, instance, candidates, 0, group);
+  }
+
+  private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index, List<WorkerAddress> group) {
+    WorkerInfo master = candidates.get(index);
+    gateway
+        .submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
+        .whenCompleteAsync(
+            (outcome, failure) -> {
+              if (failure == null && outcome.accepted()) {
+                instances.markRunning(instance.id(), master.workerId(), master.address().hostPort(), clock.instant());
+                log.info("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
+                return;
+              }
+              String why = failure != null ? "no answer within the submit timeout" : outcome.message();
+              if (failure == null && index + 1 < candidates.size()) {
+                log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
+                    master.workerId(), instance.id(), job.name(), why);
+                submitTo(job, instance, candidates, index + 1, group);
+              } else {
+                fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+              }
+            },
+            storeExecutor);
+  }
+
+  /** Stores a status report; the returned future completes once stored, which is when the worker gets its ack. */
+  public CompletableFuture<Void> onStatusReport(StatusReport report) {
+    return CompletableFuture.runAsync(() -> applyReport(report), storeExecutor);
+  }
+
+  private void applyReport(StatusReport report) {
+    InstanceState state;
+    try {
+      state = InstanceState.fromValue(report.status());
+    } catch (IllegalArgumentException e) {
+      log.warn("instance {}: ignoring report with unknown status {} from {}", report.instanceId(), report.status(), report.from());
+      return;
+    }
+    if (report.progress() != null && !report.progress().isEmpty()) {
+      instances.updateProgress(report.instanceId(), report.progress());
+    }
+    if (!state.isFinished()) {
+      return;
+    }
+    if (instances.finish(report.instanceId(), state, report.result(), clock.instant())) {
+      log.info("instance {} of job {} finished {}: {}", report.instanceId(), report.jobId(), state, abbreviate(report.result()));
+      if (state != InstanceState.SUCCESS) {
+        instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
+      }
+    }
+  }
+
+  /** Progress JSON from a map or broadcast master; fire and forget. */
+  public void onProgress(long instanceId, String progressJson) {
+    storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));
+  }
+
+  /** A worker stopped heartbeating: instances it was master of cannot finish anymore. */
+  public void onWorkerDropped(WorkerInfo worker) {
+    storeExecutor.execute(
+        () -> {
+          for (JobInstance instance : instances.findUnfinished()) {
+            if (worker.workerId().equals(instance.workerId())) {
+              String why = "worker " + worker.workerId() + " stopped heartbeating";
+              if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
+                log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
+                instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+              }
+            }
+          }
+        });
+  }
+
+  private void fail(JobDefinition job, JobInstance instance, String why) {
+    storeExecutor.execute(
+        () -> {
+          if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
+            log.warn("instance {} of job {} failed: {}", instance.id(), job.name(), why);
+            instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+          }
+        });
+  }
+
+  private void retryIfAllowed(JobInstance failed) {
+    Optional<JobDefinition> job = jobs.findById(failed.jobId());
+    if (job.isEmpty() || failed.attempt() >= job.get().maxAttempt()) {
+      return;
+    }
+    JobDefinition j = job.get();
+    log.info("instance {} of job {} will be retried in {} s (attempt {} of {})",
+        failed.id(), j.name(), j.attemptIntervalSeconds(), failed.attempt() + 1, j.maxAttempt());
+    timers.schedule(
+        () -> storeExecutor.execute(
+            () -> createScheduled(j, failed.scheduleTime(), TriggerType.RETRY, failed.attempt() + 1, failed.instanceParameters())),
+        j.attemptIntervalSeconds(),
+        TimeUnit.SECONDS);
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,208 @@
+package dev.schedulerx.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.ServerSettings.AppGroup;
+import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's HTTP side: SchedulerX discovery for workers ({@code /worker/v1/...}, envelope {@code
+ * {success, code, message, requestId, data}}), and the project's JSON API under {@code /api/v1}.
+ */
+public final class HttpApi implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  private final ServerSettings settings;
+  private final GroupGuard groups;
+  private final Supplier<String> leaderAddress;
+  private final JobRepository jobs;
+  private final InstanceRepository instances;
+  private final InstanceLifecycle lifecycle;
+  private final WorkerRegistry registry;
+  private final ObjectMapper json;
+  private Javalin app;
+
+  public HttpApi(
+      ServerSettings settings,
+      GroupGuard groups,
+      Supplier<String> leaderAddress,
+      JobRepository jobs,
+      InstanceRepository instances,
+      InstanceLifecycle lifecycle,
+      WorkerRegistry registry) {
+    this.settings = settings;
+    this.groups = groups;
+    this.leaderAddress = leaderAddress;
+    this.jobs = jobs;
+    this.instances = instances;
+    this.lifecycle = lifecycle;
+    this.registry = registry;
+    this.json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  /** Binds and starts serving; returns the bound port. */
+  public int start() {
+    app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson(json, false));
+              config.http.defaultContentType = "application/json";
+            });
+    discoveryRoutes(app);
+    apiRoutes(app);
+    app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(UnrecognizedPropertyException.class,
+        (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
+    app.exception(com.fasterxml.jackson.core.JacksonException.class,
+        (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage()));
+    app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+    app.exception(Exception.class, (e, ctx) -> {
+      log.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
+    });
+    app.start(settings.host(), settings.httpPort());
+    return app.port();
+  }
+
+  // ---- SchedulerX discovery, as the official workers call it ----
+
+  private void discoveryRoutes(Javalin app) {
+    app.get("/schedulerx2/consolelist", ctx -> ctx.contentType("text/plain").result(settings.host() + ":" + app.port()));
+    app.get("/worker/v1/appgroup/getLeaderAddr", ctx -> withGroup(ctx, g -> envelope(ctx, leaderAddress.get())));
+    app.get("/worker/v1/appgroup/getId", ctx -> withGroup(ctx, g -> envelope(ctx, Long.toString(groups.appGroupId(g.groupId())))));
+    app.get("/worker/v1/appgroup/get", ctx -> withGroup(ctx, g -> envelope(ctx, groupInfo(g))));
+    app.get("/worker/v1/appgroup/authenticate", ctx -> envelope(ctx, true));
+    app.get("/worker/v1/meta/get", ctx -> envelope(ctx, Map.of()));
+  }
+
+  private Map<String, Object> groupInfo(AppGroup g) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("id", groups.appGroupId(g.groupId()));
+    info.put("groupId", g.groupId());
+    info.put("appName", g.groupId());
+    info.put("appKey", g.appKey());
+    info.put("maxJobs", 1000);
+    info.put("status", 1);
+    info.put("namespaceId", g.namespace());
+    info.put("enableLog", false);
+    info.put("version", 2);
+    return info;
+  }
+
+  private interface GroupHandler {
+    void handle(AppGroup group) throws Exception;
+  }
+
+  private void withGroup(Context ctx, GroupHandler handler) throws Exception {
+    String groupId = ctx.queryParam("groupId");
+    // getId without namespace sends the key as appKeys (plural).
+    String appKey = ctx.queryParam("appKey") != null ? ctx.queryParam("appKey") : ctx.queryParam("appKeys");
+    String refusal = groups.refusal(groupId, appKey);
+    if (refusal != null) {
+      log.warn("discovery {} refused for {}: {}", ctx.path(), ctx.ip(), refusal);
+      ctx.json(Map.of("success", false, "code", 403, "message", refusal, "requestId", UUID.randomUUID().toString()));
+      return;
+    }
+    handler.handle(settings.group(groupId).orElseThrow());
+  }
+
+  private void envelope(Context ctx, Object data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("success", true);
+    body.put("code", 200);
+    body.put("message", "");
+    body.put("requestId", UUID.randomUUID().toString());
+    body.put("data", data);
+    ctx.json(body);
+  }
+
+  // ---- the project's JSON API ----
+
+  private void apiRoutes(Javalin app) {
+    app.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "UP")));
+    app.get("/api/v1/workers", ctx -> ctx.json(registry.all()));
+    app.get("/api/v1/jobs", ctx -> ctx.json(jobs.findAll().stream().map(this::jobView).toList()));
+    app.post("/api/v1/jobs", ctx -> {
+      JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
+      JobDefinition stored = jobs.upsert(spec.toDefinition());
+      log.info("job {} ({}) upserted: {} {} {}", stored.id(), stored.name(), stored.executeMode(), stored.timeType().key(), stored.timeExpression());
+      ctx.json(jobView(stored));
+    });
+    app.get("/api/v1/jobs/{name}", ctx -> ctx.json(jobView(job(ctx))));
+    app.delete("/api/v1/jobs/{name}", ctx -> {
+      JobDefinition job = job(ctx);
+      jobs.delete(job.id());
+      ctx.json(Map.of("deleted", job.name()));
+    });
+    app.post("/api/v1/jobs/{name}/enable", ctx -> ctx.json(Map.of("enabled", jobs.setEnabled(job(ctx).id(), true))));
+    app.post("/api/v1/jobs/{name}/disable", ctx -> ctx.json(Map.of("disabled", jobs.setEnabled(job(ctx).id(), false))));
+    app.post("/api/v1/jobs/{name}/run", ctx -> {
+      JobDefinition job = job(ctx);
+      String params = ctx.body().isBlank() ? "" : String.valueOf(json.readTree(ctx.body()).path("parameters").asText(""));
+      JobInstance instance = lifecycle.triggerNow(job, params).join();
+      ctx.json(Map.of("instanceId", instance.id(), "job", job.name()));
+    });
+    app.get("/api/v1/jobs/{name}/instances", ctx -> ctx.json(instances.findByJob(job(ctx).id(), ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20))));
+    app.get("/api/v1/instances/{id}", ctx -> ctx.json(
+        instances.findById(ctx.pathParamAsClass("id", Long.class).get())
+            .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no instance " + ctx.pathParam("id")))));
+  }
+
+  private JobDefinition job(Context ctx) {
+    String name = ctx.pathParam("name");
+    String group = ctx.queryParam("group");
+    List<JobDefinition> matches =
+        jobs.findAll().stream().filter(j -> j.name().equals(name) && (group == null || j.groupId().equals(group))).toList();
+    if (matches.isEmpty()) {
+      throw new io.javalin.http.NotFoundResponse("no job named " + name + (group == null ? "" : " in group " + group));
+    }
+    if (matches.size() > 1) {
+      throw new IllegalArgumentException("job " + name + " exists in several groups; add ?group=");
+    }
+    return matches.get(0);
+  }
+
+  private Map<String, Object> jobView(JobDefinition job) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", job.id());
+    view.put("spec", JobSpec.of(job));
+    instances.latestByJob(job.id()).ifPresent(i -> {
+      view.put("lastInstanceId", i.id());
+      view.put("lastStatus", i.state());
+      view.put("lastScheduleTime", i.scheduleTime());
+    });
+    return view;
+  }
+
+  private static void error(Context ctx, HttpStatus status, String message) {
+    ctx.status(status).json(Map.of("error", message == null ? status.getMessage() : message));
+  }
+
+  @Override
+  public void close() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.schedulerx.server.http;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.schedulerx.server.schedule.Schedules;
+import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.store.JobDefinition;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Set;
+
+/**
+ * A job as the REST API and the worker's config declare it. Missing fields take SchedulerX's defaults;
+ * {@link #toDefinition()} validates and names the first bad field.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record JobSpec(
+    String group,
+    String name,
+    String processor,
+    String executeMode,
+    String parameters,
+    String timeType,
+    String timeExpression,
+    String timeZone,
+    Integer maxAttempt,
+    Integer attemptInterval,
+    Integer taskMaxAttempt,
+    Integer taskAttemptInterval,
+    Long timeout,
+    Integer maxConcurrency,
+    Boolean enabled,
+    String xattrs,
+    String description) {
+
+  static final Set<String> EXECUTE_MODES = Set.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
+
+  /** Validates and converts; throws IllegalArgumentException naming the field and what is expected. */
+  public JobDefinition toDefinition() {
+    require(group, "group");
+    require(name, "name");
+    if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw new IllegalArgumentException("name \"" + name + "\": use 1-64 letters, digits, '_', '-' or '.'");
+    }
+    require(processor, "processor");
+    String mode = executeMode == null ? "standalone" : executeMode;
+    if (!EXECUTE_MODES.contains(mode)) {
+      throw new IllegalArgumentException("executeMode \"" + mode + "\": expected one of " + EXECUTE_MODES);
+    }
+    TimeType type = TimeType.fromKey(timeType == null ? "api" : timeType);
+    String expression = timeExpression == null ? "" : timeExpression;
+    ZoneId zone;
+    try {
+      zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("timeZone \"" + timeZone + "\": expected a zone id such as UTC or Asia/Shanghai");
+    }
+    Schedules.validate(type, expression, zone);
+    return new JobDefinition(
+        0, group, name, processor, mode, orEmpty(parameters), type, expression,
+        timeZone == null ? "" : timeZone,
+        nonNegative(maxAttempt, 0, "maxAttempt"),
+        nonNegative(attemptInterval, 30, "attemptInterval"),
+        nonNegative(taskMaxAttempt, 0, "taskMaxAttempt"),
+        nonNegative(taskAttemptInterval, 0, "taskAttemptInterval"),
+        timeout == null ? 0 : nonNegative(timeout.intValue(), 0, "timeout"),
+        Math.max(1, nonNegative(maxConcurrency, 1, "maxConcurrency")),
+        enabled == null || enabled,
+        orEmpty(xattrs),
+        orEmpty(description));
+  }
+
+  /** The spec of a stored job, for GET responses. */
+  public static JobSpec of(JobDefinition j) {
+    return new JobSpec(
+        j.groupId(), j.name(), j.processor(), j.executeMode(), j.parameters(), j.timeType().key(), j.timeExpression(),
+        j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(), j.taskAttemptIntervalSeconds(),
+        j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description());
+  }
+
+  private static void require(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+  }
+
+  private static int nonNegative(Integer value, int fallback, String field) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

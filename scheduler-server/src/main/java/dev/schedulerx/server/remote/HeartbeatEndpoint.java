@@ -1,0 +1,69 @@
+package dev.schedulerx.server.remote;
+
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.registry.WorkerInfo;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /user/heartbeat}: workers announce themselves here every few seconds (an ask from a temporary
+ * actor). A classic actor because the reply goes to the message's sender, which typed actors do not see.
+ */
+final class HeartbeatEndpoint extends AbstractActor {
+  private static final Logger log = LoggerFactory.getLogger(HeartbeatEndpoint.class);
+
+  private final WorkerRegistry registry;
+  private final GroupGuard groups;
+  private final Set<String> refusedWorkers = ConcurrentHashMap.newKeySet();
+
+  private HeartbeatEndpoint(WorkerRegistry registry, GroupGuard groups) {
+    this.registry = registry;
+    this.groups = groups;
+  }
+
+  static Props props(WorkerRegistry registry, GroupGuard groups) {
+    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups));
+  }
+
+  @Override
+  public Receive createReceive() {
+    return receiveBuilder().match(WorkerHeartBeatRequest.class, this::onHeartbeat).build();
+  }
+
+  private void onHeartbeat(WorkerHeartBeatRequest hb) {
+    String refusal = groups.refusal(hb.getGroupId(), hb.getAppKey());
+    if (refusal != null) {
+      if (refusedWorkers.add(hb.getWorkerId())) {
+        log.warn("heartbeat of worker {} refused: {}", hb.getWorkerId(), refusal);
+      }
+      reply(false, refusal);
+      return;
+    }
+    if (hb.hasOnline() && !hb.getOnline()) {
+      registry.remove(hb.getWorkerId(), "it went offline");
+      reply(true, "");
+      return;
+    }
+    Address address = getSender().path().address();
+    WorkerAddress workerAddress =
+        new WorkerAddress(hb.getWorkerId(), address.getHost().orElse("unknown"), address.getPort().orElse(0));
+    registry.heartbeat(
+        new WorkerInfo(
+            hb.getGroupId(), workerAddress, hb.getVersion(), hb.getStarter(), hb.getLabel(), hb.getMetricsJson(),
+            hb.getJobInstanceIdList(), Instant.EPOCH, Instant.EPOCH));
+    reply(true, "");
+  }
+
+  private void reply(boolean success, String message) {
+    getSender().tell(WorkerHeartBeatResponse.newBuilder().setSuccess(success).setMessage(message).build(), getSelf());
+  }
+}

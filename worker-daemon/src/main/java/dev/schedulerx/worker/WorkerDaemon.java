@@ -1,0 +1,195 @@
+package dev.schedulerx.worker;
+
+import dev.schedulerx.protocol.RemotingSettings;
+import dev.schedulerx.protocol.WorkerIds;
+import dev.schedulerx.server.SchedulerServer;
+import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.http.JobSpec;
+import dev.schedulerx.worker.client.ServerApiClient;
+import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.container.ContainerPool;
+import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.instance.InstanceRuntime;
+import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.plugin.DirectoryPluginSource;
+import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.plugin.PluginSource;
+import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker daemon: plugins, optionally the embedded scheduler server, and the actor system that
+ * speaks SchedulerX. Assembled with {@link #builder(WorkerSettings)}; nothing static, so tests run several.
+ */
+public final class WorkerDaemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerDaemon.class);
+  /** Reported in heartbeats as the worker version. */
+  public static final String VERSION = "0.1.0";
+
+  private final WorkerSettings settings;
+  private final PluginSource pluginSource;
+  private final CompletableFuture<String> registered = new CompletableFuture<>();
+  private PluginRegistry plugins;
+  private SchedulerServer server;
+  private ContainerPool pool;
+  private ActorSystem<WorkerGuardian.Command> system;
+  private String workerId;
+
+  private WorkerDaemon(WorkerSettings settings, PluginSource pluginSource) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.pluginSource = Objects.requireNonNull(pluginSource, "pluginSource");
+  }
+
+  public static Builder builder(WorkerSettings settings) {
+    return new Builder(settings);
+  }
+
+  /** Assembles a daemon; plugins come from the configured directory unless a source is given. */
+  public static final class Builder {
+    private final WorkerSettings settings;
+    private PluginSource pluginSource;
+
+    private Builder(WorkerSettings settings) {
+      this.settings = settings;
+    }
+
+    public Builder pluginSource(PluginSource source) {
+      this.pluginSource = source;
+      return this;
+    }
+
+    public WorkerDaemon build() {
+      return new WorkerDaemon(settings, pluginSource != null ? pluginSource : new DirectoryPluginSource(settings.pluginsDir()));
+    }
+  }
+
+  /** Loads plugins, starts the embedded server if configured, joins the server. Returns without waiting to register. */
+  public WorkerDaemon start() {
+    plugins = new PluginRegistry(pluginSource);
+    plugins.load();
+    if (settings.hostsServer()) {
+      server = SchedulerServer.builder(embeddedServerSettings()).build().start();
+    }
+    workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
+    pool = new ContainerPool(settings.threads());
+    TaskBodyCodec codec = new TaskBodyCodec();
+    ProcessorInvoker invoker = new ProcessorInvoker();
+    ServerLink.Settings link =
+        new ServerLink.Settings(
+            workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
+            settings.hostsServer() ? settings.serverHttpAddress() : settings.domain(), settings.label(),
+            settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION);
+    system =
+        ActorSystem.create(
+            WorkerGuardian.create(
+                link,
+                registered,
+                linkRef -> new InstanceRuntime(plugins, invoker, pool, codec,
+                    (spec, status, result, progress) ->
+                        linkRef.tell(new ServerLink.ReportStatus(spec.jobId(), spec.instanceId(), spec.groupId(), status, result, progress)),
+                    remotingAddress())),
+            workerId,
+            RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).toConfig());
+    log.info("worker {} listening on akka.tcp://{}@{}, group {}", workerId, workerId, remotingAddress(), settings.groupId());
+    return this;
+  }
+
+  private ServerSettings embeddedServerSettings() {
+    WorkerSettings.EmbeddedServer s = settings.server();
+    return new ServerSettings(
+        settings.remotingHost(),
+        s.httpPort(),
+        s.remotingPort(),
+        settings.dataDir().resolve("server"),
+        new ServerSettings.DatabaseSettings(s.dbUrl(), s.dbUser(), s.dbPassword(), 8),
+        Duration.ofSeconds(9),
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5),
+        Duration.ofDays(7),
+        List.of(new ServerSettings.AppGroup(settings.namespace(), settings.groupId(), settings.appKey())));
+  }
+
+  /**
+   * Waits until the server accepted this worker's heartbeat, then creates or updates the jobs declared in
+   * the config. Throws {@link TimeoutException} naming the server when that does not happen in time.
+   */
+  public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+    String leader;
+    try {
+      leader = registered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new TimeoutException("not registered with the scheduler server at " + settings.serverHttpAddress() + " within " + timeout.toSeconds() + " s");
+    }
+    if (!settings.jobs().isEmpty()) {
+      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId());
+      for (JobSpec job : settings.jobs()) {
+        api.upsertJob(job);
+      }
+      log.info("declared {} job(s) on the server: {}", settings.jobs().size(), settings.jobs().stream().map(JobSpec::name).toList());
+    }
+    log.info("worker {} registered with server {} in group {}: ready ({} processor(s) loaded)",
+        workerId, leader, settings.groupId(), plugins.processors().size());
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  /** {@code host:port} of this worker's remoting endpoint. */
+  public String remotingAddress() {
+    Address address = Adapter.toClassic(system).provider().getDefaultAddress();
+    return address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
+  }
+
+  public PluginRegistry plugins() {
+    return plugins;
+  }
+
+  /** The embedded server, when this daemon hosts one. */
+  public java.util.Optional<SchedulerServer> server() {
+    return java.util.Optional.ofNullable(server);
+  }
+
+  /** Says goodbye to the server, then stops actors, processor threads, the embedded server and plugins. */
+  @Override
+  public void close() {
+    if (system != null) {
+      try {
+        AskPattern.<WorkerGuardian.Command, org.apache.pekko.Done>ask(system, WorkerGuardian.GoOffline::new, Duration.ofSeconds(2), system.scheduler())
+            .toCompletableFuture().get(3, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.debug("offline heartbeat not confirmed: {}", e.toString());
+      }
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("worker actor system did not stop within 10 s");
+      }
+    }
+    if (pool != null) {
+      pool.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (plugins != null) {
+      plugins.close();
+    }
+    log.info("worker {} stopped", workerId);
+  }
+}

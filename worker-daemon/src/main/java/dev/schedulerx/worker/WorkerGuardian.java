@@ -1,0 +1,114 @@
+package dev.schedulerx.worker;
+
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.worker.instance.InstanceRuntime;
+import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor;
+import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.remote.JobInstanceEndpoint;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Root of a worker's actor tree: the server link, the wire endpoints (at the paths SchedulerX peers
+ * address) and one supervisor per running instance this worker is master of.
+ */
+public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Command> {
+
+  /** What the guardian accepts. */
+  public sealed interface Command permits Submit, Kill, GoOffline, SupervisorStopped {}
+
+  /** Start an instance submitted by the server. */
+  public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Kill a running instance. */
+  public record Kill(long instanceId, String reason, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Tell the server this worker goes offline, then answer. */
+  public record GoOffline(ActorRef<Done> replyTo) implements Command {}
+
+  private record SupervisorStopped(long instanceId) implements Command {}
+
+  /** Answer to Submit and Kill: accepted, or why not. */
+  public record Reply(boolean accepted, String message) {}
+
+  private final ActorRef<ServerLink.Command> link;
+  private final InstanceRuntime runtime;
+  private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
+
+  /**
+   * @param runtimeFor builds the instance runtime once the link exists (statuses flow into the link)
+   */
+  public static Behavior<Command> create(
+      ServerLink.Settings linkSettings,
+      CompletableFuture<String> registered,
+      Function<ActorRef<ServerLink.Command>, InstanceRuntime> runtimeFor) {
+    return Behaviors.setup(ctx -> new WorkerGuardian(ctx, linkSettings, registered, runtimeFor));
+  }
+
+  private WorkerGuardian(
+      ActorContext<Command> ctx,
+      ServerLink.Settings linkSettings,
+      CompletableFuture<String> registered,
+      Function<ActorRef<ServerLink.Command>, InstanceRuntime> runtimeFor) {
+    super(ctx);
+    // The link only does I/O and keeps unacknowledged reports; restart it if it ever crashes.
+    this.link =
+        ctx.spawn(
+            Behaviors.supervise(ServerLink.create(linkSettings, registered))
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+            "server-link");
+    this.runtime = runtimeFor.apply(link);
+    Adapter.actorOf(ctx, JobInstanceEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_JOB_INSTANCE);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Kill.class, this::onKill)
+        .onMessage(SupervisorStopped.class, s -> { supervisors.remove(s.instanceId()); return this; })
+        .onMessage(GoOffline.class, g -> { link.tell(new ServerLink.GoOffline(g.replyTo())); return this; })
+        .build();
+  }
+
+  private Behavior<Command> onSubmit(Submit submit) {
+    InstanceSpec spec = submit.spec();
+    if (supervisors.containsKey(spec.instanceId())) {
+      submit.replyTo().tell(new Reply(false, "job instance " + spec.instanceId() + " is still running!"));
+      return this;
+    }
+    // A failing instance is stopped, never restarted: the server decides about retries.
+    ActorRef<JobInstanceSupervisor.Command> supervisor =
+        getContext().spawn(
+            Behaviors.supervise(JobInstanceSupervisor.create(spec, runtime)).onFailure(SupervisorStrategy.stop()),
+            "instance-" + spec.instanceId());
+    getContext().watchWith(supervisor, new SupervisorStopped(spec.instanceId()));
+    supervisors.put(spec.instanceId(), supervisor);
+    submit.replyTo().tell(new Reply(true, ""));
+    return this;
+  }
+
+  private Behavior<Command> onKill(Kill kill) {
+    ActorRef<JobInstanceSupervisor.Command> supervisor = supervisors.get(kill.instanceId());
+    if (supervisor == null) {
+      kill.replyTo().tell(new Reply(true, "job instance " + kill.instanceId() + " is not running here"));
+      return this;
+    }
+    supervisor.tell(new JobInstanceSupervisor.Kill(kill.reason()));
+    kill.replyTo().tell(new Reply(true, "job instance " + kill.instanceId() + " killed"));
+    return this;
+  }
+}

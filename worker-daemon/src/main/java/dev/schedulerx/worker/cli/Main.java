@@ -1,0 +1,21 @@
+package dev.schedulerx.worker.cli;
+
+import java.util.Set;
+
+/** Entry point of {@code bin/schedulerx-worker}. The only place that calls {@link System#exit}. */
+public final class Main {
+  /** Subcommands that print for a person: the daemon's INFO log would only get in the way. */
+  private static final Set<String> QUIET = Set.of("run", "jobs", "plugins", "check-config", "workers", "status", "help");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    for (String arg : args) {
+      if (QUIET.contains(arg) && System.getProperty("schedulerx.log.level") == null) {
+        System.setProperty("schedulerx.log.level", "WARN");
+        break;
+      }
+    }
+    System.exit(WorkerCommand.commandLine().execute(args));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.schedulerx.worker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.worker.client.ServerApiClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code run JOB [--params P] [--wait]}: triggers an instance now; with --wait follows it to the end. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Trigger a job now. With --wait, follow the instance and exit 0 on SUCCESS, 1 otherwise.")
+final class RunJobCommand extends ClientCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "JOB", description = "Job name")
+  String job;
+
+  @Option(names = "--params", description = "Instance parameters passed to the processor")
+  String params = "";
+
+  @Option(names = "--wait", description = "Wait for the instance to finish and print its outcome")
+  boolean waitForEnd;
+
+  @Option(names = "--timeout", description = "Give up waiting after this long (ISO-8601 or e.g. 10m). Default: ${DEFAULT-VALUE}", defaultValue = "30m")
+  String timeout;
+
+  @Override
+  public Integer call() {
+    ServerApiClient api = api();
+    long id = api.trigger(job, params);
+    out().println("instance " + id + " of job " + job + " triggered");
+    out().flush();
+    if (!waitForEnd) {
+      return WorkerCommand.OK;
+    }
+    Instant deadline = Instant.now().plus(parseDuration(timeout));
+    String lastLine = "";
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode instance = api.instance(id);
+      String state = instance.path("state").asText();
+      String line = progressLine(instance);
+      if (!line.equals(lastLine)) {
+        out().println(line);
+        out().flush();
+        lastLine = line;
+      }
+      if (isFinished(state)) {
+        out().println(state + " " + id + " " + instance.path("result").asText(""));
+        return "SUCCESS".equals(state) ? WorkerCommand.OK : WorkerCommand.FAILED;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling the server, not synchronising a test
+    }
+    err().println("error: instance " + id + " did not finish within " + timeout);
+    return WorkerCommand.FAILED;
+  }
+
+  private static String progressLine(JsonNode instance) {
+    String worker = instance.path("workerId").asText("");
+    String progress = instance.path("progress").asText("");
+    return "  " + instance.path("state").asText() + (worker.isEmpty() ? "" : " on " + worker) + (progress.isEmpty() ? "" : " " + progress);
+  }
+
+  static boolean isFinished(String state) {
+    return switch (state) {
+      case "SUCCESS", "FAILED", "KILLED", "SKIPPED", "REMOVED" -> true;
+      default -> false;
+    };
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.startsWith("p")) {
+      return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+    }
+    long n = Long.parseLong(t.replaceAll("[a-z]+$", ""));
+    return switch (t.replaceAll("^[0-9]+", "")) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s", "" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException("--timeout " + text + ": use e.g. 90s, 10m, 2h");
+    };
+  }
+}

@@ -1,0 +1,93 @@
+package dev.schedulerx.worker.cli;
+
+import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.config.ConfigError;
+import dev.schedulerx.worker.config.ConfigLoader;
+import dev.schedulerx.worker.config.WorkerSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code schedulerx-worker [--conf FILE]} runs the daemon in the foreground; the subcommands talk to the
+ * scheduler server the config points at, or inspect the local installation.
+ */
+@Command(
+    name = "schedulerx-worker",
+    mixinStandardHelpOptions = true,
+    versionProvider = WorkerCommand.Version.class,
+    description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
+    subcommands = {
+      RunJobCommand.class, JobsCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
+      InstanceCommand.class, CommandLine.HelpCommand.class
+    })
+public final class WorkerCommand implements Callable<Integer> {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  @Option(names = {"-c", "--conf"}, description = "Config file (HOCON). Default: ${DEFAULT-VALUE}", defaultValue = "${sys:schedulerx.home:-.}/conf/worker.conf")
+  Path conf;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** The command line with our exit codes: usage and config errors 2, failures 1. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new WorkerCommand());
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (e instanceof ConfigError) {
+            err.println("error: " + e.getMessage());
+            return USAGE;
+          }
+          if (e instanceof dev.schedulerx.worker.client.ServerApiClient.ApiException) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+          }
+          err.println("error: " + e);
+          return FAILED;
+        });
+    return cl;
+  }
+
+  /** Loads and validates the config named by {@code --conf}. */
+  WorkerSettings settings() {
+    return ConfigLoader.forProcess().load(conf);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    WorkerSettings settings = settings();
+    WorkerDaemon daemon = WorkerDaemon.builder(settings).build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      daemon.close();
+      stopped.countDown();
+    }, "sx-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      daemon.start();
+      daemon.awaitReady(Duration.ofSeconds(60));
+    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return FAILED; // the shutdown hook stops what started
+    }
+    stopped.await();
+    return OK;
+  }
+
+  /** {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"schedulerx-worker " + WorkerDaemon.VERSION};
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.schedulerx.worker.instance;
+
+import dev.schedulerx.worker.container.ContainerPool;
+import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.plugin.ProcessorInvoker;
+
+/** What every instance supervisor of one daemon shares. */
+public record InstanceRuntime(
+    PluginRegistry plugins,
+    ProcessorInvoker invoker,
+    ContainerPool pool,
+    TaskBodyCodec codec,
+    StatusSink status,
+    String workerAddr) {}

@@ -1,0 +1,245 @@
+package dev.schedulerx.worker.link;
+
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
+import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
+import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
+import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.protocol.ActorPaths;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.Patterns;
+
+/**
+ * The worker's side of the server connection: discovery, heartbeats, and status reports delivered at
+ * least once (kept until the server acknowledges their delivery id, re-sent on a timer and to a new
+ * leader).
+ */
+public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
+
+  /** What the link accepts. */
+  public sealed interface Command
+      permits ReportStatus, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver {}
+
+  /** Deliver an instance status to the server (until acknowledged). */
+  public record ReportStatus(long jobId, long instanceId, String groupId, InstanceStatus status, String result, String progress)
+      implements Command {}
+
+  /** Send a last heartbeat saying this worker goes offline, then answer. */
+  public record GoOffline(ActorRef<Done> replyTo) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum Redeliver implements Command { INSTANCE }
+
+  private record Discovered(Discovery.Found found) implements Command {}
+
+  private record DiscoveryFailed(Throwable cause) implements Command {}
+
+  private record HeartbeatAnswered(boolean success, String message) implements Command {}
+
+  private record HeartbeatLost(Throwable cause) implements Command {}
+
+  private record Acked(long deliveryId) implements Command {}
+
+  /** Identity and timing of the link. */
+  public record Settings(
+      String workerId, String namespace, String groupId, String appKey, String endpoint, String domain, String label,
+      Duration heartbeatInterval, Duration reportRetryInterval, String version) {}
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Settings settings;
+  private final Discovery discovery;
+  private final CompletableFuture<String> registered;
+  private final TimerScheduler<Command> timers;
+  private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
+  private final Set<Long> running = new HashSet<>();
+  private String leader;
+  private long appGroupId;
+  private long nextDeliveryId = 1;
+  private String lastProblem = "";
+
+  public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered)));
+  }
+
+  private ServerLink(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered) {
+    super(ctx);
+    this.settings = settings;
+    this.timers = timers;
+    this.registered = registered;
+    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey());
+    ctx.getSelf().tell(Tick.INSTANCE);
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
+    timers.startTimerWithFixedDelay(Redeliver.INSTANCE, settings.reportRetryInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(Discovered.class, this::onDiscovered)
+        .onMessage(DiscoveryFailed.class, f -> problem("server discovery failed: " + rootMessage(f.cause())))
+        .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
+        .onMessage(HeartbeatLost.class, f -> problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause())))
+        .onMessage(ReportStatus.class, this::onReport)
+        .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
+        .onMessageEquals(Redeliver.INSTANCE, this::onRedeliver)
+        .onMessage(GoOffline.class, this::onGoOffline)
+        .build();
+  }
+
+  private Behavior<Command> onTick() {
+    getContext().pipeToSelf(discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
+    return this;
+  }
+
+  private Behavior<Command> onDiscovered(Discovered d) {
+    boolean changed = !d.found().leader().equals(leader);
+    if (changed && leader != null) {
+      getContext().getLog().info("server leader moved from {} to {}", leader, d.found().leader());
+    }
+    leader = d.found().leader();
+    appGroupId = d.found().appGroupId();
+    sendHeartbeat(true);
+    if (changed) {
+      unacked.values().forEach(this::send);
+    }
+    return this;
+  }
+
+  private void sendHeartbeat(boolean online) {
+    WorkerHeartBeatRequest hb =
+        WorkerHeartBeatRequest.newBuilder()
+            .setGroupId(settings.groupId())
+            .setVersion(settings.version())
+            .setWorkerId(settings.workerId())
+            .setMetricsJson(metricsJson())
+            .addAllJobInstanceId(running)
+            .setStarter("java")
+            .setAppGroupId(appGroupId)
+            .setSource("unknown")
+            .setLabel(settings.label())
+            .setOnline(online)
+            .setAppKey(settings.appKey())
+            .build();
+    getContext().pipeToSelf(
+        Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), hb, ASK_TIMEOUT),
+        (reply, failure) -> {
+          if (failure != null) {
+            return new HeartbeatLost(failure);
+          }
+          WorkerHeartBeatResponse r = (WorkerHeartBeatResponse) reply;
+          return new HeartbeatAnswered(r.getSuccess(), r.getMessage());
+        });
+  }
+
+  private Behavior<Command> onHeartbeatAnswered(HeartbeatAnswered answer) {
+    if (!answer.success()) {
+      return problem("server refused this worker: " + answer.message());
+    }
+    lastProblem = "";
+    if (!registered.isDone()) {
+      registered.complete(leader);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReport(ReportStatus r) {
+    if (r.status().isFinished()) {
+      running.remove(r.instanceId());
+    } else {
+      running.add(r.instanceId());
+    }
+    WorkerReportJobInstanceStatusRequest.Builder b =
+        WorkerReportJobInstanceStatusRequest.newBuilder()
+            .setJobId(r.jobId())
+            .setJobInstanceId(r.instanceId())
+            .setStatus(r.status().value())
+            .setDeliveryId(nextDeliveryId++)
+            .setGroupId(r.groupId())
+            .setProgress(r.progress() == null ? "" : r.progress());
+    if (r.result() != null && !r.result().isEmpty()) {
+      b.setResult(r.result());
+    }
+    WorkerReportJobInstanceStatusRequest request = b.build();
+    unacked.put(request.getDeliveryId(), request);
+    send(request);
+    return this;
+  }
+
+  private Behavior<Command> onRedeliver() {
+    if (!unacked.isEmpty()) {
+      getContext().getLog().debug("re-sending {} unacknowledged status reports", unacked.size());
+      unacked.values().forEach(this::send);
+    }
+    return this;
+  }
+
+  private void send(WorkerReportJobInstanceStatusRequest request) {
+    if (leader == null) {
+      return; // kept; sent once discovery finds a leader
+    }
+    getContext().pipeToSelf(
+        Patterns.ask(server(ActorPaths.SERVER_INSTANCE_STATUS), request, ASK_TIMEOUT),
+        (reply, failure) ->
+            reply instanceof WorkerReportJobInstanceStatusResponse r && r.getSuccess()
+                ? new Acked(r.getDeliveryId())
+                : new Acked(-1));
+  }
+
+  private Behavior<Command> onGoOffline(GoOffline g) {
+    if (leader != null) {
+      sendHeartbeat(false);
+    }
+    g.replyTo().tell(Done.getInstance());
+    return this;
+  }
+
+  private Behavior<Command> problem(String message) {
+    // One line per change of trouble; a link that stays down does not flood the log.
+    if (!message.equals(lastProblem)) {
+      getContext().getLog().warn(message);
+      lastProblem = message;
+    }
+    return this;
+  }
+
+  private org.apache.pekko.actor.ActorSelection server(String actor) {
+    return Adapter.toClassic(getContext().getSystem()).actorSelection(ActorPaths.onServer(leader, actor));
+  }
+
+  private static String metricsJson() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    Runtime rt = Runtime.getRuntime();
+    long usedMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
+    long maxMb = rt.maxMemory() >> 20;
+    double load = Math.max(0, os.getSystemLoadAverage());
+    return String.format(java.util.Locale.ROOT,
+        "{\"cpuLoad1\":%.2f,\"cpuLoad5\":%.2f,\"cpuProcessors\":%d,\"heap1Usage\":%.4f,\"heap1Used\":%d,\"heap5Usage\":%.4f,\"heapMax\":%d}",
+        load, load, os.getAvailableProcessors(), (double) usedMb / Math.max(1, maxMb), usedMb, (double) usedMb / Math.max(1, maxMb), maxMb);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

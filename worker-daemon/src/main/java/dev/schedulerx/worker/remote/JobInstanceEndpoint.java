@@ -1,0 +1,123 @@
+package dev.schedulerx.worker.remote;
+
+import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
+import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
+import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
+import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.worker.WorkerGuardian;
+import dev.schedulerx.worker.instance.InstanceSpec;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /user/job_instance_routing}: the server submits and kills instances here. Translates the wire
+ * requests into the guardian's typed commands and the answers back; nothing else. Classic, because the
+ * reply goes to the request's sender.
+ */
+public final class JobInstanceEndpoint extends AbstractActor {
+  private static final Logger log = LoggerFactory.getLogger(JobInstanceEndpoint.class);
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final org.apache.pekko.actor.typed.ActorRef<WorkerGuardian.Command> guardian;
+
+  private JobInstanceEndpoint(org.apache.pekko.actor.typed.ActorRef<WorkerGuardian.Command> guardian) {
+    this.guardian = guardian;
+  }
+
+  public static Props props(org.apache.pekko.actor.typed.ActorRef<WorkerGuardian.Command> guardian) {
+    return Props.create(JobInstanceEndpoint.class, () -> new JobInstanceEndpoint(guardian));
+  }
+
+  @Override
+  public Receive createReceive() {
+    return receiveBuilder()
+        .match(ServerSubmitJobInstanceRequest.class, this::onSubmit)
+        .match(ServerKillJobInstanceRequest.class, this::onKill)
+        .build();
+  }
+
+  private void onSubmit(ServerSubmitJobInstanceRequest request) {
+    ActorRef replyTo = getSender();
+    InstanceSpec spec;
+    try {
+      spec = toSpec(request);
+    } catch (IllegalArgumentException e) {
+      log.warn("submit of instance {} refused: {}", request.getJobInstanceId(), e.getMessage());
+      replyTo.tell(ServerSubmitJobInstanceResponse.newBuilder().setSuccess(false).setMessage(e.getMessage()).build(), getSelf());
+      return;
+    }
+    AskPattern.<WorkerGuardian.Command, WorkerGuardian.Reply>ask(
+            guardian, r -> new WorkerGuardian.Submit(spec, r), ASK_TIMEOUT, Adapter.toTyped(getContext().getSystem()).scheduler())
+        .whenComplete(
+            (reply, failure) -> {
+              boolean ok = failure == null && reply.accepted();
+              String message = failure != null ? "worker busy: " + failure.getMessage() : reply.message();
+              replyTo.tell(ServerSubmitJobInstanceResponse.newBuilder().setSuccess(ok).setMessage(message).build(), ActorRef.noSender());
+            });
+  }
+
+  private void onKill(ServerKillJobInstanceRequest request) {
+    ActorRef replyTo = getSender();
+    AskPattern.<WorkerGuardian.Command, WorkerGuardian.Reply>ask(
+            guardian,
+            r -> new WorkerGuardian.Kill(request.getJobInstanceId(), "killed from server", r),
+            ASK_TIMEOUT,
+            Adapter.toTyped(getContext().getSystem()).scheduler())
+        .whenComplete(
+            (reply, failure) ->
+                replyTo.tell(
+                    ServerKillJobInstanceResponse.newBuilder()
+                        .setSuccess(failure == null && reply.accepted())
+                        .setMessage(failure == null ? reply.message() : failure.toString())
+                        .build(),
+                    ActorRef.noSender()));
+  }
+
+  /** Wire request → the daemon's instance spec. The processor comes from content's className or jobName. */
+  static InstanceSpec toSpec(ServerSubmitJobInstanceRequest r) {
+    return new InstanceSpec(
+        r.getJobId(),
+        r.getJobInstanceId(),
+        r.getJobName(),
+        r.getGroupId(),
+        r.getExecuteMode(),
+        processorName(r.getJobType(), r.getContent()),
+        r.getParameters(),
+        r.getInstanceParameters(),
+        Instant.ofEpochMilli(r.getScheduleTime()),
+        Instant.ofEpochMilli(r.getDataTime()),
+        r.getAttempt(),
+        r.getMaxAttempt(),
+        r.getUser(),
+        r.getXattrs(),
+        r.getWorkersList());
+  }
+
+  static String processorName(String jobType, String content) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(content);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("content is not JSON: " + content);
+    }
+    String key = "java".equals(jobType) ? "className" : "jobName";
+    String name = node == null ? "" : node.path(key).asText("");
+    if (name.isBlank()) {
+      name = node == null ? "" : node.path("java".equals(jobType) ? "jobName" : "className").asText("");
+    }
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("content names no processor (expected \"" + key + "\"): " + content);
+    }
+    return name;
+  }
+}
