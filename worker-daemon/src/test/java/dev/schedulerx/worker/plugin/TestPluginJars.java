@@ -108,7 +108,7 @@ final class TestPluginJars {
             throw new IllegalStateException("tests need a JDK: no system Java compiler");
         }
         try {
-            Path out = Files.createTempDirectory(file.toAbsolutePath().getParent(), "classes");
+            Path out = Files.createTempDirectory(Files.createDirectories(file.toAbsolutePath().getParent()), "classes");
             List<JavaFileObject> units = new ArrayList<>();
             sources.forEach((className, source) -> units.add(new Source(className, source)));
             String classPath = codeLocation(JobProcessor.class) + java.io.File.pathSeparator
