@@ -4,6 +4,7 @@ import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.schedule.Schedules;
 import dev.schedulerx.server.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
@@ -57,7 +58,7 @@ public final class DuePass implements Runnable {
   }
 
   private Optional<Instant> dueRun(JobDefinition job, Instant now) {
-    ZoneId zone = job.timeZone() == null || job.timeZone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(job.timeZone());
+    ZoneId zone = Schedules.zoneOf(job.timeZone(), clock.getZone());
     if (job.timeType() == TimeType.SECOND_DELAY) {
       // The next run is counted from the end of the last one.
       Optional<JobInstance> latest = instances.latestByJob(job.id());
@@ -67,7 +68,7 @@ public final class DuePass implements Runnable {
       if (latest.get().finishedAt() == null) {
         return Optional.empty();
       }
-      Instant due = latest.get().finishedAt().plus(Schedules.period(job.timeType(), job.timeExpression()));
+      Instant due = latest.get().finishedAt().plus(Schedules.delayOf(job.timeType(), job.timeExpression()));
       return due.isAfter(now) ? Optional.empty() : Optional.of(due);
     }
     Instant last = instances.lastScheduleTime(job.id()).orElse(null);
@@ -80,7 +81,7 @@ public final class DuePass implements Runnable {
           job.name(), due, instances.countRunning(job.id()), job.maxConcurrency());
       instances
           .create(job.id(), job.groupId(), job.name(), due, TriggerType.SCHEDULE, "", 0, now)
-          .ifPresent(skipped -> instances.finish(skipped.id(), dev.schedulerx.server.store.InstanceState.SKIPPED,
+          .ifPresent(skipped -> instances.finish(skipped.id(), InstanceState.SKIPPED,
               "skipped: max concurrency " + job.maxConcurrency() + " reached", now));
       return;
     }

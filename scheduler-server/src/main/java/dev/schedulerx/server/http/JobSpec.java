@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.schedulerx.server.schedule.Schedules;
 import dev.schedulerx.server.schedule.TimeType;
 import dev.schedulerx.server.store.JobDefinition;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Set;
 
@@ -48,12 +47,7 @@ public record JobSpec(
     }
     TimeType type = TimeType.fromKey(timeType == null ? "api" : timeType);
     String expression = timeExpression == null ? "" : timeExpression;
-    ZoneId zone;
-    try {
-      zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
-    } catch (DateTimeException e) {
-      throw new IllegalArgumentException("timeZone \"" + timeZone + "\": expected a zone id such as UTC or Asia/Shanghai");
-    }
+    ZoneId zone = Schedules.zoneOf(timeZone, ZoneId.systemDefault());
     Schedules.validate(type, expression, zone);
     return new JobDefinition(
         0, group, name, processor, mode, orEmpty(parameters), type, expression,

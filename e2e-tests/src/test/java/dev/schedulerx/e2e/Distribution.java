@@ -1,0 +1,151 @@
+package dev.schedulerx.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The built distribution (bin/ + target/), started the way a user starts it. */
+final class Distribution {
+  private Distribution() {}
+
+  /** The repository root: the folder holding bin/schedulerx-worker. */
+  static Path home() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("bin/schedulerx-worker"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("bin/schedulerx-worker not found above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  static Path examplesJar() {
+    try (Stream<Path> jars = Files.list(home().resolve("examples/target"))) {
+      return jars.filter(p -> p.getFileName().toString().matches("schedulerx-examples-.*\\.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("examples JAR not built; run mvn verify"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Output and exit code of one CLI invocation. */
+  record CliResult(int exitCode, String out, String err) {
+    List<String> outLines() {
+      return out.lines().toList();
+    }
+
+    String lastLine() {
+      List<String> lines = outLines();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+  }
+
+  static ProcessBuilder launcher(List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(home().resolve("bin/schedulerx-worker").toString());
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    // The reactor built everything already; the launcher must not start a nested build.
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    return pb;
+  }
+
+  /** Runs {@code bin/schedulerx-worker args…} to completion (bounded by {@code timeout}). */
+  static CliResult cli(Duration timeout, String... args) {
+    try {
+      Path out = Files.createTempFile("sx-cli", ".out");
+      Path err = Files.createTempFile("sx-cli", ".err");
+      Process p = launcher(List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("bin/schedulerx-worker " + String.join(" ", args) + " did not finish within " + timeout
+            + "; output so far: " + Files.readString(out));
+      }
+      CliResult result = new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A daemon process with its log file; {@link #close()} sends SIGTERM and waits. */
+  static final class Daemon implements AutoCloseable {
+    final Process process;
+    final Path log;
+
+    private Daemon(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+    }
+
+    static Daemon start(Path conf, Path log, Duration readyWithin) {
+      try {
+        Process p = launcher(List.of("--conf", conf.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Daemon daemon = new Daemon(p, log);
+        await("daemon ready (log " + log + ")").atMost(readyWithin).pollInterval(Duration.ofMillis(100))
+            .until(() -> {
+              if (!p.isAlive()) {
+                throw new AssertionError("daemon exited with " + p.exitValue() + ":\n" + daemon.logText());
+              }
+              return daemon.logText().contains(": ready (");
+            });
+        return daemon;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    String logText() {
+      try {
+        return Files.readString(log, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    }
+
+    /** SIGTERM, then waits for the process to end; returns its exit code. */
+    int stop(Duration within) throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("daemon did not stop within " + within + " after SIGTERM");
+      }
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.schedulerx.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.schedulerx.server.schedule.TimeType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path conf(String text) throws Exception {
+    Path file = dir.resolve("worker.conf");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private static Properties props(String... kv) {
+    Properties p = new Properties();
+    for (int i = 0; i < kv.length; i += 2) {
+      p.setProperty(kv[i], kv[i + 1]);
+    }
+    p.setProperty("schedulerx.home", "/opt/sx");
+    return p;
+  }
+
+  @Test
+  void defaultsApplyToAnEmptyFile() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf(""));
+
+    assertThat(s.groupId()).isEqualTo("examples");
+    assertThat(s.remotingHost()).isEqualTo("127.0.0.1");
+    assertThat(s.remotingPort()).isZero();
+    assertThat(s.hostsServer()).isTrue();
+    assertThat(s.serverHttpAddress()).isEqualTo("127.0.0.1:18080");
+    assertThat(s.pluginsDir()).isEqualTo(Path.of("/opt/sx/plugins"));
+    assertThat(s.dataDir()).isEqualTo(Path.of("/opt/sx/data"));
+    assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.threads()).isEqualTo(8);
+    assertThat(s.jobs()).isEmpty();
+  }
+
+  @Test
+  void everyKeyMapsToItsSetting() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
+        schedulerx {
+          namespace = ns, group-id = g, app-key = k, domain = "10.1.1.1:8080", label = blue
+          plugins-dir = "/p", data-dir = "/d"
+          remoting { host = "127.0.0.2", port = 7100 }
+          server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
+          worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s }
+        }
+        """));
+
+    assertThat(s).extracting(WorkerSettings::namespace, WorkerSettings::groupId, WorkerSettings::appKey,
+            WorkerSettings::domain, WorkerSettings::label, WorkerSettings::remotingHost, WorkerSettings::remotingPort, WorkerSettings::threads)
+        .containsExactly("ns", "g", "k", "10.1.1.1:8080", "blue", "127.0.0.2", 7100, 3);
+    assertThat(s.server()).isEqualTo(new WorkerSettings.EmbeddedServer(false, 9000, 9001, "jdbc:h2:mem:x", "u", "pw"));
+    assertThat(s.hostsServer()).isFalse();
+    assertThat(s.serverHttpAddress()).isEqualTo("10.1.1.1:8080");
+    assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.reportRetryInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.pluginsDir()).isEqualTo(Path.of("/p"));
+  }
+
+  @Test
+  void aDomainTurnsTheEmbeddedServerOff() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("schedulerx.domain = \"127.0.0.1:9\""));
+
+    assertThat(s.server().enabled()).isTrue();
+    assertThat(s.hostsServer()).isFalse();
+  }
+
+  @Test
+  void systemPropertiesBeatEnvironmentWhichBeatsTheFile() throws Exception {
+    Path file = conf("schedulerx { remoting.port = 1000, group-id = fromfile, label = fromfile }");
+    Map<String, String> env = Map.of("SCHEDULERX_REMOTING_PORT", "2000", "SCHEDULERX_GROUP_ID", "fromenv");
+
+    WorkerSettings s = new ConfigLoader(env, props("schedulerx.remoting.port", "3000")).load(file);
+
+    assertThat(s.remotingPort()).isEqualTo(3000);
+    assertThat(s.groupId()).isEqualTo("fromenv");
+    assertThat(s.label()).isEqualTo("fromfile");
+  }
+
+  @Test
+  void anUnknownKeyInTheFileIsNamedWithItsLine() throws Exception {
+    Path file = conf("schedulerx {\n  group-id = x\n  remoting.prot = 1\n}\n");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("unknown key schedulerx.remoting.prot (line 3) in " + file + ": check the spelling against the keys documented in conf/worker.conf");
+  }
+
+  @Test
+  void anUnknownSystemPropertyIsAnError() throws Exception {
+    Path file = conf("");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props("schedulerx.grup-id", "x")).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("unknown key schedulerx.grup-id");
+  }
+
+  @Test
+  void aWrongTypeNamesTheKey() throws Exception {
+    Path file = conf("schedulerx.remoting.port = lots");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("remoting.port")
+        .hasMessageContaining("NUMBER");
+  }
+
+  @Test
+  void anOutOfRangePortSaysWhatIsExpected() throws Exception {
+    Path file = conf("schedulerx.remoting.port = 70000");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("schedulerx.remoting.port")
+        .hasMessageContaining("between 0 and 65535");
+  }
+
+  @Test
+  void declaredJobsAreReadWithDefaults() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
+        schedulerx.jobs {
+          hello { processor = HelloWorld }
+          tick { processor = HelloWorld, time-type = cron, time-expression = "*/5 * * * * ?", attempt-interval = 1m, max-attempt = 2 }
+        }
+        """));
+
+    assertThat(s.jobs()).hasSize(2);
+    var hello = s.jobs().get(0);
+    assertThat(hello.name()).isEqualTo("hello");
+    assertThat(hello.toDefinition().timeType()).isEqualTo(TimeType.API);
+    assertThat(hello.toDefinition().executeMode()).isEqualTo("standalone");
+    assertThat(hello.toDefinition().attemptIntervalSeconds()).isEqualTo(30);
+    var tick = s.jobs().get(1).toDefinition();
+    assertThat(tick.timeType()).isEqualTo(TimeType.CRON);
+    assertThat(tick.attemptIntervalSeconds()).isEqualTo(60);
+    assertThat(tick.maxAttempt()).isEqualTo(2);
+    assertThat(tick.groupId()).isEqualTo("examples");
+  }
+
+  @Test
+  void aBadCronExpressionFailsTheLoadNamingTheJob() throws Exception {
+    Path file = conf("schedulerx.jobs.tick { processor = HelloWorld, time-type = cron, time-expression = \"0 * * *\" }");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad job schedulerx.jobs.tick: ")
+        .hasMessageContaining("0 * * *");
+  }
+
+  @Test
+  void anUnknownJobKeyIsNamed() throws Exception {
+    Path file = conf("schedulerx.jobs.tick { processor = HelloWorld, schedule = daily }");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("unknown key schedulerx.jobs.tick.schedule (line 1)");
+  }
+
+  @Test
+  void aMissingFileIsAConfigError() {
+    Path missing = dir.resolve("nope.conf");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(missing))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("nope.conf not found");
+  }
+
+  @Test
+  void envNamesFollowTheKey() {
+    assertThat(ConfigLoader.envName("schedulerx.server.http-port")).isEqualTo("SCHEDULERX_SERVER_HTTP_PORT");
+  }
+}
