@@ -14,12 +14,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Quartz cron with seconds (cron-utils {@link CronType#QUARTZ}), evaluated in the job's zone. cron-utils keeps
- * sub-second parts of its input, so every query is first truncated to whole seconds.
+ * Quartz cron with seconds (cron-utils {@link CronType#QUARTZ}), evaluated in the job's zone.
+ * cron-utils keeps sub-second parts of its input, so every query is first truncated to whole
+ * seconds.
  */
 final class CronSchedule implements Schedule {
-  private static final CronDefinition QUARTZ = CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ);
-  private static final String EXPECTED = "expected Quartz syntax with seconds, e.g. \"0/5 * * * * ?\"";
+  private static final CronDefinition QUARTZ =
+      CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ);
+  private static final String EXPECTED =
+      "expected Quartz syntax with seconds, e.g. \"0/5 * * * * ?\"";
 
   private final String expression;
   private final ZoneId zone;
@@ -47,7 +50,10 @@ final class CronSchedule implements Schedule {
     return new CronSchedule(trimmed, zone, ExecutionTime.forCron(cron));
   }
 
-  /** cron-utils' message without its boilerplate, on one line, with a hint for the most common mistake. */
+  /**
+   * cron-utils' message without its boilerplate, on one line, with a hint for the most common
+   * mistake.
+   */
   private static String reason(IllegalArgumentException e) {
     String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim();
     message = message.replace("Failed to parse cron expression. ", "");
@@ -65,7 +71,8 @@ final class CronSchedule implements Schedule {
 
   @Override
   public Optional<Instant> nextFireTime(Instant after) {
-    // Flooring keeps the result strictly after 'after': the next slot after the floor is at least 1 s later.
+    // Flooring keeps the result strictly after 'after': the next slot after the floor is at least 1
+    // s later.
     return executionTime.nextExecution(at(floorToSecond(after))).map(ZonedDateTime::toInstant);
   }
 

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Fires every {@code period}, on a grid anchored at the last schedule time (not at completion: that is
- * second_delay). A new job first fires one period after it is first seen, never immediately.
+ * Fires every {@code period}, on a grid anchored at the last schedule time (not at completion: that
+ * is second_delay). A new job first fires one period after it is first seen, never immediately.
  */
 record FixedRateSchedule(Duration period) implements Schedule {
 

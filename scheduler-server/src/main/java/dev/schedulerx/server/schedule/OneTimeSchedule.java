@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Fires once at a fixed instant. The expression is an ISO-8601 date-time, local to the job's zone ({@code
- * 2026-12-01T10:00:00}; a space may replace the {@code T}, as the SchedulerX console writes it) or with an
- * offset or {@code Z}, or epoch milliseconds.
+ * Fires once at a fixed instant. The expression is an ISO-8601 date-time, local to the job's zone
+ * ({@code 2026-12-01T10:00:00}; a space may replace the {@code T}, as the SchedulerX console writes
+ * it) or with an offset or {@code Z}, or epoch milliseconds.
  */
 record OneTimeSchedule(Instant at) implements Schedule {
   private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,18}");

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A parsed job schedule, so a scheduler loop can parse a job's expression once and ask it for fire times on
- * every pass. Obtain one from {@link Schedules#parse}. Implementations are immutable and never read the clock:
- * every instant comes in as a parameter.
+ * A parsed job schedule, so a scheduler loop can parse a job's expression once and ask it for fire
+ * times on every pass. Obtain one from {@link Schedules#parse}. Implementations are immutable and
+ * never read the clock: every instant comes in as a parameter.
  */
 public sealed interface Schedule
     permits CronSchedule, FixedRateSchedule, SecondDelaySchedule, OneTimeSchedule, ApiSchedule {
@@ -15,8 +15,8 @@ public sealed interface Schedule
   TimeType type();
 
   /**
-   * The first fire time strictly after {@code after}, or empty when the schedule never fires again or is not
-   * time-driven (api, second_delay).
+   * The first fire time strictly after {@code after}, or empty when the schedule never fires again
+   * or is not time-driven (api, second_delay).
    */
   Optional<Instant> nextFireTime(Instant after);
 
@@ -25,7 +25,8 @@ public sealed interface Schedule
    * lastScheduled} and {@code now} collapse into one run at the latest missed slot. See {@link
    * Schedules#nextDue} for the full rule.
    *
-   * @param lastScheduled schedule time of the last run created from this schedule, {@code null} for a new job
+   * @param lastScheduled schedule time of the last run created from this schedule, {@code null} for
+   *     a new job
    */
   Optional<Instant> nextDue(Instant lastScheduled, Instant now);
 }

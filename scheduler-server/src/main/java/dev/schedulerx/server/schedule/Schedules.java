@@ -8,21 +8,25 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Entry point for schedule computation: validation, fire times and the catch-up rule, for every {@link
- * TimeType}. Pure functions of their parameters (no clock is read), so they are tested with fixed instants.
+ * Entry point for schedule computation: validation, fire times and the catch-up rule, for every
+ * {@link TimeType}. Pure functions of their parameters (no clock is read), so they are tested with
+ * fixed instants.
  *
- * <p><b>Catch-up rule.</b> After downtime a missed schedule fires <em>once</em>, not once per missed slot: when
- * several slots passed between the last schedule time and now, only the latest missed one is returned.
+ * <p><b>Catch-up rule.</b> After downtime a missed schedule fires <em>once</em>, not once per
+ * missed slot: when several slots passed between the last schedule time and now, only the latest
+ * missed one is returned.
  *
- * <p><b>First fire of a new job</b> (no last schedule time): cron fires at its next slot after now; fixed_rate
- * fires one period after now (never immediately, so creating or re-enabling a job does not run it on the
- * spot); one_time fires at its instant even when that is already past (once, late); second_delay and api have
- * no time-driven runs (the caller starts second_delay runs itself and schedules {@code lastFinishedAt +
- * delayOf(...)} after each completion).
+ * <p><b>First fire of a new job</b> (no last schedule time): cron fires at its next slot after now;
+ * fixed_rate fires one period after now (never immediately, so creating or re-enabling a job does
+ * not run it on the spot); one_time fires at its instant even when that is already past (once,
+ * late); second_delay and api have no time-driven runs (the caller starts second_delay runs itself
+ * and schedules {@code lastFinishedAt + delayOf(...)} after each completion).
  */
 public final class Schedules {
   private static final String SECONDS_EXPECTED =
-      "expected a positive whole number of seconds (at most " + Integer.MAX_VALUE + "), e.g. \"30\"";
+      "expected a positive whole number of seconds (at most "
+          + Integer.MAX_VALUE
+          + "), e.g. \"30\"";
 
   private Schedules() {}
 
@@ -47,17 +51,18 @@ public final class Schedules {
   /**
    * Checks an expression without keeping the result.
    *
-   * @throws IllegalArgumentException one line naming the problem and what is expected, e.g. {@code cron
-   *     expression "0 * * *" is invalid (...): expected Quartz syntax with seconds, e.g. "0/5 * * * * ?"}
+   * @throws IllegalArgumentException one line naming the problem and what is expected, e.g. {@code
+   *     cron expression "0 * * *" is invalid (...): expected Quartz syntax with seconds, e.g. "0/5
+   *     * * * * ?"}
    */
   public static void validate(TimeType type, String expression, ZoneId zone) {
     parse(type, expression, zone);
   }
 
   /**
-   * The first fire time strictly after {@code after}: cron's next slot in {@code zone}; fixed_rate {@code after
-   * + N s} (pass the last schedule time); one_time its instant if after {@code after}; api and second_delay
-   * empty.
+   * The first fire time strictly after {@code after}: cron's next slot in {@code zone}; fixed_rate
+   * {@code after + N s} (pass the last schedule time); one_time its instant if after {@code after};
+   * api and second_delay empty.
    */
   public static Optional<Instant> nextFireTime(
       TimeType type, String expression, ZoneId zone, Instant after) {
@@ -66,11 +71,12 @@ public final class Schedules {
   }
 
   /**
-   * The run that should happen now (result &le; {@code now}) or next (result &gt; {@code now}), following the
-   * catch-up and first-fire rules in the class comment. The caller creates a run at the returned time when it
-   * is not after {@code now}, and otherwise waits for it.
+   * The run that should happen now (result &le; {@code now}) or next (result &gt; {@code now}),
+   * following the catch-up and first-fire rules in the class comment. The caller creates a run at
+   * the returned time when it is not after {@code now}, and otherwise waits for it.
    *
-   * @param lastScheduled schedule time of the last time-triggered run of this job, {@code null} for a new job
+   * @param lastScheduled schedule time of the last time-triggered run of this job, {@code null} for
+   *     a new job
    */
   public static Optional<Instant> nextDue(
       TimeType type, String expression, ZoneId zone, Instant lastScheduled, Instant now) {
@@ -93,7 +99,8 @@ public final class Schedules {
   }
 
   /**
-   * The zone a job's schedule is read in: its own {@code timeZone} when set, else {@code serverZone}.
+   * The zone a job's schedule is read in: its own {@code timeZone} when set, else {@code
+   * serverZone}.
    *
    * @throws IllegalArgumentException when {@code timeZone} is not a zone id
    */
@@ -106,7 +113,9 @@ public final class Schedules {
       return ZoneId.of(timeZone.trim());
     } catch (DateTimeException e) {
       throw new IllegalArgumentException(
-          "time zone \"" + timeZone + "\" is invalid: expected a zone id such as \"Asia/Shanghai\","
+          "time zone \""
+              + timeZone
+              + "\" is invalid: expected a zone id such as \"Asia/Shanghai\","
               + " \"UTC\" or \"+08:00\"",
           e);
     }

@@ -1,12 +1,12 @@
 package dev.schedulerx.server.schedule;
 
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Runs {@code delay} after the previous run finished. Completion-driven, so it has no fire times of its own:
- * the caller schedules {@code lastFinishedAt + delay} (see {@link Schedules#delayOf}).
+ * Runs {@code delay} after the previous run finished. Completion-driven, so it has no fire times of
+ * its own: the caller schedules {@code lastFinishedAt + delay} (see {@link Schedules#delayOf}).
  */
 record SecondDelaySchedule(Duration delay) implements Schedule {
 

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How a job is triggered, with the SchedulerX wire numbers and keys (SEMANTICS.md §3). Only the kinds the
- * self-hosted server schedules are listed; the numbers are what the worker protocol and the job store carry.
+ * How a job is triggered, with the SchedulerX wire numbers and keys (SEMANTICS.md §3). Only the
+ * kinds the self-hosted server schedules are listed; the numbers are what the worker protocol and
+ * the job store carry.
  */
 public enum TimeType {
   CRON(1, "cron"),
@@ -34,8 +35,8 @@ public enum TimeType {
   }
 
   /**
-   * Parses a key case-insensitively; {@code -} is accepted for {@code _} ({@code Fixed-Rate} is {@code
-   * fixed_rate}).
+   * Parses a key case-insensitively; {@code -} is accepted for {@code _} ({@code Fixed-Rate} is
+   * {@code fixed_rate}).
    *
    * @throws IllegalArgumentException naming the valid keys when nothing matches
    */
@@ -67,7 +68,8 @@ public enum TimeType {
         Arrays.stream(values())
             .map(t -> t.value + " (" + t.key + ")")
             .collect(Collectors.joining(", "));
-    throw new IllegalArgumentException("unknown time type value " + value + ": expected one of " + valid);
+    throw new IllegalArgumentException(
+        "unknown time type value " + value + ": expected one of " + valid);
   }
 
   private static String validKeys() {

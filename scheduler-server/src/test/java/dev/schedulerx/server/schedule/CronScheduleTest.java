@@ -24,7 +24,8 @@ class CronScheduleTest {
 
   @Test
   void nineAmIsReadInTheJobsZone() {
-    assertThat(next(NINE_AM, UTC, "2026-03-01T00:00:00Z")).contains(Instant.parse("2026-03-01T09:00:00Z"));
+    assertThat(next(NINE_AM, UTC, "2026-03-01T00:00:00Z"))
+        .contains(Instant.parse("2026-03-01T09:00:00Z"));
     // 09:00 in Shanghai (+08:00) is 01:00 UTC.
     assertThat(next(NINE_AM, SHANGHAI, "2026-03-01T00:00:00Z"))
         .contains(Instant.parse("2026-03-01T01:00:00Z"));
@@ -35,7 +36,8 @@ class CronScheduleTest {
 
   @Test
   void nextIsStrictlyAfter() {
-    assertThat(next(NINE_AM, UTC, "2026-03-01T09:00:00Z")).contains(Instant.parse("2026-03-02T09:00:00Z"));
+    assertThat(next(NINE_AM, UTC, "2026-03-01T09:00:00Z"))
+        .contains(Instant.parse("2026-03-02T09:00:00Z"));
     assertThat(next("0/5 * * * * ?", UTC, "2026-03-01T12:00:05Z"))
         .contains(Instant.parse("2026-03-01T12:00:10Z"));
   }
@@ -90,7 +92,8 @@ class CronScheduleTest {
 
   @Test
   void catchUpIsReadInTheJobsZone() {
-    // Last run March 1st 09:00 Shanghai; at 02:00 UTC on March 3rd the latest missed slot is 01:00 UTC.
+    // Last run March 1st 09:00 Shanghai; at 02:00 UTC on March 3rd the latest missed slot is 01:00
+    // UTC.
     assertThat(due(NINE_AM, SHANGHAI, "2026-03-01T01:00:00Z", "2026-03-03T02:00:00Z"))
         .contains(Instant.parse("2026-03-03T01:00:00Z"));
     // The same instants in UTC: the latest missed 09:00 UTC slot is March 2nd.
@@ -100,6 +103,7 @@ class CronScheduleTest {
 
   @Test
   void expiredCronHasNothingDue() {
-    assertThat(due("0 0 0 1 1 ? 2020", UTC, "2020-01-01T00:00:00Z", "2026-03-01T00:00:00Z")).isEmpty();
+    assertThat(due("0 0 0 1 1 ? 2020", UTC, "2020-01-01T00:00:00Z", "2026-03-01T00:00:00Z"))
+        .isEmpty();
   }
 }

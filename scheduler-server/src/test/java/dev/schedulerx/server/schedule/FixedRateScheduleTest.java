@@ -13,12 +13,14 @@ class FixedRateScheduleTest {
 
   @Test
   void nextIsAfterPlusThePeriod() {
-    assertThat(Schedules.nextFireTime(TimeType.FIXED_RATE, "30", UTC, T0)).contains(T0.plusSeconds(30));
+    assertThat(Schedules.nextFireTime(TimeType.FIXED_RATE, "30", UTC, T0))
+        .contains(T0.plusSeconds(30));
   }
 
   @Test
   void newJobFiresOnePeriodAfterNow() {
-    assertThat(Schedules.nextDue(TimeType.FIXED_RATE, "30", UTC, null, T0)).contains(T0.plusSeconds(30));
+    assertThat(Schedules.nextDue(TimeType.FIXED_RATE, "30", UTC, null, T0))
+        .contains(T0.plusSeconds(30));
   }
 
   @Test
@@ -34,7 +36,8 @@ class FixedRateScheduleTest {
     Instant now = T0.plusSeconds(95); // slots +30, +60, +90 missed
     Instant due = Schedules.nextDue(TimeType.FIXED_RATE, "30", UTC, T0, now).orElseThrow();
     assertThat(due).isEqualTo(T0.plusSeconds(90));
-    assertThat(Schedules.nextDue(TimeType.FIXED_RATE, "30", UTC, due, now)).contains(T0.plusSeconds(120));
+    assertThat(Schedules.nextDue(TimeType.FIXED_RATE, "30", UTC, due, now))
+        .contains(T0.plusSeconds(120));
   }
 
   @Test

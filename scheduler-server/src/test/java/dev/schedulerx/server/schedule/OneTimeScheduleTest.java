@@ -13,7 +13,8 @@ class OneTimeScheduleTest {
   private static final Instant AT = Instant.parse("2026-12-01T02:00:00Z"); // 10:00 in Shanghai
 
   private static Instant parse(String expression, ZoneId zone) {
-    return Schedules.nextDue(TimeType.ONE_TIME, expression, zone, null, Instant.EPOCH).orElseThrow();
+    return Schedules.nextDue(TimeType.ONE_TIME, expression, zone, null, Instant.EPOCH)
+        .orElseThrow();
   }
 
   @Test
@@ -38,7 +39,8 @@ class OneTimeScheduleTest {
   @Test
   void nextFireTimeOnlyBeforeTheInstant() {
     String expr = "2026-12-01T02:00:00Z";
-    assertThat(Schedules.nextFireTime(TimeType.ONE_TIME, expr, UTC, AT.minusSeconds(1))).contains(AT);
+    assertThat(Schedules.nextFireTime(TimeType.ONE_TIME, expr, UTC, AT.minusSeconds(1)))
+        .contains(AT);
     assertThat(Schedules.nextFireTime(TimeType.ONE_TIME, expr, UTC, AT)).isEmpty();
     assertThat(Schedules.nextFireTime(TimeType.ONE_TIME, expr, UTC, AT.plusSeconds(1))).isEmpty();
   }

@@ -17,9 +17,11 @@ class ScheduleValidationTest {
       ": expected Quartz syntax with seconds, e.g. \"0/5 * * * * ?\"";
 
   @ParameterizedTest
-  @ValueSource(strings = {"0/5 * * * * ?", "0 0 9 * * ?", "0 0 9 ? * MON-FRI", "0 15 10 L * ? 2030"})
+  @ValueSource(
+      strings = {"0/5 * * * * ?", "0 0 9 * * ?", "0 0 9 ? * MON-FRI", "0 15 10 L * ? 2030"})
   void validCronPasses(String expression) {
-    assertThatCode(() -> Schedules.validate(TimeType.CRON, expression, UTC)).doesNotThrowAnyException();
+    assertThatCode(() -> Schedules.validate(TimeType.CRON, expression, UTC))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -44,7 +46,9 @@ class ScheduleValidationTest {
   @Test
   void cronOutOfRangeAndEmpty() {
     assertThatThrownBy(() -> Schedules.validate(TimeType.CRON, "0 60 * * * ?", UTC))
-        .hasMessage("cron expression \"0 60 * * * ?\" is invalid (Value 60 not in range [0, 59])" + QUARTZ_HINT);
+        .hasMessage(
+            "cron expression \"0 60 * * * ?\" is invalid (Value 60 not in range [0, 59])"
+                + QUARTZ_HINT);
     assertThatThrownBy(() -> Schedules.validate(TimeType.CRON, "  ", UTC))
         .hasMessage("cron expression is empty" + QUARTZ_HINT);
     assertThatThrownBy(() -> Schedules.validate(TimeType.CRON, null, UTC))
@@ -66,8 +70,10 @@ class ScheduleValidationTest {
   @Test
   void secondDelayNeedsPositiveWholeSeconds() {
     assertThatThrownBy(() -> Schedules.validate(TimeType.SECOND_DELAY, "10s", UTC))
-        .hasMessageStartingWith("second_delay expression \"10s\" is invalid: expected a positive whole number");
-    assertThatCode(() -> Schedules.validate(TimeType.SECOND_DELAY, " 10 ", UTC)).doesNotThrowAnyException();
+        .hasMessageStartingWith(
+            "second_delay expression \"10s\" is invalid: expected a positive whole number");
+    assertThatCode(() -> Schedules.validate(TimeType.SECOND_DELAY, " 10 ", UTC))
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest
@@ -86,7 +92,8 @@ class ScheduleValidationTest {
   void apiIgnoresTheExpression() {
     assertThatCode(() -> Schedules.validate(TimeType.API, null, UTC)).doesNotThrowAnyException();
     assertThatCode(() -> Schedules.validate(TimeType.API, "", UTC)).doesNotThrowAnyException();
-    assertThatCode(() -> Schedules.validate(TimeType.API, "anything", UTC)).doesNotThrowAnyException();
+    assertThatCode(() -> Schedules.validate(TimeType.API, "anything", UTC))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -31,7 +31,8 @@ class TimeTypeTest {
     assertThatThrownBy(() -> TimeType.fromKey("hourly"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "unknown time type \"hourly\": expected one of cron, fixed_rate, second_delay, one_time, api");
+            "unknown time type \"hourly\": expected one of cron, fixed_rate, second_delay,"
+                + " one_time, api");
     assertThatThrownBy(() -> TimeType.fromKey(null)).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -42,6 +43,7 @@ class TimeTypeTest {
     }
     assertThatThrownBy(() -> TimeType.fromValue(2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("unknown time type value 2: expected one of 1 (cron), 3 (fixed_rate)");
+        .hasMessageStartingWith(
+            "unknown time type value 2: expected one of 1 (cron), 3 (fixed_rate)");
   }
 }
