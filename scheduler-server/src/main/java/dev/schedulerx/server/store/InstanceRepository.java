@@ -1,0 +1,336 @@
+package dev.schedulerx.server.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores {@link JobInstance}s in {@code sx_job_instance}. The unique key {@code (job_id,
+ * schedule_time, attempt)} makes {@link #create} the cluster-wide "who starts this run" decision:
+ * exactly one caller gets the row, every other one gets empty. State changes are conditional
+ * updates, so a finished instance never changes again however often a report is redelivered.
+ */
+public final class InstanceRepository {
+  /** Results longer than this are truncated. */
+  public static final int MAX_RESULT_LENGTH = 2000;
+
+  /** Progress JSON and instance parameters longer than this are refused. */
+  public static final int MAX_LARGE_TEXT_LENGTH = 65_536;
+
+  /** How many consecutive milliseconds {@link #createApiRun} tries before giving up. */
+  static final int API_RUN_ATTEMPTS = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(InstanceRepository.class);
+
+  private static final String UNFINISHED =
+      "state NOT IN (" + InstanceState.finishedValuesSql() + ")";
+  private static final String FINISHED = "state IN (" + InstanceState.finishedValuesSql() + ")";
+  private static final String SELECT =
+      "SELECT id, job_id, group_id, job_name, schedule_time, trigger_type, state, attempt,"
+          + " instance_parameters, worker_id, worker_addr, result, progress, created_at,"
+          + " started_at, finished_at FROM sx_job_instance";
+  private static final String NEWEST_FIRST = " ORDER BY schedule_time DESC, attempt DESC, id DESC";
+  private static final String BY_RUN =
+      SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ?";
+  private static final String INSERT =
+      "INSERT INTO sx_job_instance (job_id, group_id, job_name, schedule_time, trigger_type, state,"
+          + " attempt, instance_parameters, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private final Jdbc jdbc;
+
+  public InstanceRepository(DataSource dataSource) {
+    this.jdbc = new Jdbc(dataSource);
+  }
+
+  /**
+   * Creates a WAITING run, unless this {@code (jobId, scheduleTime, attempt)} exists already.
+   *
+   * @param scheduleTime the slot (API triggers: the request time; see {@link #createApiRun})
+   * @param attempt 0 for a slot's first run; instance-level retries keep the slot and count up
+   * @return the new instance, or empty when another caller (or server node) created this run first
+   */
+  public Optional<JobInstance> create(
+      long jobId,
+      String groupId,
+      String jobName,
+      Instant scheduleTime,
+      TriggerType trigger,
+      String instanceParameters,
+      int attempt,
+      Instant now) {
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(jobName, "jobName");
+    Objects.requireNonNull(scheduleTime, "scheduleTime");
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(now, "now");
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must not be negative, was " + attempt);
+    }
+    String parameters =
+        Texts.requireLength(
+            "instanceParameters", Texts.orEmpty(instanceParameters), 0, MAX_LARGE_TEXT_LENGTH);
+    String run = "job " + jobId + " at " + scheduleTime + " attempt " + attempt;
+    return jdbc.withConnection(
+        "create instance of " + run,
+        c -> {
+          try {
+            Jdbc.update(
+                c,
+                INSERT,
+                ps -> {
+                  ps.setLong(1, jobId);
+                  ps.setString(2, groupId);
+                  ps.setString(3, jobName);
+                  ps.setLong(4, scheduleTime.toEpochMilli());
+                  ps.setString(5, trigger.name());
+                  ps.setInt(6, InstanceState.WAITING.value());
+                  ps.setInt(7, attempt);
+                  ps.setString(8, parameters);
+                  ps.setLong(9, now.toEpochMilli());
+                });
+          } catch (SQLException e) {
+            if (SqlErrors.isConstraintViolation(e)
+                && findRun(c, jobId, scheduleTime, attempt).isPresent()) {
+              log.debug("Instance of {} exists already, not creating it again", run);
+              return Optional.empty();
+            }
+            throw e;
+          }
+          return Optional.of(
+              findRun(c, jobId, scheduleTime, attempt)
+                  .orElseThrow(
+                      () -> new SQLException("instance of " + run + " vanished after insert")));
+        });
+  }
+
+  /**
+   * Creates an API-triggered run scheduled at {@code now}. Two API triggers of one job in the same
+   * millisecond would share the unique key, so a collision moves the schedule time on by 1 ms and
+   * tries again.
+   *
+   * @throws StoreConflictException when {@value #API_RUN_ATTEMPTS} consecutive milliseconds are
+   *     taken
+   */
+  public JobInstance createApiRun(
+      long jobId, String groupId, String jobName, String instanceParameters, Instant now) {
+    Objects.requireNonNull(now, "now");
+    for (int i = 0; i < API_RUN_ATTEMPTS; i++) {
+      Optional<JobInstance> created =
+          create(
+              jobId,
+              groupId,
+              jobName,
+              now.plusMillis(i),
+              TriggerType.API,
+              instanceParameters,
+              0,
+              now);
+      if (created.isPresent()) {
+        return created.get();
+      }
+    }
+    throw new StoreConflictException(
+        "could not create an API run of job "
+            + jobId
+            + ": schedule times "
+            + now
+            + " and the next "
+            + (API_RUN_ATTEMPTS - 1)
+            + " ms are all taken",
+        null);
+  }
+
+  /**
+   * Moves an unfinished instance to RUNNING on the given worker. A second call (a redelivered
+   * report) updates the worker but keeps the first {@code startedAt}.
+   *
+   * @return false when the instance does not exist or is already finished
+   */
+  public boolean markRunning(long id, String workerId, String workerAddr, Instant startedAt) {
+    Objects.requireNonNull(startedAt, "startedAt");
+    return jdbc.update(
+            "mark instance " + id + " running",
+            "UPDATE sx_job_instance SET state = ?, worker_id = ?, worker_addr = ?,"
+                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND "
+                + UNFINISHED,
+            ps -> {
+              ps.setInt(1, InstanceState.RUNNING.value());
+              Jdbc.setNullableString(ps, 2, workerId);
+              Jdbc.setNullableString(ps, 3, workerAddr);
+              ps.setLong(4, startedAt.toEpochMilli());
+              ps.setLong(5, id);
+            })
+        > 0;
+  }
+
+  /**
+   * Ends an instance, once: when it is already finished nothing changes and false is returned, so
+   * redelivered final reports are harmless. The result is truncated to {@value #MAX_RESULT_LENGTH}
+   * characters.
+   *
+   * @param finalState a state whose {@link InstanceState#isFinished()} is true
+   * @return false when the instance does not exist or was already finished
+   */
+  public boolean finish(long id, InstanceState finalState, String result, Instant finishedAt) {
+    Objects.requireNonNull(finalState, "finalState");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    if (!finalState.isFinished()) {
+      throw new IllegalArgumentException(
+          "cannot finish instance " + id + " as " + finalState + ": it is not a final state");
+    }
+    return jdbc.update(
+            "finish instance " + id + " as " + finalState,
+            "UPDATE sx_job_instance SET state = ?, result = ?, finished_at = ? WHERE id = ? AND "
+                + UNFINISHED,
+            ps -> {
+              ps.setInt(1, finalState.value());
+              Jdbc.setNullableString(ps, 2, Texts.truncate(result, MAX_RESULT_LENGTH));
+              ps.setLong(3, finishedAt.toEpochMilli());
+              ps.setLong(4, id);
+            })
+        > 0;
+  }
+
+  /**
+   * Replaces the progress JSON, in any state (a last progress report may race the final one).
+   *
+   * @return false when the instance does not exist
+   * @throws IllegalArgumentException when the JSON exceeds {@value #MAX_LARGE_TEXT_LENGTH}
+   *     characters
+   */
+  public boolean updateProgress(long id, String progressJson) {
+    if (progressJson != null) {
+      Texts.requireLength("progress of instance " + id, progressJson, 0, MAX_LARGE_TEXT_LENGTH);
+    }
+    return jdbc.update(
+            "update progress of instance " + id,
+            "UPDATE sx_job_instance SET progress = ? WHERE id = ?",
+            ps -> {
+              Jdbc.setNullableString(ps, 1, progressJson);
+              ps.setLong(2, id);
+            })
+        > 0;
+  }
+
+  public Optional<JobInstance> findById(long id) {
+    return jdbc.first(
+        "find instance " + id,
+        SELECT + " WHERE id = ?",
+        ps -> ps.setLong(1, id),
+        InstanceRepository::map);
+  }
+
+  /** The job's latest {@code limit} instances, newest schedule time (then attempt) first. */
+  public List<JobInstance> findByJob(long jobId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return jdbc.list(
+        "list instances of job " + jobId,
+        SELECT + " WHERE job_id = ?" + NEWEST_FIRST + " LIMIT ?",
+        ps -> {
+          ps.setLong(1, jobId);
+          ps.setInt(2, limit);
+        },
+        InstanceRepository::map);
+  }
+
+  /** The job's newest instance by schedule time, then attempt. */
+  public Optional<JobInstance> latestByJob(long jobId) {
+    return jdbc.first(
+        "find latest instance of job " + jobId,
+        SELECT + " WHERE job_id = ?" + NEWEST_FIRST,
+        ps -> ps.setLong(1, jobId),
+        InstanceRepository::map);
+  }
+
+  /** Every instance not yet finished, oldest first: what a restarted server must look after. */
+  public List<JobInstance> findUnfinished() {
+    return jdbc.list(
+        "list unfinished instances",
+        SELECT + " WHERE " + UNFINISHED + " ORDER BY id",
+        Jdbc.Binder.NONE,
+        InstanceRepository::map);
+  }
+
+  /**
+   * How many of the job's instances are not finished (waiting, running, ...), for max-concurrency
+   * checks.
+   */
+  public int countRunning(long jobId) {
+    return jdbc.first(
+            "count unfinished instances of job " + jobId,
+            "SELECT COUNT(*) FROM sx_job_instance WHERE job_id = ? AND " + UNFINISHED,
+            ps -> ps.setLong(1, jobId),
+            rs -> rs.getInt(1))
+        .orElse(0);
+  }
+
+  /**
+   * The latest schedule time of the job's SCHEDULE-triggered instances: the {@code lastScheduled}
+   * input of {@code Schedules.nextDue}. API runs and retries do not move a job's schedule.
+   */
+  public Optional<Instant> lastScheduleTime(long jobId) {
+    return jdbc.first(
+        "find last schedule time of job " + jobId,
+        "SELECT MAX(schedule_time) FROM sx_job_instance WHERE job_id = ? AND trigger_type = ?",
+        ps -> {
+          ps.setLong(1, jobId);
+          ps.setString(2, TriggerType.SCHEDULE.name());
+        },
+        rs -> Jdbc.getNullableInstant(rs, 1));
+  }
+
+  /**
+   * Deletes finished instances that finished before {@code cutoff}.
+   *
+   * @return how many were deleted
+   */
+  public int purgeFinishedBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    return jdbc.update(
+        "purge instances finished before " + cutoff,
+        "DELETE FROM sx_job_instance WHERE " + FINISHED + " AND finished_at < ?",
+        ps -> ps.setLong(1, cutoff.toEpochMilli()));
+  }
+
+  private static Optional<JobInstance> findRun(
+      Connection c, long jobId, Instant scheduleTime, int attempt) throws SQLException {
+    return Jdbc.first(
+        c,
+        BY_RUN,
+        ps -> {
+          ps.setLong(1, jobId);
+          ps.setLong(2, scheduleTime.toEpochMilli());
+          ps.setInt(3, attempt);
+        },
+        InstanceRepository::map);
+  }
+
+  private static JobInstance map(ResultSet rs) throws SQLException {
+    return new JobInstance(
+        rs.getLong("id"),
+        rs.getLong("job_id"),
+        rs.getString("group_id"),
+        rs.getString("job_name"),
+        Jdbc.getInstant(rs, "schedule_time"),
+        TriggerType.valueOf(rs.getString("trigger_type")),
+        InstanceState.fromValue(rs.getInt("state")),
+        rs.getInt("attempt"),
+        rs.getString("instance_parameters"),
+        rs.getString("worker_id"),
+        rs.getString("worker_addr"),
+        rs.getString("result"),
+        rs.getString("progress"),
+        Jdbc.getInstant(rs, "created_at"),
+        Jdbc.getNullableInstant(rs, "started_at"),
+        Jdbc.getNullableInstant(rs, "finished_at"));
+  }
+}

@@ -1,0 +1,116 @@
+package dev.schedulerx.server.store;
+
+import dev.schedulerx.server.schedule.TimeType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A stored job (SEMANTICS.md §4.1): what to run, how, and when. Immutable; identity is {@code
+ * groupId + name}, {@code id} is 0 until stored. Optional text fields are never null ({@code ""}
+ * when unset); an empty {@code timeZone} means the server's zone. Lengths are checked here, against
+ * the column sizes, so that no database silently truncates.
+ *
+ * @param processor processor name or class name
+ * @param executeMode one of {@link #EXECUTE_MODES}, stored in lower case
+ */
+public record JobDefinition(
+    long id,
+    String groupId,
+    String name,
+    String processor,
+    String executeMode,
+    String parameters,
+    TimeType timeType,
+    String timeExpression,
+    String timeZone,
+    int maxAttempt,
+    int attemptIntervalSeconds,
+    int taskMaxAttempt,
+    int taskAttemptIntervalSeconds,
+    long timeoutSeconds,
+    int maxConcurrency,
+    boolean enabled,
+    String xattrs,
+    String description) {
+
+  public static final List<String> EXECUTE_MODES =
+      List.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
+  public static final int MAX_GROUP_ID_LENGTH = 128;
+  public static final int MAX_NAME_LENGTH = 255;
+  public static final int MAX_PROCESSOR_LENGTH = 512;
+  public static final int MAX_TIME_EXPRESSION_LENGTH = 255;
+  public static final int MAX_TIME_ZONE_LENGTH = 64;
+  public static final int MAX_DESCRIPTION_LENGTH = 1000;
+
+  /** For {@code parameters} and {@code xattrs}. */
+  public static final int MAX_LARGE_TEXT_LENGTH = 65_536;
+
+  public JobDefinition {
+    if (id < 0) {
+      throw new IllegalArgumentException("id must not be negative, was " + id);
+    }
+    Texts.requireLength(
+        "groupId", Objects.requireNonNull(groupId, "groupId"), 1, MAX_GROUP_ID_LENGTH);
+    Texts.requireLength("name", Objects.requireNonNull(name, "name"), 1, MAX_NAME_LENGTH);
+    Texts.requireLength(
+        "processor", Objects.requireNonNull(processor, "processor"), 1, MAX_PROCESSOR_LENGTH);
+    executeMode =
+        Objects.requireNonNull(executeMode, "executeMode").trim().toLowerCase(Locale.ROOT);
+    if (!EXECUTE_MODES.contains(executeMode)) {
+      throw new IllegalArgumentException(
+          "executeMode \""
+              + executeMode
+              + "\" is invalid: expected one of "
+              + String.join(", ", EXECUTE_MODES));
+    }
+    Objects.requireNonNull(timeType, "timeType");
+    parameters =
+        Texts.requireLength("parameters", Texts.orEmpty(parameters), 0, MAX_LARGE_TEXT_LENGTH);
+    timeExpression =
+        Texts.requireLength(
+            "timeExpression", Texts.orEmpty(timeExpression), 0, MAX_TIME_EXPRESSION_LENGTH);
+    timeZone = Texts.requireLength("timeZone", Texts.orEmpty(timeZone), 0, MAX_TIME_ZONE_LENGTH);
+    xattrs = Texts.requireLength("xattrs", Texts.orEmpty(xattrs), 0, MAX_LARGE_TEXT_LENGTH);
+    description =
+        Texts.requireLength("description", Texts.orEmpty(description), 0, MAX_DESCRIPTION_LENGTH);
+    requireNotNegative("maxAttempt", maxAttempt);
+    requireNotNegative("attemptIntervalSeconds", attemptIntervalSeconds);
+    requireNotNegative("taskMaxAttempt", taskMaxAttempt);
+    requireNotNegative("taskAttemptIntervalSeconds", taskAttemptIntervalSeconds);
+    requireNotNegative("timeoutSeconds", timeoutSeconds);
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrency must be at least 1, was " + maxConcurrency);
+    }
+  }
+
+  /** This job with another id; used by the repository to hand back what it stored. */
+  public JobDefinition withId(long newId) {
+    return new JobDefinition(
+        newId,
+        groupId,
+        name,
+        processor,
+        executeMode,
+        parameters,
+        timeType,
+        timeExpression,
+        timeZone,
+        maxAttempt,
+        attemptIntervalSeconds,
+        taskMaxAttempt,
+        taskAttemptIntervalSeconds,
+        timeoutSeconds,
+        maxConcurrency,
+        enabled,
+        xattrs,
+        description);
+  }
+
+  private static void requireNotNegative(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must not be negative, was " + value);
+    }
+  }
+}

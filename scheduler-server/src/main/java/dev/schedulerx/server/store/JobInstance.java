@@ -1,0 +1,54 @@
+package dev.schedulerx.server.store;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One run of a job as stored. Immutable snapshot; the repository's state transitions return whether
+ * they applied rather than a new snapshot. Instants have millisecond precision.
+ *
+ * @param scheduleTime the slot this run belongs to; with {@code jobId} and {@code attempt} it
+ *     identifies the run
+ * @param attempt 0 for the first run of a slot, then 1, 2, ... for instance-level retries
+ * @param instanceParameters never null ({@code ""} when unset)
+ * @param workerId null until a worker took the run
+ * @param workerAddr null until a worker took the run
+ * @param result null until finished; at most {@link InstanceRepository#MAX_RESULT_LENGTH}
+ *     characters
+ * @param progress latest progress JSON, null until reported
+ * @param startedAt null until running
+ * @param finishedAt null until finished
+ */
+public record JobInstance(
+    long id,
+    long jobId,
+    String groupId,
+    String jobName,
+    Instant scheduleTime,
+    TriggerType triggerType,
+    InstanceState state,
+    int attempt,
+    String instanceParameters,
+    String workerId,
+    String workerAddr,
+    String result,
+    String progress,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public JobInstance {
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(jobName, "jobName");
+    Objects.requireNonNull(scheduleTime, "scheduleTime");
+    Objects.requireNonNull(triggerType, "triggerType");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(createdAt, "createdAt");
+    instanceParameters = Texts.orEmpty(instanceParameters);
+  }
+
+  /** Whether the state is final. */
+  public boolean isFinished() {
+    return state.isFinished();
+  }
+}

@@ -1,0 +1,243 @@
+package dev.schedulerx.server.store;
+
+import dev.schedulerx.server.schedule.TimeType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores {@link JobDefinition}s in {@code sx_job}. Upsert is portable (no vendor upsert syntax):
+ * update by {@code groupId + name}, insert when nothing was updated, and when a concurrent writer
+ * inserted the same job first, retry in a new transaction, where the update now finds it.
+ */
+public final class JobRepository {
+  private static final Logger log = LoggerFactory.getLogger(JobRepository.class);
+  private static final int UPSERT_ATTEMPTS = 3;
+
+  private static final String COLUMNS =
+      "id, group_id, job_name, processor, execute_mode, parameters, time_type, time_expression,"
+          + " time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
+          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM sx_job";
+
+  /** The updatable fields, in the order {@link #bindFields} binds them. */
+  private static final String SET_FIELDS =
+      "processor = ?, execute_mode = ?, parameters = ?, time_type = ?, time_expression = ?,"
+          + " time_zone = ?, max_attempt = ?, attempt_interval_s = ?, task_max_attempt = ?,"
+          + " task_attempt_interval_s = ?, timeout_s = ?, max_concurrency = ?, enabled = ?, xattrs"
+          + " = ?, description = ?";
+
+  private static final String UPDATE_BY_NAME =
+      "UPDATE sx_job SET " + SET_FIELDS + " WHERE group_id = ? AND job_name = ?";
+  private static final String UPDATE_BY_ID =
+      "UPDATE sx_job SET group_id = ?, job_name = ?, " + SET_FIELDS + " WHERE id = ?";
+  private static final String INSERT =
+      "INSERT INTO sx_job (group_id, job_name, processor, execute_mode, parameters, time_type,"
+          + " time_expression, time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
+          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String BY_NAME = SELECT + " WHERE group_id = ? AND job_name = ?";
+
+  private final Jdbc jdbc;
+
+  public JobRepository(DataSource dataSource) {
+    this.jdbc = new Jdbc(dataSource);
+  }
+
+  /**
+   * Creates the job or updates the one with the same {@code groupId + name}; {@code job.id()} is
+   * ignored. An update keeps the stored id.
+   *
+   * @return the stored job, with its id
+   * @throws StoreConflictException when concurrent writers kept colliding
+   */
+  public JobDefinition upsert(JobDefinition job) {
+    Objects.requireNonNull(job, "job");
+    String action = "upsert job " + job.groupId() + "/" + job.name();
+    SQLException last = null;
+    for (int attempt = 1; attempt <= UPSERT_ATTEMPTS; attempt++) {
+      try {
+        return jdbc.inTransaction(c -> upsertOnce(c, job));
+      } catch (SQLException e) {
+        if (!SqlErrors.isConstraintViolation(e) && !SqlErrors.isTransient(e)) {
+          throw new StoreQueryException(action, e);
+        }
+        log.debug(
+            "{}: attempt {} collided with a concurrent writer ({}), retrying",
+            action,
+            attempt,
+            SqlErrors.describe(e));
+        last = e;
+      }
+    }
+    throw new StoreConflictException(
+        "could not "
+            + action
+            + " after "
+            + UPSERT_ATTEMPTS
+            + " attempts: "
+            + SqlErrors.describe(last),
+        last);
+  }
+
+  /**
+   * Updates every field, name included, of the job with {@code job.id()}: for renames, which {@link
+   * #upsert} cannot express.
+   *
+   * @return false when no job has that id
+   * @throws StoreConflictException when another job in the group already has the new name
+   */
+  public boolean update(JobDefinition job) {
+    Objects.requireNonNull(job, "job");
+    String action = "update job " + job.id();
+    try {
+      return jdbc.inTransaction(
+              c ->
+                  Jdbc.update(
+                      c,
+                      UPDATE_BY_ID,
+                      ps -> {
+                        ps.setString(1, job.groupId());
+                        ps.setString(2, job.name());
+                        int next = bindFields(ps, 3, job);
+                        ps.setLong(next, job.id());
+                      }))
+          > 0;
+    } catch (SQLException e) {
+      if (SqlErrors.isConstraintViolation(e)) {
+        throw new StoreConflictException(
+            "could not " + action + ": job " + job.groupId() + "/" + job.name() + " already exists",
+            e);
+      }
+      throw new StoreQueryException(action, e);
+    }
+  }
+
+  public Optional<JobDefinition> findById(long id) {
+    return jdbc.first(
+        "find job " + id, SELECT + " WHERE id = ?", ps -> ps.setLong(1, id), JobRepository::map);
+  }
+
+  public Optional<JobDefinition> findByName(String groupId, String name) {
+    return jdbc.first(
+        "find job " + groupId + "/" + name,
+        BY_NAME,
+        ps -> {
+          ps.setString(1, groupId);
+          ps.setString(2, name);
+        },
+        JobRepository::map);
+  }
+
+  /** Every job, ordered by group, then name. */
+  public List<JobDefinition> findAll() {
+    return jdbc.list(
+        "list jobs", SELECT + " ORDER BY group_id, job_name", Jdbc.Binder.NONE, JobRepository::map);
+  }
+
+  /**
+   * @return false when no job has that id
+   */
+  public boolean setEnabled(long id, boolean enabled) {
+    return jdbc.update(
+            (enabled ? "enable" : "disable") + " job " + id,
+            "UPDATE sx_job SET enabled = ? WHERE id = ?",
+            ps -> {
+              ps.setBoolean(1, enabled);
+              ps.setLong(2, id);
+            })
+        > 0;
+  }
+
+  /**
+   * Deletes the job and, through the foreign key, all its instances.
+   *
+   * @return false when no job has that id
+   */
+  public boolean delete(long id) {
+    return jdbc.update(
+            "delete job " + id, "DELETE FROM sx_job WHERE id = ?", ps -> ps.setLong(1, id))
+        > 0;
+  }
+
+  private static JobDefinition upsertOnce(Connection c, JobDefinition job) throws SQLException {
+    Jdbc.Binder byName =
+        ps -> {
+          ps.setString(1, job.groupId());
+          ps.setString(2, job.name());
+        };
+    int updated =
+        Jdbc.update(
+            c,
+            UPDATE_BY_NAME,
+            ps -> {
+              int next = bindFields(ps, 1, job);
+              ps.setString(next, job.groupId());
+              ps.setString(next + 1, job.name());
+            });
+    if (updated == 0) {
+      Jdbc.update(
+          c,
+          INSERT,
+          ps -> {
+            ps.setString(1, job.groupId());
+            ps.setString(2, job.name());
+            bindFields(ps, 3, job);
+          });
+    }
+    return Jdbc.first(c, BY_NAME, byName, JobRepository::map)
+        .orElseThrow(
+            () -> new SQLException("job " + job.groupId() + "/" + job.name() + " vanished"));
+  }
+
+  /** Binds the fields of {@link #SET_FIELDS} from {@code index} on; returns the next free index. */
+  private static int bindFields(PreparedStatement ps, int index, JobDefinition job)
+      throws SQLException {
+    int i = index;
+    ps.setString(i++, job.processor());
+    ps.setString(i++, job.executeMode());
+    ps.setString(i++, job.parameters());
+    ps.setInt(i++, job.timeType().value());
+    ps.setString(i++, job.timeExpression());
+    ps.setString(i++, job.timeZone());
+    ps.setInt(i++, job.maxAttempt());
+    ps.setInt(i++, job.attemptIntervalSeconds());
+    ps.setInt(i++, job.taskMaxAttempt());
+    ps.setInt(i++, job.taskAttemptIntervalSeconds());
+    ps.setLong(i++, job.timeoutSeconds());
+    ps.setInt(i++, job.maxConcurrency());
+    ps.setBoolean(i++, job.enabled());
+    ps.setString(i++, job.xattrs());
+    ps.setString(i++, job.description());
+    return i;
+  }
+
+  private static JobDefinition map(ResultSet rs) throws SQLException {
+    return new JobDefinition(
+        rs.getLong("id"),
+        rs.getString("group_id"),
+        rs.getString("job_name"),
+        rs.getString("processor"),
+        rs.getString("execute_mode"),
+        rs.getString("parameters"),
+        TimeType.fromValue(rs.getInt("time_type")),
+        rs.getString("time_expression"),
+        rs.getString("time_zone"),
+        rs.getInt("max_attempt"),
+        rs.getInt("attempt_interval_s"),
+        rs.getInt("task_max_attempt"),
+        rs.getInt("task_attempt_interval_s"),
+        rs.getLong("timeout_s"),
+        rs.getInt("max_concurrency"),
+        rs.getBoolean("enabled"),
+        rs.getString("xattrs"),
+        rs.getString("description"));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.schedulerx.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerDatabaseTest {
+
+  @Test
+  void inMemoryDatabaseGetsTheSchema() throws Exception {
+    try (TestDatabase db = TestDatabase.inMemory()) {
+      assertThat(db.count("sx_job")).isZero();
+      assertThat(db.count("sx_job_instance")).isZero();
+    }
+  }
+
+  @Test
+  void fileDatabaseKeepsItsDataAcrossReopen(@TempDir Path dir) {
+    String url = "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
+    long jobId;
+    long instanceId;
+    try (ServerDatabase db = ServerDatabase.open(url, "sa", "secret", 2)) {
+      jobId = new JobRepository(db.dataSource()).upsert(Jobs.cron("g", "kept")).id();
+      instanceId =
+          new InstanceRepository(db.dataSource())
+              .create(
+                  jobId,
+                  "g",
+                  "kept",
+                  Instant.ofEpochMilli(1000),
+                  TriggerType.SCHEDULE,
+                  "",
+                  0,
+                  Instant.EPOCH)
+              .orElseThrow()
+              .id();
+    }
+    try (ServerDatabase db = ServerDatabase.open(url, "sa", "secret", 2)) {
+      assertThat(new JobRepository(db.dataSource()).findByName("g", "kept"))
+          .hasValueSatisfying(job -> assertThat(job.id()).isEqualTo(jobId));
+      assertThat(new InstanceRepository(db.dataSource()).findById(instanceId)).isPresent();
+    }
+  }
+
+  @Test
+  void unknownDriverNamesTheUrlWithoutThePassword() {
+    String url = "jdbc:nosuchdb://db.example:5432/app?user=sx&password=s3cret";
+    assertThatThrownBy(() -> ServerDatabase.open(url, "sx", "hunter2", 2))
+        .isInstanceOf(StoreOpenException.class)
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(
+            "cannot open database jdbc:nosuchdb://db.example:5432/app?user=sx&password=***: ")
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("s3cret")
+                    .doesNotContain("hunter2")
+                    .doesNotContain("\n"));
+  }
+
+  @Test
+  void unreachableServerNamesTheUrlAndTheCause() {
+    String url = "jdbc:h2:tcp://127.0.0.1:1/nothing-here";
+    assertThatThrownBy(() -> ServerDatabase.open(url, "sa", "pw", 2))
+        .isInstanceOf(StoreOpenException.class)
+        .hasMessageStartingWith("cannot open database " + url + ": ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+
+  @Test
+  void wrongPasswordIsAnOpenFailureThatHidesThePassword(@TempDir Path dir) {
+    String url = "jdbc:h2:file:" + dir.resolve("locked").toAbsolutePath();
+    ServerDatabase.open(url, "sa", "right-one", 1).close();
+    assertThatThrownBy(() -> ServerDatabase.open(url, "sa", "wrong-one", 1))
+        .isInstanceOf(StoreOpenException.class)
+        .hasMessageContaining(url)
+        .hasMessageContaining("Wrong user name or password")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-one"));
+  }
+
+  @Test
+  void passwordsInUrlsAreRedacted() {
+    assertThat(JdbcUrls.redact("jdbc:mariadb://sx:topsecret@db:3306/sx?useSsl=true"))
+        .isEqualTo("jdbc:mariadb://sx:***@db:3306/sx?useSsl=true");
+    assertThat(JdbcUrls.redact("jdbc:h2:file:/data/sx;USER=sa;PASSWORD=x;AUTO_SERVER=TRUE"))
+        .isEqualTo("jdbc:h2:file:/data/sx;USER=sa;PASSWORD=***;AUTO_SERVER=TRUE");
+    assertThat(JdbcUrls.redact("jdbc:postgresql://db/sx")).isEqualTo("jdbc:postgresql://db/sx");
+  }
+
+  @Test
+  void poolSizeMustBePositive() {
+    assertThatThrownBy(() -> ServerDatabase.open("jdbc:h2:mem:x", "sa", "", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
