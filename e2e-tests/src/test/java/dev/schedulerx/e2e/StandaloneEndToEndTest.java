@@ -33,13 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneEndToEndTest {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 
-  @TempDir static Path dir;
+  static Path dir;
   static Path conf;
   static int httpPort;
   static Daemon daemon;
 
   @BeforeAll
   static void startDaemon() throws Exception {
+    dir = Files.createTempDirectory("sx-e2e");
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
     Files.write(plugins.resolve("broken.jar"), "this is not a zip file".getBytes());
@@ -66,6 +67,9 @@ class StandaloneEndToEndTest {
   static void stopDaemon() throws Exception {
     if (daemon != null) {
       daemon.close();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

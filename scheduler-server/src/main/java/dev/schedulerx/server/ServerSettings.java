@@ -37,7 +37,8 @@ public record ServerSettings(
       if (!url.isBlank()) {
         return url;
       }
-      return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("schedulerx") + ";AUTO_SERVER=FALSE";
+      // The server closes the database itself, after its last write; H2 must not close it at JVM exit first.
+      return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("schedulerx") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
   }
 

@@ -12,6 +12,8 @@ import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,13 @@ public final class DuePass implements Runnable {
   private final InstanceLifecycle lifecycle;
   private final WorkerRegistry registry;
   private final Clock clock;
+  /**
+   * The next run of each job as last computed, kept while the job's definition is unchanged: a job that
+   * never ran has no history to recompute its first slot from, and parsing every pass would be waste.
+   */
+  private final Map<Long, Planned> planned = new HashMap<>();
+
+  private record Planned(JobDefinition job, Instant due) {}
 
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
     this.jobs = jobs;
@@ -71,11 +80,22 @@ public final class DuePass implements Runnable {
       Instant due = latest.get().finishedAt().plus(Schedules.delayOf(job.timeType(), job.timeExpression()));
       return due.isAfter(now) ? Optional.empty() : Optional.of(due);
     }
-    Instant last = instances.lastScheduleTime(job.id()).orElse(null);
-    return Schedules.nextDue(job.timeType(), job.timeExpression(), zone, last, now).filter(due -> !due.isAfter(now));
+    Planned plan = planned.get(job.id());
+    if (plan == null || !plan.job().equals(job)) {
+      Instant last = instances.lastScheduleTime(job.id()).orElse(null);
+      Optional<Instant> next = Schedules.nextDue(job.timeType(), job.timeExpression(), zone, last, now);
+      if (next.isEmpty()) {
+        planned.remove(job.id());
+        return Optional.empty();
+      }
+      plan = new Planned(job, next.get());
+      planned.put(job.id(), plan);
+    }
+    return plan.due().isAfter(now) ? Optional.empty() : Optional.of(plan.due());
   }
 
   private void start(JobDefinition job, Instant due, Instant now) {
+    planned.remove(job.id()); // the next slot is computed from this run's schedule time
     if (instances.countRunning(job.id()) >= Math.max(1, job.maxConcurrency())) {
       log.info("job {} skips its run of {}: {} instance(s) still running (max concurrency {})",
           job.name(), due, instances.countRunning(job.id()), job.maxConcurrency());

@@ -22,6 +22,8 @@ import java.util.TreeSet;
 public final class ConfigLoader {
   static final String ROOT = "schedulerx";
   static final String JOBS = ROOT + ".jobs";
+  /** Set by the launcher, not by users: where the distribution is, and how loud the console is. */
+  static final Set<String> LAUNCHER_PROPERTIES = Set.of("schedulerx.home", "schedulerx.log.level");
 
   private final Config reference;
   private final Map<String, String> env;
@@ -82,7 +84,7 @@ public final class ConfigLoader {
     }
     Properties own = new Properties();
     systemProperties.stringPropertyNames().stream()
-        .filter(name -> name.startsWith(ROOT + ".") && !name.equals("schedulerx.home"))
+        .filter(name -> name.startsWith(ROOT + ".") && !LAUNCHER_PROPERTIES.contains(name))
         .forEach(name -> own.setProperty(name, systemProperties.getProperty(name)));
     Config fromProps = ConfigFactory.parseProperties(own, ConfigParseOptions.defaults().setOriginDescription("system properties"));
     return fromProps.withFallback(fromEnv);
