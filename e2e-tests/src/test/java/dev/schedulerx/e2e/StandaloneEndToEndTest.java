@@ -158,7 +158,7 @@ class StandaloneEndToEndTest {
   @Test
   @Order(7)
   void sigtermStopsTheDaemonCleanly() throws Exception {
-    daemon.stop(Duration.ofSeconds(20));
+    assertThat(daemon.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isZero();
 
     assertThat(daemon.logText()).contains("scheduler server stopped").containsPattern("worker \\S+ stopped");
   }

@@ -46,6 +46,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private ContainerPool pool;
   private ActorSystem<WorkerGuardian.Command> system;
   private String workerId;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private WorkerDaemon(WorkerSettings settings, PluginSource pluginSource) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -167,6 +168,9 @@ public final class WorkerDaemon implements AutoCloseable {
   /** Says goodbye to the server, then stops actors, processor threads, the embedded server and plugins. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (system != null) {
       try {
         AskPattern.<WorkerGuardian.Command, org.apache.pekko.Done>ask(system, WorkerGuardian.GoOffline::new, Duration.ofSeconds(2), system.scheduler())

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,21 +65,18 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     WorkerSettings settings = settings();
     WorkerDaemon daemon = WorkerDaemon.builder(settings).build();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      daemon.close();
-      stopped.countDown();
-    }, "sx-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopSignals stop = StopSignals.install();
     try {
       daemon.start();
       daemon.awaitReady(Duration.ofSeconds(60));
+      stop.await();
+      return OK;
     } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
-      return FAILED; // the shutdown hook stops what started
+      return FAILED;
+    } finally {
+      daemon.close();
     }
-    stopped.await();
-    return OK;
   }
 
   /** {@code --version}. */

@@ -1,0 +1,33 @@
+package dev.schedulerx.worker.cli;
+
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT ask the daemon to stop: the main thread wakes up, closes the daemon and exits 0. A
+ * second signal while it is stopping halts at once (exit 130), for an operator who cannot wait.
+ */
+final class StopSignals {
+  private final CountDownLatch requested = new CountDownLatch(1);
+
+  private StopSignals() {}
+
+  static StopSignals install() {
+    StopSignals signals = new StopSignals();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signals::onSignal);
+    }
+    return signals;
+  }
+
+  private void onSignal(Signal signal) {
+    if (requested.getCount() == 0) {
+      Runtime.getRuntime().halt(130);
+    }
+    requested.countDown();
+  }
+
+  void await() throws InterruptedException {
+    requested.await();
+  }
+}
