@@ -10,7 +10,13 @@ import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.TaskBodyCodec;
 import dev.schedulerx.worker.instance.InstanceRuntime;
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.worker.instance.DispatchSettings;
+import dev.schedulerx.worker.instance.Peers;
+import dev.schedulerx.worker.link.LinkStatusSink;
 import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginSource;
@@ -87,6 +93,7 @@ public final class WorkerDaemon implements AutoCloseable {
     pool = new ContainerPool(settings.threads());
     TaskBodyCodec codec = new TaskBodyCodec();
     ProcessorInvoker invoker = new ProcessorInvoker();
+    DispatchSettings dispatch = DispatchSettings.defaults(settings.dataDir().resolve("spill"));
     ServerLink.Settings link =
         new ServerLink.Settings(
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
@@ -97,10 +104,13 @@ public final class WorkerDaemon implements AutoCloseable {
             WorkerGuardian.create(
                 link,
                 registered,
-                linkRef -> new InstanceRuntime(plugins, invoker, pool, codec,
-                    (spec, status, result, progress) ->
-                        linkRef.tell(new ServerLink.ReportStatus(spec.jobId(), spec.instanceId(), spec.groupId(), status, result, progress)),
-                    remotingAddress())),
+                (typedSystem, linkRef) -> {
+                  String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
+                  String self = workerId + "@" + address;
+                  Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
+                      ActorPaths.onWorker(WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER), Duration.ofSeconds(15), Duration.ofSeconds(2));
+                  return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address);
+                }),
             workerId,
             RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).toConfig());
     log.info("worker {} listening on akka.tcp://{}@{}, group {}", workerId, workerId, remotingAddress(), settings.groupId());
@@ -152,7 +162,10 @@ public final class WorkerDaemon implements AutoCloseable {
 
   /** {@code host:port} of this worker's remoting endpoint. */
   public String remotingAddress() {
-    Address address = Adapter.toClassic(system).provider().getDefaultAddress();
+    return hostPort(Adapter.toClassic(system).provider().getDefaultAddress());
+  }
+
+  private static String hostPort(Address address) {
     return address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
   }
 

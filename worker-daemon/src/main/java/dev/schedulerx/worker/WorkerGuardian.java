@@ -6,11 +6,11 @@ import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.link.ServerLink;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
+import dev.schedulerx.worker.remote.MapMasterEndpoint;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,7 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Command> {
 
   /** What the guardian accepts. */
-  public sealed interface Command permits Submit, Kill, GoOffline, SupervisorStopped {}
+  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance, SupervisorStopped {}
 
   /** Start an instance submitted by the server. */
   public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
@@ -39,6 +39,12 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   /** Tell the server this worker goes offline, then answer. */
   public record GoOffline(ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Task reports and map requests for the instance this worker masters. When it is not (or no longer)
+   * here, reports are acknowledged (nothing left to count them) and map requests refused.
+   */
+  public record ToInstance(long instanceId, JobInstanceSupervisor.Command command) implements Command {}
+
   private record SupervisorStopped(long instanceId) implements Command {}
 
   /** Answer to Submit and Kill: accepted, or why not. */
@@ -48,13 +54,14 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   private final InstanceRuntime runtime;
   private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
 
-  /**
-   * @param runtimeFor builds the instance runtime once the link exists (statuses flow into the link)
-   */
+  /** Builds what instance supervisors share, once the actor system and the link exist. */
+  @FunctionalInterface
+  public interface RuntimeFactory {
+    InstanceRuntime create(org.apache.pekko.actor.typed.ActorSystem<?> system, ActorRef<ServerLink.Command> link);
+  }
+
   public static Behavior<Command> create(
-      ServerLink.Settings linkSettings,
-      CompletableFuture<String> registered,
-      Function<ActorRef<ServerLink.Command>, InstanceRuntime> runtimeFor) {
+      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor) {
     return Behaviors.setup(ctx -> new WorkerGuardian(ctx, linkSettings, registered, runtimeFor));
   }
 
@@ -62,7 +69,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
       ActorContext<Command> ctx,
       ServerLink.Settings linkSettings,
       CompletableFuture<String> registered,
-      Function<ActorRef<ServerLink.Command>, InstanceRuntime> runtimeFor) {
+      RuntimeFactory runtimeFor) {
     super(ctx);
     // The link only does I/O and keeps unacknowledged reports; restart it if it ever crashes.
     this.link =
@@ -70,8 +77,9 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
             Behaviors.supervise(ServerLink.create(linkSettings, registered))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
             "server-link");
-    this.runtime = runtimeFor.apply(link);
+    this.runtime = runtimeFor.create(ctx.getSystem(), link);
     Adapter.actorOf(ctx, JobInstanceEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_JOB_INSTANCE);
+    Adapter.actorOf(ctx, MapMasterEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_MAP_MASTER);
   }
 
   @Override
@@ -81,6 +89,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
         .onMessage(Kill.class, this::onKill)
         .onMessage(SupervisorStopped.class, s -> { supervisors.remove(s.instanceId()); return this; })
         .onMessage(GoOffline.class, g -> { link.tell(new ServerLink.GoOffline(g.replyTo())); return this; })
+        .onMessage(ToInstance.class, this::onToInstance)
         .build();
   }
 
@@ -98,6 +107,18 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     getContext().watchWith(supervisor, new SupervisorStopped(spec.instanceId()));
     supervisors.put(spec.instanceId(), supervisor);
     submit.replyTo().tell(new Reply(true, ""));
+    return this;
+  }
+
+  private Behavior<Command> onToInstance(ToInstance routed) {
+    ActorRef<JobInstanceSupervisor.Command> supervisor = supervisors.get(routed.instanceId());
+    if (supervisor != null) {
+      supervisor.tell(routed.command());
+    } else if (routed.command() instanceof JobInstanceSupervisor.TaskReports reports) {
+      reports.replyTo().tell(Done.getInstance());
+    } else if (routed.command() instanceof JobInstanceSupervisor.MapTasks map) {
+      map.replyTo().tell(new JobInstanceSupervisor.MapReply(false, false, "job instance " + routed.instanceId() + " has no master on this worker"));
+    }
     return this;
   }
 

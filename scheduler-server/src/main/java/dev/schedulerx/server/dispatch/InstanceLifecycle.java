@@ -147,6 +147,39 @@ public final class InstanceLifecycle {
     }
   }
 
+  /**
+   * Kills a running instance: its master is asked to stop every task, then the instance is KILLED (also
+   * when the master does not answer: it cannot finish the instance anymore). Completes with the outcome
+   * as one line; fails with IllegalArgumentException when there is nothing to kill.
+   */
+  public CompletableFuture<String> kill(long instanceId) {
+    return CompletableFuture.supplyAsync(() -> instances.findById(instanceId), storeExecutor)
+        .thenCompose(found -> {
+          JobInstance instance = found.orElseThrow(() -> new IllegalArgumentException("no instance " + instanceId));
+          if (instance.state().isFinished()) {
+            throw new IllegalArgumentException("instance " + instanceId + " already finished " + instance.state());
+          }
+          JobDefinition job = jobs.findById(instance.jobId())
+              .orElseThrow(() -> new IllegalArgumentException("job of instance " + instanceId + " no longer exists"));
+          if (instance.workerId() == null || instance.workerId().isEmpty()) {
+            return CompletableFuture.completedFuture(killed(instance, "killed before it started"));
+          }
+          WorkerAddress master = WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr());
+          return gateway.kill(master, job, instance).toCompletableFuture()
+              .handleAsync((outcome, failure) -> killed(instance,
+                  failure == null ? "killed by request" : "killed by request (master " + master.workerId() + " did not answer)"),
+                  storeExecutor);
+        });
+  }
+
+  private String killed(JobInstance instance, String why) {
+    if (instances.finish(instance.id(), InstanceState.KILLED, why, clock.instant())) {
+      log.info("instance {} of job {} {}", instance.id(), instance.jobName(), why);
+      return "instance " + instance.id() + " " + why;
+    }
+    return "instance " + instance.id() + " had already finished";
+  }
+
   /** Progress JSON from a map or broadcast master; fire and forget. */
   public void onProgress(long instanceId, String progressJson) {
     storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));

@@ -164,6 +164,16 @@ public final class HttpApi implements AutoCloseable {
       ctx.json(Map.of("instanceId", instance.id(), "job", job.name()));
     });
     app.get("/api/v1/jobs/{name}/instances", ctx -> ctx.json(instances.findByJob(job(ctx).id(), ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20))));
+    app.post("/api/v1/instances/{id}/kill", ctx -> {
+      try {
+        ctx.json(Map.of("message", lifecycle.kill(ctx.pathParamAsClass("id", Long.class).get()).join()));
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof IllegalArgumentException bad) {
+          throw bad;
+        }
+        throw e;
+      }
+    });
     app.get("/api/v1/instances/{id}", ctx -> ctx.json(
         instances.findById(ctx.pathParamAsClass("id", Long.class).get())
             .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no instance " + ctx.pathParam("id")))));

@@ -5,7 +5,7 @@ import java.util.Set;
 /** Entry point of {@code bin/schedulerx-worker}. The only place that calls {@link System#exit}. */
 public final class Main {
   /** Subcommands that print for a person: the daemon's INFO log would only get in the way. */
-  private static final Set<String> QUIET = Set.of("run", "jobs", "plugins", "check-config", "workers", "status", "help");
+  private static final Set<String> QUIET = Set.of("run", "jobs", "plugins", "check-config", "workers", "status", "kill", "help");
 
   private Main() {}
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
     subcommands = {
       RunJobCommand.class, JobsCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
-      InstanceCommand.class, CommandLine.HelpCommand.class
+      InstanceCommand.class, KillCommand.class, CommandLine.HelpCommand.class
     })
 public final class WorkerCommand implements Callable<Integer> {
   static final int OK = 0;

@@ -57,6 +57,11 @@ public final class ServerApiClient {
     return get("/api/v1/instances/" + id);
   }
 
+  /** Kills a running instance; returns the server's one-line outcome. */
+  public String kill(long id) {
+    return send("POST", "/api/v1/instances/" + id + "/kill", Map.of()).path("message").asText();
+  }
+
   public JsonNode workers() {
     return get("/api/v1/workers");
   }

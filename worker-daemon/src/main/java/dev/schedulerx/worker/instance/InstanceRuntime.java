@@ -5,11 +5,19 @@ import dev.schedulerx.worker.container.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 
-/** What every instance supervisor of one daemon shares. */
+/**
+ * What every instance supervisor of one daemon shares.
+ *
+ * @param self this worker as the server lists it: {@code workerId@host:port}
+ * @param workerAddr this worker's {@code host:port}
+ */
 public record InstanceRuntime(
     PluginRegistry plugins,
     ProcessorInvoker invoker,
     ContainerPool pool,
     TaskBodyCodec codec,
     StatusSink status,
+    Peers peers,
+    DispatchSettings dispatch,
+    String self,
     String workerAddr) {}

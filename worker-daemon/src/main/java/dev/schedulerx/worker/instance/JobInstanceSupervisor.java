@@ -1,10 +1,17 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.api.BroadcastProcessor;
 import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.api.MapJobProcessor;
 import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -12,54 +19,98 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Owns one job instance on the worker the server picked as its master: finds the processor, runs it off
- * the dispatcher, reports the outcome, and stops. One actor per instance, so a failing instance never
- * touches another.
+ * Owns one job instance on the worker the server picked as its master. Resolves the processor, then
+ * becomes the behaviour of the execute mode: a standalone run (here), {@link BroadcastMaster} or
+ * {@link MapMaster}. One actor per instance, so a failing instance never touches another.
  */
 public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSupervisor.Command> {
 
-  /** What the supervisor accepts. */
-  public sealed interface Command permits Kill, TaskDone, TaskCrashed {}
+  /** What a supervisor accepts, whatever its mode. */
+  public sealed interface Command permits Kill, TaskReports, MapTasks, Internal {}
 
-  /** Stop the instance: the processor's kill hook runs, its thread is interrupted, the instance FAILS. */
+  /** Stop the instance: every task is killed and the instance FAILS with the reason. */
   public record Kill(String reason) implements Command {}
 
-  private record TaskDone(ProcessResult result) implements Command {}
+  /** Final statuses of tasks, reported by a worker's containers; answered once applied. */
+  public record TaskReports(String worker, List<TaskOutcome> outcomes, ActorRef<Done> replyTo) implements Command {
+    public TaskReports {
+      outcomes = List.copyOf(outcomes);
+    }
+  }
 
-  private record TaskCrashed(Throwable failure) implements Command {}
+  /** One task's final status and result. */
+  public record TaskOutcome(long taskId, TaskStatus status, String result) {}
+
+  /** Sub-tasks created by {@code map()} in a running task (on any worker); answered once stored. */
+  public record MapTasks(long parentTaskId, String taskName, List<byte[]> bodies, ActorRef<MapReply> replyTo) implements Command {
+    public MapTasks {
+      bodies = List.copyOf(bodies);
+    }
+  }
+
+  /** Answer to MapTasks: accepted, or why not (overload: try again shortly). */
+  public record MapReply(boolean accepted, boolean overload, String message) {}
+
+  /** Messages a mode behaviour sends itself (timers, piped results). */
+  non-sealed interface Internal extends Command {}
+
+  private record TaskDone(ProcessResult result) implements Internal {}
 
   public static final String STANDALONE = "standalone";
+  public static final String BROADCAST = "broadcast";
+  static final Set<String> MAP_MODES = Set.of("grid", "parallel", "batch");
 
   private final InstanceSpec spec;
   private final InstanceRuntime runtime;
+  private final LoadedProcessor processor;
   private ContainerPool.Running<ProcessResult> running;
-  private LoadedProcessor processor;
   private TaskContext context;
 
   public static Behavior<Command> create(InstanceSpec spec, InstanceRuntime runtime) {
-    return Behaviors.setup(ctx -> new JobInstanceSupervisor(ctx, spec, runtime).start());
+    return Behaviors.setup(ctx -> {
+      Optional<LoadedProcessor> found = runtime.plugins().find(spec.processor());
+      if (found.isEmpty()) {
+        return failAtOnce(ctx, spec, runtime, "processor " + spec.processor() + " not found in " + pluginsHint(runtime));
+      }
+      LoadedProcessor processor = found.get();
+      String mode = spec.executeMode();
+      if (STANDALONE.equals(mode)) {
+        return new JobInstanceSupervisor(ctx, spec, runtime, processor).start();
+      }
+      if (BROADCAST.equals(mode)) {
+        return processor.processor() instanceof BroadcastProcessor
+            ? BroadcastMaster.create(ctx, spec, runtime, processor)
+            : failAtOnce(ctx, spec, runtime, "processor " + processor.name() + " is not a BroadcastProcessor, needed by execute mode broadcast");
+      }
+      if (MAP_MODES.contains(mode)) {
+        return processor.processor() instanceof MapJobProcessor
+            ? MapMaster.create(ctx, spec, runtime, processor)
+            : failAtOnce(ctx, spec, runtime, "processor " + processor.name() + " is not a MapJobProcessor, needed by execute mode " + mode);
+      }
+      return failAtOnce(ctx, spec, runtime, "execute mode " + mode + " is not supported by this worker");
+    });
   }
 
-  private JobInstanceSupervisor(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime) {
+  private static Behavior<Command> failAtOnce(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, String why) {
+    ctx.getLog().info("{} finished FAILED: {}", spec.label(), why);
+    runtime.status().report(spec, InstanceStatus.FAILED, why, null);
+    return Behaviors.stopped();
+  }
+
+  private JobInstanceSupervisor(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
     super(ctx);
     this.spec = spec;
     this.runtime = runtime;
+    this.processor = processor;
   }
 
   private Behavior<Command> start() {
-    Optional<LoadedProcessor> found = runtime.plugins().find(spec.processor());
-    if (found.isEmpty()) {
-      return finish(ProcessResult.failure("processor " + spec.processor() + " not found in " + pluginsHint()));
-    }
-    if (!STANDALONE.equals(spec.executeMode())) {
-      return finish(ProcessResult.failure("execute mode " + spec.executeMode() + " is not supported by this worker yet"));
-    }
-    processor = found.get();
     context = TaskContext.standalone(spec, runtime.workerAddr(), runtime.codec());
     getContext().getLog().info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
     runtime.status().report(spec, InstanceStatus.RUNNING, "", null);
     running = runtime.pool().run(() -> runtime.invoker().invoke(processor, p -> p.process(context)));
-    getContext().pipeToSelf(running.result(), (result, failure) -> failure == null ? new TaskDone(result) : new TaskCrashed(failure));
+    getContext().pipeToSelf(running.result(),
+        (result, failure) -> new TaskDone(failure == null ? result : ProcessResult.failure("processor crashed: " + failure)));
     return this;
   }
 
@@ -67,15 +118,14 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(TaskDone.class, done -> finish(done.result()))
-        .onMessage(TaskCrashed.class, crashed -> finish(ProcessResult.failure("processor crashed: " + crashed.failure())))
         .onMessage(Kill.class, this::onKill)
+        .onMessage(TaskReports.class, r -> { r.replyTo().tell(Done.getInstance()); return this; })
+        .onMessage(MapTasks.class, m -> { m.replyTo().tell(new MapReply(false, false, "job " + spec.jobName() + " is standalone: map() is not available")); return this; })
         .build();
   }
 
   private Behavior<Command> onKill(Kill kill) {
-    LoadedProcessor p = processor;
-    TaskContext c = context;
-    runtime.pool().execute(() -> runtime.invoker().run(p, proc -> proc.kill(c)));
+    runtime.pool().execute(() -> runtime.invoker().run(processor, proc -> proc.kill(context)));
     running.interrupt();
     return finish(ProcessResult.failure("killed: " + kill.reason()));
   }
@@ -87,7 +137,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
     return Behaviors.stopped();
   }
 
-  private String pluginsHint() {
+  static String pluginsHint(InstanceRuntime runtime) {
     var names = runtime.plugins().processors().stream().map(LoadedProcessor::name).sorted().toList();
     return "the plugins directory (known processors: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")";
   }

@@ -2,6 +2,7 @@ package dev.schedulerx.worker.link;
 
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
+import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceProgressRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.api.InstanceStatus;
@@ -33,11 +34,14 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   /** What the link accepts. */
   public sealed interface Command
-      permits ReportStatus, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver {}
+      permits ReportStatus, ReportProgress, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver {}
 
   /** Deliver an instance status to the server (until acknowledged). */
   public record ReportStatus(long jobId, long instanceId, String groupId, InstanceStatus status, String result, String progress)
       implements Command {}
+
+  /** Progress of a running instance (best effort: a lost one is replaced by the next). */
+  public record ReportProgress(long jobId, long instanceId, String progress) implements Command {}
 
   /** Send a last heartbeat saying this worker goes offline, then answer. */
   public record GoOffline(ActorRef<Done> replyTo) implements Command {}
@@ -98,6 +102,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
         .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
         .onMessage(HeartbeatLost.class, f -> problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause())))
         .onMessage(ReportStatus.class, this::onReport)
+        .onMessage(ReportProgress.class, this::onProgress)
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
         .onMessageEquals(Redeliver.INSTANCE, this::onRedeliver)
         .onMessage(GoOffline.class, this::onGoOffline)
@@ -180,6 +185,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     WorkerReportJobInstanceStatusRequest request = b.build();
     unacked.put(request.getDeliveryId(), request);
     send(request);
+    return this;
+  }
+
+  private Behavior<Command> onProgress(ReportProgress p) {
+    if (leader != null) {
+      server(ActorPaths.SERVER_MAP_MASTER).tell(
+          WorkerReportJobInstanceProgressRequest.newBuilder()
+              .setJobId(p.jobId()).setJobInstanceId(p.instanceId()).setProgress(p.progress()).build(),
+          org.apache.pekko.actor.ActorRef.noSender());
+    }
     return this;
   }
 

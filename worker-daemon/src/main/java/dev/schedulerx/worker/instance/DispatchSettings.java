@@ -1,0 +1,18 @@
+package dev.schedulerx.worker.instance;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a master spreads tasks: at most {@code window} unfinished tasks per worker (a slow worker gets
+ * fewer), sent in batches of at most {@code batchSize}; a worker missing {@code aliveMisses} checks in a
+ * row, one every {@code aliveInterval}, is declared dead and its tasks go elsewhere. Pending task bodies
+ * beyond {@code memoryBudgetBytes} spill to files under {@code spillDir}.
+ */
+public record DispatchSettings(
+    int window, int batchSize, Duration aliveInterval, int aliveMisses, Duration progressInterval, long memoryBudgetBytes, Path spillDir) {
+
+  public static DispatchSettings defaults(Path spillDir) {
+    return new DispatchSettings(4096, 1024, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), 64L << 20, spillDir);
+  }
+}

@@ -1,0 +1,164 @@
+package dev.schedulerx.worker.instance;
+
+import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.api.JobContext;
+import dev.schedulerx.api.MapReduceJobProcessor;
+import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor.Internal;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
+import dev.schedulerx.worker.plugin.LoadedProcessor;
+import dev.schedulerx.worker.store.TaskStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Master of a Map or MapReduce instance ({@code grid}, {@code parallel}, {@code batch}): runs the root
+ * task on this worker, stores the sub-tasks that {@code map()} creates anywhere in the group, spreads them
+ * over every live worker within a per-worker window, re-dispatches the tasks of a worker that died, and
+ * when all are done runs {@code reduce} (MapReduce) and reports the instance.
+ */
+final class MapMaster extends AbstractMaster {
+  private record Reduced(Optional<ProcessResult> result) implements Internal {}
+
+  private boolean reducing;
+
+  static Behavior<Command> create(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
+    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor).start());
+  }
+
+  private MapMaster(ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
+    super(ctx, timers, spec, runtime, processor);
+  }
+
+  private Behavior<Command> start() {
+    // The root task (id 0) runs on the master itself, as in SchedulerX.
+    store.create(JobContext.ROOT_TASK_NAME, runtime.codec().encode(JobContext.ROOT_TASK_NAME));
+    sendBatch(runtime.self(), 1);
+    return this;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return commonHandlers()
+        .onMessage(MapTasks.class, this::onMap)
+        .onMessage(Reduced.class, this::onReduced)
+        .build();
+  }
+
+  private Behavior<Command> onMap(MapTasks map) {
+    if (isFinished() || reducing) {
+      map.replyTo().tell(new MapReply(false, false, spec.label() + " is no longer running"));
+      return this;
+    }
+    for (byte[] body : map.bodies()) {
+      store.create(map.taskName(), body);
+    }
+    map.replyTo().tell(new MapReply(true, false, ""));
+    return dispatch();
+  }
+
+  @Override
+  protected Behavior<Command> afterProgress() {
+    if (reducing) {
+      return this;
+    }
+    if (store.isComplete()) {
+      return complete();
+    }
+    return dispatch();
+  }
+
+  /** Fills every live worker's window. */
+  private Behavior<Command> dispatch() {
+    int window = runtime.dispatch().window();
+    for (String worker : live) {
+      long room = window - store.inFlight(worker);
+      while (room > 0 && store.waiting() > 0) {
+        int sent = sendBatch(worker, (int) Math.min(room, runtime.dispatch().batchSize()));
+        if (sent == 0) {
+          break;
+        }
+        room -= sent;
+      }
+    }
+    return this;
+  }
+
+  private int sendBatch(String worker, int max) {
+    List<TaskStore.Task> tasks = store.dispatch(worker, max);
+    if (tasks.isEmpty()) {
+      return 0;
+    }
+    List<TaskSpec> specs = new ArrayList<>(tasks.size());
+    for (TaskStore.Task t : tasks) {
+      specs.add(new TaskSpec(t.id(), t.name(), t.body(), 0, 0, 0));
+    }
+    send(worker, specs);
+    return tasks.size();
+  }
+
+  @Override
+  protected Behavior<Command> workerLost(String worker, String why) {
+    live.remove(worker);
+    int back = store.requeue(worker);
+    getContext().getLog().warn("{}: worker {} {}; {} unfinished task(s) go to the remaining {} worker(s)",
+        spec.label(), worker, why, back, live.size());
+    if (live.isEmpty()) {
+      store.failUnfinished("no live worker left");
+      return finish(InstanceStatus.FAILED, "no live worker left: worker " + worker + " " + why);
+    }
+    return dispatch();
+  }
+
+  private Behavior<Command> complete() {
+    if (!(processor.processor() instanceof MapReduceJobProcessor)) {
+      return finishWith(Optional.empty());
+    }
+    reducing = true;
+    TaskContext context = masterContext();
+    boolean anyFailed = store.failed() > 0;
+    getContext().pipeToSelf(
+        runtime.pool().run(() -> {
+          boolean run = !anyFailed || runtime.invoker().ask(processor, p -> ((MapReduceJobProcessor) p).runReduceIfFail(context), Boolean.TRUE);
+          return run
+              ? Optional.of(runtime.invoker().invoke(processor, p -> ((MapReduceJobProcessor) p).reduce(context)))
+              : Optional.<ProcessResult>empty();
+        }).result(),
+        (result, failure) -> new Reduced(failure == null ? result : Optional.of(ProcessResult.failure("reduce crashed: " + failure))));
+    return this;
+  }
+
+  private Behavior<Command> onReduced(Reduced reduced) {
+    return finishWith(reduced.result());
+  }
+
+  /** SchedulerX rules: any failed sub-task fails the instance; reduce cannot rescue it, but can fail it. */
+  private Behavior<Command> finishWith(Optional<ProcessResult> reduce) {
+    long subTasks = store.total() - 1;
+    if (store.status(0).value() == dev.schedulerx.api.TaskStatus.FAILED.value()) {
+      return finish(InstanceStatus.FAILED, "root task failed: " + store.result(0));
+    }
+    if (store.failed() > 0) {
+      String summary = store.failed() + " of " + subTasks + " sub-tasks failed (first " + firstFailure() + ")";
+      return finish(InstanceStatus.FAILED, reduce.map(r -> summary + "; reduce: " + r.result()).orElse(summary));
+    }
+    if (reduce.isPresent() && reduce.get().status() != InstanceStatus.SUCCESS) {
+      return finish(InstanceStatus.FAILED, "reduce failed: " + reduce.get().result());
+    }
+    String result = reduce.map(ProcessResult::result).filter(r -> !r.isEmpty()).orElse(subTasks + " sub-tasks succeeded");
+    return finish(InstanceStatus.SUCCESS, result);
+  }
+
+  @Override
+  protected String progressJson() {
+    return ProgressJson.of(store, true);
+  }
+}

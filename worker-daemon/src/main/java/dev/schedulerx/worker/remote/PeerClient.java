@@ -1,0 +1,155 @@
+package dev.schedulerx.worker.remote;
+
+import com.alibaba.schedulerx.protocol.Worker.MasterBatchStartContainersRequest;
+import com.alibaba.schedulerx.protocol.Worker.MasterBatchStartContainersResponse;
+import com.alibaba.schedulerx.protocol.Worker.MasterCheckWorkerAliveRequest;
+import com.alibaba.schedulerx.protocol.Worker.MasterDestroyContainerPoolRequest;
+import com.alibaba.schedulerx.protocol.Worker.MasterKillContainerRequest;
+import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.instance.Peers;
+import dev.schedulerx.worker.instance.TaskSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.pattern.Patterns;
+
+/**
+ * {@link Peers} over the wire: start requests in batches to {@code /user/container_routing}, liveness
+ * checks to {@code /user/heartbeat_routing}, kill and destroy. Batches stay under the frame size the
+ * official peers accept.
+ */
+public final class PeerClient implements Peers {
+  /** Bytes of start requests per batch; Akka classic's default frame limit is 128,000. */
+  static final int MAX_BATCH_BYTES = 100_000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ActorSystem system;
+  private final String masterPath;
+  private final Duration startTimeout;
+  private final Duration aliveTimeout;
+
+  /**
+   * @param masterPath where this worker's containers and peers report, e.g. {@code
+   *     akka.tcp://wid@127.0.0.1:7001/user/map_master_router}
+   */
+  public PeerClient(ActorSystem system, String masterPath, Duration startTimeout, Duration aliveTimeout) {
+    this.system = system;
+    this.masterPath = masterPath;
+    this.startTimeout = startTimeout;
+    this.aliveTimeout = aliveTimeout;
+  }
+
+  @Override
+  public CompletionStage<Void> startTasks(String worker, InstanceSpec instance, List<TaskSpec> tasks) {
+    ActorSelection containers = select(worker, ActorPaths.WORKER_CONTAINER);
+    MasterStartContainerRequest template = template(instance);
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    MasterBatchStartContainersRequest.Builder batch = newBatch(instance);
+    int bytes = 0;
+    for (TaskSpec task : tasks) {
+      MasterStartContainerRequest request =
+          template.toBuilder()
+              .setTaskId(task.taskId())
+              .setTaskName(task.taskName())
+              .setTask(ByteString.copyFrom(task.body()))
+              .setTaskMaxAttempt(task.maxAttempt())
+              .setShardingNum(task.shardingNum())
+              .build();
+      int size = request.getSerializedSize() + 8;
+      if (bytes + size > MAX_BATCH_BYTES && batch.getStartReqsCount() > 0) {
+        sent.add(sendBatch(containers, batch.build()));
+        batch = newBatch(instance);
+        bytes = 0;
+      }
+      batch.addStartReqs(request);
+      bytes += size;
+    }
+    if (batch.getStartReqsCount() > 0) {
+      sent.add(sendBatch(containers, batch.build()));
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> sendBatch(ActorSelection containers, MasterBatchStartContainersRequest batch) {
+    return Patterns.ask(containers, batch, startTimeout)
+        .thenApply(reply -> {
+          if (reply instanceof MasterBatchStartContainersResponse r && r.getSuccess()) {
+            return (Void) null;
+          }
+          String why = reply instanceof MasterBatchStartContainersResponse r ? r.getMessage() : "unexpected reply " + reply.getClass().getSimpleName();
+          throw new IllegalStateException(why);
+        })
+        .toCompletableFuture();
+  }
+
+  private static MasterBatchStartContainersRequest.Builder newBatch(InstanceSpec instance) {
+    return MasterBatchStartContainersRequest.newBuilder().setJobInstanceId(instance.instanceId()).setJobId(instance.jobId());
+  }
+
+  private MasterStartContainerRequest template(InstanceSpec instance) {
+    return MasterStartContainerRequest.newBuilder()
+        .setJobId(instance.jobId())
+        .setJobInstanceId(instance.instanceId())
+        .setTaskId(0)
+        .setScheduleTime(instance.scheduleTime().toEpochMilli())
+        .setDataTime(instance.dataTime().toEpochMilli())
+        .setJobType("java")
+        .setContent(content(instance.processor()))
+        .setUser(instance.user())
+        .setParameters(instance.jobParameters())
+        .setInstanceMasterAkkaPath(masterPath)
+        .setGroupId(instance.groupId())
+        .setInstanceParameters(instance.instanceParameters())
+        .setMaxAttempt(instance.maxAttempt())
+        .setAttempt(instance.attempt())
+        .setExecuteMode(instance.executeMode())
+        .setJobName(instance.jobName())
+        .setTimeExpression("")
+        .build();
+  }
+
+  @Override
+  public CompletionStage<Void> checkAlive(String worker, long instanceId) {
+    return Patterns.ask(select(worker, ActorPaths.WORKER_HEARTBEAT),
+            MasterCheckWorkerAliveRequest.newBuilder().setJobInstanceId(instanceId).build(), aliveTimeout)
+        .thenApply(reply -> (Void) null);
+  }
+
+  @Override
+  public void kill(String worker, InstanceSpec instance) {
+    select(worker, ActorPaths.WORKER_CONTAINER).tell(
+        MasterKillContainerRequest.newBuilder()
+            .setJobId(instance.jobId()).setJobInstanceId(instance.instanceId()).setMayInterruptIfRunning(true).build(),
+        ActorRef.noSender());
+  }
+
+  @Override
+  public void destroy(String worker, InstanceSpec instance) {
+    select(worker, ActorPaths.WORKER_CONTAINER).tell(
+        MasterDestroyContainerPoolRequest.newBuilder().setJobInstanceId(instance.instanceId()).setJobId(instance.jobId()).build(),
+        ActorRef.noSender());
+  }
+
+  private ActorSelection select(String worker, String actor) {
+    return system.actorSelection(ActorPaths.onWorker(WorkerAddress.parse(worker), actor));
+  }
+
+  private static String content(String processor) {
+    try {
+      return JSON.writeValueAsString(Map.of("className", processor));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
