@@ -148,28 +148,28 @@ public final class InstanceLifecycle {
   }
 
   /**
-   * Kills a running instance: its master is asked to stop every task, then the instance is KILLED (also
-   * when the master does not answer: it cannot finish the instance anymore). Completes with the outcome
-   * as one line; fails with IllegalArgumentException when there is nothing to kill.
+   * Kills a running instance: it is recorded KILLED first (so the master's own "killed" report cannot
+   * race it into FAILED), then its master is asked to stop every task on every worker. Completes with the
+   * outcome as one line; fails with IllegalArgumentException when there is nothing to kill.
    */
   public CompletableFuture<String> kill(long instanceId) {
-    return CompletableFuture.supplyAsync(() -> instances.findById(instanceId), storeExecutor)
-        .thenCompose(found -> {
-          JobInstance instance = found.orElseThrow(() -> new IllegalArgumentException("no instance " + instanceId));
-          if (instance.state().isFinished()) {
-            throw new IllegalArgumentException("instance " + instanceId + " already finished " + instance.state());
+    return CompletableFuture.supplyAsync(() -> {
+      JobInstance instance = instances.findById(instanceId).orElseThrow(() -> new IllegalArgumentException("no instance " + instanceId));
+      if (instance.state().isFinished()) {
+        throw new IllegalArgumentException("instance " + instanceId + " already finished " + instance.state());
+      }
+      Optional<JobDefinition> job = jobs.findById(instance.jobId());
+      String outcome = killed(instance, "killed by request");
+      if (job.isPresent() && instance.workerId() != null && !instance.workerId().isEmpty()) {
+        WorkerAddress master = WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr());
+        gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {
+          if (failure != null) {
+            log.warn("instance {}: master {} did not confirm the kill: {}", instanceId, master.workerId(), failure.toString());
           }
-          JobDefinition job = jobs.findById(instance.jobId())
-              .orElseThrow(() -> new IllegalArgumentException("job of instance " + instanceId + " no longer exists"));
-          if (instance.workerId() == null || instance.workerId().isEmpty()) {
-            return CompletableFuture.completedFuture(killed(instance, "killed before it started"));
-          }
-          WorkerAddress master = WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr());
-          return gateway.kill(master, job, instance).toCompletableFuture()
-              .handleAsync((outcome, failure) -> killed(instance,
-                  failure == null ? "killed by request" : "killed by request (master " + master.workerId() + " did not answer)"),
-                  storeExecutor);
         });
+      }
+      return outcome;
+    }, storeExecutor);
   }
 
   private String killed(JobInstance instance, String why) {
