@@ -60,13 +60,18 @@ final class Distribution {
   }
 
   static ProcessBuilder launcher(List<String> args) {
+    return launcher(args, "");
+  }
+
+  /** @param javaOpts extra JVM options, e.g. {@code -Dschedulerx.domain=…} */
+  static ProcessBuilder launcher(List<String> args, String javaOpts) {
     List<String> command = new ArrayList<>();
     command.add(home().resolve("bin/schedulerx-worker").toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
     // The reactor built everything already; the launcher must not start a nested build.
     pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + javaOpts);
     return pb;
   }
 
@@ -104,9 +109,29 @@ final class Distribution {
     }
 
     static Daemon start(Path conf, Path log, Duration readyWithin) {
+      return start(conf, log, readyWithin, "");
+    }
+
+    static Daemon start(Path conf, Path log, Duration readyWithin, String javaOpts) {
+      Daemon daemon = launch(conf, log, javaOpts);
+      daemon.awaitReady(readyWithin);
+      return daemon;
+    }
+
+    /** Starts the process without waiting; see {@link #awaitReady}. */
+    static Daemon launch(Path conf, Path log, String javaOpts) {
       try {
-        Process p = launcher(List.of("--conf", conf.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Daemon daemon = new Daemon(p, log);
+        Process p = launcher(List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new Daemon(p, log);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void awaitReady(Duration readyWithin) {
+      Process p = process;
+      Daemon daemon = this;
+      {
         await("daemon ready (log " + log + ")").atMost(readyWithin).pollInterval(Duration.ofMillis(100))
             .until(() -> {
               if (!p.isAlive()) {
@@ -114,10 +139,22 @@ final class Distribution {
               }
               return daemon.logText().contains(": ready (");
             });
-        return daemon;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
+    }
+
+    /** The worker id the daemon logged when it started. */
+    String workerId() {
+      var m = java.util.regex.Pattern.compile("worker (\\S+) listening on").matcher(logText());
+      if (!m.find()) {
+        throw new IllegalStateException("no worker id in " + log);
+      }
+      return m.group(1);
+    }
+
+    /** kill -9. */
+    void crash() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
     }
 
     String logText() {

@@ -76,17 +76,24 @@ final class MapMaster extends AbstractMaster {
     return dispatch();
   }
 
-  /** Fills every live worker's window. */
+  /**
+   * Spreads waiting tasks evenly over the live workers that have room in their window, one batch per
+   * worker per round: 30 tasks on 3 workers go 10/10/10, and a slow worker (full window) gets fewer.
+   */
   private Behavior<Command> dispatch() {
     int window = runtime.dispatch().window();
-    for (String worker : live) {
-      long room = window - store.inFlight(worker);
-      while (room > 0 && store.waiting() > 0) {
-        int sent = sendBatch(worker, (int) Math.min(room, runtime.dispatch().batchSize()));
-        if (sent == 0) {
-          break;
-        }
-        room -= sent;
+    boolean sentAny = true;
+    while (sentAny && store.waiting() > 0) {
+      sentAny = false;
+      List<String> withRoom = live.stream().filter(w -> store.inFlight(w) < window).toList();
+      if (withRoom.isEmpty()) {
+        break;
+      }
+      long share = Math.max(1, (store.waiting() + withRoom.size() - 1) / withRoom.size());
+      for (String worker : withRoom) {
+        long room = window - store.inFlight(worker);
+        int n = (int) Math.min(Math.min(room, share), runtime.dispatch().batchSize());
+        sentAny |= sendBatch(worker, n) > 0;
       }
     }
     return this;

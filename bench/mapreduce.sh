@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# MapReduce benchmark: one daemon with the embedded server plus two that join it (three JVMs, each with a
+# 256 MB heap), then the example TestMapReduceJob over N sub-tasks (default 1,000,000; tiny bodies,
+# trivial process, reduce = sum). Prints wall time, sub-tasks/s and the master's peak heap (from GC logs).
+#   bench/mapreduce.sh [N]
+set -euo pipefail
+N=${1:-1000000}
+HOME_DIR="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+WORK=$(mktemp -d /tmp/sx-bench-XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+mkdir -p "$WORK/plugins"
+"$HOME_DIR/bin/schedulerx-worker" --version >/dev/null   # builds on first use
+cp "$HOME_DIR"/examples/target/schedulerx-examples-*.jar "$WORK/plugins/examples.jar"
+cat > "$WORK/worker.conf" <<CONF
+schedulerx {
+  group-id = "bench"
+  app-key = "bench-key"
+  plugins-dir = "$WORK/plugins"
+  data-dir = "$WORK/data"
+  server.http-port = $PORT
+  jobs { mapreduce { processor = "TestMapReduceJob", execute-mode = grid } }
+}
+CONF
+
+start() { # name, extra JVM options
+  JAVA_OPTS="-Xmx256m -Xlog:gc:file=$WORK/gc-$1.log ${2:-}" SCHEDULERX_SKIP_BUILD=1 \
+    "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" > "$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+}
+await_ready() { for _ in $(seq 1 600); do grep -q ": ready (" "$WORK/$1.log" && return 0; sleep 0.1; done; echo "daemon $1 not ready:"; tail -20 "$WORK/$1.log"; exit 1; }
+
+start a
+await_ready a
+JOIN="-Dschedulerx.server.embedded=false -Dschedulerx.domain=127.0.0.1:$PORT"
+start b "$JOIN"
+start c "$JOIN"
+await_ready b
+await_ready c
+
+echo "3 daemons ready; running TestMapReduceJob over $N sub-tasks"
+START=$(date +%s%N)
+OUT=$(SCHEDULERX_SKIP_BUILD=1 "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" run mapreduce --params "$N" --wait --timeout 30m | tail -n 1)
+END=$(date +%s%N)
+ID=$(echo "$OUT" | awk '{print $2}')
+INSTANCE=$(curl -s "http://127.0.0.1:$PORT/api/v1/instances/$ID")
+MASTER=$(echo "$INSTANCE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["workerId"])')
+# Server-side timing: from the master accepting the instance to its final report.
+SERVER_MS=$(echo "$INSTANCE" | python3 -c '
+import json,sys,datetime
+i=json.load(sys.stdin); p=lambda s: datetime.datetime.fromisoformat(s.replace("Z","+00:00"))
+print(int((p(i["finishedAt"])-p(i["startedAt"])).total_seconds()*1000))')
+MASTER_LOG=$(grep -l "worker $MASTER listening" "$WORK"/?.log | head -n 1)
+MASTER_NAME=$(basename "$MASTER_LOG" .log)
+peak() { grep -oE '[0-9]+M->[0-9]+M' "$1" | awk -F'M->' '{ if ($1+0 > m) m = $1+0 } END { print m+0 }'; }
+WALL_MS=$(( (END - START) / 1000000 ))
+echo "result:             $OUT"
+echo "expected sum:       $(( N * (N + 1) / 2 ))"
+echo "wall time (CLI):    ${WALL_MS} ms (trigger to final status, includes the CLI's JVM start)"
+echo "instance run time:  ${SERVER_MS} ms (accepted by the master to final report)"
+echo "sub-tasks/s:        $(( N * 1000 / (SERVER_MS > 0 ? SERVER_MS : 1) ))"
+echo "master:             daemon $MASTER_NAME, peak heap $(peak "$WORK/gc-$MASTER_NAME.log") MB (of 256 MB)"
+for d in a b c; do echo "daemon $d peak heap: $(peak "$WORK/gc-$d.log") MB"; done
