@@ -146,6 +146,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
       MasterChannel master,
       String workerAddr) {
     super(ctx);
+    ctx.setLoggerName(ContainerRunner.class);
     this.plugins = requireNonNull(plugins, "plugins");
     this.invoker = requireNonNull(invoker, "invoker");
     this.pool = requireNonNull(pool, "pool");

@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.AskTimeoutException;
 import org.apache.pekko.pattern.Patterns;
 
 /**
@@ -127,6 +128,7 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
       String workerId,
       String workerAddr) {
     super(ctx);
+    ctx.setLoggerName(TaskReporter.class);
     this.timers = timers;
     this.settings = requireNonNull(settings, "settings");
     this.clock = requireNonNull(clock, "clock");
@@ -311,7 +313,10 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
     return Duration.ofMillis(Math.min(millis, settings.retryMax().toMillis()));
   }
 
-  private static String describe(Throwable t) {
+  private String describe(Throwable t) {
+    if (t instanceof AskTimeoutException) {
+      return "no answer within " + settings.askTimeout().toMillis() + " ms";
+    }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -67,69 +67,35 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ContainersOverTcpTest {
-  private static final String HOST = "127.0.0.1";
-  private static final String WORKER_ID = "container-worker";
-  private static final long JOB_ID = 77;
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final long JOB_ID = WirePeers.JOB_ID;
+  private static final Duration WAIT = WirePeers.WAIT;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong INSTANCE_IDS = new AtomicLong(1_000);
 
   @TempDir static Path dir;
 
-  static PluginRegistry plugins;
-  static ContainerPool pool;
-  static ActorSystem<Void> worker;
-  static org.apache.pekko.actor.ActorSystem master;
-  static final TestMaster.Record record = new TestMaster.Record();
+  static WirePeers peers;
+  static TestMaster.Record record;
   static String masterPath;
   static String workerHostPort;
 
   @BeforeAll
   static void start() throws IOException {
-    Path jar =
-        TestPluginJar.build(
-            dir.resolve("plugins/container-tests.jar"),
-            EchoTask.class, ThrowingTask.class, FlakyTask.class, BlockingTask.class, MappingTask.class, WideResultTask.class);
-    plugins = new PluginRegistry(() -> List.of(PluginUnit.of(jar)));
-    plugins.load();
-    pool = new ContainerPool(8);
     // A short ask timeout, so a lost status batch is re-sent within the test's patience.
     ContainerSettings settings =
         ContainerSettings.DEFAULTS.withReports(ContainerSettings.Reports.DEFAULTS.withAskTimeout(Duration.ofSeconds(1)));
-    Containers containers = new Containers(plugins, new ProcessorInvoker(), pool, new TaskBodyCodec(), settings);
-    worker =
-        ActorSystem.create(
-            Behaviors.<Void>setup(ctx -> {
-              containers.start(ctx);
-              return Behaviors.empty();
-            }),
-            WORKER_ID,
-            RemotingSettings.of(HOST, 0).toConfig());
-    master = org.apache.pekko.actor.ActorSystem.create("master", RemotingSettings.of(HOST, 0).toConfig());
-    master.actorOf(TestMaster.props(record), ActorPaths.WORKER_MAP_MASTER);
-    masterPath = ActorPaths.SCHEME + "://master@" + hostPort(master) + "/user/" + ActorPaths.WORKER_MAP_MASTER;
-    workerHostPort = hostPort(Adapter.toClassic(worker));
-    // The endpoints exist once the worker's guardian has run its setup.
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> ask(ActorPaths.WORKER_HEARTBEAT, MasterCheckWorkerAliveRequest.newBuilder().setJobInstanceId(1).build(), 1),
-            reply -> reply instanceof MasterCheckWorkerAliveResponse);
+    peers =
+        new WirePeers(dir, settings,
+            EchoTask.class, ThrowingTask.class, FlakyTask.class, BlockingTask.class, MappingTask.class, WideResultTask.class);
+    record = peers.record;
+    masterPath = peers.masterPath;
+    workerHostPort = peers.workerHostPort;
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (master != null) {
-      master.terminate();
-      master.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (worker != null) {
-      worker.terminate();
-      worker.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (pool != null) {
-      pool.close();
-    }
-    if (plugins != null) {
-      plugins.close();
+  static void stop() {
+    if (peers != null) {
+      peers.close();
     }
   }
 
@@ -158,7 +124,7 @@ class ContainersOverTcpTest {
     assertThat(batches).hasSizeLessThan(100).allSatisfy(b -> {
       assertThat(b.getJobId()).isEqualTo(JOB_ID);
       assertThat(b.getWorkerAddr()).isEqualTo(workerHostPort);
-      assertThat(b.getWorkerId()).isEqualTo(WORKER_ID);
+      assertThat(b.getWorkerId()).isEqualTo(WirePeers.WORKER_ID);
       assertThat(b.getTaskMasterAkkaPath()).isEqualTo(masterPath);
       assertThat(b.getTaskStatuesCount()).isLessThanOrEqualTo(2_000);
     });
@@ -422,19 +388,7 @@ class ContainersOverTcpTest {
   // --- helpers ---
 
   private static MasterStartContainerRequest.Builder task(long instance, long taskId, String processor) {
-    return MasterStartContainerRequest.newBuilder()
-        .setJobId(JOB_ID)
-        .setJobInstanceId(instance)
-        .setTaskId(taskId)
-        .setScheduleTime(1_700_000_000_000L)
-        .setDataTime(1_700_000_000_000L)
-        .setJobType("golang")
-        .setContent("{\"jobName\":\"" + processor + "\"}")
-        .setUser("tester")
-        .setInstanceMasterAkkaPath(masterPath)
-        .setGroupId("g1")
-        .setExecuteMode("broadcast")
-        .setJobName("container test");
+    return peers.task(instance, taskId, processor);
   }
 
   private static MasterStartContainerRequest.Builder root(long instance, String count) {
@@ -454,11 +408,7 @@ class ContainersOverTcpTest {
   }
 
   private static void startBatch(long instance, List<MasterStartContainerRequest> tasks) throws Exception {
-    MasterBatchStartContainersRequest batch =
-        MasterBatchStartContainersRequest.newBuilder().setJobInstanceId(instance).setJobId(JOB_ID).addAllStartReqs(tasks).build();
-    Object reply = ask(ActorPaths.WORKER_CONTAINER, batch, 10);
-    assertThat(reply).isInstanceOf(MasterBatchStartContainersResponse.class);
-    assertThat(((MasterBatchStartContainersResponse) reply).getSuccess()).isTrue();
+    peers.startBatch(instance, tasks);
   }
 
   private static void destroy(long instance, long deliveryId) throws Exception {
@@ -470,12 +420,11 @@ class ContainersOverTcpTest {
   }
 
   private static Object ask(String endpoint, Object message, int seconds) throws Exception {
-    String path = ActorPaths.SCHEME + "://" + WORKER_ID + "@" + workerHostPort + "/user/" + endpoint;
-    return Patterns.ask(master.actorSelection(path), message, Duration.ofSeconds(seconds)).toCompletableFuture().get(seconds + 5L, TimeUnit.SECONDS);
+    return peers.ask(endpoint, message, seconds);
   }
 
   private static List<TaskStatusInfo> awaitStatuses(long instance, int count) {
-    return await().atMost(WAIT).until(() -> record.statuses(instance), s -> s.size() >= count);
+    return peers.awaitStatuses(instance, count);
   }
 
   private static List<ContainerBatchReportTaskStatuesRequest> reports(long instance) {
@@ -484,10 +433,5 @@ class ContainersOverTcpTest {
 
   private static Map<Long, TaskStatusInfo> byId(List<TaskStatusInfo> statuses) {
     return statuses.stream().collect(Collectors.toMap(TaskStatusInfo::getTaskId, Function.identity()));
-  }
-
-  private static String hostPort(org.apache.pekko.actor.ActorSystem system) {
-    Address address = ((ExtendedActorSystem) system).provider().getDefaultAddress();
-    return address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
   }
 }

@@ -36,6 +36,8 @@ final class TestMaster extends AbstractActor {
     final Queue<String> events = new ConcurrentLinkedQueue<>();
     /** Instances whose first status batch goes unanswered. */
     final Set<Long> ignoreFirstReport = ConcurrentHashMap.newKeySet();
+    /** Instances whose status batches go unanswered, as long as they are listed. */
+    final Set<Long> ignoreReports = ConcurrentHashMap.newKeySet();
     /** Instances whose next N map chunks are answered {@code overload}. */
     final Map<Long, AtomicInteger> overloads = new ConcurrentHashMap<>();
 
@@ -71,7 +73,7 @@ final class TestMaster extends AbstractActor {
 
   private void onReport(ContainerBatchReportTaskStatuesRequest batch) {
     record.receivedReports.add(batch);
-    if (record.ignoreFirstReport.remove(batch.getJobInstanceId())) {
+    if (record.ignoreFirstReport.remove(batch.getJobInstanceId()) || record.ignoreReports.contains(batch.getJobInstanceId())) {
       return; // as if lost on the way
     }
     record.acceptedReports.add(batch);
