@@ -26,6 +26,7 @@ import dev.schedulerx.worker.container.testplugins.BlockingTask;
 import dev.schedulerx.worker.container.testplugins.EchoTask;
 import dev.schedulerx.worker.container.testplugins.FlakyTask;
 import dev.schedulerx.worker.container.testplugins.MappingTask;
+import dev.schedulerx.worker.container.testplugins.MdcTask;
 import dev.schedulerx.worker.container.testplugins.ThrowingTask;
 import dev.schedulerx.worker.container.testplugins.WideResultTask;
 import dev.schedulerx.worker.plugin.PluginRegistry;
@@ -86,7 +87,8 @@ class ContainersOverTcpTest {
         ContainerSettings.DEFAULTS.withReports(ContainerSettings.Reports.DEFAULTS.withAskTimeout(Duration.ofSeconds(1)));
     peers =
         new WirePeers(dir, settings,
-            EchoTask.class, ThrowingTask.class, FlakyTask.class, BlockingTask.class, MappingTask.class, WideResultTask.class);
+            EchoTask.class, ThrowingTask.class, FlakyTask.class, BlockingTask.class, MappingTask.class, WideResultTask.class,
+            MdcTask.class);
     record = peers.record;
     masterPath = peers.masterPath;
     workerHostPort = peers.workerHostPort;
@@ -179,6 +181,16 @@ class ContainersOverTcpTest {
     TaskStatusInfo status = awaitStatuses(instance, 1).get(0);
     assertThat(status.getStatus()).isEqualTo(TaskStatus.FAILED.value());
     assertThat(status.getResult()).isEqualTo("boom in task 3");
+  }
+
+  @Test
+  void processorsRunWithTheTaskIdsInTheLoggingMdc() throws Exception {
+    long instance = INSTANCE_IDS.incrementAndGet();
+    startBatch(instance, List.of(task(instance, 8, "mdc-task").build(), task(instance, 9, "mdc-task").build()));
+
+    Map<Long, TaskStatusInfo> byId = byId(awaitStatuses(instance, 2));
+    assertThat(byId.get(8L).getResult()).isEqualTo(JOB_ID + "/" + instance + "/8");
+    assertThat(byId.get(9L).getResult()).isEqualTo(JOB_ID + "/" + instance + "/9");
   }
 
   @Test
