@@ -10,6 +10,8 @@ import com.alibaba.schedulerx.protocol.Worker.MasterKillContainerRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterKillContainerResponse;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerResponse;
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerTask;
 import dev.schedulerx.worker.container.TaskGroup;
@@ -25,6 +27,8 @@ import java.util.OptionalLong;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /user/container_routing}: instance masters hand tasks to this worker here, kill them and release
@@ -37,6 +41,8 @@ public final class ContainerEndpoint extends AbstractActor {
       MasterBatchStartContainersResponse.newBuilder().setSuccess(true).build();
   private static final MasterStartContainerResponse ACCEPTED = MasterStartContainerResponse.newBuilder().setSuccess(true).build();
   private static final MasterKillContainerResponse KILLED = MasterKillContainerResponse.newBuilder().setSuccess(true).build();
+
+  private static final Logger log = LoggerFactory.getLogger(ContainerEndpoint.class);
 
   private final ActorRef<ContainerRunner.Command> runner;
 
@@ -59,13 +65,49 @@ public final class ContainerEndpoint extends AbstractActor {
   }
 
   private void onBatchStart(MasterBatchStartContainersRequest request) {
+    String problem = checkMasterPaths(request.getStartReqsList());
+    if (problem != null) {
+      getSender().tell(MasterBatchStartContainersResponse.newBuilder().setSuccess(false).setMessage(problem).build(), getSelf());
+      return;
+    }
     toCommands(request.getStartReqsList(), request.getSerialNum()).forEach(runner::tell);
     getSender().tell(BATCH_ACCEPTED, getSelf());
   }
 
   private void onStart(MasterStartContainerRequest request) {
+    String problem = checkMasterPaths(List.of(request));
+    if (problem != null) {
+      getSender().tell(MasterStartContainerResponse.newBuilder().setSuccess(false).setMessage(problem).build(), getSelf());
+      return;
+    }
     toCommands(List.of(request), 0).forEach(runner::tell);
     getSender().tell(ACCEPTED, getSelf());
+  }
+
+  /** Tasks without a master to report to cannot be accepted: returns why, or null when all have one. */
+  private static String checkMasterPaths(List<MasterStartContainerRequest> requests) {
+    for (MasterStartContainerRequest r : requests) {
+      if (r.getInstanceMasterAkkaPath().isBlank()) {
+        log.warn("job {} instance {} task {} refused: no instance_master_akka_path", r.getJobId(), r.getJobInstanceId(), r.getTaskId());
+        return "instance_master_akka_path of task " + r.getTaskId() + " is empty";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The master's {@code map_master_router} path: used as given when it is an actor path; Go masters send
+   * {@code workerId@host:port}, which is completed to the path a Java master listens at.
+   */
+  static String masterPath(String given) {
+    if (given.contains("://")) {
+      return given;
+    }
+    try {
+      return ActorPaths.onWorker(WorkerAddress.parse(given), ActorPaths.WORKER_MAP_MASTER);
+    } catch (IllegalArgumentException e) {
+      return given;
+    }
   }
 
   private void onKill(MasterKillContainerRequest request) {
@@ -151,7 +193,7 @@ public final class ContainerEndpoint extends AbstractActor {
             List.of());
     return new TaskGroup(
         instance,
-        r.getInstanceMasterAkkaPath(),
+        masterPath(r.getInstanceMasterAkkaPath()),
         r.hasSerialNum() ? r.getSerialNum() : batchSerialNum,
         r.getConsumerNum(),
         r.getTaskMaxAttempt(),

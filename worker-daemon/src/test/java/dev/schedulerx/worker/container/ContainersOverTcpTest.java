@@ -174,6 +174,23 @@ class ContainersOverTcpTest {
   }
 
   @Test
+  void aGoStyleMasterAddressIsCompletedToItsMapMasterPathAndAMissingOneIsRefused() throws Exception {
+    long instance = INSTANCE_IDS.incrementAndGet();
+    String goStyle = masterPath.substring((ActorPaths.SCHEME + "://").length(), masterPath.indexOf("/user/"));
+    startBatch(instance, List.of(task(instance, 1, "echo-task").setInstanceMasterAkkaPath(goStyle).build()));
+
+    assertThat(awaitStatuses(instance, 1).get(0).getResult()).isEqualTo("ok 1");
+    assertThat(reports(instance).get(0).getTaskMasterAkkaPath()).isEqualTo(masterPath);
+
+    MasterBatchStartContainersRequest pathless =
+        MasterBatchStartContainersRequest.newBuilder().setJobInstanceId(instance)
+            .addStartReqs(task(instance, 2, "echo-task").setInstanceMasterAkkaPath("")).build();
+    MasterBatchStartContainersResponse refused = (MasterBatchStartContainersResponse) ask(ActorPaths.WORKER_CONTAINER, pathless, 10);
+    assertThat(refused.getSuccess()).isFalse();
+    assertThat(refused.getMessage()).isEqualTo("instance_master_akka_path of task 2 is empty");
+  }
+
+  @Test
   void aThrowingProcessorFailsTheTaskWithItsMessage() throws Exception {
     long instance = INSTANCE_IDS.incrementAndGet();
     startBatch(instance, List.of(task(instance, 3, "throwing-task").build()));
