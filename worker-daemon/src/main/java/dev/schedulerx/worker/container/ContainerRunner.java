@@ -1,0 +1,440 @@
+package dev.schedulerx.worker.container;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.api.TaskStatus;
+import dev.schedulerx.worker.instance.TaskContext;
+import dev.schedulerx.worker.instance.TaskSpec;
+import dev.schedulerx.worker.plugin.LoadedProcessor;
+import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.MDC;
+
+/**
+ * Runs the tasks masters hand to this worker (broadcast, Map, MapReduce, sharding) and reports each final
+ * outcome through the {@link MasterChannel}.
+ *
+ * <p>Tasks wait in one queue per instance; the instances with waiting tasks take turns, so all of them
+ * share the daemon's {@link ContainerPool} and a big instance does not starve a small one. At most
+ * {@link ContainerPool#threads()} tasks are handed to the pool at once, and at most {@link
+ * TaskGroup#consumers()} of one instance when the master set a limit. Processors run on the pool through
+ * {@link ProcessorInvoker}, never on this actor's dispatcher; their outcome comes back as a message.
+ *
+ * <p>A FAILED task is re-run locally after {@link TaskGroup#retryInterval()} as long as {@link
+ * TaskGroup#retries(long)} allows; only its last outcome is reported. A killed task is reported FAILED
+ * {@value #KILLED} at once, its thread interrupted and the processor's kill hook called (on the pool).
+ */
+public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Command> {
+
+  /** What the runner accepts. */
+  public sealed interface Command permits Start, Refuse, Kill, Destroy, TaskEnded, RetryDue {}
+
+  /** Run these tasks, all of {@code group}'s instance. */
+  public record Start(TaskGroup group, List<ContainerTask> tasks) implements Command {
+    public Start {
+      requireNonNull(group, "group");
+      tasks = List.copyOf(tasks);
+    }
+  }
+
+  /** Report these tasks FAILED with {@code reason} without running them. */
+  public record Refuse(List<ContainerTask> tasks, String reason) implements Command {
+    public Refuse {
+      tasks = List.copyOf(tasks);
+      requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Kill the instance's tasks on this worker, or only {@code taskId} when present. A whole-instance kill
+   * also refuses the instance's tasks that arrive later.
+   */
+  public record Kill(long instanceId, OptionalLong taskId) implements Command {
+    public Kill {
+      requireNonNull(taskId, "taskId");
+    }
+  }
+
+  /** The master is done with the instance: flush its reports and forget it; leftover tasks are dropped. */
+  public record Destroy(long instanceId) implements Command {}
+
+  private record TaskEnded(long instanceId, long runId, ProcessResult result, Throwable failure) implements Command {}
+
+  private record RetryDue(long instanceId, long retryId) implements Command {}
+
+  /** Result text of a killed task. */
+  public static final String KILLED = "killed";
+
+  private final PluginRegistry plugins;
+  private final ProcessorInvoker invoker;
+  private final ContainerPool pool;
+  private final TaskBodyCodec codec;
+  private final MasterChannel master;
+  private final String workerAddr;
+  private final Map<Long, InstanceState> instances = new HashMap<>();
+  /** Instances with a task that may start now, in turn order. */
+  private final ArrayDeque<InstanceState> ready = new ArrayDeque<>();
+  /** Tasks handed to the pool whose end has not come back yet (killed ones included). */
+  private int active;
+  private long nextRunId;
+  private long nextRetryId;
+
+  /** One running task; {@code context} is also what the kill hook receives. */
+  private record Run(ContainerTask task, LoadedProcessor processor, TaskContext context, ContainerPool.Running<ProcessResult> handle) {}
+
+  /** Everything this worker knows about one instance. */
+  private static final class InstanceState {
+    final long instanceId;
+    final ArrayDeque<ContainerTask> queued = new ArrayDeque<>();
+    final Map<Long, Run> running = new HashMap<>(); // by run id
+    final Map<Long, ContainerTask> waitingRetry = new HashMap<>(); // by retry id
+    Set<Long> killedTasks = Set.of();
+    boolean killed;
+    boolean killHookCalled;
+    boolean inTurn;
+
+    InstanceState(long instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    boolean idle() {
+      return queued.isEmpty() && running.isEmpty() && waitingRetry.isEmpty() && !killed && killedTasks.isEmpty();
+    }
+
+    boolean mayStartAnother() {
+      ContainerTask next = queued.peek();
+      if (next == null) {
+        return false;
+      }
+      int limit = next.group().consumers();
+      return limit <= 0 || running.size() < limit;
+    }
+  }
+
+  /**
+   * @param workerAddr this worker's {@code host:port}, as processors see it
+   */
+  public static Behavior<Command> create(
+      PluginRegistry plugins, ProcessorInvoker invoker, ContainerPool pool, TaskBodyCodec codec, MasterChannel master, String workerAddr) {
+    return Behaviors.setup(ctx -> new ContainerRunner(ctx, plugins, invoker, pool, codec, master, workerAddr));
+  }
+
+  private ContainerRunner(
+      ActorContext<Command> ctx,
+      PluginRegistry plugins,
+      ProcessorInvoker invoker,
+      ContainerPool pool,
+      TaskBodyCodec codec,
+      MasterChannel master,
+      String workerAddr) {
+    super(ctx);
+    ctx.setLoggerName(ContainerRunner.class);
+    this.plugins = requireNonNull(plugins, "plugins");
+    this.invoker = requireNonNull(invoker, "invoker");
+    this.pool = requireNonNull(pool, "pool");
+    this.codec = requireNonNull(codec, "codec");
+    this.master = requireNonNull(master, "master");
+    this.workerAddr = requireNonNull(workerAddr, "workerAddr");
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, this::onStart)
+        .onMessage(Refuse.class, this::onRefuse)
+        .onMessage(Kill.class, this::onKill)
+        .onMessage(Destroy.class, this::onDestroy)
+        .onMessage(TaskEnded.class, this::onTaskEnded)
+        .onMessage(RetryDue.class, this::onRetryDue)
+        .build();
+  }
+
+  private Behavior<Command> onStart(Start start) {
+    TaskGroup group = start.group();
+    InstanceState state = instances.computeIfAbsent(group.instanceId(), InstanceState::new);
+    if (state.killed) {
+      getContext().getLog().info("{}: refusing {} task(s), the instance was killed", group.instance().label(), start.tasks().size());
+      start.tasks().forEach(t -> report(t, TaskStatus.FAILED, KILLED));
+      return this;
+    }
+    String processor = group.instance().processor();
+    if (plugins.find(processor).isEmpty()) {
+      getContext().getLog().warn("{}: processor {} not found, {} task(s) FAILED", group.instance().label(), processor, start.tasks().size());
+      start.tasks().forEach(t -> report(t, TaskStatus.FAILED, notFound(processor)));
+      forgetIfIdle(state);
+      return this;
+    }
+    for (ContainerTask task : start.tasks()) {
+      if (state.killedTasks.contains(task.taskId())) {
+        report(task, TaskStatus.FAILED, KILLED);
+      } else {
+        state.queued.add(task);
+      }
+    }
+    getContext().getLog().debug("{}: {} task(s) accepted, {} queued", group.instance().label(), start.tasks().size(), state.queued.size());
+    takeTurn(state);
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onRefuse(Refuse refuse) {
+    refuse.tasks().forEach(t -> report(t, TaskStatus.FAILED, refuse.reason()));
+    return this;
+  }
+
+  private Behavior<Command> onKill(Kill kill) {
+    InstanceState state = instances.computeIfAbsent(kill.instanceId(), InstanceState::new);
+    OptionalLong only = kill.taskId();
+    if (only.isEmpty()) {
+      state.killed = true;
+    } else {
+      if (state.killedTasks.isEmpty()) {
+        state.killedTasks = new HashSet<>();
+      }
+      state.killedTasks.add(only.getAsLong());
+    }
+    Run hookTarget = null;
+    ContainerTask droppedTask = null;
+    int killed = 0;
+    for (Iterator<Run> it = state.running.values().iterator(); it.hasNext(); ) {
+      Run run = it.next();
+      if (matches(only, run.task())) {
+        it.remove();
+        run.handle().interrupt();
+        report(run.task(), TaskStatus.FAILED, KILLED);
+        hookTarget = hookTarget == null ? run : hookTarget;
+        killed++;
+      }
+    }
+    for (Iterator<ContainerTask> it = state.waitingRetry.values().iterator(); it.hasNext(); ) {
+      ContainerTask task = it.next();
+      if (matches(only, task)) {
+        it.remove();
+        report(task, TaskStatus.FAILED, KILLED);
+        droppedTask = droppedTask == null ? task : droppedTask;
+        killed++;
+      }
+    }
+    for (Iterator<ContainerTask> it = state.queued.iterator(); it.hasNext(); ) {
+      ContainerTask task = it.next();
+      if (matches(only, task)) {
+        it.remove();
+        report(task, TaskStatus.FAILED, KILLED);
+        droppedTask = droppedTask == null ? task : droppedTask;
+        killed++;
+      }
+    }
+    getContext().getLog().info("instance {}{}: {} task(s) killed", kill.instanceId(),
+        only.isPresent() ? " task " + only.getAsLong() : "", killed);
+    if (only.isPresent() || !state.killHookCalled) {
+      if (hookTarget != null) {
+        callKillHook(hookTarget.processor(), hookTarget.context());
+      } else if (droppedTask != null) {
+        Optional<LoadedProcessor> processor = plugins.find(droppedTask.group().instance().processor());
+        if (processor.isPresent()) {
+          callKillHook(processor.get(), context(droppedTask));
+        }
+      }
+      if (only.isEmpty() && (hookTarget != null || droppedTask != null)) {
+        state.killHookCalled = true;
+      }
+    }
+    master.flush(kill.instanceId());
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onDestroy(Destroy destroy) {
+    InstanceState state = instances.remove(destroy.instanceId());
+    if (state != null) {
+      int left = state.queued.size() + state.running.size() + state.waitingRetry.size();
+      if (left > 0) {
+        getContext().getLog().info("instance {} destroyed by its master: dropping {} unfinished task(s)", destroy.instanceId(), left);
+      }
+      state.running.values().forEach(run -> run.handle().interrupt());
+      if (state.inTurn) {
+        ready.remove(state);
+      }
+    }
+    master.flush(destroy.instanceId());
+    return this;
+  }
+
+  private Behavior<Command> onTaskEnded(TaskEnded ended) {
+    active--;
+    InstanceState state = instances.get(ended.instanceId());
+    Run run = state == null ? null : state.running.remove(ended.runId());
+    if (run != null) { // else killed (already reported) or destroyed
+      ProcessResult result = ended.failure() == null ? ended.result() : crashed(ended.failure());
+      ContainerTask task = run.task();
+      if (!result.isSuccess() && task.mayRetry()) {
+        scheduleRetry(state, task, result);
+      } else {
+        report(task, result.isSuccess() ? TaskStatus.SUCCESS : TaskStatus.FAILED, result.result());
+      }
+      takeTurn(state);
+      forgetIfIdle(state);
+    }
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onRetryDue(RetryDue due) {
+    InstanceState state = instances.get(due.instanceId());
+    ContainerTask task = state == null ? null : state.waitingRetry.remove(due.retryId());
+    if (task != null) {
+      state.queued.addFirst(task);
+      takeTurn(state);
+      dispatch();
+    }
+    return this;
+  }
+
+  private void scheduleRetry(InstanceState state, ContainerTask task, ProcessResult failed) {
+    long retryId = nextRetryId++;
+    ContainerTask next = task.nextAttempt();
+    state.waitingRetry.put(retryId, next);
+    getContext().getLog().info("{} task {} failed at attempt {} ({}); re-run {} of {} in {} s",
+        task.group().instance().label(), task.taskId(), task.attempt(), failed.result(), next.attempt(),
+        task.group().retries(task.taskId()), task.group().retryInterval().toSeconds());
+    RetryDue due = new RetryDue(state.instanceId, retryId);
+    if (task.group().retryInterval().isZero()) {
+      getContext().getSelf().tell(due);
+    } else {
+      getContext().scheduleOnce(task.group().retryInterval(), getContext().getSelf(), due);
+    }
+  }
+
+  /** Hands queued tasks to the pool, instance by instance in turn, while threads are free. */
+  private void dispatch() {
+    while (active < pool.threads() && !ready.isEmpty()) {
+      InstanceState state = ready.poll();
+      state.inTurn = false;
+      if (!state.mayStartAnother()) {
+        continue; // back in turn when one of its tasks ends
+      }
+      launch(state, state.queued.poll());
+      takeTurn(state);
+    }
+  }
+
+  private void takeTurn(InstanceState state) {
+    if (!state.inTurn && state.mayStartAnother()) {
+      ready.add(state);
+      state.inTurn = true;
+    }
+  }
+
+  private void launch(InstanceState state, ContainerTask task) {
+    String name = task.group().instance().processor();
+    Optional<LoadedProcessor> found = plugins.find(name);
+    if (found.isEmpty()) {
+      report(task, TaskStatus.FAILED, notFound(name));
+      return;
+    }
+    LoadedProcessor processor = found.get();
+    TaskContext context = context(task);
+    ContainerPool.Running<ProcessResult> handle;
+    try {
+      handle = pool.run(() -> process(processor, context));
+    } catch (RejectedExecutionException e) {
+      report(task, TaskStatus.FAILED, "worker is shutting down");
+      return;
+    }
+    long runId = nextRunId++;
+    active++;
+    state.running.put(runId, new Run(task, processor, context, handle));
+    long instanceId = state.instanceId;
+    getContext().pipeToSelf(handle.result(), (result, failure) -> new TaskEnded(instanceId, runId, result, failure));
+  }
+
+  /** On a pool thread: the processor's process(), with the ids in the logging MDC. */
+  private ProcessResult process(LoadedProcessor processor, TaskContext context) {
+    putMdc(context);
+    try {
+      return invoker.invoke(processor, p -> p.process(context));
+    } finally {
+      clearMdc();
+    }
+  }
+
+  private void callKillHook(LoadedProcessor processor, TaskContext context) {
+    try {
+      pool.execute(
+          () -> {
+            putMdc(context);
+            try {
+              invoker.run(processor, p -> p.kill(context));
+            } finally {
+              clearMdc();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      getContext().getLog().debug("kill hook of {} not called: worker is shutting down", processor.name());
+    }
+  }
+
+  private TaskContext context(ContainerTask task) {
+    TaskGroup group = task.group();
+    TaskSpec spec =
+        new TaskSpec(task.taskId(), task.taskName(), task.body(), task.attempt(), group.retries(task.taskId()), group.shardingNum());
+    return new TaskContext(
+        group.instance(), spec, workerAddr, Map.of(), Map.of(), codec, group.mayMap() ? master.mapper(group) : null);
+  }
+
+  private void report(ContainerTask task, TaskStatus status, String result) {
+    master.report(task.group(), task.taskId(), task.taskName(), status, result);
+  }
+
+  private void forgetIfIdle(InstanceState state) {
+    if (state.idle() && !state.inTurn) {
+      instances.remove(state.instanceId);
+    }
+  }
+
+  private static boolean matches(OptionalLong only, ContainerTask task) {
+    return only.isEmpty() || only.getAsLong() == task.taskId();
+  }
+
+  static String notFound(String processor) {
+    return "processor " + processor + " not found in the plugins directory";
+  }
+
+  private static ProcessResult crashed(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof CancellationException) {
+      return ProcessResult.failure(KILLED);
+    }
+    return ProcessResult.failure("processor crashed: " + cause);
+  }
+
+  private static void putMdc(TaskContext context) {
+    MDC.put("jobId", Long.toString(context.jobId()));
+    MDC.put("instanceId", Long.toString(context.jobInstanceId()));
+    MDC.put("taskId", Long.toString(context.taskId()));
+  }
+
+  private static void clearMdc() {
+    MDC.remove("jobId");
+    MDC.remove("instanceId");
+    MDC.remove("taskId");
+  }
+}

@@ -1,0 +1,155 @@
+package dev.schedulerx.worker.remote;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskRequest;
+import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskResponse;
+import com.google.protobuf.ByteString;
+import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.worker.container.ContainerSettings;
+import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.instance.TaskContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.pattern.Patterns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the sub-tasks of a {@code map()} call to the instance's master as {@code WorkerMapTaskRequest}s.
+ * Runs on the calling container thread and blocks it until the master accepted every chunk, so the
+ * caller's own status is reported only after its sub-tasks exist on the master.
+ *
+ * <p>Every element is encoded before anything is sent, so a list with an element that cannot be encoded or
+ * is too large creates no sub-task at all. Chunks respect both a body count and a byte budget. A chunk is
+ * asked up to {@code tries} times when the master does not answer (the master may then see it twice, as
+ * with the official SDKs). {@code overload} without {@code success} means the chunk was not taken: it is
+ * offered again after a pause, without counting as a try; {@code overload} with {@code success} means it
+ * was taken and only delays the next chunk.
+ */
+final class MapForwarder {
+  private static final Logger log = LoggerFactory.getLogger(MapForwarder.class);
+  /** Tag and length of one repeated bytes field, counted against the chunk budget. */
+  private static final int PER_BODY_OVERHEAD = 4;
+
+  private final ActorSystem system;
+  private final TaskBodyCodec codec;
+  private final ContainerSettings.Mapping settings;
+
+  MapForwarder(ActorSystem system, TaskBodyCodec codec, ContainerSettings.Mapping settings) {
+    this.system = requireNonNull(system, "system");
+    this.codec = requireNonNull(codec, "codec");
+    this.settings = requireNonNull(settings, "settings");
+  }
+
+  /** A mapper for the tasks whose master listens at {@code masterPath}. */
+  TaskContext.TaskMapper forMaster(String masterPath) {
+    requireNonNull(masterPath, "masterPath");
+    return (caller, tasks, taskName) -> map(masterPath, caller, tasks, taskName);
+  }
+
+  ProcessResult map(String masterPath, TaskContext caller, List<?> tasks, String taskName) {
+    if (tasks == null || tasks.isEmpty()) {
+      return ProcessResult.failure("task list is empty");
+    }
+    List<byte[]> bodies = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      byte[] body;
+      try {
+        body = codec.encode(tasks.get(i));
+      } catch (RuntimeException e) {
+        return ProcessResult.failure("task " + i + " of the list cannot be encoded: " + e.getMessage());
+      }
+      if (body.length > settings.maxBodyBytes()) {
+        return ProcessResult.failure("task " + i + " of the list is " + body.length + " bytes, more than the "
+            + settings.maxBodyBytes() + " bytes a task body may have");
+      }
+      bodies.add(body);
+    }
+    String name = taskName == null ? "" : taskName;
+    ActorSelection master = system.actorSelection(masterPath);
+    int chunks = 0;
+    int from = 0;
+    while (from < bodies.size()) {
+      int to = from;
+      int bytes = 0;
+      while (to < bodies.size() && to - from < settings.chunkBodies()
+          && (to == from || bytes + bodies.get(to).length + PER_BODY_OVERHEAD <= settings.chunkBytes())) {
+        bytes += bodies.get(to).length + PER_BODY_OVERHEAD;
+        to++;
+      }
+      WorkerMapTaskRequest.Builder chunk =
+          WorkerMapTaskRequest.newBuilder()
+              .setJobId(caller.jobId())
+              .setJobInstanceId(caller.jobInstanceId())
+              .setTaskId(caller.taskId())
+              .setTaskName(name);
+      for (byte[] body : bodies.subList(from, to)) {
+        chunk.addTaskBody(ByteString.copyFrom(body));
+      }
+      String refusal = send(master, masterPath, chunk.build());
+      if (refusal != null) {
+        return ProcessResult.failure(refusal);
+      }
+      chunks++;
+      from = to;
+    }
+    log.debug("instance {} task {}: {} sub-task(s) named {} sent to {} in {} chunk(s)",
+        caller.jobInstanceId(), caller.taskId(), bodies.size(), name, masterPath, chunks);
+    return ProcessResult.success();
+  }
+
+  /** Sends one chunk until the master accepts it; returns null, or why the map call fails. */
+  private String send(ActorSelection master, String masterPath, WorkerMapTaskRequest chunk) {
+    int tries = 0;
+    String lastProblem = "";
+    while (tries < settings.tries()) {
+      tries++;
+      Object reply;
+      try {
+        reply =
+            Patterns.ask(master, chunk, settings.askTimeout())
+                .toCompletableFuture()
+                .get(settings.askTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while sending sub-tasks to the master";
+      } catch (ExecutionException | TimeoutException e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        lastProblem = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        log.debug("map chunk to {} unanswered (try {} of {}): {}", masterPath, tries, settings.tries(), lastProblem);
+        continue;
+      }
+      if (!(reply instanceof WorkerMapTaskResponse response)) {
+        lastProblem = "unexpected reply " + reply.getClass().getName();
+        continue;
+      }
+      if (response.getOverload()) {
+        // success + overload: accepted, but the master wants a pause before the next chunk (Go's meaning);
+        // overload alone: not accepted, offer the same chunk again after the pause (not counted as a try).
+        try {
+          Thread.sleep(settings.overloadPause().toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return "interrupted while the master was overloaded";
+        }
+        if (response.getSuccess()) {
+          return null;
+        }
+        tries--;
+        continue;
+      }
+      if (response.getSuccess()) {
+        return null;
+      }
+      return "master refused the sub-tasks: " + response.getMessage();
+    }
+    return "master " + masterPath + " did not accept the sub-tasks (" + settings.tries() + " tries of "
+        + settings.askTimeout().toSeconds() + " s): " + lastProblem;
+  }
+}
