@@ -5,6 +5,8 @@ import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.container.ContainerSettings;
+import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
 import dev.schedulerx.worker.remote.MapMasterEndpoint;
 import java.time.Duration;
@@ -80,6 +82,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     this.runtime = runtimeFor.create(ctx.getSystem(), link);
     Adapter.actorOf(ctx, JobInstanceEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_JOB_INSTANCE);
     Adapter.actorOf(ctx, MapMasterEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_MAP_MASTER);
+    new Containers(runtime.plugins(), runtime.invoker(), runtime.pool(), runtime.codec(), ContainerSettings.DEFAULTS).start(ctx);
   }
 
   @Override
