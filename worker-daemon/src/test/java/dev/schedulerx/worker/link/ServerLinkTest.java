@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.http.HttpApi;
+import dev.schedulerx.worker.it.LogCapture;
 import dev.schedulerx.worker.it.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;

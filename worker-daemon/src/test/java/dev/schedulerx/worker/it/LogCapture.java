@@ -1,4 +1,4 @@
-package dev.schedulerx.worker.link;
+package dev.schedulerx.worker.it;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,7 +8,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Collects the log events of one logger while open (copied from the plugin tests' helper). */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -18,12 +18,16 @@ final class LogCapture implements AutoCloseable {
     logger.addAppender(appender);
   }
 
-  static LogCapture of(Class<?> type) {
+  public static LogCapture of(Class<?> type) {
     return new LogCapture(type.getName());
   }
 
+  public static LogCapture of(String loggerName) {
+    return new LogCapture(loggerName);
+  }
+
   /** Formatted messages at {@code level}, oldest first; safe to call while events arrive. */
-  List<String> messages(Level level) {
+  public List<String> messages(Level level) {
     synchronized (appender.list) {
       return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }
