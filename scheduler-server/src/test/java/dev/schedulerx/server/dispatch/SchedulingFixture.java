@@ -1,0 +1,137 @@
+package dev.schedulerx.server.dispatch;
+
+import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.registry.WorkerInfo;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.ServerDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * The server's scheduling core without HTTP or remoting: real repositories on a fresh in-memory H2, a real
+ * registry and lifecycle, and a due-pass the test runs by hand against a {@link MutableClock}. Database work
+ * runs on the calling thread; retry timers on a real single-thread timer.
+ */
+final class SchedulingFixture implements AutoCloseable {
+  static final String GROUP = "g";
+
+  final MutableClock clock;
+  final ServerDatabase database;
+  final JobRepository jobs;
+  final InstanceRepository instances;
+  final WorkerRegistry registry;
+  final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+  final InstanceLifecycle lifecycle;
+  private final ActorSystem system;
+  private DuePass duePass;
+
+  /**
+   * @param workerTimeout how long a worker stays registered without a heartbeat
+   */
+  SchedulingFixture(MutableClock clock, Duration workerTimeout) {
+    this.clock = clock;
+    String url = "jdbc:h2:mem:dispatch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    ServerSettings settings =
+        new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
+            new ServerSettings.DatabaseSettings(url, "sa", "", 2),
+            workerTimeout, Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofDays(1),
+            List.of(new ServerSettings.AppGroup("ns", GROUP, "key")));
+    database = ServerDatabase.open(url, "sa", "", 4);
+    jobs = new JobRepository(database.dataSource());
+    instances = new InstanceRepository(database.dataSource());
+    registry = new WorkerRegistry(clock, workerTimeout);
+    // Only reached when a worker is registered; a submit to a worker nobody runs then waits (5 min).
+    system =
+        ActorSystem.create(
+            "dispatch-test",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.jvm-shutdown-hooks = off\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.defaultReference()));
+    lifecycle =
+        new InstanceLifecycle(
+            jobs, instances, registry, new WorkerGateway(system, settings.submitTimeout()), new GroupGuard(settings),
+            clock, Runnable::run, timers);
+    duePass = new DuePass(jobs, instances, lifecycle, registry, clock);
+  }
+
+  SchedulingFixture(MutableClock clock) {
+    this(clock, Duration.ofDays(1));
+  }
+
+  JobDefinition save(TestJob job) {
+    return jobs.upsert(job.definition());
+  }
+
+  /** One scheduling pass, on the test thread. */
+  void pass() {
+    duePass.runOnce();
+  }
+
+  /** One pass as the server's loop runs it: failures are logged, never thrown. */
+  void passLikeTheServer() {
+    duePass.run();
+  }
+
+  /** Moves the clock, then runs one pass. */
+  void advanceAndPass(Duration by) {
+    clock.advance(by);
+    pass();
+  }
+
+  /** A due-pass with no memory of earlier passes, as after a server restart. */
+  void restartDuePass() {
+    duePass = new DuePass(jobs, instances, lifecycle, registry, clock);
+  }
+
+  /** The job's instances, oldest schedule time (then attempt) first. */
+  List<JobInstance> runs(JobDefinition job) {
+    return instances.findByJob(job.id(), 10_000).stream()
+        .sorted(Comparator.comparing(JobInstance::scheduleTime).thenComparing(JobInstance::attempt))
+        .toList();
+  }
+
+  List<Instant> scheduleTimes(JobDefinition job) {
+    return runs(job).stream().map(JobInstance::scheduleTime).toList();
+  }
+
+  /**
+   * Registers a worker that heartbeats but never answers a submit: instances sent to it stay WAITING for
+   * the whole test, as if the worker were still thinking.
+   */
+  WorkerInfo registerSilentWorker(String workerId) {
+    WorkerInfo worker =
+        new WorkerInfo(GROUP, new WorkerAddress(workerId, "127.0.0.1", 1), "test", "java", "", "{}", List.of(),
+            Instant.EPOCH, Instant.EPOCH);
+    registry.heartbeat(worker);
+    return worker;
+  }
+
+  @Override
+  public void close() throws Exception {
+    timers.shutdownNow();
+    timers.awaitTermination(5, TimeUnit.SECONDS);
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP ALL OBJECTS"); // frees the in-memory database
+    } finally {
+      database.close();
+    }
+  }
+}

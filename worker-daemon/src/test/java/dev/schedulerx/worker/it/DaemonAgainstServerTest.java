@@ -1,0 +1,142 @@
+package dev.schedulerx.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.server.http.HttpApi;
+import dev.schedulerx.worker.WorkerDaemon;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker daemon and a scheduler server in one JVM, talking over real HTTP discovery and TCP remoting. */
+class DaemonAgainstServerTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(15);
+
+  private static TestDaemons daemons;
+  @TempDir Path dir;
+  private TestServer server;
+  private WorkerDaemon daemon;
+
+  @BeforeAll
+  static void startProbe() {
+    daemons = new TestDaemons();
+  }
+
+  @AfterAll
+  static void stopProbe() throws Exception {
+    daemons.close();
+  }
+
+  @BeforeEach
+  void startServer() {
+    server = TestServer.inMemory();
+  }
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+    server.close();
+  }
+
+  private JsonNode awaitFinished(long instanceId) {
+    await().atMost(DEADLINE).until(() -> server.instance(instanceId).path("finishedAt").isTextual());
+    return server.instance(instanceId);
+  }
+
+  @Test
+  void aTriggeredJobRunsOnTheDaemonAndEndsSuccessWithTheProcessorsResult() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
+    server.upsertJob("echo", "Parameters", "\"parameters\":\"from-job\"");
+
+    long id = server.trigger("echo", "from-trigger");
+
+    JsonNode instance = awaitFinished(id);
+    assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
+    assertThat(instance.path("result").asText()).isEqualTo("job=from-job instance=from-trigger");
+  }
+
+  @Test
+  @Disabled("bug: when the worker's final report is stored before the submit's acceptance, markRunning (only for"
+      + " unfinished instances) changes nothing, so a quick job ends without workerId, workerAddr and startedAt;"
+      + " see InstanceLifecycle.submitTo")
+  void aFinishedInstanceNamesTheWorkerThatRanItAndWhenItStarted() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
+    server.upsertJob("quick", "Ok", "");
+
+    for (int i = 0; i < 5; i++) { // a quick job: its report races the submit's acceptance
+      JsonNode instance = awaitFinished(server.trigger("quick", ""));
+      assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
+      assertThat(instance.path("result").asText()).isEqualTo("ok");
+      assertThat(instance.path("workerId").asText()).isEqualTo(daemon.workerId());
+      assertThat(instance.path("workerAddr").asText()).isEqualTo(daemon.remotingAddress());
+      assertThat(instance.path("startedAt").isTextual()).as("startedAt of " + instance).isTrue();
+      assertThat(Instant.parse(instance.path("startedAt").asText()))
+          .isBeforeOrEqualTo(Instant.parse(instance.path("finishedAt").asText()));
+    }
+  }
+
+  @Test
+  void aThrowingProcessorEndsFailedWithItsMessage() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
+    server.upsertJob("broken", "Throwing", "");
+
+    JsonNode instance = awaitFinished(server.trigger("broken", ""));
+
+    assertThat(instance.path("state").asText()).isEqualTo("FAILED");
+    assertThat(instance.path("result").asText()).isEqualTo("database unreachable");
+  }
+
+  @Test
+  void aJobNamingAnUnknownProcessorEndsFailedSayingWhichOnesExist() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
+    server.upsertJob("typo", "Okay", "");
+
+    JsonNode instance = awaitFinished(server.trigger("typo", ""));
+
+    assertThat(instance.path("state").asText()).isEqualTo("FAILED");
+    assertThat(instance.path("result").asText()).contains("processor Okay not found").contains("Ok, Parameters");
+  }
+
+  @Test
+  void aDaemonWithTheWrongAppKeyNeverBecomesReadyAndIsNotRegistered() throws Exception {
+    try (LogCapture serverLog = LogCapture.of(HttpApi.class)) {
+      daemon = daemons.start(server.domain(), "wrong-key", dir);
+
+      assertThatExceptionOfType(TimeoutException.class)
+          .isThrownBy(() -> daemon.awaitReady(Duration.ofSeconds(2)))
+          .withMessageContaining(server.domain());
+      assertThat(server.workers()).isEmpty();
+      assertThat(serverLog.messages(Level.WARN)).isNotEmpty().allSatisfy(m -> assertThat(m).contains("wrong appKey for group g"));
+    }
+  }
+
+  @Test
+  void aClosedDaemonLeavesTheServersWorkerListBeforeItsHeartbeatTimeout() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
+    assertThat(server.workers()).hasSize(1);
+
+    daemon.close();
+
+    // The server would drop a silent worker after 9 s; going offline must be quicker than that.
+    await().atMost(Duration.ofSeconds(4)).until(() -> server.workers().isEmpty());
+  }
+}

@@ -1,0 +1,41 @@
+package dev.schedulerx.worker.it;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Collects the log events of one logger while open (copied from the plugin tests' helper). */
+public final class LogCapture implements AutoCloseable {
+  private final Logger logger;
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  private LogCapture(String name) {
+    logger = (Logger) LoggerFactory.getLogger(name);
+    appender.start();
+    logger.addAppender(appender);
+  }
+
+  public static LogCapture of(Class<?> type) {
+    return new LogCapture(type.getName());
+  }
+
+  public static LogCapture of(String loggerName) {
+    return new LogCapture(loggerName);
+  }
+
+  /** Formatted messages at {@code level}, oldest first; safe to call while events arrive. */
+  public List<String> messages(Level level) {
+    synchronized (appender.list) {
+      return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(appender);
+    appender.stop();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.schedulerx.worker.it;
+
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.RemotingSettings;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.instance.TestPlugins;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts worker daemons for the in-process integration tests: no embedded server, the test processors,
+ * heartbeats every 200 ms, unacknowledged reports re-sent every 300 ms.
+ *
+ * <p>Works around a start-up race in {@code WorkerDaemon.start} (see {@link WorkerDaemonStartTest}): when the
+ * daemon's guardian failed, the daemon is closed and started again, so that the tests here check what they
+ * are about. Remove {@link #start} retrying once that bug is fixed.
+ */
+final class TestDaemons implements AutoCloseable {
+  /** Pekko's log line when a guardian throws during setup. */
+  static final String GUARDIAN_FAILED = "guardian failed";
+  private static final Logger log = LoggerFactory.getLogger(TestDaemons.class);
+  // In a warm JVM about half of all starts lose the race; each lost one costs some 50 ms.
+  private static final int ATTEMPTS = 50;
+
+  /** Looks up actors on the daemons over TCP, as the server does. */
+  private final ActorSystem probe = ActorSystem.create("probe", RemotingSettings.of("127.0.0.1", 0).toConfig());
+
+  /** Starts a daemon once, exactly as production does; it may be broken by the start-up race. */
+  static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
+    WorkerSettings settings =
+        new WorkerSettings(
+            "ns", TestServer.GROUP, appKey, "", domain, "", dir.resolve("plugins"), dir.resolve("data"),
+            "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
+            Duration.ofMillis(200), Duration.ofMillis(300), List.of());
+    return WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
+  }
+
+  /**
+   * Starts a daemon whose actors are up (its job endpoint answers over TCP); not necessarily registered yet.
+   */
+  WorkerDaemon start(String domain, String appKey, Path dir) throws IOException {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      WorkerDaemon daemon;
+      AtomicBoolean up = new AtomicBoolean();
+      try (LogCapture pekko = LogCapture.of("org.apache.pekko.actor.LocalActorRefProvider")) {
+        daemon = startOnce(domain, appKey, dir.resolve("daemon-" + attempt));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+          up.set(endpointAnswers(daemon));
+          return up.get() || pekko.messages(Level.ERROR).stream().anyMatch(m -> m.contains(GUARDIAN_FAILED));
+        });
+      }
+      if (up.get()) {
+        return daemon;
+      }
+      log.warn("daemon {} lost the start-up race (guardian failed); starting another one", daemon.workerId());
+      daemon.close();
+    }
+    throw new IllegalStateException("no daemon started in " + ATTEMPTS + " attempts");
+  }
+
+  private boolean endpointAnswers(WorkerDaemon daemon) {
+    String[] hostPort = daemon.remotingAddress().split(":");
+    WorkerAddress address = new WorkerAddress(daemon.workerId(), hostPort[0], Integer.parseInt(hostPort[1]));
+    try {
+      probe.actorSelection(ActorPaths.onWorker(address, ActorPaths.WORKER_JOB_INSTANCE))
+          .resolveOne(Duration.ofMillis(500)).toCompletableFuture().get(1, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    probe.terminate();
+    probe.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

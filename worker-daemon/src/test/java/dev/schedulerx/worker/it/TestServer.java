@@ -1,0 +1,131 @@
+package dev.schedulerx.worker.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.SchedulerServer;
+import dev.schedulerx.server.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A real scheduler server in this JVM (group "g", app key "secret") and a small client for its JSON API.
+ */
+public final class TestServer implements AutoCloseable {
+  public static final String GROUP = "g";
+  public static final String APP_KEY = "secret";
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SchedulerServer server;
+
+  private TestServer(SchedulerServer server) {
+    this.server = server;
+  }
+
+  /** H2 in memory, HTTP and remoting on free ports. */
+  public static TestServer inMemory() {
+    return start(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Path.of("target"));
+  }
+
+  /** The default H2 file database under {@code dataDir}, HTTP on {@code httpPort}: can be restarted as the same server. */
+  public static TestServer onDisk(Path dataDir, int httpPort) {
+    return start(httpPort, "", dataDir);
+  }
+
+  private static TestServer start(int httpPort, String url, Path dataDir) {
+    ServerSettings settings =
+        new ServerSettings("127.0.0.1", httpPort, 0, dataDir,
+            new ServerSettings.DatabaseSettings(url, "sa", "", 4),
+            Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
+            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)));
+    return new TestServer(SchedulerServer.builder(settings).build().start());
+  }
+
+  /** A TCP port nothing listens on right now. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int httpPort() {
+    return server.httpPort();
+  }
+
+  /** {@code host:port} of the HTTP side, as a worker's {@code domain} names it. */
+  public String domain() {
+    return "127.0.0.1:" + server.httpPort();
+  }
+
+  public String remotingAddress() {
+    return server.remotingAddress();
+  }
+
+  /** Creates or updates a job of group "g"; {@code more} is extra JSON fields, e.g. {@code "parameters":"x"}. */
+  public void upsertJob(String name, String processor, String more) {
+    String body = "{\"group\":\"" + GROUP + "\",\"name\":\"" + name + "\",\"processor\":\"" + processor + "\""
+        + (more.isEmpty() ? "" : "," + more) + "}";
+    call("POST", "/api/v1/jobs", body);
+  }
+
+  /** Runs a job now; returns the instance id. */
+  public long trigger(String job, String instanceParameters) {
+    String body = "{\"parameters\":" + quote(instanceParameters) + "}";
+    return call("POST", "/api/v1/jobs/" + job + "/run", body).path("instanceId").asLong();
+  }
+
+  public JsonNode instance(long id) {
+    return call("GET", "/api/v1/instances/" + id, null);
+  }
+
+  public JsonNode workers() {
+    return call("GET", "/api/v1/workers", null);
+  }
+
+  private static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode call(String method, String path, String body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://" + domain() + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
