@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import dev.schedulerx.api.InstanceStatus;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -30,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Command> {
 
   /** What the guardian accepts. */
-  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance, SupervisorStopped {}
+  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance {}
 
   /** Start an instance submitted by the server. */
   public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
@@ -47,14 +50,15 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
    */
   public record ToInstance(long instanceId, JobInstanceSupervisor.Command command) implements Command {}
 
-  private record SupervisorStopped(long instanceId) implements Command {}
-
   /** Answer to Submit and Kill: accepted, or why not. */
   public record Reply(boolean accepted, String message) {}
+
+  private static final String INSTANCE_PREFIX = "instance-";
 
   private final ActorRef<ServerLink.Command> link;
   private final InstanceRuntime runtime;
   private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
+  private final Map<Long, InstanceSpec> specs = new HashMap<>();
 
   /** Builds what instance supervisors share, once the actor system and the link exist. */
   @FunctionalInterface
@@ -90,9 +94,10 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(Kill.class, this::onKill)
-        .onMessage(SupervisorStopped.class, s -> { supervisors.remove(s.instanceId()); return this; })
         .onMessage(GoOffline.class, g -> { link.tell(new ServerLink.GoOffline(g.replyTo())); return this; })
         .onMessage(ToInstance.class, this::onToInstance)
+        .onSignal(ChildFailed.class, this::onSupervisorCrashed)
+        .onSignal(Terminated.class, this::onSupervisorStopped)
         .build();
   }
 
@@ -106,11 +111,32 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     ActorRef<JobInstanceSupervisor.Command> supervisor =
         getContext().spawn(
             Behaviors.supervise(JobInstanceSupervisor.create(spec, runtime)).onFailure(SupervisorStrategy.stop()),
-            "instance-" + spec.instanceId());
-    getContext().watchWith(supervisor, new SupervisorStopped(spec.instanceId()));
+            INSTANCE_PREFIX + spec.instanceId());
+    getContext().watch(supervisor);
     supervisors.put(spec.instanceId(), supervisor);
+    specs.put(spec.instanceId(), spec);
     submit.replyTo().tell(new Reply(true, ""));
     return this;
+  }
+
+  /** A supervisor that threw never reported its instance: report it FAILED, so the server can retry it. */
+  private Behavior<Command> onSupervisorCrashed(ChildFailed failed) {
+    InstanceSpec spec = specs.get(instanceIdOf(failed.getRef()));
+    if (spec != null) {
+      runtime.status().report(spec, InstanceStatus.FAILED, "internal error in the instance master: " + failed.getCause(), null);
+    }
+    return onSupervisorStopped(failed);
+  }
+
+  private Behavior<Command> onSupervisorStopped(Terminated stopped) {
+    long id = instanceIdOf(stopped.getRef());
+    supervisors.remove(id);
+    specs.remove(id);
+    return this;
+  }
+
+  private static long instanceIdOf(ActorRef<Void> supervisor) {
+    return Long.parseLong(supervisor.path().name().substring(INSTANCE_PREFIX.length()));
   }
 
   private Behavior<Command> onToInstance(ToInstance routed) {

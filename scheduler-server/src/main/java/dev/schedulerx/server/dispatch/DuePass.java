@@ -36,6 +36,8 @@ public final class DuePass implements Runnable {
    */
   private final Map<Long, Planned> planned = new HashMap<>();
 
+  private final Map<Long, JobDefinition> broken = new HashMap<>();
+
   private record Planned(JobDefinition job, Instant due) {}
 
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
@@ -61,7 +63,14 @@ public final class DuePass implements Runnable {
     Instant now = clock.instant();
     for (JobDefinition job : jobs.findAll()) {
       if (job.enabled() && job.timeType() != TimeType.API) {
-        dueRun(job, now).ifPresent(due -> start(job, due, now));
+        try {
+          dueRun(job, now).ifPresent(due -> start(job, due, now));
+          broken.remove(job.id());
+        } catch (RuntimeException e) {
+          if (!job.equals(broken.put(job.id(), job))) {
+            log.error("job {} ({}) cannot be scheduled, other jobs carry on: {}", job.id(), job.name(), e.getMessage());
+          }
+        }
       }
     }
   }
@@ -91,7 +100,15 @@ public final class DuePass implements Runnable {
       plan = new Planned(job, next.get());
       planned.put(job.id(), plan);
     }
-    return plan.due().isAfter(now) ? Optional.empty() : Optional.of(plan.due());
+    if (plan.due().isAfter(now)) {
+      return Optional.empty();
+    }
+    // A plan made before a pause is stale: catch up to the latest slot at or before now.
+    Instant planDue = plan.due();
+    return Optional.of(
+        Schedules.nextDue(job.timeType(), job.timeExpression(), zone, planDue, now)
+            .filter(next -> !next.isAfter(now))
+            .orElse(planDue));
   }
 
   private void start(JobDefinition job, Instant due, Instant now) {

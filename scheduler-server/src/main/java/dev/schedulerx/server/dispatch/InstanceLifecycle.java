@@ -104,7 +104,11 @@ public final class InstanceLifecycle {
         .whenCompleteAsync(
             (outcome, failure) -> {
               if (failure == null && outcome.accepted()) {
-                instances.markRunning(instance.id(), master.workerId(), master.address().hostPort(), clock.instant());
+                Instant acceptedAt = clock.instant();
+                if (!instances.markRunning(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt)) {
+                  // Its final report was stored first (a quick job): still record where and when it ran.
+                  instances.recordWorker(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt);
+                }
                 log.info("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
                 return;
               }

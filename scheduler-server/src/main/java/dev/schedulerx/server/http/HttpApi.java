@@ -74,6 +74,16 @@ public final class HttpApi implements AutoCloseable {
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
+    app.exception(com.fasterxml.jackson.databind.exc.MismatchedInputException.class, (e, ctx) -> {
+      String field = e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining("."));
+      error(ctx, HttpStatus.BAD_REQUEST, (field.isEmpty() ? "malformed JSON: " : "field \"" + field + "\": ") + e.getOriginalMessage());
+    });
+    app.exception(io.javalin.validation.ValidationException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST,
+        e.getErrors().entrySet().stream()
+            .map(en -> en.getKey() + " \"" + en.getValue().get(0).getValue() + "\" is invalid (" + en.getValue().get(0).getMessage() + ")")
+            .collect(java.util.stream.Collectors.joining("; "))));
     app.exception(com.fasterxml.jackson.core.JacksonException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage()));
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));

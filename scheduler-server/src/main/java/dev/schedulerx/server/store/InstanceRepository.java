@@ -170,6 +170,22 @@ public final class InstanceRepository {
         > 0;
   }
 
+  /** Records the worker of an instance that finished before its submit was acknowledged; no state change. */
+  public boolean recordWorker(long id, String workerId, String workerAddr, Instant acceptedAt) {
+    return jdbc.update(
+            "record worker of instance " + id,
+            "UPDATE sx_job_instance SET worker_id = ?, worker_addr = ?, started_at = CASE WHEN finished_at IS NOT NULL"
+                + " AND finished_at < ? THEN finished_at ELSE ? END WHERE id = ? AND worker_id IS NULL",
+            ps -> {
+              Jdbc.setNullableString(ps, 1, workerId);
+              Jdbc.setNullableString(ps, 2, workerAddr);
+              ps.setLong(3, acceptedAt.toEpochMilli());
+              ps.setLong(4, acceptedAt.toEpochMilli());
+              ps.setLong(5, id);
+            })
+        > 0;
+  }
+
   /**
    * Ends an instance, once: when it is already finished nothing changes and false is returned, so
    * redelivered final reports are harmless. The result is truncated to {@value #MAX_RESULT_LENGTH}

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,8 +88,6 @@ class DuePassTest {
   }
 
   @Test
-  @Disabled("bug: a next run planned before a clock jump is started as is (00:00:20) and the latest missed slot"
-      + " (01:00:10) in the following pass, so a paused server fires twice; see DuePass.dueRun, cached plan")
   void afterAPauseACronJobFiresOnceForTheLatestMissedSlot() {
     SchedulingFixture s = serverAt("2026-03-01T00:00:05Z");
     JobDefinition job = s.save(TestJob.cron("every-10s", "*/10 * * * * ?"));
@@ -238,8 +235,6 @@ class DuePassTest {
   }
 
   @Test
-  @Disabled("bug: one job whose stored expression does not parse aborts every pass (DuePass.runOnce throws"
-      + " from Schedules.parse), so jobs sorted after it never run and the error is logged every 100 ms")
   void aJobWithABrokenStoredScheduleDoesNotStopTheOthers() {
     SchedulingFixture s = serverAt("2026-03-01T00:00:05Z");
     // Bypasses the API's validation, as a row written by hand or by an older version would.

@@ -34,7 +34,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   /** What the link accepts. */
   public sealed interface Command
-      permits ReportStatus, ReportProgress, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver {}
+      permits ReportStatus, ReportProgress, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver, OfflineAnswered {}
 
   /** Deliver an instance status to the server (until acknowledged). */
   public record ReportStatus(long jobId, long instanceId, String groupId, InstanceStatus status, String result, String progress)
@@ -60,6 +60,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private record Acked(long deliveryId) implements Command {}
 
+  private record OfflineAnswered(ActorRef<Done> replyTo) implements Command {}
+
   /** Identity and timing of the link. */
   public record Settings(
       String workerId, String namespace, String groupId, String appKey, String endpoint, String domain, String label,
@@ -77,6 +79,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private long appGroupId;
   private long nextDeliveryId = 1;
   private String lastProblem = "";
+  private boolean offline;
 
   public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered)));
@@ -106,15 +109,22 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
         .onMessageEquals(Redeliver.INSTANCE, this::onRedeliver)
         .onMessage(GoOffline.class, this::onGoOffline)
+        .onMessage(OfflineAnswered.class, a -> { a.replyTo().tell(Done.getInstance()); return this; })
         .build();
   }
 
   private Behavior<Command> onTick() {
+    if (offline) {
+      return this;
+    }
     getContext().pipeToSelf(discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
     return this;
   }
 
   private Behavior<Command> onDiscovered(Discovered d) {
+    if (offline) {
+      return this;
+    }
     boolean changed = !d.found().leader().equals(leader);
     if (changed && leader != null) {
       getContext().getLog().info("server leader moved from {} to {}", leader, d.found().leader());
@@ -129,6 +139,18 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private void sendHeartbeat(boolean online) {
+    getContext().pipeToSelf(
+        Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), heartbeat(online), ASK_TIMEOUT),
+        (reply, failure) -> {
+          if (failure != null) {
+            return new HeartbeatLost(failure);
+          }
+          WorkerHeartBeatResponse r = (WorkerHeartBeatResponse) reply;
+          return new HeartbeatAnswered(r.getSuccess(), r.getMessage());
+        });
+  }
+
+  private WorkerHeartBeatRequest heartbeat(boolean online) {
     WorkerHeartBeatRequest hb =
         WorkerHeartBeatRequest.newBuilder()
             .setGroupId(settings.groupId())
@@ -143,15 +165,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
             .setOnline(online)
             .setAppKey(settings.appKey())
             .build();
-    getContext().pipeToSelf(
-        Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), hb, ASK_TIMEOUT),
-        (reply, failure) -> {
-          if (failure != null) {
-            return new HeartbeatLost(failure);
-          }
-          WorkerHeartBeatResponse r = (WorkerHeartBeatResponse) reply;
-          return new HeartbeatAnswered(r.getSuccess(), r.getMessage());
-        });
+    return hb;
   }
 
   private Behavior<Command> onHeartbeatAnswered(HeartbeatAnswered answer) {
@@ -219,10 +233,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> onGoOffline(GoOffline g) {
-    if (leader != null) {
-      sendHeartbeat(false);
+    offline = true;
+    timers.cancel(Tick.INSTANCE);
+    if (leader == null) {
+      g.replyTo().tell(Done.getInstance());
+      return this;
     }
-    g.replyTo().tell(Done.getInstance());
+    // Answer once the server has seen it, so that the caller may then stop the actor system.
+    getContext().pipeToSelf(
+        Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), heartbeat(false), ASK_TIMEOUT),
+        (reply, failure) -> new OfflineAnswered(g.replyTo()));
     return this;
   }
 

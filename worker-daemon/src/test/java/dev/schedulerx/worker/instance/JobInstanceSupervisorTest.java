@@ -59,10 +59,36 @@ class JobInstanceSupervisorTest {
   private static Started start(String executeMode, String processor) {
     long id = ids.incrementAndGet();
     TestProbe<Reported> reports = testKit.createTestProbe();
+    StatusSink sink = new StatusSink() {
+      @Override
+      public void report(InstanceSpec spec, InstanceStatus status, String result, String progress) {
+        reports.getRef().tell(new Reported(spec.instanceId(), status, result));
+      }
+
+      @Override
+      public void progress(InstanceSpec spec, String progressJson) {}
+    };
+    // Standalone runs never reach other workers: a peer call here is a test failure.
+    Peers noPeers = new Peers() {
+      @Override
+      public java.util.concurrent.CompletionStage<Void> startTasks(String worker, InstanceSpec instance, List<TaskSpec> tasks) {
+        throw new AssertionError("standalone must not dispatch");
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Void> checkAlive(String worker, long instanceId) {
+        throw new AssertionError("standalone must not check workers");
+      }
+
+      @Override
+      public void kill(String worker, InstanceSpec instance) {}
+
+      @Override
+      public void destroy(String worker, InstanceSpec instance) {}
+    };
     InstanceRuntime runtime =
-        new InstanceRuntime(plugins, new ProcessorInvoker(), pool, new TaskBodyCodec(),
-            (spec, status, result, progress) -> reports.getRef().tell(new Reported(spec.instanceId(), status, result)),
-            "127.0.0.1:4242");
+        new InstanceRuntime(plugins, new ProcessorInvoker(), pool, new TaskBodyCodec(), sink, noPeers,
+            DispatchSettings.defaults(java.nio.file.Path.of("target/spill")), "w1@127.0.0.1:4242", "127.0.0.1:4242");
     InstanceSpec spec =
         new InstanceSpec(7, id, "job-" + id, "g", executeMode, processor, "", "", Instant.EPOCH, Instant.EPOCH, 0, 0,
             "schedulerx", "", List.of("w1@127.0.0.1:4242"));

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,9 +70,6 @@ class DaemonAgainstServerTest {
   }
 
   @Test
-  @Disabled("bug: when the worker's final report is stored before the submit's acceptance, markRunning (only for"
-      + " unfinished instances) changes nothing, so a quick job ends without workerId, workerAddr and startedAt;"
-      + " see InstanceLifecycle.submitTo")
   void aFinishedInstanceNamesTheWorkerThatRanItAndWhenItStarted() throws Exception {
     daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
     daemon.awaitReady(DEADLINE);

@@ -2,7 +2,6 @@ package dev.schedulerx.worker.it;
 
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.protocol.WorkerAddress;
@@ -14,30 +13,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.ActorSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts worker daemons for the in-process integration tests: no embedded server, the test processors,
  * heartbeats every 200 ms, unacknowledged reports re-sent every 300 ms.
- *
- * <p>Works around a start-up race in {@code WorkerDaemon.start} (see {@link WorkerDaemonStartTest}): when the
- * daemon's guardian failed, the daemon is closed and started again, so that the tests here check what they
- * are about. Remove {@link #start} retrying once that bug is fixed.
  */
 final class TestDaemons implements AutoCloseable {
   /** Pekko's log line when a guardian throws during setup. */
   static final String GUARDIAN_FAILED = "guardian failed";
-  private static final Logger log = LoggerFactory.getLogger(TestDaemons.class);
-  // In a warm JVM about half of all starts lose the race; each lost one costs some 50 ms.
-  private static final int ATTEMPTS = 50;
 
   /** Looks up actors on the daemons over TCP, as the server does. */
   private final ActorSystem probe = ActorSystem.create("probe", RemotingSettings.of("127.0.0.1", 0).toConfig());
 
-  /** Starts a daemon once, exactly as production does; it may be broken by the start-up race. */
+  /** Starts a daemon exactly as production does. */
   static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
     WorkerSettings settings =
         new WorkerSettings(
@@ -51,23 +40,10 @@ final class TestDaemons implements AutoCloseable {
    * Starts a daemon whose actors are up (its job endpoint answers over TCP); not necessarily registered yet.
    */
   WorkerDaemon start(String domain, String appKey, Path dir) throws IOException {
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      WorkerDaemon daemon;
-      AtomicBoolean up = new AtomicBoolean();
-      try (LogCapture pekko = LogCapture.of("org.apache.pekko.actor.LocalActorRefProvider")) {
-        daemon = startOnce(domain, appKey, dir.resolve("daemon-" + attempt));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-          up.set(endpointAnswers(daemon));
-          return up.get() || pekko.messages(Level.ERROR).stream().anyMatch(m -> m.contains(GUARDIAN_FAILED));
-        });
-      }
-      if (up.get()) {
-        return daemon;
-      }
-      log.warn("daemon {} lost the start-up race (guardian failed); starting another one", daemon.workerId());
-      daemon.close();
-    }
-    throw new IllegalStateException("no daemon started in " + ATTEMPTS + " attempts");
+    WorkerDaemon daemon = startOnce(domain, appKey, dir);
+    await("job endpoint of " + daemon.workerId()).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> endpointAnswers(daemon));
+    return daemon;
   }
 
   private boolean endpointAnswers(WorkerDaemon daemon) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +30,6 @@ class WorkerDaemonStartTest {
   }
 
   @Test
-  @Disabled("bug: WorkerDaemon.start passes a runtime factory calling remotingAddress(), which reads the field"
-      + " 'system' before ActorSystem.create has returned and assigned it; when the guardian's setup wins the race it"
-      + " throws NullPointerException ('guardian failed, shutting down system') and the daemon never registers")
   void everyStartOfADaemonBecomesReady() throws Exception {
     List<String> failures = new ArrayList<>();
     try (LogCapture pekko = LogCapture.of("org.apache.pekko.actor.LocalActorRefProvider")) {

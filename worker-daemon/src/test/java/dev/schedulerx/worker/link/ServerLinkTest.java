@@ -25,7 +25,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,8 +126,6 @@ class ServerLinkTest {
   }
 
   @Test
-  @Disabled("bug: after GoOffline the link keeps its heartbeat timer, so the next tick (online=true) registers the"
-      + " worker again; Done is also sent before the offline heartbeat was answered. See ServerLink.onGoOffline")
   void goingOfflineRemovesTheWorkerAtOnce() throws Exception {
     Link link = startLink(TestServer.APP_KEY);
     link.registered().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
