@@ -9,7 +9,12 @@ HOME_DIR="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 WORK=$(mktemp -d /tmp/sx-bench-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+# BENCH_JAVA_OPTS adds JVM options to the daemons (e.g. a JFR recording); BENCH_KEEP=1 keeps the work dir.
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${BENCH_KEEP:-0}" = "1" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 
 mkdir -p "$WORK/plugins"
@@ -27,7 +32,7 @@ schedulerx {
 CONF
 
 start() { # name, extra JVM options
-  JAVA_OPTS="-Xmx256m -Xlog:gc:file=$WORK/gc-$1.log ${2:-}" SCHEDULERX_SKIP_BUILD=1 \
+  JAVA_OPTS="-Xmx256m -Xlog:gc:file=$WORK/gc-$1.log ${BENCH_JAVA_OPTS:-} ${2:-}" SCHEDULERX_SKIP_BUILD=1 \
     "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" > "$WORK/$1.log" 2>&1 &
   PIDS+=($!)
 }

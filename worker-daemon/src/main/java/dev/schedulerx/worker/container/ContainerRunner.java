@@ -34,7 +34,7 @@ import org.slf4j.MDC;
  *
  * <p>Tasks wait in one queue per instance; the instances with waiting tasks take turns, so all of them
  * share the daemon's {@link ContainerPool} and a big instance does not starve a small one. At most
- * {@link ContainerPool#threads()} tasks are handed to the pool at once, and at most {@link
+ * {@link ContainerPool#threads()} × {@link #HANDED_OUT_PER_THREAD} tasks are handed to the pool at once, and at most {@link
  * TaskGroup#consumers()} of one instance when the master set a limit. Processors run on the pool through
  * {@link ProcessorInvoker}, never on this actor's dispatcher; their outcome comes back as a message.
  *
@@ -323,9 +323,16 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     }
   }
 
-  /** Hands queued tasks to the pool, instance by instance in turn, while threads are free. */
+  /**
+   * Tasks handed to the pool per thread. More than one, so a thread that finishes a task takes the next
+   * from the executor's queue at once instead of waiting for this actor to hear of the end (measured:
+   * with one per thread, threads idled between tasks and a worker ran some 15,000 trivial tasks/s).
+   */
+  static final int HANDED_OUT_PER_THREAD = 4;
+
+  /** Hands queued tasks to the pool, instance by instance in turn, while it has room. */
   private void dispatch() {
-    while (active < pool.threads() && !ready.isEmpty()) {
+    while (active < pool.threads() * HANDED_OUT_PER_THREAD && !ready.isEmpty()) {
       InstanceState state = ready.poll();
       state.inTurn = false;
       if (!state.mayStartAnother()) {

@@ -13,6 +13,6 @@ public record DispatchSettings(
     int window, int batchSize, Duration aliveInterval, int aliveMisses, Duration progressInterval, long memoryBudgetBytes, Path spillDir) {
 
   public static DispatchSettings defaults(Path spillDir) {
-    return new DispatchSettings(4096, 1024, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), 64L << 20, spillDir);
+    return new DispatchSettings(16384, 1024, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), 16L << 20, spillDir);
   }
 }

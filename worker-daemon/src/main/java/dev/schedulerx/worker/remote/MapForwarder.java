@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskResponse;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.container.TaskBodyCodec;
 import dev.schedulerx.worker.instance.TaskContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Runs on the calling container thread and blocks it until the master accepted every chunk, so the
  * caller's own status is reported only after its sub-tasks exist on the master.
  *
- * <p>Every element is encoded before anything is sent, so a list with an element that cannot be encoded or
- * is too large creates no sub-task at all. Chunks respect both a body count and a byte budget. A chunk is
+ * <p>Elements are encoded chunk by chunk, so a million-element list does not exist twice in memory; an
+ * element that cannot be encoded or is too large fails the call (and so the calling task and the
+ * instance), chunks sent before it notwithstanding. Chunks respect both a body count and a byte budget. A chunk is
  * asked up to {@code tries} times when the master does not answer (the master may then see it twice, as
  * with the official SDKs). {@code overload} without {@code success} means the chunk was not taken: it is
  * offered again after a pause, without counting as a try; {@code overload} with {@code success} means it
@@ -57,50 +57,45 @@ final class MapForwarder {
     if (tasks == null || tasks.isEmpty()) {
       return ProcessResult.failure("task list is empty");
     }
-    List<byte[]> bodies = new ArrayList<>(tasks.size());
-    for (int i = 0; i < tasks.size(); i++) {
-      byte[] body;
-      try {
-        body = codec.encode(tasks.get(i));
-      } catch (RuntimeException e) {
-        return ProcessResult.failure("task " + i + " of the list cannot be encoded: " + e.getMessage());
-      }
-      if (body.length > settings.maxBodyBytes()) {
-        return ProcessResult.failure("task " + i + " of the list is " + body.length + " bytes, more than the "
-            + settings.maxBodyBytes() + " bytes a task body may have");
-      }
-      bodies.add(body);
-    }
     String name = taskName == null ? "" : taskName;
     ActorSelection master = system.actorSelection(masterPath);
     int chunks = 0;
-    int from = 0;
-    while (from < bodies.size()) {
-      int to = from;
-      int bytes = 0;
-      while (to < bodies.size() && to - from < settings.chunkBodies()
-          && (to == from || bytes + bodies.get(to).length + PER_BODY_OVERHEAD <= settings.chunkBytes())) {
-        bytes += bodies.get(to).length + PER_BODY_OVERHEAD;
-        to++;
-      }
+    int next = 0;
+    while (next < tasks.size()) {
       WorkerMapTaskRequest.Builder chunk =
           WorkerMapTaskRequest.newBuilder()
               .setJobId(caller.jobId())
               .setJobInstanceId(caller.jobInstanceId())
               .setTaskId(caller.taskId())
               .setTaskName(name);
-      for (byte[] body : bodies.subList(from, to)) {
-        chunk.addTaskBody(ByteString.copyFrom(body));
+      int bytes = 0;
+      while (next < tasks.size() && chunk.getTaskBodyCount() < settings.chunkBodies()) {
+        byte[] body;
+        try {
+          body = codec.encode(tasks.get(next));
+        } catch (RuntimeException e) {
+          return ProcessResult.failure("task " + next + " of the list cannot be encoded: " + e.getMessage());
+        }
+        if (body.length > settings.maxBodyBytes()) {
+          return ProcessResult.failure("task " + next + " of the list is " + body.length + " bytes, more than the "
+              + settings.maxBodyBytes() + " bytes a task body may have");
+        }
+        if (chunk.getTaskBodyCount() > 0 && bytes + body.length + PER_BODY_OVERHEAD > settings.chunkBytes()) {
+          break; // the element opens the next chunk (it is encoded again then; rare, only at a byte-budget edge)
+        }
+        // The encoded array is never touched again, so it is wrapped rather than copied.
+        chunk.addTaskBody(UnsafeByteOperations.unsafeWrap(body));
+        bytes += body.length + PER_BODY_OVERHEAD;
+        next++;
       }
       String refusal = send(master, masterPath, chunk.build());
       if (refusal != null) {
         return ProcessResult.failure(refusal);
       }
       chunks++;
-      from = to;
     }
     log.debug("instance {} task {}: {} sub-task(s) named {} sent to {} in {} chunk(s)",
-        caller.jobInstanceId(), caller.taskId(), bodies.size(), name, masterPath, chunks);
+        caller.jobInstanceId(), caller.taskId(), tasks.size(), name, masterPath, chunks);
     return ProcessResult.success();
   }
 

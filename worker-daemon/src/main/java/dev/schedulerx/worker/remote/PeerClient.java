@@ -54,6 +54,8 @@ public final class PeerClient implements Peers {
   public CompletionStage<Void> startTasks(String worker, InstanceSpec instance, List<TaskSpec> tasks) {
     ActorSelection containers = select(worker, ActorPaths.WORKER_CONTAINER);
     MasterStartContainerRequest template = template(instance);
+    // Per request: the shared fields (sized once) plus what varies; over-estimating tags is harmless.
+    int templateBytes = template.getSerializedSize();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     MasterBatchStartContainersRequest.Builder batch = newBatch(instance);
     int bytes = 0;
@@ -66,7 +68,7 @@ public final class PeerClient implements Peers {
               .setTaskMaxAttempt(task.maxAttempt())
               .setShardingNum(task.shardingNum())
               .build();
-      int size = request.getSerializedSize() + 8;
+      int size = templateBytes + task.body().length + task.taskName().length() * 3 + 32;
       if (bytes + size > MAX_BATCH_BYTES && batch.getStartReqsCount() > 0) {
         sent.add(sendBatch(containers, batch.build()));
         batch = newBatch(instance);
