@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.CliResult;
 import dev.schedulerx.e2e.Distribution.Daemon;
+import dev.schedulerx.e2e.plugins.FlakyMap;
 import dev.schedulerx.e2e.plugins.HangingMap;
 import dev.schedulerx.e2e.plugins.SlowSum;
+import dev.schedulerx.e2e.plugins.TwoLevelSum;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +49,7 @@ class DistributedEndToEndTest {
     dir = Files.createTempDirectory("sx-e2e-dist");
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
-    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), SlowSum.class, HangingMap.class);
+    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), SlowSum.class, HangingMap.class, TwoLevelSum.class, FlakyMap.class);
     httpPort = Distribution.freePort();
     conf = dir.resolve("worker.conf");
     Files.writeString(conf, """
@@ -63,6 +65,9 @@ class DistributedEndToEndTest {
             mapreduce { processor = "TestMapReduceJob", execute-mode = grid }
             slowsum { processor = "SlowSum", execute-mode = grid }
             hang { processor = "HangingMap", execute-mode = grid }
+            twolevel { processor = "TwoLevelSum", execute-mode = grid }
+            flaky { processor = "FlakyMap", execute-mode = grid, task-max-attempt = 1, task-attempt-interval = 0s }
+            flaky-no-retry { processor = "FlakyMap", execute-mode = grid }
           }
         }
         """.formatted(plugins, dir.resolve("data"), httpPort));
@@ -149,6 +154,25 @@ class DistributedEndToEndTest {
 
   @Test
   @Order(4)
+  void subTasksMayMapAgainAndTheReduceSeesEveryLeaf() {
+    CliResult r = cli("run", "twolevel", "--wait");
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.lastLine()).matches("SUCCESS \\d+ 500500");
+  }
+
+  @Test
+  @Order(5)
+  void subTasksAreRetriedAsTheJobSays() {
+    CliResult withRetry = cli("run", "flaky", "--wait");
+    CliResult without = cli("run", "flaky-no-retry", "--wait");
+
+    assertThat(withRetry.lastLine()).matches("SUCCESS \\d+ 20 sub-tasks succeeded");
+    assertThat(without.lastLine()).matches("FAILED \\d+ 20 of 20 sub-tasks failed \\(first task \\d+: first attempt fails\\)");
+  }
+
+  @Test
+  @Order(6)
   void killStopsEverySubTaskOnEveryWorkerWithinTwoSeconds() throws Exception {
     long id = instanceId(cli("run", "hang", "--params", "24"));
     await("24 hanging sub-tasks started").atMost(Duration.ofSeconds(30)).until(() -> count("hang task \\d+ started") == 24);
@@ -168,7 +192,7 @@ class DistributedEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aWorkerKilledWithSignal9HalfwayLeavesTheReduceExact() throws Exception {
     long id = instanceId(cli("run", "slowsum", "--params", "30000,5"));
     await("master chosen").atMost(Duration.ofSeconds(10)).until(() -> !instance(id).path("workerId").asText("").isEmpty());

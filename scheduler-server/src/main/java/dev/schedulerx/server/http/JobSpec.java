@@ -49,6 +49,9 @@ public record JobSpec(
     String expression = timeExpression == null ? "" : timeExpression;
     ZoneId zone = Schedules.zoneOf(timeZone, ZoneId.systemDefault());
     Schedules.validate(type, expression, zone);
+    if (xattrs != null && !xattrs.isBlank() && !xattrs.strip().startsWith("{")) {
+      throw new IllegalArgumentException("xattrs must be a JSON object, e.g. {\"consumerSize\":5}");
+    }
     return new JobDefinition(
         0, group, name, processor, mode, orEmpty(parameters), type, expression,
         timeZone == null ? "" : timeZone,

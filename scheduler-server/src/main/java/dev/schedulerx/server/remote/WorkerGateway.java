@@ -5,6 +5,7 @@ import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.store.JobDefinition;
@@ -22,6 +23,7 @@ public final class WorkerGateway {
   public record Outcome(boolean accepted, String message) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch");
 
   private final ActorSystem system;
   private final Duration timeout;
@@ -89,11 +91,38 @@ public final class WorkerGateway {
             .setAttempt(instance.attempt())
             .setParameters(nullToEmpty(job.parameters()))
             .setInstanceParameters(nullToEmpty(instance.instanceParameters()));
-    if (job.xattrs() != null && !job.xattrs().isBlank()) {
-      b.setXattrs(job.xattrs());
+    String xattrs = xattrs(job);
+    if (!xattrs.isEmpty()) {
+      b.setXattrs(xattrs);
     }
     workers.forEach(w -> b.addWorkers(w.toString()));
     return b.build();
+  }
+
+  /**
+   * The job's extra attributes as SchedulerX sends them: sub-task retries ({@code taskMaxAttempt}, {@code
+   * taskAttemptInterval} in seconds) and, for map modes, {@code taskDispatchMode: push}, without which Go
+   * workers dispatch nothing. Keys the user set in the job's own xattrs win.
+   */
+  static String xattrs(JobDefinition job) {
+    ObjectNode attrs = JSON.createObjectNode();
+    if (MAP_MODES.contains(job.executeMode())) {
+      attrs.put("taskDispatchMode", "push");
+    }
+    if (job.taskMaxAttempt() > 0) {
+      attrs.put("taskMaxAttempt", job.taskMaxAttempt());
+      attrs.put("taskAttemptInterval", job.taskAttemptIntervalSeconds());
+    }
+    if (job.xattrs() != null && !job.xattrs().isBlank()) {
+      try {
+        if (JSON.readTree(job.xattrs()) instanceof ObjectNode own) {
+          attrs.setAll(own);
+        }
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("xattrs of job " + job.name() + " is not a JSON object: " + job.xattrs());
+      }
+    }
+    return attrs.isEmpty() ? "" : attrs.toString();
   }
 
   /** The processor locator SchedulerX puts in {@code content} for java jobs. */

@@ -402,7 +402,8 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   private TaskContext context(ContainerTask task) {
     TaskGroup group = task.group();
     TaskSpec spec =
-        new TaskSpec(task.taskId(), task.taskName(), task.body(), task.attempt(), group.retries(task.taskId()), group.shardingNum());
+        new TaskSpec(task.taskId(), task.taskName(), task.body(), task.attempt(), group.retries(task.taskId()),
+            (int) group.retryInterval().toSeconds(), group.shardingNum());
     return new TaskContext(
         group.instance(), spec, workerAddr, Map.of(), Map.of(), codec, group.mayMap() ? master.mapper(group) : null);
   }

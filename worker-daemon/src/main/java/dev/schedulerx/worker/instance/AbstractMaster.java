@@ -43,6 +43,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   protected final InstanceRuntime runtime;
   protected final LoadedProcessor processor;
   protected final TaskStore store;
+  /** Sub-task retries from the job's xattrs, passed on with every task. */
+  protected final TaskRetry retry;
   /** Workers tasks may still go to, in the server's order (the master first). */
   protected final Set<String> live = new LinkedHashSet<>();
   private final Set<String> everUsed = new LinkedHashSet<>();
@@ -55,6 +57,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     this.runtime = runtime;
     this.processor = processor;
     this.store = new TaskStore(runtime.dispatch().memoryBudgetBytes(), runtime.dispatch().spillDir());
+    this.retry = TaskRetry.of(spec.xattrs());
     live.add(runtime.self());
     live.addAll(spec.workers());
     timers.startTimerWithFixedDelay(AliveTick.INSTANCE, runtime.dispatch().aliveInterval());
@@ -140,7 +143,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
 
   /** A context for master-side hooks (preProcess, postProcess, reduce, kill): task id 0, child outcomes. */
   protected TaskContext masterContext() {
-    return new TaskContext(spec, new TaskSpec(0, "", null, 0, 0, live.size()), runtime.workerAddr(),
+    return new TaskContext(spec, new TaskSpec(0, "", null, 0, 0, 0, live.size()), runtime.workerAddr(),
         store.resultsView(), store.statusesView(), runtime.codec(), null);
   }
 

@@ -79,7 +79,7 @@ final class BroadcastMaster extends AbstractMaster {
     var tasks = store.dispatch(worker, 1);
     List<TaskSpec> specs = new ArrayList<>(1);
     for (var t : tasks) {
-      specs.add(new TaskSpec(t.id(), "", null, 0, 0, workers));
+      specs.add(new TaskSpec(t.id(), "", null, 0, retry.maxAttempt(), retry.intervalSeconds(), workers));
     }
     send(worker, specs);
   }

@@ -106,7 +106,7 @@ final class MapMaster extends AbstractMaster {
     }
     List<TaskSpec> specs = new ArrayList<>(tasks.size());
     for (TaskStore.Task t : tasks) {
-      specs.add(new TaskSpec(t.id(), t.name(), t.body(), 0, 0, 0));
+      specs.add(new TaskSpec(t.id(), t.name(), t.body(), 0, retry.maxAttempt(), retry.intervalSeconds(), 0));
     }
     send(worker, specs);
     return tasks.size();

@@ -66,6 +66,7 @@ public final class PeerClient implements Peers {
               .setTaskName(task.taskName())
               .setTask(ByteString.copyFrom(task.body()))
               .setTaskMaxAttempt(task.maxAttempt())
+              .setTaskAttemptInterval(task.attemptIntervalSeconds())
               .setShardingNum(task.shardingNum())
               .build();
       int size = templateBytes + task.body().length + task.taskName().length() * 3 + 32;
