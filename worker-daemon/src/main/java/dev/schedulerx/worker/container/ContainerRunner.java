@@ -224,22 +224,15 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
         killed++;
       }
     }
-    for (Iterator<ContainerTask> it = state.waitingRetry.values().iterator(); it.hasNext(); ) {
-      ContainerTask task = it.next();
-      if (matches(only, task)) {
-        it.remove();
-        report(task, TaskStatus.FAILED, KILLED);
-        droppedTask = droppedTask == null ? task : droppedTask;
-        killed++;
-      }
-    }
-    for (Iterator<ContainerTask> it = state.queued.iterator(); it.hasNext(); ) {
-      ContainerTask task = it.next();
-      if (matches(only, task)) {
-        it.remove();
-        report(task, TaskStatus.FAILED, KILLED);
-        droppedTask = droppedTask == null ? task : droppedTask;
-        killed++;
+    for (Iterable<ContainerTask> waiting : List.of(state.waitingRetry.values(), state.queued)) {
+      for (Iterator<ContainerTask> it = waiting.iterator(); it.hasNext(); ) {
+        ContainerTask task = it.next();
+        if (matches(only, task)) {
+          it.remove();
+          report(task, TaskStatus.FAILED, KILLED);
+          droppedTask = droppedTask == null ? task : droppedTask;
+          killed++;
+        }
       }
     }
     getContext().getLog().info("instance {}{}: {} task(s) killed", kill.instanceId(),

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.worker.testing.LogCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.link;
 
+import dev.schedulerx.worker.testing.LogCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.http.HttpApi;
-import dev.schedulerx.worker.it.LogCapture;
+
 import dev.schedulerx.worker.it.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.plugin;
 
+import dev.schedulerx.worker.testing.LogCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 

@@ -1,4 +1,4 @@
-package dev.schedulerx.worker.it;
+package dev.schedulerx.worker.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects the log events of one logger while open (copied from the plugin tests' helper). */
+/** Collects the log events of one logger while open; the daemon's tests assert on what operators read. */
 public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -26,11 +26,16 @@ public final class LogCapture implements AutoCloseable {
     return new LogCapture(loggerName);
   }
 
-  /** Formatted messages at {@code level}, oldest first; safe to call while events arrive. */
-  public List<String> messages(Level level) {
+  /** Events at {@code level}, oldest first; safe to call while events arrive. */
+  public List<ILoggingEvent> events(Level level) {
     synchronized (appender.list) {
-      return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+      return appender.list.stream().filter(e -> e.getLevel() == level).toList();
     }
+  }
+
+  /** Formatted messages at {@code level}, oldest first. */
+  public List<String> messages(Level level) {
+    return events(level).stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   @Override
