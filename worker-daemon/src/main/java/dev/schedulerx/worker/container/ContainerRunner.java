@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.instance.TaskContext;
+import dev.schedulerx.worker.instance.TaskMdc;
 import dev.schedulerx.worker.instance.TaskSpec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.plugin.PluginRegistry;
@@ -26,7 +27,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.slf4j.MDC;
 
 /**
  * Runs the tasks masters hand to this worker (broadcast, Map, MapReduce, sharding) and reports each final
@@ -368,25 +368,12 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
 
   /** On a pool thread: the processor's process(), with the ids in the logging MDC. */
   private ProcessResult process(LoadedProcessor processor, TaskContext context) {
-    putMdc(context);
-    try {
-      return invoker.invoke(processor, p -> p.process(context));
-    } finally {
-      clearMdc();
-    }
+    return TaskMdc.call(context, () -> invoker.invoke(processor, p -> p.process(context)));
   }
 
   private void callKillHook(LoadedProcessor processor, TaskContext context) {
     try {
-      pool.execute(
-          () -> {
-            putMdc(context);
-            try {
-              invoker.run(processor, p -> p.kill(context));
-            } finally {
-              clearMdc();
-            }
-          });
+      pool.execute(() -> TaskMdc.run(context, () -> invoker.run(processor, p -> p.kill(context))));
     } catch (RejectedExecutionException e) {
       getContext().getLog().debug("kill hook of {} not called: worker is shutting down", processor.name());
     }
@@ -425,17 +412,5 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
       return ProcessResult.failure(KILLED);
     }
     return ProcessResult.failure("processor crashed: " + cause);
-  }
-
-  private static void putMdc(TaskContext context) {
-    MDC.put("jobId", Long.toString(context.jobId()));
-    MDC.put("instanceId", Long.toString(context.jobInstanceId()));
-    MDC.put("taskId", Long.toString(context.taskId()));
-  }
-
-  private static void clearMdc() {
-    MDC.remove("jobId");
-    MDC.remove("instanceId");
-    MDC.remove("taskId");
   }
 }

@@ -136,7 +136,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     for (String worker : everUsed) {
       runtime.peers().kill(worker, spec);
     }
-    runtime.pool().execute(() -> runtime.invoker().run(processor, p -> p.kill(masterContext())));
+    TaskContext context = masterContext();
+    runtime.pool().execute(() -> TaskMdc.run(context, () -> runtime.invoker().run(processor, p -> p.kill(context))));
     store.failUnfinished("killed");
     return finish(InstanceStatus.FAILED, "killed: " + kill.reason());
   }

@@ -44,7 +44,7 @@ final class BroadcastMaster extends AbstractMaster {
   private Behavior<Command> start() {
     TaskContext context = masterContext();
     getContext().pipeToSelf(
-        runtime.pool().run(() -> runtime.invoker().run(processor, p -> ((BroadcastProcessor) p).preProcess(context))).result(),
+        runtime.pool().run(() -> TaskMdc.call(context, () -> runtime.invoker().run(processor, p -> ((BroadcastProcessor) p).preProcess(context)))).result(),
         (result, failure) -> new PreProcessed(failure == null ? result : ProcessResult.failure(failure.toString())));
     return this;
   }
@@ -106,7 +106,7 @@ final class BroadcastMaster extends AbstractMaster {
     postProcessing = true;
     TaskContext context = masterContext();
     getContext().pipeToSelf(
-        runtime.pool().run(() -> runtime.invoker().invokeAllowingNoResult(processor, p -> ((BroadcastProcessor) p).postProcess(context))).result(),
+        runtime.pool().run(() -> TaskMdc.call(context, () -> runtime.invoker().invokeAllowingNoResult(processor, p -> ((BroadcastProcessor) p).postProcess(context)))).result(),
         (result, failure) -> new PostProcessed(failure == null ? result : Optional.of(ProcessResult.failure("postProcess crashed: " + failure))));
     return this;
   }

@@ -108,7 +108,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
     context = TaskContext.standalone(spec, runtime.workerAddr(), runtime.codec());
     getContext().getLog().info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
     runtime.status().report(spec, InstanceStatus.RUNNING, "", null);
-    running = runtime.pool().run(() -> runtime.invoker().invoke(processor, p -> p.process(context)));
+    running = runtime.pool().run(() -> TaskMdc.call(context, () -> runtime.invoker().invoke(processor, p -> p.process(context))));
     getContext().pipeToSelf(running.result(),
         (result, failure) -> new TaskDone(failure == null ? result : ProcessResult.failure("processor crashed: " + failure)));
     return this;
@@ -125,7 +125,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   }
 
   private Behavior<Command> onKill(Kill kill) {
-    runtime.pool().execute(() -> runtime.invoker().run(processor, proc -> proc.kill(context)));
+    runtime.pool().execute(() -> TaskMdc.run(context, () -> runtime.invoker().run(processor, proc -> proc.kill(context))));
     running.interrupt();
     return finish(ProcessResult.failure("killed: " + kill.reason()));
   }

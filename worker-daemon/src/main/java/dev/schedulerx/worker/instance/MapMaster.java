@@ -133,12 +133,12 @@ final class MapMaster extends AbstractMaster {
     TaskContext context = masterContext();
     boolean anyFailed = store.failed() > 0;
     getContext().pipeToSelf(
-        runtime.pool().run(() -> {
+        runtime.pool().run(() -> TaskMdc.call(context, () -> {
           boolean run = !anyFailed || runtime.invoker().ask(processor, p -> ((MapReduceJobProcessor) p).runReduceIfFail(context), Boolean.TRUE);
           return run
               ? Optional.of(runtime.invoker().invoke(processor, p -> ((MapReduceJobProcessor) p).reduce(context)))
               : Optional.<ProcessResult>empty();
-        }).result(),
+        })).result(),
         (result, failure) -> new Reduced(failure == null ? result : Optional.of(ProcessResult.failure("reduce crashed: " + failure))));
     return this;
   }
