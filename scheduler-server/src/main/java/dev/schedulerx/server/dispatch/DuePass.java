@@ -59,7 +59,7 @@ public final class DuePass implements Runnable {
 
   /** Starts what is due now. Package-visible for tests that drive time by hand. */
   void runOnce() {
-    registry.expire(lifecycle::onWorkerDropped);
+    registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
     Instant now = clock.instant();
     for (JobDefinition job : jobs.findAll()) {
       if (job.enabled() && job.timeType() != TimeType.API) {

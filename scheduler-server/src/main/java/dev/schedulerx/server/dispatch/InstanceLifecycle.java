@@ -189,15 +189,15 @@ public final class InstanceLifecycle {
     storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));
   }
 
-  /** A worker stopped heartbeating: instances it was master of cannot finish anymore. */
-  public void onWorkerDropped(WorkerInfo worker) {
+  /** A worker stopped heartbeating or went offline: instances it was master of cannot finish anymore. */
+  public void onWorkerDropped(WorkerInfo worker, String why) {
     storeExecutor.execute(
         () -> {
           for (JobInstance instance : instances.findUnfinished()) {
             if (worker.workerId().equals(instance.workerId())) {
-              String why = "worker " + worker.workerId() + " stopped heartbeating";
-              if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
-                log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
+              String reason = "worker " + worker.workerId() + " " + why;
+              if (instances.finish(instance.id(), InstanceState.FAILED, reason, clock.instant())) {
+                log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
                 instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
               }
             }

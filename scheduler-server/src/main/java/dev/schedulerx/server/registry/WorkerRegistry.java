@@ -49,11 +49,12 @@ public final class WorkerRegistry {
     return joined[0];
   }
 
-  /** A worker that said it is going offline. */
-  public void remove(String workerId, String why) {
+  /** A worker that said it is going offline; {@code onRemoved} gets it when it was known. */
+  public void remove(String workerId, String why, Consumer<WorkerInfo> onRemoved) {
     WorkerInfo gone = byWorkerId.remove(workerId);
     if (gone != null) {
       log.info("worker {} left group {}: {}", workerId, gone.groupId(), why);
+      onRemoved.accept(gone);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.schedulerx.server.remote;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.time.Instant;
@@ -23,15 +24,17 @@ final class HeartbeatEndpoint extends AbstractActor {
 
   private final WorkerRegistry registry;
   private final GroupGuard groups;
+  private final InstanceLifecycle lifecycle;
   private final Set<String> refusedWorkers = ConcurrentHashMap.newKeySet();
 
-  private HeartbeatEndpoint(WorkerRegistry registry, GroupGuard groups) {
+  private HeartbeatEndpoint(WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
     this.registry = registry;
     this.groups = groups;
+    this.lifecycle = lifecycle;
   }
 
-  static Props props(WorkerRegistry registry, GroupGuard groups) {
-    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups));
+  static Props props(WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
+    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups, lifecycle));
   }
 
   @Override
@@ -49,7 +52,8 @@ final class HeartbeatEndpoint extends AbstractActor {
       return;
     }
     if (hb.hasOnline() && !hb.getOnline()) {
-      registry.remove(hb.getWorkerId(), "it went offline");
+      // Instances it was master of cannot finish anymore: fail (and retry) them now, not never.
+      registry.remove(hb.getWorkerId(), "it went offline", worker -> lifecycle.onWorkerDropped(worker, "went offline"));
       reply(true, "");
       return;
     }

@@ -10,7 +10,7 @@ public final class RemoteEndpoints {
   private RemoteEndpoints() {}
 
   public static void start(ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
-    system.actorOf(HeartbeatEndpoint.props(registry, groups), ActorPaths.SERVER_HEARTBEAT);
+    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle), ActorPaths.SERVER_HEARTBEAT);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle), ActorPaths.SERVER_INSTANCE_STATUS);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle), ActorPaths.SERVER_MAP_MASTER);
   }

@@ -131,10 +131,10 @@ class InstanceLifecycleRetryTest {
 
     s.clock.advance(Duration.ofSeconds(9));
     s.registry.heartbeat(alive);
-    assertThat(s.registry.expire(s.lifecycle::onWorkerDropped)).as("exactly at the timeout").isEmpty();
+    assertThat(s.registry.expire(w -> s.lifecycle.onWorkerDropped(w, "stopped heartbeating"))).as("exactly at the timeout").isEmpty();
 
     s.clock.advance(Duration.ofSeconds(1));
-    assertThat(s.registry.expire(s.lifecycle::onWorkerDropped)).extracting(WorkerInfo::workerId).containsExactly("w1");
+    assertThat(s.registry.expire(w -> s.lifecycle.onWorkerDropped(w, "stopped heartbeating"))).extracting(WorkerInfo::workerId).containsExactly("w1");
 
     JobInstance failed = s.instances.findById(onQuiet.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
@@ -143,6 +143,21 @@ class InstanceLifecycleRetryTest {
     assertThat(s.instances.findById(onAlive.id()).orElseThrow().state()).isEqualTo(InstanceState.RUNNING);
     assertThat(s.registry.isAlive("w1")).isFalse();
     assertThat(s.registry.isAlive("w2")).isTrue();
+  }
+
+  @Test
+  void aWorkerThatGoesOfflineFailsItsRunningInstancesAtOnce() {
+    SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofSeconds(9));
+    WorkerInfo leaving = s.registerSilentWorker("w1");
+    JobDefinition job = s.save(TestJob.api("long"));
+    JobInstance run = runningOn(s, job, leaving);
+
+    s.registry.remove("w1", "it went offline", w -> s.lifecycle.onWorkerDropped(w, "went offline"));
+
+    JobInstance failed = s.instances.findById(run.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
+    assertThat(failed.result()).isEqualTo("worker w1 went offline");
+    assertThat(s.registry.isAlive("w1")).isFalse();
   }
 
   @Test
