@@ -157,9 +157,17 @@ class StandaloneEndToEndTest {
 
   @Test
   @Order(7)
-  void sigtermStopsTheDaemonCleanly() throws Exception {
+  void sigtermLetsRunningInstancesFinishThenStopsCleanly() throws Exception {
+    CliResult triggered = cli("run", "hello", "--params", "graceful");
+    long id = Long.parseLong(triggered.out().replaceAll("(?s).*instance (\\d+) of job.*", "$1"));
+    await("instance started").atMost(Duration.ofSeconds(10)).until(() -> daemon.logText().contains("instance " + id + " starts on processor"));
+
     assertThat(daemon.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isZero();
 
-    assertThat(daemon.logText()).contains("scheduler server stopped").containsPattern("worker \\S+ stopped");
+    assertThat(daemon.logText())
+        .contains("shutting down: waiting up to")
+        .containsPattern("instance " + id + " of job \\d+ finished SUCCESS: hello graceful")
+        .contains("scheduler server stopped")
+        .containsPattern("worker \\S+ stopped");
   }
 }

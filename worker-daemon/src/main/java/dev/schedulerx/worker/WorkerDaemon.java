@@ -185,9 +185,17 @@ public final class WorkerDaemon implements AutoCloseable {
       return;
     }
     if (system != null) {
+      Duration grace = settings.shutdownGrace();
       try {
-        AskPattern.<WorkerGuardian.Command, org.apache.pekko.Done>ask(system, WorkerGuardian.GoOffline::new, Duration.ofSeconds(2), system.scheduler())
-            .toCompletableFuture().get(3, TimeUnit.SECONDS);
+        AskPattern.<WorkerGuardian.Command, org.apache.pekko.Done>ask(system, r -> new WorkerGuardian.Drain(grace, r), grace.plusSeconds(5), system.scheduler())
+            .toCompletableFuture().get(grace.toMillis() + 6_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("running instances not drained: {}", e.toString());
+      }
+      try {
+        Duration flush = settings.reportRetryInterval().multipliedBy(3).plusSeconds(3);
+        AskPattern.<WorkerGuardian.Command, org.apache.pekko.Done>ask(system, WorkerGuardian.GoOffline::new, flush, system.scheduler())
+            .toCompletableFuture().get(flush.toMillis() + 1_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         log.debug("offline heartbeat not confirmed: {}", e.toString());
       }

@@ -10,7 +10,9 @@ import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
 import dev.schedulerx.worker.remote.MapMasterEndpoint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -25,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Root of a worker's actor tree: the server link, the wire endpoints (at the paths SchedulerX peers
@@ -33,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Command> {
 
   /** What the guardian accepts. */
-  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance {}
+  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance, Drain, GraceOver {}
 
   /** Start an instance submitted by the server. */
   public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
@@ -50,6 +53,14 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
    */
   public record ToInstance(long instanceId, JobInstanceSupervisor.Command command) implements Command {}
 
+  /**
+   * Stop taking instances and answer once every running instance finished, or when {@code grace} is over
+   * (then what still runs is stopped by the shutdown, and the server fails it over as for a lost worker).
+   */
+  public record Drain(Duration grace, ActorRef<Done> replyTo) implements Command {}
+
+  private enum GraceOver implements Command { INSTANCE }
+
   /** Answer to Submit and Kill: accepted, or why not. */
   public record Reply(boolean accepted, String message) {}
 
@@ -59,6 +70,9 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   private final InstanceRuntime runtime;
   private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
   private final Map<Long, InstanceSpec> specs = new HashMap<>();
+  private final TimerScheduler<Command> timers;
+  private final List<ActorRef<Done>> drained = new ArrayList<>();
+  private boolean draining;
 
   /** Builds what instance supervisors share, once the actor system and the link exist. */
   @FunctionalInterface
@@ -68,15 +82,17 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
 
   public static Behavior<Command> create(
       ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor) {
-    return Behaviors.setup(ctx -> new WorkerGuardian(ctx, linkSettings, registered, runtimeFor));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor)));
   }
 
   private WorkerGuardian(
       ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
       ServerLink.Settings linkSettings,
       CompletableFuture<String> registered,
       RuntimeFactory runtimeFor) {
     super(ctx);
+    this.timers = timers;
     // The link only does I/O and keeps unacknowledged reports; restart it if it ever crashes.
     this.link =
         ctx.spawn(
@@ -96,6 +112,8 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
         .onMessage(Kill.class, this::onKill)
         .onMessage(GoOffline.class, g -> { link.tell(new ServerLink.GoOffline(g.replyTo())); return this; })
         .onMessage(ToInstance.class, this::onToInstance)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessageEquals(GraceOver.INSTANCE, this::onGraceOver)
         .onSignal(ChildFailed.class, this::onSupervisorCrashed)
         .onSignal(Terminated.class, this::onSupervisorStopped)
         .build();
@@ -103,6 +121,10 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
 
   private Behavior<Command> onSubmit(Submit submit) {
     InstanceSpec spec = submit.spec();
+    if (draining) {
+      submit.replyTo().tell(new Reply(false, "worker is shutting down"));
+      return this;
+    }
     if (supervisors.containsKey(spec.instanceId())) {
       submit.replyTo().tell(new Reply(false, "job instance " + spec.instanceId() + " is still running!"));
       return this;
@@ -132,7 +154,38 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     long id = instanceIdOf(stopped.getRef());
     supervisors.remove(id);
     specs.remove(id);
+    if (draining && supervisors.isEmpty()) {
+      drainedNow();
+    }
     return this;
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    draining = true;
+    drained.add(drain.replyTo());
+    if (supervisors.isEmpty()) {
+      drainedNow();
+    } else {
+      getContext().getLog().info("shutting down: waiting up to {} for {} running instance(s): {}",
+          drain.grace(), supervisors.size(), supervisors.keySet());
+      timers.startSingleTimer(GraceOver.INSTANCE, drain.grace());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGraceOver() {
+    if (!drained.isEmpty()) {
+      getContext().getLog().warn("shutting down: grace period over, {} instance(s) still running are stopped: {}",
+          supervisors.size(), supervisors.keySet());
+      drainedNow();
+    }
+    return this;
+  }
+
+  private void drainedNow() {
+    timers.cancel(GraceOver.INSTANCE);
+    drained.forEach(r -> r.tell(Done.getInstance()));
+    drained.clear();
   }
 
   private static long instanceIdOf(ActorRef<Void> supervisor) {

@@ -203,13 +203,17 @@ public final class InstanceRepository {
     }
     return jdbc.update(
             "finish instance " + id + " as " + finalState,
-            "UPDATE sx_job_instance SET state = ?, result = ?, finished_at = ? WHERE id = ? AND "
-                + UNFINISHED,
+            // Start and end are stored by different threads, each reading the clock first: never let an
+            // instance end before it started.
+            "UPDATE sx_job_instance SET state = ?, result = ?,"
+                + " finished_at = CASE WHEN started_at IS NOT NULL AND started_at > ? THEN started_at ELSE ? END"
+                + " WHERE id = ? AND " + UNFINISHED,
             ps -> {
               ps.setInt(1, finalState.value());
               Jdbc.setNullableString(ps, 2, Texts.truncate(result, MAX_RESULT_LENGTH));
               ps.setLong(3, finishedAt.toEpochMilli());
-              ps.setLong(4, id);
+              ps.setLong(4, finishedAt.toEpochMilli());
+              ps.setLong(5, id);
             })
         > 0;
   }

@@ -26,6 +26,7 @@ public record WorkerSettings(
     int threads,
     Duration heartbeatInterval,
     Duration reportRetryInterval,
+    Duration shutdownGrace,
     List<JobSpec> jobs) {
 
   public WorkerSettings {
@@ -68,6 +69,7 @@ public record WorkerSettings(
             c.getInt("worker.threads"),
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
+            c.getDuration("worker.shutdown-grace"),
             JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")));
     settings.validate(c);
     return settings;

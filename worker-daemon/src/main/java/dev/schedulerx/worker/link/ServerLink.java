@@ -43,7 +43,10 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   /** Progress of a running instance (best effort: a lost one is replaced by the next). */
   public record ReportProgress(long jobId, long instanceId, String progress) implements Command {}
 
-  /** Send a last heartbeat saying this worker goes offline, then answer. */
+  /**
+   * Send a last heartbeat saying this worker goes offline, then answer. Waits (up to the report retry
+   * interval, twice) for unacknowledged status reports first, so the server learns how instances ended.
+   */
   public record GoOffline(ActorRef<Done> replyTo) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
@@ -80,6 +83,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private long nextDeliveryId = 1;
   private String lastProblem = "";
   private boolean offline;
+  private int flushWaits;
 
   public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered)));
@@ -233,6 +237,11 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> onGoOffline(GoOffline g) {
+    if (!unacked.isEmpty() && leader != null && flushWaits++ < 20) {
+      // Reports are re-sent by the Redeliver timer; look again shortly.
+      timers.startSingleTimer(g, settings.reportRetryInterval().dividedBy(10));
+      return this;
+    }
     offline = true;
     timers.cancel(Tick.INSTANCE);
     if (leader == null) {

@@ -42,6 +42,7 @@ class ConfigLoaderTest {
     assertThat(s.pluginsDir()).isEqualTo(Path.of("/opt/sx/plugins"));
     assertThat(s.dataDir()).isEqualTo(Path.of("/opt/sx/data"));
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.threads()).isEqualTo(8);
     assertThat(s.jobs()).isEmpty();
   }
@@ -54,7 +55,7 @@ class ConfigLoaderTest {
           plugins-dir = "/p", data-dir = "/d"
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
-          worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s }
+          worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s }
         }
         """));
 
@@ -66,6 +67,7 @@ class ConfigLoaderTest {
     assertThat(s.serverHttpAddress()).isEqualTo("10.1.1.1:8080");
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.reportRetryInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(7));
     assertThat(s.pluginsDir()).isEqualTo(Path.of("/p"));
   }
 
