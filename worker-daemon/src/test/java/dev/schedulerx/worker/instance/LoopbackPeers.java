@@ -41,8 +41,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  *
  * <p>Each worker can be scripted: {@linkplain #dead dead} (refuses tasks, misses liveness checks),
  * {@linkplain #hanging hanging} (accepts tasks, never runs them, misses liveness checks), {@linkplain #slow
- * slow} (accepts tasks and holds them until {@linkplain #release released}, answers liveness checks) and
- * {@linkplain #duplicating duplicating} (reports every task twice). Every call is recorded.
+ * slow} (accepts tasks and holds them until {@linkplain #release released}, answers liveness checks),
+ * {@linkplain #mute mute} (runs tasks, so their {@code map()} calls reach the master, but its reports never
+ * arrive and it misses liveness checks: a worker that died after mapping) and {@linkplain #duplicating
+ * duplicating} (reports every task twice). Every call is recorded.
  */
 final class LoopbackPeers implements Peers, AutoCloseable {
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
@@ -65,6 +67,7 @@ final class LoopbackPeers implements Peers, AutoCloseable {
     Mode mode = Mode.RUN;
     boolean answersAlive = true;
     boolean duplicate;
+    boolean silent;
     final List<TaskSpec> held = new ArrayList<>();
     InstanceSpec instance;
     final AtomicInteger aliveChecks = new AtomicInteger();
@@ -128,6 +131,17 @@ final class LoopbackPeers implements Peers, AutoCloseable {
     synchronized (w) {
       w.mode = Mode.HOLD;
       w.answersAlive = true;
+    }
+    return this;
+  }
+
+  /** Runs tasks but none of its reports arrives, and misses every liveness check. */
+  LoopbackPeers mute(String worker) {
+    Worker w = worker(worker);
+    synchronized (w) {
+      w.mode = Mode.RUN;
+      w.silent = true;
+      w.answersAlive = false;
     }
     return this;
   }
@@ -268,6 +282,9 @@ final class LoopbackPeers implements Peers, AutoCloseable {
     Worker w = worker(worker);
     synchronized (w) {
       twice = w.duplicate;
+      if (w.silent) {
+        return;
+      }
     }
     report(master, worker, outcome);
     if (twice) {

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,6 +249,33 @@ class MapMasterTest {
       }
     }
     assertThat(reportedTwice).as("each of W2's tasks was reported by W2 and by its new worker").containsExactlyInAnyOrderElementsOf(lost);
+  }
+
+  @Test
+  @Disabled("bug: a re-run task maps its sub-tasks again, so a worker lost after a group task mapped doubles that"
+      + " group's leaves and the reduce over-counts (README: 'a task that ran twice is counted once and the reduce"
+      + " stays exact') - MapMaster.onMap must skip, per parent task, the bodies its earlier run already mapped")
+  void aMappingTaskReRunAfterItsWorkerWasLostDoesNotMapItsSubTasksTwice() throws Exception {
+    int groups = 6;
+    int perGroup = 50;
+    Instance i = grid("TwoLevelSum", groups + "," + perGroup);
+    i.peers.mute(W2); // runs its group tasks (whose leaves reach the master), then is never heard of again
+    i.start();
+
+    Reported end = i.awaitEnd();
+
+    assertThat(i.peers.calls()).as("W2 ran a group task").anyMatch(c -> c.worker().equals(W2)
+        && c.tasks().stream().anyMatch(t -> t.taskName().equals("Group")));
+    JsonNode leaves = null;
+    for (JsonNode n : JSON.readTree(end.progress()).get("taskProgress")) {
+      if (n.get("name").asText().equals("Leaf")) {
+        leaves = n;
+      }
+    }
+    assertThat(leaves).isNotNull();
+    assertThat(leaves.get("total").asLong()).as("leaf tasks").isEqualTo(groups * perGroup);
+    assertThat(end).extracting(Reported::status, Reported::result)
+        .containsExactly(InstanceStatus.SUCCESS, String.valueOf(sum(groups * perGroup)));
   }
 
   @Test
