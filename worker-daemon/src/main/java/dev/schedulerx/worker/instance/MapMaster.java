@@ -11,6 +11,8 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.store.TaskStore;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,6 +31,14 @@ final class MapMaster extends AbstractMaster {
   private record Reduced(Optional<ProcessResult> result) implements Internal {}
 
   private boolean reducing;
+  /** Sub-tasks each parent task has created so far, over all its runs. */
+  private final Map<Long, Long> mappedBy = new HashMap<>();
+  /**
+   * Sub-tasks the parent's current run has sent. A parent re-run after its worker died maps again; the
+   * bodies an earlier run already created are skipped, so no sub-task exists twice (this relies on map()
+   * producing the same list on every run, which a processor's map of its input does).
+   */
+  private final Map<Long, Long> sentByThisRun = new HashMap<>();
 
   static Behavior<Command> create(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
     return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor).start());
@@ -58,9 +68,17 @@ final class MapMaster extends AbstractMaster {
       map.replyTo().tell(new MapReply(false, false, spec.label() + " is no longer running"));
       return this;
     }
+    long parent = map.parentTaskId();
+    long created = mappedBy.getOrDefault(parent, 0L);
+    long sent = sentByThisRun.getOrDefault(parent, 0L);
     for (byte[] body : map.bodies()) {
-      store.create(map.taskName(), body);
+      if (sent++ >= created) {
+        store.create(map.taskName(), body);
+        created++;
+      }
     }
+    mappedBy.put(parent, created);
+    sentByThisRun.put(parent, sent);
     map.replyTo().tell(new MapReply(true, false, ""));
     return dispatch();
   }
@@ -116,6 +134,11 @@ final class MapMaster extends AbstractMaster {
   protected Behavior<Command> workerLost(String worker, String why) {
     live.remove(worker);
     int back = store.requeue(worker);
+    for (Long parent : mappedBy.keySet()) {
+      if (store.status(parent) == dev.schedulerx.api.TaskStatus.INIT) {
+        sentByThisRun.put(parent, 0L); // it runs again from the start
+      }
+    }
     getContext().getLog().warn("{}: worker {} {}; {} unfinished task(s) go to the remaining {} worker(s)",
         spec.label(), worker, why, back, live.size());
     if (live.isEmpty()) {

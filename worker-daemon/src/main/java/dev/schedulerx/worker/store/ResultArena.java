@@ -26,7 +26,7 @@ final class ResultArena {
     grow(id);
     byte[] bytes = (result == null ? "" : result).getBytes(StandardCharsets.UTF_8);
     int length = Math.min(bytes.length, CHUNK - 1);
-    if (chunks.isEmpty() || position + length > CHUNK) {
+    if (chunks.isEmpty() || position + length > CHUNK || position == CHUNK) { // offsets must stay below CHUNK
       chunks.add(new byte[CHUNK]);
       position = 0;
     }

@@ -122,8 +122,12 @@ public final class TaskStore implements AutoCloseable {
       return false;
     }
     if (state == INIT) {
-      // finished before it was (re)dispatched, e.g. reported by a worker declared dead too early
+      // finished before it was (re)dispatched, e.g. reported by a worker declared dead too early: the task
+      // counts for that worker again
       removeRequeued(taskId);
+      if (workerOf[i] >= 0) {
+        workerTotal[workerOf[i]]++;
+      }
     } else {
       inFlight--;
       int w = workerOf[i];

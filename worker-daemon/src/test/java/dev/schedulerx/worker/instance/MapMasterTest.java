@@ -25,7 +25,6 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -252,9 +251,6 @@ class MapMasterTest {
   }
 
   @Test
-  @Disabled("bug: a re-run task maps its sub-tasks again, so a worker lost after a group task mapped doubles that"
-      + " group's leaves and the reduce over-counts (README: 'a task that ran twice is counted once and the reduce"
-      + " stays exact') - MapMaster.onMap must skip, per parent task, the bodies its earlier run already mapped")
   void aMappingTaskReRunAfterItsWorkerWasLostDoesNotMapItsSubTasksTwice() throws Exception {
     int groups = 6;
     int perGroup = 50;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -360,9 +359,6 @@ class TaskStoreTest {
   }
 
   @Test
-  @Disabled("bug: a task requeued away from a lost worker and then reported late by that worker counts as a"
-      + " success of the lost worker, whose total no longer includes it (workerProgress shows success > total)"
-      + " - TaskStore.finish must add the task back to workerTotal of workerOf[i] in its state == INIT branch")
   void aLateReportOfARequeuedTaskKeepsTheWorkersProgressConsistent() {
     TaskStore s = store();
     s.create("A", body("a"));
