@@ -1,0 +1,30 @@
+# Multi-stage build: Maven builds the distribution, a JRE 17 image runs it as a non-root user.
+#   docker build -t schedulerx-worker .
+#   docker run -p 18080:18080 -v $PWD/plugins:/opt/schedulerx/plugins schedulerx-worker
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY plugin-api plugin-api
+COPY protocol protocol
+COPY scheduler-server scheduler-server
+COPY worker-daemon worker-daemon
+COPY examples examples
+COPY e2e-tests/pom.xml e2e-tests/pom.xml
+RUN mvn -q -B -DskipTests -Dmaven.test.skip=true package -pl worker-daemon,examples -am
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /opt/schedulerx --shell /usr/sbin/nologin schedulerx
+WORKDIR /opt/schedulerx
+COPY --from=build /src/worker-daemon/target/schedulerx-worker-daemon-*.jar worker-daemon/target/
+COPY --from=build /src/worker-daemon/target/lib worker-daemon/target/lib
+COPY --from=build /src/examples/target/schedulerx-examples-*.jar plugins/
+COPY bin bin
+COPY conf conf
+RUN mkdir -p data && chown -R schedulerx:schedulerx /opt/schedulerx
+USER schedulerx
+# In a container the daemon must listen on all interfaces to be reachable.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0"
+VOLUME ["/opt/schedulerx/plugins", "/opt/schedulerx/conf", "/opt/schedulerx/data"]
+EXPOSE 18080
+ENTRYPOINT ["/opt/schedulerx/bin/schedulerx-worker"]
+CMD ["--conf", "/opt/schedulerx/conf/worker.conf"]
