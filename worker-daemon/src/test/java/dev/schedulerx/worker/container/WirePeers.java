@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.worker.testing.PluginJars;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,7 +50,7 @@ final class WirePeers implements AutoCloseable {
   final String workerHostPort;
 
   WirePeers(Path dir, ContainerSettings settings, Class<?>... processors) throws IOException {
-    Path jar = TestPluginJar.build(dir.resolve("plugins/container-tests.jar"), processors);
+    Path jar = PluginJars.write(dir.resolve("plugins/container-tests.jar"), List.of(processors));
     plugins = new PluginRegistry(() -> List.of(PluginUnit.of(jar)));
     plugins.load();
     pool = new ContainerPool(8);
