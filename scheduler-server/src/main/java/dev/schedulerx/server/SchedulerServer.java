@@ -9,6 +9,7 @@ import dev.schedulerx.server.remote.GroupGuard;
 import dev.schedulerx.server.remote.RemoteEndpoints;
 import dev.schedulerx.server.remote.WorkerGateway;
 import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.ServerDatabase;
 import java.time.Clock;
@@ -31,6 +32,9 @@ import scala.concurrent.Await;
  * due-pass. Built with {@link #builder(ServerSettings)}; nothing is static, so several can run in one JVM.
  */
 public final class SchedulerServer implements AutoCloseable {
+  /** Printed by {@code bin/schedulerx-server --version}. */
+  public static final String VERSION = "0.1.0";
+
   private static final Logger log = LoggerFactory.getLogger(SchedulerServer.class);
 
   private final ServerSettings settings;
@@ -104,7 +108,8 @@ public final class SchedulerServer implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
     log.info("scheduler server ready: http {}:{}, remoting akka.tcp://server@{}, database {}",
-        settings.host(), httpPort, remotingAddress, settings.database().effectiveUrl(settings.dataDir()).split(";")[0]);
+        settings.host(), httpPort, remotingAddress,
+        JdbcUrls.redact(settings.database().effectiveUrl(settings.dataDir())).split(";")[0]);
     return this;
   }
 

@@ -2,14 +2,19 @@ package dev.schedulerx.server;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.schedulerx.server.store.JdbcUrls;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Everything the scheduler server can be told, validated once. Built from the {@code schedulerx-server}
- * block (standalone) or by the worker daemon (embedded).
+ * Everything the scheduler server can be told, validated once. Built by {@link #fromConfig} from the
+ * {@code schedulerx-server} block (standalone) or by the worker daemon (embedded).
  */
 public record ServerSettings(
     String host,
@@ -40,53 +45,121 @@ public record ServerSettings(
       // The server closes the database itself, after its last write; H2 must not close it at JVM exit first.
       return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("schedulerx") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
+
+    /** Without the password, so settings can be logged. */
+    @Override
+    public String toString() {
+      return "DatabaseSettings[url=" + JdbcUrls.redact(url) + ", user=" + user
+          + ", password=" + (password.isEmpty() ? "" : "***") + ", poolSize=" + poolSize + "]";
+    }
   }
 
   /** An app group workers may join, identified by namespace and group id, guarded by its app key. */
   public record AppGroup(String namespace, String groupId, String appKey) {}
 
-  /** Reads the keys of one {@code schedulerx-server} block (relative paths). */
-  public static ServerSettings fromConfig(Config c) {
-    List<AppGroup> groups =
-        c.getConfigList("groups").stream()
-            .map(g -> new AppGroup(g.getString("namespace"), g.getString("group-id"), g.getString("app-key")))
-            .toList();
-    Config db = c.getConfig("database");
+  /** The block of a config file that holds the standalone server's keys. */
+  public static final String ROOT = "schedulerx-server";
+
+  private static final Set<String> GROUP_KEYS = Set.of("namespace", "group-id", "app-key");
+
+  /**
+   * Reads the {@value #ROOT} block of {@code config} (a file layered over {@code reference.conf}).
+   * A relative {@code data-dir} resolves against {@code home}, the distribution directory.
+   *
+   * @throws ConfigException naming the key (with the {@value #ROOT} prefix) and its origin, when a
+   *     value is missing, of the wrong type or out of range
+   */
+  public static ServerSettings fromConfig(Config config, Path home) {
+    Objects.requireNonNull(home, "home");
+    List<AppGroup> groups = new ArrayList<>();
+    List<? extends Config> groupConfigs = config.getConfigList(key("groups"));
+    for (int i = 0; i < groupConfigs.size(); i++) {
+      groups.add(group(config, i, groupConfigs.get(i)));
+    }
     ServerSettings settings =
         new ServerSettings(
-            c.getString("host"),
-            c.getInt("http-port"),
-            c.getInt("remoting-port"),
-            Path.of(c.getString("data-dir")),
-            new DatabaseSettings(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("pool-size")),
-            c.getDuration("worker-timeout"),
-            c.getDuration("schedule-poll-interval"),
-            c.getDuration("submit-timeout"),
-            c.getDuration("history-retention"),
+            config.getString(key("host")),
+            config.getInt(key("http-port")),
+            config.getInt(key("remoting-port")),
+            home.resolve(config.getString(key("data-dir"))).normalize(),
+            new DatabaseSettings(
+                config.getString(key("database.url")),
+                config.getString(key("database.user")),
+                config.getString(key("database.password")),
+                config.getInt(key("database.pool-size"))),
+            config.getDuration(key("worker-timeout")),
+            config.getDuration(key("schedule-poll-interval")),
+            config.getDuration(key("submit-timeout")),
+            config.getDuration(key("history-retention")),
             groups);
-    settings.validate(c);
+    settings.validate(config);
     return settings;
   }
 
+  private static AppGroup group(Config config, int index, Config g) {
+    String at = key("groups") + "[" + index + "]";
+    for (String k : g.root().keySet()) {
+      if (!GROUP_KEYS.contains(k)) {
+        throw new ConfigException.BadValue(
+            g.root().get(k).origin(), at + "." + k, "unknown key: a group has namespace, group-id and app-key");
+      }
+    }
+    String namespace = g.hasPath("namespace") ? g.getString("namespace") : "default";
+    for (String required : List.of("group-id", "app-key")) {
+      if (!g.hasPath(required) || g.getString(required).isBlank()) {
+        throw new ConfigException.BadValue(g.root().origin(), at + "." + required, "must not be empty");
+      }
+    }
+    return new AppGroup(namespace, g.getString("group-id"), g.getString("app-key"));
+  }
+
   private void validate(Config c) {
+    if (host.isBlank()) {
+      throw bad(c, "host", "must not be empty");
+    }
     requirePort(c, "http-port", httpPort);
     requirePort(c, "remoting-port", remotingPort);
     if (database.poolSize() < 1) {
-      throw new ConfigException.BadValue(c.origin(), "database.pool-size", "must be at least 1");
+      throw bad(c, "database.pool-size", "must be at least 1");
     }
-    if (workerTimeout.isNegative() || workerTimeout.isZero()) {
-      throw new ConfigException.BadValue(c.origin(), "worker-timeout", "must be a positive duration, e.g. 9s");
+    requirePositive(c, "worker-timeout", workerTimeout, "9s");
+    requirePositive(c, "schedule-poll-interval", schedulePollInterval, "100ms");
+    requirePositive(c, "submit-timeout", submitTimeout, "5s");
+    requirePositive(c, "history-retention", historyRetention, "7d");
+    if (groups.isEmpty()) {
+      throw bad(c, "groups", "must list at least one group: { namespace, group-id, app-key }");
+    }
+    Set<String> seen = new HashSet<>();
+    for (AppGroup g : groups) {
+      if (!seen.add(g.groupId())) {
+        throw bad(c, "groups", "group-id " + g.groupId() + " is listed twice");
+      }
     }
   }
 
   private static void requirePort(Config c, String key, int port) {
     if (port < 0 || port > 65535) {
-      throw new ConfigException.BadValue(c.origin(), key, "must be a TCP port between 0 and 65535");
+      throw bad(c, key, "must be a TCP port between 0 and 65535 (0 = any free port)");
     }
   }
 
+  private static void requirePositive(Config c, String key, Duration value, String example) {
+    if (value.isNegative() || value.isZero()) {
+      throw bad(c, key, "must be a positive duration, e.g. " + example);
+    }
+  }
+
+  private static ConfigException bad(Config c, String relativeKey, String expected) {
+    String key = key(relativeKey);
+    return new ConfigException.BadValue(c.getValue(key).origin(), key, expected);
+  }
+
+  private static String key(String relativeKey) {
+    return ROOT + "." + relativeKey;
+  }
+
   /** Looks up a group by its id. */
-  public java.util.Optional<AppGroup> group(String groupId) {
+  public Optional<AppGroup> group(String groupId) {
     return groups.stream().filter(g -> g.groupId().equals(groupId)).findFirst();
   }
 }

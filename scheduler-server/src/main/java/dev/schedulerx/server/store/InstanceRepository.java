@@ -189,7 +189,7 @@ public final class InstanceRepository {
   /**
    * Ends an instance, once: when it is already finished nothing changes and false is returned, so
    * redelivered final reports are harmless. The result is truncated to {@value #MAX_RESULT_LENGTH}
-   * characters.
+   * characters; NUL characters in it are stored as U+FFFD (PostgreSQL cannot store them).
    *
    * @param finalState a state whose {@link InstanceState#isFinished()} is true
    * @return false when the instance does not exist or was already finished
@@ -210,7 +210,7 @@ public final class InstanceRepository {
                 + " WHERE id = ? AND " + UNFINISHED,
             ps -> {
               ps.setInt(1, finalState.value());
-              Jdbc.setNullableString(ps, 2, Texts.truncate(result, MAX_RESULT_LENGTH));
+              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
               ps.setLong(3, finishedAt.toEpochMilli());
               ps.setLong(4, finishedAt.toEpochMilli());
               ps.setLong(5, id);
@@ -219,21 +219,23 @@ public final class InstanceRepository {
   }
 
   /**
-   * Replaces the progress JSON, in any state (a last progress report may race the final one).
+   * Replaces the progress JSON, in any state (a last progress report may race the final one). NUL
+   * characters are stored as U+FFFD.
    *
    * @return false when the instance does not exist
    * @throws IllegalArgumentException when the JSON exceeds {@value #MAX_LARGE_TEXT_LENGTH}
    *     characters
    */
   public boolean updateProgress(long id, String progressJson) {
-    if (progressJson != null) {
-      Texts.requireLength("progress of instance " + id, progressJson, 0, MAX_LARGE_TEXT_LENGTH);
+    String progress = Texts.storable(progressJson);
+    if (progress != null) {
+      Texts.requireLength("progress of instance " + id, progress, 0, MAX_LARGE_TEXT_LENGTH);
     }
     return jdbc.update(
             "update progress of instance " + id,
             "UPDATE sx_job_instance SET progress = ? WHERE id = ?",
             ps -> {
-              Jdbc.setNullableString(ps, 1, progressJson);
+              Jdbc.setNullableString(ps, 1, progress);
               ps.setLong(2, id);
             })
         > 0;

@@ -3,7 +3,7 @@ package dev.schedulerx.server.store;
 import java.util.regex.Pattern;
 
 /** Keeps passwords out of messages: JDBC URLs may carry them as parameters or as URL user info. */
-final class JdbcUrls {
+public final class JdbcUrls {
   private static final String MASK = "***";
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("(?i)((?:password|passwd|pwd)\\s*=)[^&;]*");
@@ -12,7 +12,7 @@ final class JdbcUrls {
   private JdbcUrls() {}
 
   /** The URL with password parameters and user-info passwords replaced by {@code ***}. */
-  static String redact(String jdbcUrl) {
+  public static String redact(String jdbcUrl) {
     String redacted = PASSWORD_PARAMETER.matcher(jdbcUrl).replaceAll("$1" + MASK);
     return USER_INFO.matcher(redacted).replaceAll("$1" + MASK + "@");
   }

@@ -100,6 +100,9 @@ public final class ServerDatabase implements AutoCloseable {
     config.setPassword(password);
     config.setMaximumPoolSize(maxPoolSize);
     config.setMinimumIdle(Math.min(2, maxPoolSize));
+    // The level H2 and PostgreSQL default to. MariaDB's default, REPEATABLE READ, gap-locks the
+    // upsert's UPDATE that finds nothing, and racing upserts of one new job then deadlock.
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     return config;
   }
 
