@@ -2,6 +2,7 @@ package dev.schedulerx.server.cli;
 
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ConfigError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

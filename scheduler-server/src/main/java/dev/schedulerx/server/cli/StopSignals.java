@@ -4,20 +4,21 @@ import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT ask the server to stop: the main thread wakes up, closes the server and exits 0. A
- * second signal while it is stopping halts at once (exit 130), for an operator who cannot wait.
+ * SIGTERM and SIGINT ask the program (server or worker daemon) to stop: the main thread wakes up, closes
+ * it and exits 0. A second signal while it is stopping halts at once (exit 130), for an operator who
+ * cannot wait.
  */
-final class StopSignals {
+public final class StopSignals {
   private final CountDownLatch requested = new CountDownLatch(1);
 
   private StopSignals() {}
 
   /** Without handlers: for running the command in a test JVM, whose own signal handling stays as it was. */
-  static StopSignals notInstalled() {
+  public static StopSignals notInstalled() {
     return new StopSignals();
   }
 
-  static StopSignals install() {
+  public static StopSignals install() {
     StopSignals signals = new StopSignals();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signals::onSignal);
@@ -32,7 +33,7 @@ final class StopSignals {
     requested.countDown();
   }
 
-  void await() throws InterruptedException {
+  public void await() throws InterruptedException {
     requested.await();
   }
 }

@@ -1,5 +1,9 @@
 package dev.schedulerx.worker.config;
 
+import dev.schedulerx.server.config.LayeredConfig;
+
+import dev.schedulerx.server.config.ConfigError;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
@@ -58,7 +62,7 @@ final class JobDeclarations {
         spec.toDefinition(); // validates: a bad cron fails the start, not the first run
         specs.add(spec);
       } catch (ConfigException e) {
-        throw new ConfigError(ConfigLoader.oneLine(e));
+        throw new ConfigError(LayeredConfig.oneLine(e));
       } catch (IllegalArgumentException e) {
         throw new ConfigError("bad job " + path + ": " + e.getMessage());
       }

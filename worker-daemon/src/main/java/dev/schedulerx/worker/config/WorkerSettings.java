@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.config;
 
+import dev.schedulerx.server.config.ConfigError;
+
 import com.typesafe.config.Config;
 import dev.schedulerx.server.http.JobSpec;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.config;
 
+import dev.schedulerx.server.config.ConfigError;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.schedulerx.server.cli;
+package dev.schedulerx.server.config;
 
 /** A configuration problem a user must fix: its message is the one line the CLI prints (exit code 2). */
 public final class ConfigError extends RuntimeException {
