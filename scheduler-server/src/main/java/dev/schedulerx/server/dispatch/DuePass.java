@@ -40,6 +40,11 @@ public final class DuePass implements Runnable {
 
   private record Planned(JobDefinition job, Instant due) {}
 
+  /** Timeouts are looked for once a second, not on every pass. */
+  private static final java.time.Duration TIMEOUT_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
+
+  private Instant nextTimeoutCheck = Instant.MIN;
+
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
     this.jobs = jobs;
     this.instances = instances;
@@ -61,6 +66,10 @@ public final class DuePass implements Runnable {
   void runOnce() {
     registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
     Instant now = clock.instant();
+    if (!now.isBefore(nextTimeoutCheck)) {
+      lifecycle.enforceTimeouts(now);
+      nextTimeoutCheck = now.plus(TIMEOUT_CHECK_INTERVAL);
+    }
     for (JobDefinition job : jobs.findAll()) {
       if (job.enabled() && job.timeType() != TimeType.API) {
         try {

@@ -13,7 +13,9 @@ import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -182,6 +184,32 @@ public final class InstanceLifecycle {
       return "instance " + instance.id() + " " + why;
     }
     return "instance " + instance.id() + " had already finished";
+  }
+
+  /**
+   * Ends every running instance that has run longer than its job's timeout: FAILED "timeout", its master
+   * told to kill it, and retried as the job says. Runs on the caller's thread (the due-pass).
+   */
+  public void enforceTimeouts(Instant now) {
+    Map<Long, Optional<JobDefinition>> jobsById = new HashMap<>();
+    for (JobInstance instance : instances.findUnfinished()) {
+      if (instance.startedAt() == null) {
+        continue;
+      }
+      Optional<JobDefinition> job = jobsById.computeIfAbsent(instance.jobId(), jobs::findById);
+      long timeout = job.map(JobDefinition::timeoutSeconds).orElse(0L);
+      if (timeout <= 0 || instance.startedAt().plusSeconds(timeout).isAfter(now)) {
+        continue;
+      }
+      String why = "timeout: still running after " + timeout + " s";
+      if (instances.finish(instance.id(), InstanceState.FAILED, why, now)) {
+        log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
+        if (instance.workerId() != null && !instance.workerId().isEmpty()) {
+          gateway.kill(WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr()), job.get(), instance);
+        }
+        instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+      }
+    }
   }
 
   /** Progress JSON from a map or broadcast master; fire and forget. */

@@ -161,6 +161,24 @@ class InstanceLifecycleRetryTest {
   }
 
   @Test
+  void anInstanceRunningLongerThanItsTimeoutFailsWithTimeoutAndIsRetried() {
+    SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofMinutes(10));
+    WorkerInfo worker = s.registerSilentWorker("w1");
+    JobDefinition job = s.save(TestJob.api("slow").timeout(30).retries(1, 0));
+    JobInstance run = runningOn(s, job, worker);
+
+    s.advanceAndPass(Duration.ofSeconds(29));
+    assertThat(s.instances.findById(run.id()).orElseThrow().state()).as("within its timeout").isEqualTo(InstanceState.RUNNING);
+
+    s.advanceAndPass(Duration.ofSeconds(1));
+    JobInstance timedOut = s.instances.findById(run.id()).orElseThrow();
+    assertThat(timedOut.state()).isEqualTo(InstanceState.FAILED);
+    assertThat(timedOut.result()).isEqualTo("timeout: still running after 30 s");
+    await().atMost(DEADLINE).until(() -> s.runs(job).size() == 2);
+    assertThat(s.runs(job).get(1).attempt()).isEqualTo(1);
+  }
+
+  @Test
   void aRunLostWithItsWorkerIsRetriedOnAnotherOne() {
     SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofSeconds(9));
     WorkerInfo quiet = s.registerSilentWorker("w1");

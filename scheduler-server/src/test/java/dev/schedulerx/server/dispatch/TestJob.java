@@ -11,6 +11,7 @@ final class TestJob {
   private int maxAttempt = 0;
   private int attemptIntervalSeconds = 30;
   private int maxConcurrency = 1;
+  private long timeoutSeconds = 0;
   private boolean enabled = true;
   private String group = SchedulingFixture.GROUP;
 
@@ -48,6 +49,11 @@ final class TestJob {
     return this;
   }
 
+  TestJob timeout(long seconds) {
+    this.timeoutSeconds = seconds;
+    return this;
+  }
+
   TestJob disabled() {
     this.enabled = false;
     return this;
@@ -61,6 +67,6 @@ final class TestJob {
   JobDefinition definition() {
     return new JobDefinition(
         0, group, name, "Hello", "standalone", "", type, expression, "", maxAttempt, attemptIntervalSeconds,
-        0, 0, 0, maxConcurrency, enabled, "", "");
+        0, 0, timeoutSeconds, maxConcurrency, enabled, "", "");
   }
 }
