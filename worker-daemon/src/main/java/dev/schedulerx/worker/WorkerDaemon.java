@@ -146,7 +146,7 @@ public final class WorkerDaemon implements AutoCloseable {
       throw new TimeoutException("not registered with the scheduler server at " + settings.serverHttpAddress() + " within " + timeout.toSeconds() + " s");
     }
     if (!settings.jobs().isEmpty()) {
-      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId());
+      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken());
       for (JobSpec job : settings.jobs()) {
         api.upsertJob(job);
       }

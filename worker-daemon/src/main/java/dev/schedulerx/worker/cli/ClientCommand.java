@@ -18,7 +18,7 @@ abstract class ClientCommand {
 
   ServerApiClient api() {
     WorkerSettings s = settings();
-    return new ServerApiClient(s.serverHttpAddress(), s.groupId());
+    return new ServerApiClient(s.serverHttpAddress(), s.groupId(), s.apiToken());
   }
 
   PrintWriter out() {

@@ -33,11 +33,17 @@ public final class ServerApiClient {
   private final ObjectMapper json = new ObjectMapper();
   private final String base;
   private final String group;
+  private final String token;
 
-  /** @param hostPort the server's HTTP host:port; @param group the app group jobs are looked up in */
-  public ServerApiClient(String hostPort, String group) {
+  /**
+   * @param hostPort the server's HTTP host:port
+   * @param group the app group jobs are looked up in
+   * @param token the server's API token, sent as a bearer token; empty when the server requires none
+   */
+  public ServerApiClient(String hostPort, String group, String token) {
     this.base = "http://" + hostPort;
     this.group = group;
+    this.token = token == null ? "" : token;
   }
 
   public JsonNode jobs() {
@@ -87,6 +93,9 @@ public final class ServerApiClient {
   }
 
   private JsonNode call(HttpRequest.Builder request, String path) {
+    if (!token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
     HttpResponse<String> response;
     try {
       response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -20,6 +20,7 @@ public record WorkerSettings(
     String endpoint,
     String domain,
     String label,
+    String apiToken,
     Path pluginsDir,
     Path dataDir,
     String remotingHost,
@@ -34,6 +35,12 @@ public record WorkerSettings(
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+  }
+
+  @Override
+  public String toString() {
+    // the token is a secret: never in logs or check-config output
+    return "WorkerSettings[group=" + namespace + "/" + groupId + ", server=" + serverHttpAddress() + "]";
   }
 
   /** Settings of the scheduler server the daemon may host. */
@@ -61,6 +68,7 @@ public record WorkerSettings(
             c.getString("endpoint"),
             c.getString("domain"),
             c.getString("label"),
+            c.getString("api-token"),
             home.resolve(c.getString("plugins-dir")).normalize(),
             home.resolve(c.getString("data-dir")).normalize(),
             c.getString("remoting.host"),

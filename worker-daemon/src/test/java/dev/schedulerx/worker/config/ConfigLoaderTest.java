@@ -47,13 +47,14 @@ class ConfigLoaderTest {
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.threads()).isEqualTo(8);
     assertThat(s.jobs()).isEmpty();
+    assertThat(s.apiToken()).isEmpty();
   }
 
   @Test
   void everyKeyMapsToItsSetting() throws Exception {
     WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
         schedulerx {
-          namespace = ns, group-id = g, app-key = k, domain = "10.1.1.1:8080", label = blue
+          namespace = ns, group-id = g, app-key = k, domain = "10.1.1.1:8080", label = blue, api-token = s3cret
           plugins-dir = "/p", data-dir = "/d"
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
@@ -71,6 +72,8 @@ class ConfigLoaderTest {
     assertThat(s.reportRetryInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(7));
     assertThat(s.pluginsDir()).isEqualTo(Path.of("/p"));
+    assertThat(s.apiToken()).isEqualTo("s3cret");
+    assertThat(s.toString()).doesNotContain("s3cret");
   }
 
   @Test

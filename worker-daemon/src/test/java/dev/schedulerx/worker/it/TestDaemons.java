@@ -30,7 +30,7 @@ final class TestDaemons implements AutoCloseable {
   static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
     WorkerSettings settings =
         new WorkerSettings(
-            "ns", TestServer.GROUP, appKey, "", domain, "", dir.resolve("plugins"), dir.resolve("data"),
+            "ns", TestServer.GROUP, appKey, "", domain, "", "", dir.resolve("plugins"), dir.resolve("data"),
             "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
             Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of());
     return WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
