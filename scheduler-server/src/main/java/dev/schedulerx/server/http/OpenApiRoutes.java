@@ -469,7 +469,7 @@ final class OpenApiRoutes {
     v.put("attempt", i.attempt());
     v.put("parameters", i.instanceParameters());
     v.put("timeType", job.timeType().value());
-    v.put("triggerType", i.triggerType().name());
+    // No triggerType: SDKs read it as an integer whose values are not known (SEMANTICS.md open question 4).
     return v;
   }
 
