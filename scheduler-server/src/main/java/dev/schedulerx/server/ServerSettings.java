@@ -26,13 +26,52 @@ public record ServerSettings(
     Duration schedulePollInterval,
     Duration submitTimeout,
     Duration historyRetention,
-    List<AppGroup> groups) {
+    List<AppGroup> groups,
+    ApiSecurity apiSecurity) {
 
   public ServerSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(database, "database");
     groups = List.copyOf(groups);
+    Objects.requireNonNull(apiSecurity, "apiSecurity");
+  }
+
+  /** Without API security settings: no token on {@code /api/v1}, OpenAPI timestamps within 5 minutes. */
+  public ServerSettings(
+      String host,
+      int httpPort,
+      int remotingPort,
+      Path dataDir,
+      DatabaseSettings database,
+      Duration workerTimeout,
+      Duration schedulePollInterval,
+      Duration submitTimeout,
+      Duration historyRetention,
+      List<AppGroup> groups) {
+    this(host, httpPort, remotingPort, dataDir, database, workerTimeout, schedulePollInterval, submitTimeout,
+        historyRetention, groups, ApiSecurity.DEFAULT);
+  }
+
+  /**
+   * Who may call the HTTP APIs.
+   *
+   * @param apiToken bearer token required on every {@code /api/v1/**} call; empty = no check (local use only)
+   * @param openApiSkew how far an {@code openapi-timestamp} may be from the server clock, either way
+   */
+  public record ApiSecurity(String apiToken, Duration openApiSkew) {
+    public static final ApiSecurity DEFAULT = new ApiSecurity("", Duration.ofMinutes(5));
+
+    public ApiSecurity {
+      apiToken = apiToken == null ? "" : apiToken;
+      Objects.requireNonNull(openApiSkew, "openApiSkew");
+    }
+
+    /** Without the token, so settings can be logged. */
+    @Override
+    public String toString() {
+      return "ApiSecurity[apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", openApiSkew=" + openApiSkew + "]";
+    }
   }
 
   /** Connection to the server's database. An empty url means an H2 file under the data dir. */
@@ -91,7 +130,8 @@ public record ServerSettings(
             config.getDuration(key("schedule-poll-interval")),
             config.getDuration(key("submit-timeout")),
             config.getDuration(key("history-retention")),
-            groups);
+            groups,
+            new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew"))));
     settings.validate(config);
     return settings;
   }
@@ -126,6 +166,10 @@ public record ServerSettings(
     requirePositive(c, "schedule-poll-interval", schedulePollInterval, "100ms");
     requirePositive(c, "submit-timeout", submitTimeout, "5s");
     requirePositive(c, "history-retention", historyRetention, "7d");
+    requirePositive(c, "openapi-timestamp-skew", apiSecurity.openApiSkew(), "5m");
+    if (!apiSecurity.apiToken().equals(apiSecurity.apiToken().strip())) {
+      throw bad(c, "api-token", "must not start or end with white space");
+    }
     if (groups.isEmpty()) {
       throw bad(c, "groups", "must list at least one group: { namespace, group-id, app-key }");
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's HTTP side: SchedulerX discovery for workers ({@code /worker/v1/...}, envelope {@code
- * {success, code, message, requestId, data}}), and the project's JSON API under {@code /api/v1}.
+ * {success, code, message, requestId, data}}), the project's JSON API under {@code /api/v1} (bearer token when
+ * {@code api-token} is set), and the signed SchedulerX OpenAPI under {@code /openapi/v1} ({@link OpenApiRoutes}).
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -71,6 +72,7 @@ public final class HttpApi implements AutoCloseable {
             });
     discoveryRoutes(app);
     apiRoutes(app);
+    new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));

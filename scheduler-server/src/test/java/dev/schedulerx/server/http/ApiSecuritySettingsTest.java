@@ -1,0 +1,52 @@
+package dev.schedulerx.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.ServerSettings.ApiSecurity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The api-token and openapi-timestamp-skew keys: defaults, explicit values, refusals, and the old constructor. */
+class ApiSecuritySettingsTest {
+  private static final String ONE_GROUP = "schedulerx-server.groups = [{ group-id = g, app-key = k }]\n";
+
+  private static ServerSettings read(String conf) {
+    var reference = ConfigFactory.parseResources(ApiSecuritySettingsTest.class.getClassLoader(), "reference.conf");
+    return ServerSettings.fromConfig(ConfigFactory.parseString(ONE_GROUP + conf).withFallback(reference).resolve(), Path.of("/opt/sx"));
+  }
+
+  @Test
+  void defaultsAreNoTokenAndFiveMinutes() {
+    assertThat(read("").apiSecurity()).isEqualTo(new ApiSecurity("", Duration.ofMinutes(5)));
+    assertThat(read("").apiSecurity()).isEqualTo(ApiSecurity.DEFAULT);
+  }
+
+  @Test
+  void bothKeysAreRead() {
+    ServerSettings s = read("schedulerx-server { api-token = \"t0k\", openapi-timestamp-skew = 30s }");
+
+    assertThat(s.apiSecurity()).isEqualTo(new ApiSecurity("t0k", Duration.ofSeconds(30)));
+    assertThat(s.toString()).doesNotContain("t0k");
+  }
+
+  @Test
+  void aNonPositiveSkewIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> read("schedulerx-server.openapi-timestamp-skew = 0s"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schedulerx-server.openapi-timestamp-skew");
+  }
+
+  @Test
+  void theConstructorWithoutApiSecurityDefaultsIt() {
+    ServerSettings s = new ServerSettings("h", 1, 2, Path.of("d"), new ServerSettings.DatabaseSettings("", "sa", "", 1),
+        Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1), List.of());
+
+    assertThat(s.apiSecurity()).isEqualTo(ApiSecurity.DEFAULT);
+  }
+}
