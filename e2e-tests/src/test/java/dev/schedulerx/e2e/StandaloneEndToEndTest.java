@@ -50,6 +50,7 @@ class StandaloneEndToEndTest {
         schedulerx {
           group-id = "e2e"
           app-key = "e2e-key"
+          api-token = "e2e-token"
           plugins-dir = "%s"
           data-dir = "%s"
           server.http-port = %d
@@ -114,8 +115,8 @@ class StandaloneEndToEndTest {
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> done = new ArrayList<>();
     await("two successful cron runs").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/jobs/every-2s/instances")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/jobs/every-2s/instances"))
+          .header("Authorization", "Bearer e2e-token").build(), HttpResponse.BodyHandlers.ofString()).body();
       done.clear();
       json.readTree(body).forEach(i -> {
         if ("SUCCESS".equals(i.path("state").asText())) {
@@ -132,6 +133,16 @@ class StandaloneEndToEndTest {
       assertThat(Duration.between(scheduled, started)).as("start delay of " + run).isLessThan(Duration.ofSeconds(1));
       assertThat(run.path("result").asText()).isEqualTo("hello cron");
     }
+  }
+
+  @Test
+  @Order(5)
+  void theRestApiRefusesCallsWithoutTheConfiguredToken() throws Exception {
+    HttpResponse<String> refused = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("missing or wrong API token");
   }
 
   @Test

@@ -22,7 +22,10 @@ import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 import java.time.Duration;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -117,19 +120,26 @@ public final class WorkerDaemon implements AutoCloseable {
     return this;
   }
 
+  /** The embedded server: the daemon's address, ports, data dir, group and token; every other key at its default. */
   private ServerSettings embeddedServerSettings() {
     WorkerSettings.EmbeddedServer s = settings.server();
-    return new ServerSettings(
-        settings.remotingHost(),
-        s.httpPort(),
-        s.remotingPort(),
-        settings.dataDir().resolve("server"),
-        new ServerSettings.DatabaseSettings(s.dbUrl(), s.dbUser(), s.dbPassword(), 8),
-        Duration.ofSeconds(9),
-        Duration.ofMillis(100),
-        Duration.ofSeconds(5),
-        Duration.ofDays(7),
-        List.of(new ServerSettings.AppGroup(settings.namespace(), settings.groupId(), settings.appKey())));
+    String root = ServerSettings.ROOT + ".";
+    Config own =
+        ConfigFactory.parseMap(
+            Map.of(
+                root + "host", settings.remotingHost(),
+                root + "http-port", s.httpPort(),
+                root + "remoting-port", s.remotingPort(),
+                root + "data-dir", settings.dataDir().resolve("server").toString(),
+                root + "database.url", s.dbUrl(),
+                root + "database.user", s.dbUser(),
+                root + "database.password", s.dbPassword(),
+                root + "api-token", settings.apiToken(),
+                root + "groups",
+                List.of(Map.of("namespace", settings.namespace(), "group-id", settings.groupId(), "app-key", settings.appKey()))),
+            "the worker's schedulerx block");
+    return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(ServerSettings.class.getClassLoader())).resolve(),
+        settings.dataDir());
   }
 
   /**
