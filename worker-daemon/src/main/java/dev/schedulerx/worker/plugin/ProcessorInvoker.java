@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.schedulerx.api.JobProcessor;
 import dev.schedulerx.api.ProcessResult;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Long texts are shortened by {@link ProcessResult}. An {@link InterruptedException} also restores the
- * thread's interrupt flag. The stack trace of a failure is logged at WARN, since the result only carries
- * one line; callers put job and instance ids into the logging MDC if they want them there.
+ * thread's interrupt flag. The stack trace of the first failure of each kind (processor and exception
+ * class) is logged at WARN, since the result only carries one line; later failures of that kind log one
+ * line. Callers put job and instance ids into the logging MDC.
  *
  * <p>The invoker does not choose threads: callers run it on a dedicated executor, never on an actor
- * dispatcher. It keeps no state and may be shared.
+ * dispatcher. Its only state is which failure kinds it has shown a stack trace for; one daemon shares one.
  */
 public final class ProcessorInvoker {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorInvoker.class);
@@ -75,6 +78,13 @@ public final class ProcessorInvoker {
          */
         T ask(JobProcessor processor) throws Exception;
     }
+
+    /**
+     * Failure kinds (processor and exception class) whose stack trace was logged: a job whose every task
+     * fails the same way must not flood the log with identical traces.
+     */
+    private final Set<String> stackTracesShown = ConcurrentHashMap.newKeySet();
+    private static final int MAX_STACK_TRACE_KINDS = 1_000;
 
     /** Creates an invoker. */
     public ProcessorInvoker() {}
@@ -152,7 +162,12 @@ public final class ProcessorInvoker {
                 thread.interrupt();
             }
             String description = Failures.describe(t);
-            LOG.warn("processor {} failed: {}", processor.name(), description, t);
+            if (stackTracesShown.size() < MAX_STACK_TRACE_KINDS && stackTracesShown.add(processor.name() + "/" + t.getClass().getName())) {
+                LOG.warn("processor {} failed: {} (first {} of this processor; later ones are logged without the stack trace)",
+                        processor.name(), description, t.getClass().getSimpleName(), t);
+            } else {
+                LOG.warn("processor {} failed: {}", processor.name(), description);
+            }
             return onFailure.apply(description);
         } finally {
             thread.setContextClassLoader(previous);

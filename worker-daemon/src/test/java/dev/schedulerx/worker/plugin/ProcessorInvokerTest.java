@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.plugin;
 
+import ch.qos.logback.classic.Level;
+import dev.schedulerx.worker.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -71,6 +73,20 @@ class ProcessorInvokerTest {
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         invoker.invoke(processor("FailingProcessor"), p -> p.process(null));
         assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(before);
+    }
+
+    @Test
+    void onlyTheFirstFailureOfAKindCarriesAStackTraceInTheLog() {
+        try (LogCapture log = LogCapture.of(ProcessorInvoker.class)) {
+            for (int i = 0; i < 3; i++) {
+                invoker.invoke(processor("FailingProcessor"), p -> p.process(null));
+            }
+            var warnings = log.events(Level.WARN);
+            assertThat(warnings).hasSize(3);
+            assertThat(warnings.get(0).getThrowableProxy()).as("first failure").isNotNull();
+            assertThat(warnings.subList(1, 3)).allSatisfy(w -> assertThat(w.getThrowableProxy()).isNull());
+            assertThat(warnings).allSatisfy(w -> assertThat(w.getFormattedMessage()).contains("failed on purpose"));
+        }
     }
 
     @Test
