@@ -142,6 +142,7 @@ class DistributedEndToEndTest {
 
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.lastLine()).matches("SUCCESS \\d+ 500500");
+    assertThat(r.out()).contains("tasks 1001 total, 0 running, 1001 succeeded, 0 failed, on 3 worker(s)");
     JsonNode workers = workerProgress(instanceId(r));
     assertThat(workers).hasSize(3);
     long total = 0;

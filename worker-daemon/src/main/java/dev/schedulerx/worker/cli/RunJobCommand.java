@@ -57,9 +57,39 @@ final class RunJobCommand extends ClientCommand implements Callable<Integer> {
 
   private static String progressLine(JsonNode instance) {
     String worker = instance.path("workerId").asText("");
-    String progress = instance.path("progress").asText("");
-    return "  " + instance.path("state").asText() + (worker.isEmpty() ? "" : " on " + worker) + (progress.isEmpty() ? "" : " " + progress);
+    return "  " + instance.path("state").asText() + (worker.isEmpty() ? "" : " on " + worker) + progressSummary(instance.path("progress").asText(""));
   }
+
+  /** SchedulerX progress JSON as one line: "sub-tasks: 1001 total, 12 running, 980 succeeded, 1 failed, on 3 workers". */
+  static String progressSummary(String progressJson) {
+    if (progressJson.isBlank()) {
+      return "";
+    }
+    JsonNode progress;
+    try {
+      progress = JSON.readTree(progressJson);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+    JsonNode workers = progress.path("workerProgress");
+    if (!workers.isArray() || workers.isEmpty()) {
+      return "";
+    }
+    long total = 0;
+    long running = 0;
+    long success = 0;
+    long failed = 0;
+    for (JsonNode w : workers) {
+      total += w.path("total").asLong();
+      running += w.path("running").asLong();
+      success += w.path("success").asLong();
+      failed += w.path("failed").asLong();
+    }
+    return ": tasks " + total + " total, " + running + " running, " + success + " succeeded, " + failed + " failed, on "
+        + workers.size() + " worker(s)";
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   static boolean isFinished(String state) {
     return switch (state) {
