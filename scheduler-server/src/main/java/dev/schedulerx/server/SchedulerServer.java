@@ -144,7 +144,7 @@ public final class SchedulerServer implements AutoCloseable {
     }
     if (held) {
       if (duePass == null) {
-        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now.plus(settings.workerTimeout()));
+        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()));
       }
       leaderUntil = now.plus(settings.lease().ttl()).toEpochMilli();
       if (!nodeId.equals(lastHolder)) {

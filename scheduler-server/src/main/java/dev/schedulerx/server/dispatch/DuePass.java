@@ -51,13 +51,22 @@ public final class DuePass implements Runnable {
    */
   private final Instant graceUntil;
 
+  /** When this node became leader; null for a pass that is not the result of an election. */
+  private final Instant leaderSince;
+
+  private boolean orphansChecked;
+
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
-    this(jobs, instances, lifecycle, registry, clock, Instant.MIN);
+    this(jobs, instances, lifecycle, registry, clock, null, Instant.MIN);
   }
 
-  /** A pass of a node that just became leader: see {@link #graceUntil}. */
+  /**
+   * A pass of a node that became leader at {@code leaderSince}: see {@link #graceUntil}; when the grace ends,
+   * instances left over from the previous leader whose master did not re-register fail.
+   */
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry,
-      Clock clock, Instant graceUntil) {
+      Clock clock, Instant leaderSince, Instant graceUntil) {
+    this.leaderSince = leaderSince;
     this.graceUntil = graceUntil;
     this.jobs = jobs;
     this.instances = instances;
@@ -81,6 +90,10 @@ public final class DuePass implements Runnable {
     boolean inGrace = now.isBefore(graceUntil);
     if (!inGrace) {
       registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
+      if (leaderSince != null && !orphansChecked) {
+        lifecycle.failOrphans(leaderSince);
+        orphansChecked = true;
+      }
     }
     if (!now.isBefore(nextTimeoutCheck)) {
       lifecycle.enforceTimeouts(now);
