@@ -76,7 +76,9 @@ class LeaderFailoverEndToEndTest {
 
           List<Node> survivors = nodes.stream().filter(n -> n != leader).toList();
           Node newLeader = awaitLeader(survivors, Duration.ofSeconds(10));
-          assertThat(Duration.ofNanos(System.nanoTime() - killNanos)).isLessThanOrEqualTo(Duration.ofSeconds(10));
+          Duration takeover = Duration.ofNanos(System.nanoTime() - killNanos);
+          System.out.println("leader " + leader.remoting() + " killed; " + newLeader.remoting() + " leads after " + takeover);
+          assertThat(takeover).isLessThanOrEqualTo(Duration.ofSeconds(10));
           assertThat(newLeader.server().logText()).contains("this node is now the leader");
 
           await("new successful runs after the kill").atMost(Duration.ofSeconds(60))
@@ -88,6 +90,9 @@ class LeaderFailoverEndToEndTest {
                       + " GROUP BY schedule_time HAVING COUNT(*) > 1) d"))
               .as("schedule times with more than one row")
               .isEqualTo("0");
+          System.out.println("runs of tick by state: " + schema.queryOne(
+              "SELECT string_agg(state || ':' || n, ', ') FROM (SELECT state, COUNT(*) n FROM sx_job_instance"
+                  + " WHERE job_name = 'tick' GROUP BY state) s"));
           assertThat(daemon.logText()).as("worker log").isNotEmpty();
         }
       } catch (AssertionError | Exception e) {
