@@ -11,8 +11,12 @@ import dev.schedulerx.server.remote.WorkerGateway;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.ServerDatabase;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +50,14 @@ public final class SchedulerServer implements AutoCloseable {
   private ScheduledExecutorService scheduler;
   private int httpPort;
   private String remotingAddress;
+  private String nodeId;
+  private LeaderLease lease;
+  /** Written and read on the scheduling thread only. */
+  private DuePass duePass;
+  /** Until when this node's lease is valid (epoch ms), as of its last successful renewal; 0 = not leader. */
+  private volatile long leaderUntil;
+  /** The holder last seen, to log each change of leadership once. */
+  private String lastHolder;
 
   private SchedulerServer(ServerSettings settings, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -99,18 +111,90 @@ public final class SchedulerServer implements AutoCloseable {
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler);
     RemoteEndpoints.start(system, registry, groups, lifecycle);
 
-    http = new HttpApi(settings, groups, () -> remotingAddress, jobs, instances, lifecycle, registry);
+    lease = new LeaderLease(database.dataSource());
+    nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
+    http = new HttpApi(settings, groups, this::leaderAddress, jobs, instances, lifecycle, registry);
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());
+    long renewMillis = Math.max(10, settings.lease().renewInterval().toMillis());
     scheduler.scheduleWithFixedDelay(
-        new DuePass(jobs, instances, lifecycle, registry, clock), pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        () -> renewLease(jobs, instances, lifecycle, registry), 0, renewMillis, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
     log.info("scheduler server ready: http {}:{}, remoting akka.tcp://server@{}, database {}",
         settings.host(), httpPort, remotingAddress,
         JdbcUrls.redact(settings.database().effectiveUrl(settings.dataDir())).split(";")[0]);
     return this;
+  }
+
+  /** On the scheduling thread: renews or takes the lease, and starts or stops scheduling accordingly. */
+  private void renewLease(
+      JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry) {
+    Instant now = clock.instant();
+    boolean held;
+    try {
+      held = lease.tryAcquireOrRenew(nodeId, remotingAddress, settings.host() + ":" + httpPort, now,
+          settings.lease().ttl());
+    } catch (RuntimeException e) {
+      // Without a renewal this node cannot know it still leads: stop scheduling, try again next round.
+      log.warn("leader lease could not be renewed, not scheduling until it is: {}", e.toString());
+      held = false;
+    }
+    if (held) {
+      if (duePass == null) {
+        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()));
+      }
+      leaderUntil = now.plus(settings.lease().ttl()).toEpochMilli();
+      if (!nodeId.equals(lastHolder)) {
+        log.info("this node is now the leader ({}, remoting {})", nodeId, remotingAddress);
+        lastHolder = nodeId;
+      }
+      return;
+    }
+    leaderUntil = 0;
+    duePass = null; // a later acquisition starts from the database again, not from this pass's memory
+    String holder;
+    try {
+      holder = lease.current(now).map(LeaderLease.Holder::nodeId).orElse(null);
+    } catch (RuntimeException e) {
+      holder = null;
+    }
+    if (holder != null && !holder.equals(lastHolder)) {
+      log.info("node {} is the leader", holder);
+    } else if (holder == null && nodeId.equals(lastHolder)) {
+      log.info("this node is no longer the leader");
+    }
+    lastHolder = holder;
+  }
+
+  /** On the scheduling thread: one due-pass, only while this node holds an unexpired lease. */
+  private void duePass() {
+    if (duePass != null && clock.millis() < leaderUntil) {
+      duePass.run();
+    }
+  }
+
+  /** Whether this node holds the leader lease (and so schedules). */
+  public boolean isLeader() {
+    return clock.millis() < leaderUntil;
+  }
+
+  /** This node's id in the leader lease. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The remoting address discovery hands to workers: the lease holder's, or this node's when none holds it. */
+  private String leaderAddress() {
+    try {
+      Optional<LeaderLease.Holder> holder = lease.current(clock.instant());
+      return holder.map(LeaderLease.Holder::remotingAddr).orElse(remotingAddress);
+    } catch (RuntimeException e) {
+      log.warn("leader lease unreadable, answering this node's address: {}", e.toString());
+      return remotingAddress;
+    }
   }
 
   private void purge(InstanceRepository instances) {
@@ -137,6 +221,21 @@ public final class SchedulerServer implements AutoCloseable {
   public void close() {
     if (scheduler != null) {
       scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    leaderUntil = 0;
+    if (lease != null) {
+      try {
+        if (lease.release(nodeId)) {
+          log.info("released the leader lease");
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not release the leader lease (it expires by itself): {}", e.toString());
+      }
     }
     if (http != null) {
       http.close();

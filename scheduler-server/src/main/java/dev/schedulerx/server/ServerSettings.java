@@ -27,7 +27,8 @@ public record ServerSettings(
     Duration submitTimeout,
     Duration historyRetention,
     List<AppGroup> groups,
-    ApiSecurity apiSecurity) {
+    ApiSecurity apiSecurity,
+    Lease lease) {
 
   public ServerSettings {
     Objects.requireNonNull(host, "host");
@@ -35,6 +36,24 @@ public record ServerSettings(
     Objects.requireNonNull(database, "database");
     groups = List.copyOf(groups);
     Objects.requireNonNull(apiSecurity, "apiSecurity");
+    Objects.requireNonNull(lease, "lease");
+  }
+
+  /** With the default leader lease (renewed every 2 s, 6 s TTL). */
+  public ServerSettings(
+      String host,
+      int httpPort,
+      int remotingPort,
+      Path dataDir,
+      DatabaseSettings database,
+      Duration workerTimeout,
+      Duration schedulePollInterval,
+      Duration submitTimeout,
+      Duration historyRetention,
+      List<AppGroup> groups,
+      ApiSecurity apiSecurity) {
+    this(host, httpPort, remotingPort, dataDir, database, workerTimeout, schedulePollInterval, submitTimeout,
+        historyRetention, groups, apiSecurity, Lease.DEFAULT);
   }
 
   /** Without API security settings: no token on {@code /api/v1}, OpenAPI timestamps within 5 minutes. */
@@ -50,7 +69,22 @@ public record ServerSettings(
       Duration historyRetention,
       List<AppGroup> groups) {
     this(host, httpPort, remotingPort, dataDir, database, workerTimeout, schedulePollInterval, submitTimeout,
-        historyRetention, groups, ApiSecurity.DEFAULT);
+        historyRetention, groups, ApiSecurity.DEFAULT, Lease.DEFAULT);
+  }
+
+  /**
+   * The leader lease that lets several server nodes share one database with one of them scheduling.
+   *
+   * @param renewInterval how often every node renews (leader) or tries to take (others) the lease
+   * @param ttl how long a lease lasts without renewal: a dead leader is replaced after at most ttl + renewInterval
+   */
+  public record Lease(Duration renewInterval, Duration ttl) {
+    public static final Lease DEFAULT = new Lease(Duration.ofSeconds(2), Duration.ofSeconds(6));
+
+    public Lease {
+      Objects.requireNonNull(renewInterval, "renewInterval");
+      Objects.requireNonNull(ttl, "ttl");
+    }
   }
 
   /**
@@ -131,7 +165,8 @@ public record ServerSettings(
             config.getDuration(key("submit-timeout")),
             config.getDuration(key("history-retention")),
             groups,
-            new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew"))));
+            new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew"))),
+            new Lease(config.getDuration(key("lease.renew-interval")), config.getDuration(key("lease.ttl"))));
     settings.validate(config);
     return settings;
   }
@@ -167,6 +202,12 @@ public record ServerSettings(
     requirePositive(c, "submit-timeout", submitTimeout, "5s");
     requirePositive(c, "history-retention", historyRetention, "7d");
     requirePositive(c, "openapi-timestamp-skew", apiSecurity.openApiSkew(), "5m");
+    requirePositive(c, "lease.renew-interval", lease.renewInterval(), "2s");
+    requirePositive(c, "lease.ttl", lease.ttl(), "6s");
+    if (lease.ttl().compareTo(lease.renewInterval().multipliedBy(2)) < 0) {
+      throw bad(c, "lease.ttl", "must be at least twice lease.renew-interval (default 6s with 2s), or a leader"
+          + " loses its lease between two renewals");
+    }
     if (!apiSecurity.apiToken().equals(apiSecurity.apiToken().strip())) {
       throw bad(c, "api-token", "must not start or end with white space");
     }

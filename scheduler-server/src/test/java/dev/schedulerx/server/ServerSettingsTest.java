@@ -87,6 +87,23 @@ class ServerSettingsTest {
   }
 
   @Test
+  void theLeaseDefaultsTo2sRenewal6sTtlAndBothKeysAreRead() {
+    assertThat(read(ONE_GROUP).lease()).isEqualTo(ServerSettings.Lease.DEFAULT);
+    assertThat(ServerSettings.Lease.DEFAULT)
+        .isEqualTo(new ServerSettings.Lease(Duration.ofSeconds(2), Duration.ofSeconds(6)));
+    assertThat(read(ONE_GROUP + "\nschedulerx-server.lease { renew-interval = 500ms, ttl = 3s }").lease())
+        .isEqualTo(new ServerSettings.Lease(Duration.ofMillis(500), Duration.ofSeconds(3)));
+  }
+
+  @Test
+  void aLeaseTtlShorterThanTwoRenewalsIsRefused() {
+    assertThatThrownBy(() -> read(ONE_GROUP + "\nschedulerx-server.lease { renew-interval = 2s, ttl = 3s }"))
+        .hasMessageContaining("'schedulerx-server.lease.ttl': must be at least twice lease.renew-interval");
+    assertThatThrownBy(() -> read(ONE_GROUP + "\nschedulerx-server.lease.renew-interval = 0s"))
+        .hasMessageContaining("'schedulerx-server.lease.renew-interval': must be a positive duration");
+  }
+
+  @Test
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> read(ONE_GROUP + "\nschedulerx-server.http-port = 70000"))
         .isInstanceOf(ConfigException.BadValue.class)

@@ -45,7 +45,29 @@ public final class DuePass implements Runnable {
 
   private Instant nextTimeoutCheck = Instant.MIN;
 
+  /**
+   * Until then (a worker timeout after this node became leader) workers are not expired and jobs of groups
+   * without a live worker wait: workers of the previous leader re-register within one heartbeat.
+   */
+  private final Instant graceUntil;
+
+  /** When this node became leader; null for a pass that is not the result of an election. */
+  private final Instant leaderSince;
+
+  private boolean orphansChecked;
+
   public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
+    this(jobs, instances, lifecycle, registry, clock, null, Instant.MIN);
+  }
+
+  /**
+   * A pass of a node that became leader at {@code leaderSince}: see {@link #graceUntil}; when the grace ends,
+   * instances left over from the previous leader whose master did not re-register fail.
+   */
+  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry,
+      Clock clock, Instant leaderSince, Instant graceUntil) {
+    this.leaderSince = leaderSince;
+    this.graceUntil = graceUntil;
     this.jobs = jobs;
     this.instances = instances;
     this.lifecycle = lifecycle;
@@ -64,14 +86,24 @@ public final class DuePass implements Runnable {
 
   /** Starts what is due now. Package-visible for tests that drive time by hand. */
   void runOnce() {
-    registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
     Instant now = clock.instant();
+    boolean inGrace = now.isBefore(graceUntil);
+    if (!inGrace) {
+      registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
+      if (leaderSince != null && !orphansChecked) {
+        lifecycle.failOrphans(leaderSince);
+        orphansChecked = true;
+      }
+    }
     if (!now.isBefore(nextTimeoutCheck)) {
       lifecycle.enforceTimeouts(now);
       nextTimeoutCheck = now.plus(TIMEOUT_CHECK_INTERVAL);
     }
     for (JobDefinition job : jobs.findAll()) {
       if (job.enabled() && job.timeType() != TimeType.API) {
+        if (inGrace && registry.workers(job.groupId()).isEmpty()) {
+          continue; // its workers have not found this new leader yet
+        }
         try {
           dueRun(job, now).ifPresent(due -> start(job, due, now));
           broken.remove(job.id());

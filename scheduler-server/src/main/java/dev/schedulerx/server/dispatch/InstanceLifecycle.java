@@ -233,6 +233,30 @@ public final class InstanceLifecycle {
         });
   }
 
+  /**
+   * After a change of leader, once the grace for workers to re-register is over: instances created before
+   * this node became leader whose master is unknown here (never accepted, or its worker did not come back)
+   * can no longer finish; they fail (and retry as their job says). Runs on the caller's thread.
+   */
+  public void failOrphans(Instant leaderSince) {
+    for (JobInstance instance : instances.findUnfinished()) {
+      if (!instance.createdAt().isBefore(leaderSince)) {
+        continue;
+      }
+      String worker = instance.workerId();
+      if (worker != null && !worker.isEmpty() && registry.isAlive(worker)) {
+        continue;
+      }
+      String why = worker == null || worker.isEmpty()
+          ? "not accepted by any worker before the previous leader stopped"
+          : "worker " + worker + " did not re-register with the new leader";
+      if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
+        log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
+        instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+      }
+    }
+  }
+
   private void fail(JobDefinition job, JobInstance instance, String why) {
     storeExecutor.execute(
         () -> {

@@ -34,6 +34,7 @@ abstract class StoreCompatibilityTest {
   private static final long NO_SUCH_ID = 987_654_321L;
   /** Two-, three- and four-byte UTF-8 (the last one a surrogate pair in Java). */
   private static final String MULTI_BYTE = "é中😀";
+  private static final java.time.Duration LEASE_TTL = java.time.Duration.ofSeconds(6);
 
   private TestDatabase db;
   private JobRepository jobs;
@@ -577,6 +578,68 @@ abstract class StoreCompatibilityTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  // ---------------------------------------------------------------- leader lease
+
+  @Test
+  void racingNodesAcquireAFreeLeaseOnce() throws Exception {
+    LeaderLease lease = new LeaderLease(db.dataSource());
+    java.util.concurrent.atomic.AtomicInteger node = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> winners =
+        race(() -> {
+              String id = "node-" + node.incrementAndGet();
+              return lease.tryAcquireOrRenew(id, id + ":1", id + ":2", NOW, LEASE_TTL) ? id : null;
+            })
+            .stream().filter(java.util.Objects::nonNull).toList();
+
+    assertThat(winners).hasSize(1);
+    assertThat(lease.current(NOW)).hasValueSatisfying(h -> {
+      assertThat(h.nodeId()).isEqualTo(winners.get(0));
+      assertThat(h.remotingAddr()).isEqualTo(winners.get(0) + ":1");
+      assertThat(h.httpAddr()).isEqualTo(winners.get(0) + ":2");
+      assertThat(h.expiresAt()).isEqualTo(NOW.plus(LEASE_TTL));
+    });
+  }
+
+  @Test
+  void racingNodesTakeAnExpiredLeaseOverOnce() throws Exception {
+    LeaderLease lease = new LeaderLease(db.dataSource());
+    assertThat(lease.tryAcquireOrRenew("old", "old:1", "old:2", NOW, LEASE_TTL)).isTrue();
+    Instant later = NOW.plus(LEASE_TTL).plusMillis(1);
+    assertThat(lease.current(later)).isEmpty();
+    for (int round = 0; round < 5; round++) {
+      java.util.concurrent.atomic.AtomicInteger node = new java.util.concurrent.atomic.AtomicInteger();
+      Instant at = later.plus(LEASE_TTL.multipliedBy(2 * round));
+      String prefix = "r" + round + "-";
+      List<String> winners =
+          race(() -> {
+                String id = prefix + node.incrementAndGet();
+                return lease.tryAcquireOrRenew(id, id + ":1", id + ":2", at, LEASE_TTL) ? id : null;
+              })
+              .stream().filter(java.util.Objects::nonNull).toList();
+      assertThat(winners).as("round %d", round).hasSize(1);
+      assertThat(lease.current(at).map(LeaderLease.Holder::nodeId)).hasValue(winners.get(0));
+    }
+  }
+
+  @Test
+  void theHolderRenewsOthersWaitUntilItExpiresOrIsReleased() {
+    LeaderLease lease = new LeaderLease(db.dataSource());
+    assertThat(lease.tryAcquireOrRenew("a", "a:1", "a:2", NOW, LEASE_TTL)).isTrue();
+    assertThat(lease.tryAcquireOrRenew("b", "b:1", "b:2", NOW.plusSeconds(1), LEASE_TTL)).isFalse();
+    assertThat(lease.tryAcquireOrRenew("a", "a:1", "a:2", NOW.plusSeconds(5), LEASE_TTL)).isTrue();
+    // renewed: still a's a full TTL after the renewal, not after the first acquisition
+    assertThat(lease.tryAcquireOrRenew("b", "b:1", "b:2", NOW.plusSeconds(8), LEASE_TTL)).isFalse();
+    assertThat(lease.current(NOW.plusSeconds(8)).map(LeaderLease.Holder::nodeId)).hasValue("a");
+
+    assertThat(lease.release("b")).isFalse();
+    assertThat(lease.release("a")).isTrue();
+    assertThat(lease.current(NOW.plusSeconds(8))).isEmpty();
+    assertThat(lease.tryAcquireOrRenew("b", "b:1", "b:2", NOW.plusSeconds(8), LEASE_TTL)).isTrue();
+    // a, having lost it, cannot renew
+    assertThat(lease.tryAcquireOrRenew("a", "a:1", "a:2", NOW.plusSeconds(9), LEASE_TTL)).isFalse();
+    assertThat(lease.current(NOW.plusSeconds(9)).map(LeaderLease.Holder::remotingAddr)).hasValue("b:1");
   }
 
   /** {@code length} Java chars of {@code pattern} repeated, never ending in half a surrogate pair. */

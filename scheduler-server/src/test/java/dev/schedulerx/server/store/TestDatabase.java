@@ -99,8 +99,9 @@ final class TestDatabase implements AutoCloseable {
     return database.dataSource();
   }
 
-  /** Empties both tables (ids keep counting), so each test starts from no jobs. */
+  /** Empties the tables (ids keep counting), so each test starts from no jobs. */
   void clear() throws SQLException {
+    execute("DELETE FROM sx_leader_lease");
     execute("DELETE FROM sx_job_instance");
     execute("DELETE FROM sx_job");
   }
