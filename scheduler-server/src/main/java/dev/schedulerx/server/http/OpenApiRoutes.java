@@ -207,6 +207,10 @@ final class OpenApiRoutes {
     Map<String, String> params = new LinkedHashMap<>();
     ctx.queryParamMap().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
     String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (contentType.startsWith("multipart/")) {
+      // the SDKs send form-urlencoded (Java) or JSON (Go); multipart would need another parser
+      throw new Refusal(415, "unsupported content type " + contentType + ": send application/x-www-form-urlencoded or application/json");
+    }
     String body = ctx.body();
     if (contentType.contains("json") || (!contentType.contains("form") && body.strip().startsWith("{"))) {
       if (!body.isBlank()) {
