@@ -59,14 +59,20 @@ final class Distribution {
     }
   }
 
+  static final String WORKER = "bin/schedulerx-worker";
+  static final String SERVER = "bin/schedulerx-server";
+
   static ProcessBuilder launcher(List<String> args) {
-    return launcher(args, "");
+    return launcher(WORKER, args, "");
   }
 
-  /** @param javaOpts extra JVM options, e.g. {@code -Dschedulerx.domain=…} */
-  static ProcessBuilder launcher(List<String> args, String javaOpts) {
+  /**
+   * @param script {@link #WORKER} or {@link #SERVER}
+   * @param javaOpts extra JVM options, e.g. {@code -Dschedulerx.domain=…}
+   */
+  static ProcessBuilder launcher(String script, List<String> args, String javaOpts) {
     List<String> command = new ArrayList<>();
-    command.add(home().resolve("bin/schedulerx-worker").toString());
+    command.add(home().resolve(script).toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
     // The reactor built everything already; the launcher must not start a nested build.
@@ -77,10 +83,15 @@ final class Distribution {
 
   /** Runs {@code bin/schedulerx-worker args…} to completion (bounded by {@code timeout}). */
   static CliResult cli(Duration timeout, String... args) {
+    return cliWith(timeout, "", args);
+  }
+
+  /** The same with extra JVM options (e.g. to use a standalone server). */
+  static CliResult cliWith(Duration timeout, String javaOpts, String... args) {
     try {
       Path out = Files.createTempFile("sx-cli", ".out");
       Path err = Files.createTempFile("sx-cli", ".err");
-      Process p = launcher(List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = launcher(WORKER, List.of(args), javaOpts).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("bin/schedulerx-worker " + String.join(" ", args) + " did not finish within " + timeout
@@ -98,7 +109,9 @@ final class Distribution {
     }
   }
 
-  /** A daemon process with its log file; {@link #close()} sends SIGTERM and waits. */
+  /**
+   * A daemon or standalone server process with its log file; {@link #close()} sends SIGTERM and waits.
+   */
   static final class Daemon implements AutoCloseable {
     final Process process;
     final Path log;
@@ -118,10 +131,21 @@ final class Distribution {
       return daemon;
     }
 
+    /** Starts {@code bin/schedulerx-server --conf conf} and waits for its "ready" line. */
+    static Daemon startServer(Path conf, Path log, Duration readyWithin) {
+      Daemon server = launch(SERVER, conf, log, "");
+      server.awaitLine("scheduler server ready: ", readyWithin);
+      return server;
+    }
+
     /** Starts the process without waiting; see {@link #awaitReady}. */
     static Daemon launch(Path conf, Path log, String javaOpts) {
+      return launch(WORKER, conf, log, javaOpts);
+    }
+
+    private static Daemon launch(String script, Path conf, Path log, String javaOpts) {
       try {
-        Process p = launcher(List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = launcher(script, List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Daemon(p, log);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -129,17 +153,18 @@ final class Distribution {
     }
 
     void awaitReady(Duration readyWithin) {
-      Process p = process;
-      Daemon daemon = this;
-      {
-        await("daemon ready (log " + log + ")").atMost(readyWithin).pollInterval(Duration.ofMillis(100))
-            .until(() -> {
-              if (!p.isAlive()) {
-                throw new AssertionError("daemon exited with " + p.exitValue() + ":\n" + daemon.logText());
-              }
-              return daemon.logText().contains(": ready (");
-            });
-      }
+      awaitLine(": ready (", readyWithin);
+    }
+
+    /** Waits until the log contains {@code marker}; fails at once, with the log, if the process exits. */
+    void awaitLine(String marker, Duration within) {
+      await("\"" + marker + "\" in " + log).atMost(within).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(log.getFileName() + ": process exited with " + process.exitValue() + ":\n" + logText());
+            }
+            return logText().contains(marker);
+          });
     }
 
     /** The worker id the daemon logged when it started. */

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.Daemon;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
-import dev.schedulerx.e2e.ServerDistribution.Server;
+import dev.schedulerx.e2e.Distribution.Daemon;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +39,7 @@ class LeaderFailoverEndToEndTest {
   @TempDir Path dir;
 
   /** One server process, its HTTP port and its remoting address (host:port) from its ready line. */
-  private record Node(Server server, int httpPort, String remoting) {}
+  private record Node(Daemon server, int httpPort, String remoting) {}
 
   @Test
   void aKilledLeaderIsReplacedAndTheJobKeepsRunningWithoutDuplicateRuns() throws Exception {
@@ -120,7 +120,7 @@ class LeaderFailoverEndToEndTest {
         }
         """.formatted(httpPort, dir.resolve("server-data-" + index), schema.url(), PostgresqlSchema.USER,
             PostgresqlSchema.PASSWORD, GROUP, KEY));
-    Server server = Server.start(conf, dir.resolve("server-" + index + ".log"), READY);
+    Daemon server = Daemon.startServer(conf, dir.resolve("server-" + index + ".log"), READY);
     Matcher m = READY_LINE.matcher(server.logText());
     assertThat(m.find()).as("ready line in " + server.logText()).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isEqualTo(httpPort);

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.schedulerx.e2e.Distribution.CliResult;
 import dev.schedulerx.e2e.Distribution.Daemon;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
-import dev.schedulerx.e2e.ServerDistribution.Server;
+import dev.schedulerx.e2e.Distribution.Daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class SchedulerServerEndToEndTest {
 
   @Test
   void aDaemonJoinsTheStandaloneServerOnH2() throws Exception {
-    Server server = runHelloThroughAJoinedDaemon("");
+    Daemon server = runHelloThroughAJoinedDaemon("");
 
     assertThat(server.logText()).contains("(H2)");
     assertThat(Files.exists(dir.resolve("server-data/schedulerx.mv.db"))).as("H2 file under data-dir").isTrue();
@@ -35,7 +35,7 @@ class SchedulerServerEndToEndTest {
   @Test
   void aDaemonJoinsTheStandaloneServerOnPostgresql() throws Exception {
     try (PostgresqlSchema schema = PostgresqlSchema.create()) {
-      Server server = runHelloThroughAJoinedDaemon(
+      Daemon server = runHelloThroughAJoinedDaemon(
           "database { url = \"%s\", user = \"%s\", password = \"%s\" }".formatted(schema.url(), PostgresqlSchema.USER, PostgresqlSchema.PASSWORD));
 
       assertThat(server.logText()).contains("(POSTGRESQL)");
@@ -45,7 +45,7 @@ class SchedulerServerEndToEndTest {
   }
 
   /** Server and daemon up, {@code run hello --params world --wait}, both stopped; returns the stopped server. */
-  private Server runHelloThroughAJoinedDaemon(String databaseBlock) throws Exception {
+  private Daemon runHelloThroughAJoinedDaemon(String databaseBlock) throws Exception {
     int httpPort = Distribution.freePort();
     Path serverConf = Files.writeString(dir.resolve("server.conf"), """
         schedulerx-server {
@@ -68,11 +68,11 @@ class SchedulerServerEndToEndTest {
         """.formatted(plugins, dir.resolve("worker-data")));
     String join = ServerDistribution.joining(httpPort);
 
-    try (Server server = Server.start(serverConf, dir.resolve("server.log"), READY);
+    try (Daemon server = Daemon.startServer(serverConf, dir.resolve("server.log"), READY);
         Daemon daemon = Daemon.start(workerConf, dir.resolve("worker.log"), READY, join)) {
       assertThat(server.logText()).contains("scheduler server ready: http 127.0.0.1:" + httpPort);
 
-      CliResult run = ServerDistribution.workerCli(Duration.ofSeconds(60), join,
+      CliResult run = Distribution.cliWith(Duration.ofSeconds(60), join,
           "--conf", workerConf.toString(), "run", "hello", "--params", "world", "--wait");
 
       assertThat(run.exitCode()).as(run.out() + run.err()).isZero();

@@ -1,27 +1,15 @@
 package dev.schedulerx.e2e;
 
-import static org.awaitility.Awaitility.await;
 
-import dev.schedulerx.e2e.Distribution.CliResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What {@link Distribution} does for {@code bin/schedulerx-worker}, for {@code bin/schedulerx-server}: start
- * the standalone server as a process, run the worker CLI against it, and give it a throwaway PostgreSQL
- * schema.
+ * What the standalone-server tests add to {@link Distribution}: the options that make a worker join a
+ * server, and a throwaway PostgreSQL schema for it.
  */
 final class ServerDistribution {
   private ServerDistribution() {}
@@ -29,94 +17,6 @@ final class ServerDistribution {
   /** JVM options that make a daemon (or the CLI) use the standalone server at {@code httpPort}. */
   static String joining(int httpPort) {
     return "-Dschedulerx.server.embedded=false -Dschedulerx.domain=127.0.0.1:" + httpPort;
-  }
-
-  /** {@code bin/schedulerx-worker args…} with extra JVM options, to completion. */
-  static CliResult workerCli(Duration timeout, String javaOpts, String... args) {
-    try {
-      Path out = Files.createTempFile("sx-cli", ".out");
-      Path err = Files.createTempFile("sx-cli", ".err");
-      Process p = Distribution.launcher(List.of(args), javaOpts).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("bin/schedulerx-worker " + String.join(" ", args) + " did not finish within " + timeout
-            + "; output so far: " + Files.readString(out));
-      }
-      CliResult result = new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-      return result;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** A {@code bin/schedulerx-server} process with its log file; {@link #close()} sends SIGTERM and waits. */
-  static final class Server implements AutoCloseable {
-    final Process process;
-    final Path log;
-
-    private Server(Process process, Path log) {
-      this.process = process;
-      this.log = log;
-    }
-
-    /** Starts {@code bin/schedulerx-server --conf conf} and waits for its "ready" line. */
-    static Server start(Path conf, Path log, Duration readyWithin) {
-      List<String> command = new ArrayList<>();
-      command.add(Distribution.home().resolve("bin/schedulerx-server").toString());
-      command.add("--conf");
-      command.add(conf.toString());
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      // The reactor built everything already; the launcher must not start a nested build.
-      pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-      pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
-      Server server;
-      try {
-        server = new Server(pb.start(), log);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      await("server ready (log " + log + ")").atMost(readyWithin).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            if (!server.process.isAlive()) {
-              throw new AssertionError("server exited with " + server.process.exitValue() + ":\n" + server.logText());
-            }
-            return server.logText().contains("scheduler server ready: ");
-          });
-      return server;
-    }
-
-    String logText() {
-      try {
-        return Files.readString(log, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    }
-
-    /** SIGTERM, then waits for the process to end; returns its exit code. */
-    int stop(Duration within) throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("server did not stop within " + within + " after SIGTERM:\n" + logText());
-      }
-      return process.exitValue();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      }
-    }
   }
 
   /**
