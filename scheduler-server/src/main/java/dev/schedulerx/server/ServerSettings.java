@@ -39,39 +39,6 @@ public record ServerSettings(
     Objects.requireNonNull(lease, "lease");
   }
 
-  /** With the default leader lease (renewed every 2 s, 6 s TTL). */
-  public ServerSettings(
-      String host,
-      int httpPort,
-      int remotingPort,
-      Path dataDir,
-      DatabaseSettings database,
-      Duration workerTimeout,
-      Duration schedulePollInterval,
-      Duration submitTimeout,
-      Duration historyRetention,
-      List<AppGroup> groups,
-      ApiSecurity apiSecurity) {
-    this(host, httpPort, remotingPort, dataDir, database, workerTimeout, schedulePollInterval, submitTimeout,
-        historyRetention, groups, apiSecurity, Lease.DEFAULT);
-  }
-
-  /** Without API security settings: no token on {@code /api/v1}, OpenAPI timestamps within 5 minutes. */
-  public ServerSettings(
-      String host,
-      int httpPort,
-      int remotingPort,
-      Path dataDir,
-      DatabaseSettings database,
-      Duration workerTimeout,
-      Duration schedulePollInterval,
-      Duration submitTimeout,
-      Duration historyRetention,
-      List<AppGroup> groups) {
-    this(host, httpPort, remotingPort, dataDir, database, workerTimeout, schedulePollInterval, submitTimeout,
-        historyRetention, groups, ApiSecurity.DEFAULT, Lease.DEFAULT);
-  }
-
   /**
    * The leader lease that lets several server nodes share one database with one of them scheduling.
    *

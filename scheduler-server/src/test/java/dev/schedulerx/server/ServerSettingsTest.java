@@ -37,7 +37,7 @@ class ServerSettingsTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(5),
                 Duration.ofDays(7),
-                List.of(new AppGroup("default", "g", "k"))));
+                List.of(new AppGroup("default", "g", "k")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT));
   }
 
   @Test
@@ -74,7 +74,7 @@ class ServerSettingsTest {
                 Duration.ofMillis(250),
                 Duration.ofSeconds(2),
                 Duration.ofDays(30),
-                List.of(new AppGroup("ns1", "g1", "k1"), new AppGroup("ns2", "g2", "k2"))));
+                List.of(new AppGroup("ns1", "g1", "k1"), new AppGroup("ns2", "g2", "k2")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT));
   }
 
   @Test

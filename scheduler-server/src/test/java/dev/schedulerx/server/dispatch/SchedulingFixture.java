@@ -52,7 +52,7 @@ final class SchedulingFixture implements AutoCloseable {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings(url, "sa", "", 2),
             workerTimeout, Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", GROUP, "key")));
+            List.of(new ServerSettings.AppGroup("ns", GROUP, "key")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
     database = ServerDatabase.open(url, "sa", "", 4);
     jobs = new JobRepository(database.dataSource());
     instances = new InstanceRepository(database.dataSource());

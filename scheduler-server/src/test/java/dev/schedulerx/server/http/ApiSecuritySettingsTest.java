@@ -41,12 +41,4 @@ class ApiSecuritySettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("schedulerx-server.openapi-timestamp-skew");
   }
-
-  @Test
-  void theConstructorWithoutApiSecurityDefaultsIt() {
-    ServerSettings s = new ServerSettings("h", 1, 2, Path.of("d"), new ServerSettings.DatabaseSettings("", "sa", "", 1),
-        Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1), List.of());
-
-    assertThat(s.apiSecurity()).isEqualTo(ApiSecurity.DEFAULT);
-  }
 }

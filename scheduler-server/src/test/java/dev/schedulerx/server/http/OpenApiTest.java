@@ -51,7 +51,7 @@ class OpenApiTest {
             new ServerSettings.DatabaseSettings(DB, "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", "g", "secret"), new ServerSettings.AppGroup("ns", "other", "other-key")),
-            new ApiSecurity("", Duration.ofMinutes(5)));
+            new ApiSecurity("", Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT);
     server = SchedulerServer.builder(settings).build().start();
   }
 

@@ -47,7 +47,7 @@ public final class TestServer implements AutoCloseable {
         new ServerSettings("127.0.0.1", httpPort, 0, dataDir,
             new ServerSettings.DatabaseSettings(url, "sa", "", 4),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)));
+            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
     return new TestServer(SchedulerServer.builder(settings).build().start());
   }
 
