@@ -45,6 +45,7 @@ function fmtTime(iso) {
 }
 
 function fmtDuration(ms) {
+  if (!Number.isFinite(ms)) return '';
   if (ms < 1000) return ms + ' ms';
   const s = ms / 1000;
   if (s < 60) return s.toFixed(s < 10 ? 1 : 0) + ' s';
@@ -113,7 +114,8 @@ async function api(method, path, body) {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
     const date = response.headers.get('Date');
-    if (date) serverClockOffsetMs = Date.parse(date) + 500 - Date.now(); // the header has whole seconds
+    const serverNow = date ? Date.parse(date) : NaN;
+    if (Number.isFinite(serverNow)) serverClockOffsetMs = serverNow + 500 - Date.now(); // the header has whole seconds
     if (response.status === 401) {
       if (token) sessionStorage.removeItem(TOKEN_KEY);
       await askForToken(Boolean(token));
@@ -306,12 +308,18 @@ function fact(label, value) {
 async function jobFormPage(existing, generation) {
   let spec = {executeMode: 'standalone', timeType: 'api', enabled: true, maxAttempt: 0, attemptInterval: 30,
     taskMaxAttempt: 0, taskAttemptInterval: 0, timeout: 0, maxConcurrency: 1};
+  let knownGroups = [];
   if (existing) {
     spec = (await api('GET', `/api/v1/jobs/${encodeURIComponent(existing.name)}?group=${encodeURIComponent(existing.group)}`)).spec;
+  } else {
+    // Offer the groups already in use; with a single one, start with it.
+    knownGroups = [...new Set((await api('GET', '/api/v1/jobs')).map(j => j.spec.group))].sort();
+    if (knownGroups.length === 1) spec.group = knownGroups[0];
   }
   if (!current(generation)) return;
   const field = (name, label, type, extra) => el('label', {class: extra && extra.wide ? 'wide' : undefined}, label,
     el('input', {name, type: type || 'text', value: spec[name] ?? '', disabled: Boolean(existing && extra && extra.fixed),
+      list: name === 'group' ? 'known-groups' : undefined,
       required: extra && extra.required, min: type === 'number' ? 0 : undefined}));
   const choice = (name, label, options) => el('label', {}, label,
     el('select', {name}, options.map(o => el('option', {value: o, selected: o === spec[name]}, o))));
@@ -333,6 +341,7 @@ async function jobFormPage(existing, generation) {
     field('description', 'Description', 'text', {wide: true}),
     field('xattrs', 'xattrs (JSON object)', 'text', {wide: true}),
     el('label', {class: 'check wide'}, el('input', {type: 'checkbox', name: 'enabled', checked: spec.enabled}), 'Enabled'),
+    el('datalist', {id: 'known-groups'}, knownGroups.map(g => el('option', {value: g}))),
     el('div', {class: 'actions'},
       el('button', {type: 'submit', id: 'save-job'}, existing ? 'Save' : 'Create job'),
       el('button', {type: 'button', class: 'secondary', onclick: () => history.back()}, 'Cancel')));

@@ -219,7 +219,7 @@ class ConsoleBrowserEndToEndTest {
     open("#/jobs");
     await(ExpectedConditions.elementToBeClickable(By.id("new-job"))).click();
     WebElement form = await(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
-    form.findElement(By.name("group")).sendKeys("console");
+    assertThat(form.findElement(By.name("group")).getDomProperty("value")).as("the only group in use").isEqualTo("console");
     form.findElement(By.name("name")).sendKeys("made-in-browser");
     form.findElement(By.name("processor")).sendKeys("HelloWorld");
     new org.openqa.selenium.support.ui.Select(form.findElement(By.name("timeType"))).selectByValue("cron");
