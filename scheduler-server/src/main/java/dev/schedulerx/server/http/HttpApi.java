@@ -73,6 +73,7 @@ public final class HttpApi implements AutoCloseable {
     discoveryRoutes(app);
     apiRoutes(app);
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
+    new ConsoleRoutes().register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
@@ -186,6 +187,7 @@ public final class HttpApi implements AutoCloseable {
         throw e;
       }
     });
+    app.get("/api/v1/instances", ctx -> ctx.json(instances.findRecent(Math.min(500, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50)))));
     app.get("/api/v1/instances/{id}", ctx -> ctx.json(
         instances.findById(ctx.pathParamAsClass("id", Long.class).get())
             .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no instance " + ctx.pathParam("id")))));

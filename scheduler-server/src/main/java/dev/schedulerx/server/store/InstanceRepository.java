@@ -264,6 +264,18 @@ public final class InstanceRepository {
         InstanceRepository::map);
   }
 
+  /** The newest {@code limit} instances of all jobs, most recently created first (the console's overview). */
+  public List<JobInstance> findRecent(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return jdbc.list(
+        "list recent instances",
+        SELECT + " ORDER BY id DESC LIMIT ?",
+        ps -> ps.setInt(1, limit),
+        InstanceRepository::map);
+  }
+
   /** The job's newest instance by schedule time, then attempt. */
   public Optional<JobInstance> latestByJob(long jobId) {
     return jdbc.first(
