@@ -88,6 +88,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loggingPropertiesOfConfLogbackXmlAreNotConfigKeys() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.log.dir", "/var/log/sx", "schedulerx.log.appender", "CONSOLE"))
+        .load(conf(""));
+
+    assertThat(s.groupId()).isEqualTo("examples");
+  }
+
+  @Test
   void systemPropertiesBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path file = conf("schedulerx { remoting.port = 1000, group-id = fromfile, label = fromfile }");
     Map<String, String> env = Map.of("SCHEDULERX_REMOTING_PORT", "2000", "SCHEDULERX_GROUP_ID", "fromenv");
