@@ -94,6 +94,11 @@ class ClientCommandsJsonTest {
       assertThat(line.path("message").asText()).contains("task " + line.path("taskId").asLong() + " ");
     }
 
+    // --follow right after triggering: polls while the instance runs, ends once it has finished with every line
+    Result followRunning = cli("logs", triggered.path("instanceId").asText(), "--follow", "--json");
+    assertThat(followRunning.exit()).as(followRunning.err()).isZero();
+    assertThat(followRunning.out().lines()).hasSize(4);
+
     Result plain = cli("logs", Long.toString(id));
     assertThat(plain.out().lines().filter(l -> l.endsWith("sub-task 1 got value 1")))
         .singleElement().asString()
