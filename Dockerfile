@@ -22,8 +22,8 @@ COPY bin bin
 COPY conf conf
 RUN mkdir -p data && chown -R schedulerx:schedulerx /opt/schedulerx
 USER schedulerx
-# In a container the daemon must listen on all interfaces to be reachable.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0"
+# In a container the daemon must listen on all interfaces to be reachable, and logs to stdout only (no file).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0 -Dschedulerx.log.appender=CONSOLE"
 VOLUME ["/opt/schedulerx/plugins", "/opt/schedulerx/conf", "/opt/schedulerx/data"]
 EXPOSE 18080
 ENTRYPOINT ["/opt/schedulerx/bin/schedulerx-worker"]

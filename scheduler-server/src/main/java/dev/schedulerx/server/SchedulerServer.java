@@ -12,6 +12,7 @@ import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.LeaderLease;
+import dev.schedulerx.server.store.LogRepository;
 import dev.schedulerx.server.store.ServerDatabase;
 import java.time.Clock;
 import java.time.Instant;
@@ -113,7 +114,8 @@ public final class SchedulerServer implements AutoCloseable {
 
     lease = new LeaderLease(database.dataSource());
     nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
-    http = new HttpApi(settings, groups, this::leaderAddress, jobs, instances, lifecycle, registry);
+    http = new HttpApi(settings, groups, this::leaderAddress, jobs, instances, lifecycle, registry,
+        new LogRepository(database.dataSource()));
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());

@@ -16,6 +16,7 @@ import dev.schedulerx.worker.instance.DispatchSettings;
 import dev.schedulerx.worker.instance.Peers;
 import dev.schedulerx.worker.link.LinkStatusSink;
 import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.logs.InstanceLogShipping;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
@@ -54,6 +55,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private SchedulerServer server;
   private ContainerPool pool;
   private ActorSystem<WorkerGuardian.Command> system;
+  private InstanceLogShipping instanceLogs;
   private String workerId;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -117,7 +119,17 @@ public final class WorkerDaemon implements AutoCloseable {
             workerId,
             RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).toConfig());
     log.info("worker {} listening on akka.tcp://{}@{}, group {}", workerId, workerId, remotingAddress(), settings.groupId());
+    instanceLogs = startInstanceLogs();
     return this;
+  }
+
+  /** Processor lines go to this project's server; a SchedulerX cloud endpoint has no API to take them. */
+  private InstanceLogShipping startInstanceLogs() {
+    String serverHttp = server != null ? settings.remotingHost() + ":" + server.httpPort() : settings.domain();
+    if (serverHttp.isBlank()) {
+      return null;
+    }
+    return InstanceLogShipping.start(settings.instanceLogs(), serverHttp, settings.apiToken(), workerId, remotingAddress());
   }
 
   /** The embedded server: the daemon's address, ports, data dir, group and token; every other key at its default. */
@@ -218,6 +230,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     if (pool != null) {
       pool.close();
+    }
+    if (instanceLogs != null) {
+      instanceLogs.close(); // before the embedded server stops, so the last lines still reach it
     }
     if (server != null) {
       server.close();

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 public final class LayeredConfig {
   /** Set by the launcher, not by users: where the distribution is, and how loud the console is. */
   private static final Set<String> LAUNCHER_PROPERTIES = Set.of("schedulerx.home", "schedulerx.log.level");
+  /** System properties conf/logback.xml reads (level, file, rolling); not config keys. */
+  private static final String LOGGING_PROPERTIES = "schedulerx.log.";
 
   private final String root;
   private final String documentedIn;
@@ -93,7 +95,7 @@ public final class LayeredConfig {
     }
     Properties own = new Properties();
     systemProperties.stringPropertyNames().stream()
-        .filter(name -> name.startsWith(root + ".") && !LAUNCHER_PROPERTIES.contains(name))
+        .filter(name -> name.startsWith(root + ".") && !LAUNCHER_PROPERTIES.contains(name) && !name.startsWith(LOGGING_PROPERTIES))
         .forEach(name -> own.setProperty(name, systemProperties.getProperty(name)));
     Config fromProps = ConfigFactory.parseProperties(own, ConfigParseOptions.defaults().setOriginDescription("system properties"));
     return fromProps.withFallback(fromEnv);

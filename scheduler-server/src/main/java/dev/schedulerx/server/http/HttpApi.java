@@ -13,6 +13,7 @@ import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.LogRepository;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -40,6 +41,7 @@ public final class HttpApi implements AutoCloseable {
   private final InstanceRepository instances;
   private final InstanceLifecycle lifecycle;
   private final WorkerRegistry registry;
+  private final LogRepository logs;
   private final ObjectMapper json;
   private Javalin app;
 
@@ -50,7 +52,8 @@ public final class HttpApi implements AutoCloseable {
       JobRepository jobs,
       InstanceRepository instances,
       InstanceLifecycle lifecycle,
-      WorkerRegistry registry) {
+      WorkerRegistry registry,
+      LogRepository logs) {
     this.settings = settings;
     this.groups = groups;
     this.leaderAddress = leaderAddress;
@@ -58,6 +61,7 @@ public final class HttpApi implements AutoCloseable {
     this.instances = instances;
     this.lifecycle = lifecycle;
     this.registry = registry;
+    this.logs = logs;
     this.json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
@@ -74,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
     apiRoutes(app);
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     new ConsoleRoutes().register(app);
+    new LogRoutes(logs, json).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));

@@ -14,6 +14,10 @@ final class InstanceCommand extends ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonNode i = api().instance(id);
+    if (json) {
+      printJson(i);
+      return WorkerCommand.OK;
+    }
     out().println("instance " + i.path("id").asLong() + " of job " + i.path("jobName").asText() + " (attempt " + i.path("attempt").asInt() + ")");
     out().println("  state:    " + i.path("state").asText());
     out().println("  worker:   " + i.path("workerId").asText("-"));

@@ -10,6 +10,10 @@ final class JobsCommand extends ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JsonNode jobs = api().jobs();
+    if (json) {
+      printJson(jobs);
+      return WorkerCommand.OK;
+    }
     String format = "%-20s %-18s %-10s %-26s %-8s %-10s %s%n";
     out().printf(format, "NAME", "PROCESSOR", "MODE", "SCHEDULE", "ENABLED", "LAST", "LAST INSTANCE");
     for (JsonNode job : jobs) {

@@ -12,7 +12,12 @@ final class KillCommand extends ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    out().println(api().kill(id));
+    String outcome = api().kill(id);
+    if (json) {
+      printJson(java.util.Map.of("message", outcome));
+    } else {
+      out().println(outcome);
+    }
     return WorkerCommand.OK;
   }
 }

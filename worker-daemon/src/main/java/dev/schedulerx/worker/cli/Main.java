@@ -4,15 +4,24 @@ import java.util.Set;
 
 /** Entry point of {@code bin/schedulerx-worker}. The only place that calls {@link System#exit}. */
 public final class Main {
-  /** Subcommands that print for a person: the daemon's INFO log would only get in the way. */
-  private static final Set<String> QUIET = Set.of("run", "jobs", "plugins", "check-config", "workers", "status", "kill", "help");
+  /**
+   * Subcommands that print for a person: the daemon's INFO log would only get in the way, and they must not
+   * write into the daemon's log file.
+   */
+  private static final Set<String> QUIET =
+      Set.of("run", "jobs", "plugins", "check-config", "workers", "status", "kill", "logs", "completion", "help");
 
   private Main() {}
 
   public static void main(String[] args) {
     for (String arg : args) {
-      if (QUIET.contains(arg) && System.getProperty("schedulerx.log.level") == null) {
-        System.setProperty("schedulerx.log.level", "WARN");
+      if (QUIET.contains(arg)) {
+        if (System.getProperty("schedulerx.log.level") == null) {
+          System.setProperty("schedulerx.log.level", "WARN");
+        }
+        if (System.getProperty("schedulerx.log.appender") == null) {
+          System.setProperty("schedulerx.log.appender", "CONSOLE"); // conf/logback.xml: no log file
+        }
         break;
       }
     }

@@ -29,30 +29,97 @@ final class RunJobCommand extends ClientCommand implements Callable<Integer> {
   public Integer call() {
     ServerApiClient api = api();
     long id = api.trigger(job, params);
-    out().println("instance " + id + " of job " + job + " triggered");
-    out().flush();
     if (!waitForEnd) {
+      if (json) {
+        printJson(java.util.Map.of("instanceId", id, "job", job));
+      } else {
+        out().println("instance " + id + " of job " + job + " triggered");
+      }
       return WorkerCommand.OK;
     }
+    if (!json) {
+      out().println("instance " + id + " of job " + job + " triggered");
+      out().flush();
+    }
+    // a live bar only for a person at a terminal; piped output stays one line per change
+    Follower follower = json ? new Silent() : WorkerCommand.stdoutIsTerminal() ? new LiveBar() : new Lines();
     Instant deadline = Instant.now().plus(parseDuration(timeout));
-    String lastLine = "";
     while (Instant.now().isBefore(deadline)) {
       JsonNode instance = api.instance(id);
       String state = instance.path("state").asText();
+      follower.show(instance);
+      if (isFinished(state)) {
+        follower.end();
+        if (json) {
+          printJson(instance);
+        } else {
+          out().println(state + " " + id + " " + instance.path("result").asText(""));
+        }
+        return "SUCCESS".equals(state) ? WorkerCommand.OK : WorkerCommand.FAILED;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling the server, not synchronising a test
+    }
+    follower.end();
+    err().println("error: instance " + id + " did not finish within " + timeout);
+    return WorkerCommand.FAILED;
+  }
+
+  /** How the instance's progress is shown while waiting. */
+  private interface Follower {
+    void show(JsonNode instance);
+
+    default void end() {}
+  }
+
+  /** --json: nothing until the final document. */
+  private static final class Silent implements Follower {
+    @Override
+    public void show(JsonNode instance) {}
+  }
+
+  /** Piped: one line whenever the state or progress changes (scripts and tests read these). */
+  private final class Lines implements Follower {
+    private String lastLine = "";
+
+    @Override
+    public void show(JsonNode instance) {
       String line = progressLine(instance);
       if (!line.equals(lastLine)) {
         out().println(line);
         out().flush();
         lastLine = line;
       }
-      if (isFinished(state)) {
-        out().println(state + " " + id + " " + instance.path("result").asText(""));
-        return "SUCCESS".equals(state) ? WorkerCommand.OK : WorkerCommand.FAILED;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling the server, not synchronising a test
     }
-    err().println("error: instance " + id + " did not finish within " + timeout);
-    return WorkerCommand.FAILED;
+  }
+
+  /** Terminal: state changes as lines, sub-task progress as one bar redrawn in place. */
+  private final class LiveBar implements Follower {
+    private final Lines lines = new Lines();
+    private ProgressBar.Snapshot first;
+    private int drawnLength;
+
+    @Override
+    public void show(JsonNode instance) {
+      ProgressBar.Snapshot now = ProgressBar.snapshot(instance.path("progress").asText(""), System.currentTimeMillis());
+      if (now == null) {
+        end();
+        lines.show(instance);
+        return;
+      }
+      first = first == null ? now : first;
+      String bar = "  " + ProgressBar.render(first, now);
+      out().print("\r" + bar + " ".repeat(Math.max(0, drawnLength - bar.length())));
+      out().flush();
+      drawnLength = bar.length();
+    }
+
+    @Override
+    public void end() {
+      if (drawnLength > 0) {
+        out().println();
+        drawnLength = 0;
+      }
+    }
   }
 
   private static String progressLine(JsonNode instance) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
     subcommands = {
       RunJobCommand.class, JobsCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
-      InstanceCommand.class, KillCommand.class, CommandLine.HelpCommand.class
+      InstanceCommand.class, KillCommand.class, LogsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
     })
 public final class WorkerCommand implements Callable<Integer> {
   static final int OK = 0;
@@ -56,6 +56,11 @@ public final class WorkerCommand implements Callable<Integer> {
           return FAILED;
         });
     return cl;
+  }
+
+  /** Whether a person watches: stdin and stdout are a terminal (System.console() is null when either is piped). */
+  static boolean stdoutIsTerminal() {
+    return System.console() != null;
   }
 
   /** Loads and validates the config named by {@code --conf}. */

@@ -9,6 +9,10 @@ import picocli.CommandLine.Command;
 final class WorkersCommand extends ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {
+    if (json) {
+      printJson(api().workers());
+      return WorkerCommand.OK;
+    }
     String format = "%-30s %-12s %-22s %-8s %s%n";
     out().printf(format, "WORKER", "GROUP", "ADDRESS", "STARTER", "LAST HEARTBEAT");
     for (JsonNode w : api().workers()) {

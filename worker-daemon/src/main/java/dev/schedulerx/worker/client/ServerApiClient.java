@@ -68,6 +68,11 @@ public final class ServerApiClient {
     return send("POST", "/api/v1/instances/" + id + "/kill", Map.of()).path("message").asText();
   }
 
+  /** One page of an instance's log: {@code {lines:[{seq, time, worker, taskId, level, logger, message}], next}}. */
+  public JsonNode logs(long id, long afterSeq, int limit) {
+    return get("/api/v1/instances/" + id + "/logs?after=" + afterSeq + "&limit=" + limit);
+  }
+
   public JsonNode workers() {
     return get("/api/v1/workers");
   }

@@ -4,6 +4,7 @@ import dev.schedulerx.server.config.ConfigError;
 
 import com.typesafe.config.Config;
 import dev.schedulerx.server.http.JobSpec;
+import dev.schedulerx.worker.logs.InstanceLogShipping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +31,13 @@ public record WorkerSettings(
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration shutdownGrace,
-    List<JobSpec> jobs) {
+    List<JobSpec> jobs,
+    InstanceLogShipping.Settings instanceLogs) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+    Objects.requireNonNull(instanceLogs, "instanceLogs");
   }
 
   @Override
@@ -80,7 +83,10 @@ public record WorkerSettings(
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
-            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")));
+            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
+            new InstanceLogShipping.Settings(
+                c.getBoolean("instance-logs.ship"), c.getInt("instance-logs.buffer-size"),
+                c.getDuration("instance-logs.flush-interval")));
     settings.validate(c);
     return settings;
   }
@@ -95,6 +101,12 @@ public record WorkerSettings(
     }
     if (heartbeatInterval.toMillis() < 100) {
       throw bad(c, "worker.heartbeat-interval", "must be at least 100ms (SchedulerX uses 5s)");
+    }
+    if (instanceLogs.bufferSize() < 1) {
+      throw bad(c, "instance-logs.buffer-size", "must be at least 1");
+    }
+    if (instanceLogs.flushInterval().toMillis() < 10) {
+      throw bad(c, "instance-logs.flush-interval", "must be at least 10ms");
     }
     if (!domain.isBlank() && !domain.matches("[^/:\\s]+:\\d{1,5}")) {
       throw bad(c, "domain", "must be host:port of the server's HTTP side, e.g. 127.0.0.1:18080");

@@ -48,6 +48,7 @@ class ConfigLoaderTest {
     assertThat(s.threads()).isEqualTo(8);
     assertThat(s.jobs()).isEmpty();
     assertThat(s.apiToken()).isEmpty();
+    assertThat(s.instanceLogs()).isEqualTo(dev.schedulerx.worker.logs.InstanceLogShipping.Settings.DEFAULT);
   }
 
   @Test
@@ -59,6 +60,7 @@ class ConfigLoaderTest {
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
           worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s }
+          instance-logs { ship = false, buffer-size = 50, flush-interval = 2s }
         }
         """));
 
@@ -74,6 +76,7 @@ class ConfigLoaderTest {
     assertThat(s.pluginsDir()).isEqualTo(Path.of("/p"));
     assertThat(s.apiToken()).isEqualTo("s3cret");
     assertThat(s.toString()).doesNotContain("s3cret");
+    assertThat(s.instanceLogs()).isEqualTo(new dev.schedulerx.worker.logs.InstanceLogShipping.Settings(false, 50, Duration.ofSeconds(2)));
   }
 
   @Test
@@ -82,6 +85,14 @@ class ConfigLoaderTest {
 
     assertThat(s.server().enabled()).isTrue();
     assertThat(s.hostsServer()).isFalse();
+  }
+
+  @Test
+  void loggingPropertiesOfConfLogbackXmlAreNotConfigKeys() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.log.dir", "/var/log/sx", "schedulerx.log.appender", "CONSOLE"))
+        .load(conf(""));
+
+    assertThat(s.groupId()).isEqualTo("examples");
   }
 
   @Test

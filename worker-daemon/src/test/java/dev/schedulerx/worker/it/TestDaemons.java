@@ -8,6 +8,7 @@ import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.instance.TestPlugins;
+import dev.schedulerx.worker.logs.InstanceLogShipping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,8 @@ final class TestDaemons implements AutoCloseable {
         new WorkerSettings(
             "ns", TestServer.GROUP, appKey, "", domain, "", "", dir.resolve("plugins"), dir.resolve("data"),
             "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
-            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of());
+            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of(),
+            new InstanceLogShipping.Settings(true, 1000, Duration.ofMillis(50)));
     return WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
   }
 

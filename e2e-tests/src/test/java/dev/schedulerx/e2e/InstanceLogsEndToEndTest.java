@@ -1,0 +1,83 @@
+package dev.schedulerx.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.schedulerx.e2e.Distribution.CliResult;
+import dev.schedulerx.e2e.Distribution.Daemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-instance logs as a user meets them: a daemon started through bin/ (embedded server, API token) runs
+ * HelloWorld, and {@code bin/schedulerx-worker logs <id>} shows the line the processor logged; the daemon also
+ * writes its rolling log file where {@code schedulerx.log.dir} says, and the CLI writes none.
+ */
+class InstanceLogsEndToEndTest {
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+
+  static Path dir;
+  static Path conf;
+  static Path logDir;
+  static Daemon daemon;
+
+  @BeforeAll
+  static void startDaemon() throws Exception {
+    dir = Files.createTempDirectory("sx-e2e-logs");
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    logDir = dir.resolve("logs");
+    conf = dir.resolve("worker.conf");
+    Files.writeString(conf, """
+        schedulerx {
+          group-id = "e2e-logs"
+          api-token = "logs-token"
+          plugins-dir = "%s"
+          data-dir = "%s"
+          server.http-port = %d
+          jobs { hello { processor = "HelloWorld", time-type = api } }
+        }
+        """.formatted(plugins, dir.resolve("data"), Distribution.freePort()));
+    daemon = Daemon.start(conf, dir.resolve("daemon.out"), Duration.ofSeconds(90), "-Dschedulerx.log.dir=" + logDir);
+  }
+
+  @AfterAll
+  static void stopDaemon() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Test
+  void logsShowsTheLinesTheProcessorLoggedAndTheDaemonWritesItsLogFile() throws Exception {
+    CliResult run = cli("run", "hello", "--params", "logs", "--wait");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    String id = run.lastLine().split(" ")[1];
+
+    CliResult logs = cli("logs", id, "--follow");
+
+    assertThat(logs.exitCode()).as(logs.err()).isZero();
+    assertThat(logs.outLines())
+        .anySatisfy(line -> assertThat(line).matches(
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  " + daemon.workerId() + " task 0  start of job instance " + id + ": hello logs"));
+    Path file = logDir.resolve("schedulerx-worker.log");
+    assertThat(Files.readString(file))
+        .contains(": ready (")
+        .containsPattern("HelloWorld \\[job \\d+ instance " + id + " task 0\\] - start of job instance " + id + ": hello logs");
+    assertThat(Files.list(logDir).map(p -> p.getFileName().toString()).toList()).as("the CLI writes no log file").containsExactly("schedulerx-worker.log");
+  }
+
+  private static CliResult cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
+    all.addAll(List.of(args));
+    return Distribution.cliWith(CLI_TIMEOUT, "-Dschedulerx.log.dir=" + logDir + " -Dschedulerx.log.name=cli", all.toArray(String[]::new));
+  }
+}

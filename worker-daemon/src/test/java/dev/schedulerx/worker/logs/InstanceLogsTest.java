@@ -1,0 +1,148 @@
+package dev.schedulerx.worker.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.it.TestServer;
+import dev.schedulerx.worker.logs.testplugins.LoggingMapProcessor;
+import dev.schedulerx.worker.plugin.PluginUnit;
+import dev.schedulerx.worker.testing.PluginJars;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two worker daemons and a scheduler server in this JVM: a Map job whose processor logs through SLF4J runs on
+ * both, and {@code GET /api/v1/instances/{id}/logs} returns every line once, with the task id and worker that
+ * wrote it.
+ */
+class InstanceLogsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final Pattern SUB_TASK = Pattern.compile("sub-task (\\d+) got value (\\d+)");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private TestServer server;
+  private final List<WorkerDaemon> daemons = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    daemons.forEach(WorkerDaemon::close);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void processorLinesOfEveryWorkerArriveOnceWithTheirTaskIds() throws Exception {
+    server = TestServer.inMemory();
+    WorkerDaemon first = start("a");
+    WorkerDaemon second = start("b");
+    first.awaitReady(DEADLINE);
+    second.awaitReady(DEADLINE);
+    server.upsertJob("logmap", "LoggingMap", "\"executeMode\":\"grid\",\"parameters\":\"40\"");
+
+    long id = server.trigger("logmap", "");
+    await().atMost(DEADLINE).until(() -> server.instance(id).path("finishedAt").isTextual());
+    assertThat(server.instance(id).path("state").asText()).isEqualTo("SUCCESS");
+
+    // the root line plus one per sub-task; shipping runs every 50 ms after the instance ended
+    await().atMost(DEADLINE).until(() -> readAll(id).size() >= 41);
+    List<JsonNode> lines = readAll(id);
+    assertThat(lines).hasSize(41);
+    assertThat(lines.get(0).path("message").asText()).isEqualTo("root task 0 maps 40 values");
+    assertThat(lines.get(0).path("taskId").asLong()).isZero();
+    Set<String> values = new HashSet<>();
+    Set<String> workers = new HashSet<>();
+    for (JsonNode line : lines.subList(1, lines.size())) {
+      Matcher m = SUB_TASK.matcher(line.path("message").asText());
+      assertThat(m.matches()).as(line.toString()).isTrue();
+      assertThat(line.path("taskId").asText()).isEqualTo(m.group(1));
+      assertThat(line.path("level").asText()).isEqualTo("INFO");
+      assertThat(line.path("logger").asText()).isEqualTo(LoggingMapProcessor.class.getName());
+      assertThat(line.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+      values.add(m.group(2));
+      workers.add(line.path("worker").asText());
+    }
+    assertThat(values).hasSize(40);
+    assertThat(workers).isSubsetOf(first.workerId(), second.workerId());
+    assertThat(workers).as("sub-tasks ran on both workers").hasSize(2);
+    assertThat(lines).extracting(l -> l.path("seq").asLong()).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theReadApiPagesWithNextAndRefusesUnknownInstancesAndBadLimits() throws Exception {
+    server = TestServer.inMemory();
+    WorkerDaemon daemon = start("a");
+    daemon.awaitReady(DEADLINE);
+    server.upsertJob("logmap", "LoggingMap", "\"executeMode\":\"grid\",\"parameters\":\"3\"");
+    long id = server.trigger("logmap", "");
+    await().atMost(DEADLINE).until(() -> readAll(id).size() >= 4);
+
+    JsonNode page = JSON.readTree(get("/api/v1/instances/" + id + "/logs?limit=3").body());
+    assertThat(page.path("lines")).hasSize(3);
+    assertThat(page.path("next").asLong()).isEqualTo(page.path("lines").get(2).path("seq").asLong());
+    JsonNode rest = JSON.readTree(get("/api/v1/instances/" + id + "/logs?after=" + page.path("next").asLong()).body());
+    assertThat(rest.path("lines")).hasSize(1);
+    JsonNode end = JSON.readTree(get("/api/v1/instances/" + id + "/logs?after=" + rest.path("next").asLong()).body());
+    assertThat(end.path("lines")).isEmpty();
+    assertThat(end.path("next").asLong()).isEqualTo(rest.path("next").asLong());
+
+    HttpResponse<String> unknown = get("/api/v1/instances/987654321/logs");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("no instance 987654321");
+    HttpResponse<String> badLimit = get("/api/v1/instances/" + id + "/logs?limit=0");
+    assertThat(badLimit.statusCode()).isEqualTo(400);
+    assertThat(badLimit.body()).contains("limit");
+  }
+
+  private WorkerDaemon start(String name) throws Exception {
+    Path home = dir.resolve(name);
+    WorkerSettings settings =
+        new WorkerSettings(
+            "ns", TestServer.GROUP, TestServer.APP_KEY, "", server.domain(), "", "", home.resolve("plugins"),
+            home.resolve("data"), "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
+            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of(),
+            new InstanceLogShipping.Settings(true, 1000, Duration.ofMillis(50)));
+    List<PluginUnit> units =
+        List.of(PluginUnit.of(PluginJars.write(home.resolve("plugins/logging.jar"), List.of(LoggingMapProcessor.class))));
+    WorkerDaemon daemon = WorkerDaemon.builder(settings).pluginSource(() -> units).build().start();
+    daemons.add(daemon);
+    return daemon;
+  }
+
+  private List<JsonNode> readAll(long id) throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      JsonNode page = JSON.readTree(get("/api/v1/instances/" + id + "/logs?after=" + after + "&limit=7").body());
+      page.path("lines").forEach(lines::add);
+      if (page.path("lines").isEmpty()) {
+        return lines;
+      }
+      after = page.path("next").asLong();
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.domain() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
