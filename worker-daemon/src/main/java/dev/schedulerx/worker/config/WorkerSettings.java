@@ -30,11 +30,22 @@ public record WorkerSettings(
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration shutdownGrace,
-    List<JobSpec> jobs) {
+    List<JobSpec> jobs,
+    Duration pluginsScanInterval) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+    Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
+  }
+
+  /** Settings without plugin hot reload (plugins-scan-interval 0), as most tests want. */
+  public WorkerSettings(
+      String namespace, String groupId, String appKey, String endpoint, String domain, String label, String apiToken,
+      Path pluginsDir, Path dataDir, String remotingHost, int remotingPort, EmbeddedServer server, int threads,
+      Duration heartbeatInterval, Duration reportRetryInterval, Duration shutdownGrace, List<JobSpec> jobs) {
+    this(namespace, groupId, appKey, endpoint, domain, label, apiToken, pluginsDir, dataDir, remotingHost, remotingPort,
+        server, threads, heartbeatInterval, reportRetryInterval, shutdownGrace, jobs, Duration.ZERO);
   }
 
   @Override
@@ -80,7 +91,8 @@ public record WorkerSettings(
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
-            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")));
+            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
+            c.getDuration("worker.plugins-scan-interval"));
     settings.validate(c);
     return settings;
   }
@@ -95,6 +107,9 @@ public record WorkerSettings(
     }
     if (heartbeatInterval.toMillis() < 100) {
       throw bad(c, "worker.heartbeat-interval", "must be at least 100ms (SchedulerX uses 5s)");
+    }
+    if (pluginsScanInterval.isNegative() || (!pluginsScanInterval.isZero() && pluginsScanInterval.toMillis() < 100)) {
+      throw bad(c, "worker.plugins-scan-interval", "must be 0 (off) or at least 100ms");
     }
     if (!domain.isBlank() && !domain.matches("[^/:\\s]+:\\d{1,5}")) {
       throw bad(c, "domain", "must be host:port of the server's HTTP side, e.g. 127.0.0.1:18080");
