@@ -59,8 +59,9 @@ public final class PluginRegistry implements AutoCloseable {
 
     private final PluginSource source;
     private final Object lock = new Object();
-    /** Ready-made processors of the source; never reloaded. Set by load(). */
+    /** Ready-made processors of the source, registered first; replaced when the source offers others. */
     private List<LoadedProcessor> fixed = List.of(); // guarded by lock
+    private List<JobProcessor> fixedInstances = List.of(); // guarded by lock
     /** Loaded version of each unit, by main JAR, in load order. */
     private final Map<Path, Generation> generations = new LinkedHashMap<>(); // guarded by lock
     /** Problems of the last load attempt of each unit, by main JAR. */
@@ -155,7 +156,8 @@ public final class PluginRegistry implements AutoCloseable {
                 throw new IllegalStateException("plugins are already loaded");
             }
             Map<String, LoadedProcessor> byName = new LinkedHashMap<>();
-            fixed = registerInstances(byName);
+            fixedInstances = source.processorInstances();
+            fixed = registerInstances(fixedInstances, byName);
             List<PluginUnit> units = source.units();
             Map<Path, FileSignature> seen = new HashMap<>();
             for (PluginUnit unit : units) {
@@ -194,6 +196,7 @@ public final class PluginRegistry implements AutoCloseable {
         if (closed) {
             return loaded.report();
         }
+        boolean changed = syncInstances();
         List<PluginUnit> units = source.units();
         Map<Path, FileSignature> now = new HashMap<>();
         for (PluginUnit unit : units) {
@@ -203,7 +206,6 @@ public final class PluginRegistry implements AutoCloseable {
         previousScan = Map.copyOf(now);
         rejected.keySet().retainAll(now.keySet());
         announcedWaits.keySet().retainAll(now.keySet());
-        boolean changed = false;
         for (PluginUnit unit : units) {
             FileSignature signature = now.get(unit.jar());
             if (!signature.equals(before.get(unit.jar()))) {
@@ -357,9 +359,34 @@ public final class PluginRegistry implements AutoCloseable {
         loaded = new Loaded(Map.copyOf(byName), Map.copyOf(byLoader), new PluginReport(processors, problems));
     }
 
-    private List<LoadedProcessor> registerInstances(Map<String, LoadedProcessor> byName) {
+    /** Takes the source's current processor instances when they are not the registered ones. */
+    private boolean syncInstances() {
+        List<JobProcessor> offered = source.processorInstances();
+        synchronized (lock) {
+            if (sameInstances(offered, fixedInstances)) {
+                return false;
+            }
+            fixed = registerInstances(offered, new LinkedHashMap<>());
+            fixedInstances = offered;
+            return true;
+        }
+    }
+
+    private static boolean sameInstances(List<JobProcessor> a, List<JobProcessor> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<LoadedProcessor> registerInstances(List<JobProcessor> instances, Map<String, LoadedProcessor> byName) {
         List<LoadedProcessor> registered = new ArrayList<>();
-        for (JobProcessor processor : source.processorInstances()) {
+        for (JobProcessor processor : instances) {
             String className = processor.getClass().getName();
             String name = processor.name();
             if (byName.containsKey(name) || byName.containsKey(className)) {

@@ -19,7 +19,8 @@ public interface PluginSource {
     /**
      * Returns processors that are already constructed from classes the daemon's own class path has (the
      * testkit and tests use this to run processors without a JAR). They are registered before the units,
-     * under the class loader of their class, and never reloaded. None by default.
+     * under the class loader of their class; {@link PluginRegistry#rescan()} takes a changed list (compared
+     * by identity). Names must be unique. None by default.
      *
      * @return the processor instances, never null
      */
