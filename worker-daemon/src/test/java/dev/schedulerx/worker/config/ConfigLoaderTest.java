@@ -85,6 +85,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void pluginsAreScannedEveryTwoSecondsByDefaultAndZeroTurnsHotReloadOff() throws Exception {
+    assertThat(new ConfigLoader(Map.of(), props()).load(conf("")).pluginsScanInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(new ConfigLoader(Map.of(), props()).load(conf("schedulerx.worker.plugins-scan-interval = 0")).pluginsScanInterval()).isZero();
+
+    Path tooOften = conf("schedulerx.worker.plugins-scan-interval = 10ms");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(tooOften))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.plugins-scan-interval")
+        .hasMessageEndingWith("must be 0 (off) or at least 100ms");
+  }
+
+  @Test
   void systemPropertiesBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path file = conf("schedulerx { remoting.port = 1000, group-id = fromfile, label = fromfile }");
     Map<String, String> env = Map.of("SCHEDULERX_REMOTING_PORT", "2000", "SCHEDULERX_GROUP_ID", "fromenv");
