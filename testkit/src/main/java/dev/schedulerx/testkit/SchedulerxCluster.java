@@ -58,7 +58,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * stops after the last, so the tests of a class share it (start-up takes a few seconds); on an instance
  * field it starts and stops around each test. {@link #run} creates a job for the processor on the server,
  * triggers it with the given instance parameters and waits for the instance to end (at most
- * {@link #timeout(Duration)}, one minute by default). Runs are independent, one at a time per cluster.
+ * {@link #timeout(Duration)}, one minute by default). Runs are independent; a cluster runs one at a time
+ * (tests running in parallel wait for each other).
  *
  * <p>A processor given as an instance serves every worker (one instance per daemon in production, so keep
  * it thread-safe); a processor given as a class is constructed once per worker with its no-argument
@@ -230,7 +231,7 @@ public final class SchedulerxCluster implements BeforeAllCallback, AfterAllCallb
     JobProcessor get(int worker);
   }
 
-  private RunResult runOffered(String name, ExecuteMode mode, String instanceParameters, ProcessorForWorker processors) {
+  private synchronized RunResult runOffered(String name, ExecuteMode mode, String instanceParameters, ProcessorForWorker processors) {
     requireNonNull(mode, "mode");
     requireNonNull(instanceParameters, "instanceParameters");
     requireStarted();

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * the processors.
  *
  * <p>{@link #load()} runs once; {@link #find(String)}, {@link #acquire(String)} and the other accessors are
- * thread-safe afterwards. {@link #rescan()} is called from one thread at a time (the daemon's scanner).
+ * thread-safe afterwards; scans run one at a time.
  * {@link #close()} closes every plugin class loader.
  */
 public final class PluginRegistry implements AutoCloseable {
@@ -59,6 +59,8 @@ public final class PluginRegistry implements AutoCloseable {
 
     private final PluginSource source;
     private final Object lock = new Object();
+    /** One scan at a time; scans may take long (they run plugin constructors), so not under {@link #lock}. */
+    private final Object scanLock = new Object();
     /** Ready-made processors of the source, registered first; replaced when the source offers others. */
     private List<LoadedProcessor> fixed = List.of(); // guarded by lock
     private List<JobProcessor> fixedInstances = List.of(); // guarded by lock
@@ -66,11 +68,11 @@ public final class PluginRegistry implements AutoCloseable {
     private final Map<Path, Generation> generations = new LinkedHashMap<>(); // guarded by lock
     /** Problems of the last load attempt of each unit, by main JAR. */
     private final Map<Path, List<Problem>> problemsByJar = new LinkedHashMap<>(); // guarded by lock
-    /** File signatures of every unit the previous scan saw (debounce). Only the scanning thread uses it. */
+    /** File signatures of every unit the previous scan saw (debounce). Guarded by scanLock, as the next two. */
     private Map<Path, FileSignature> previousScan = Map.of();
-    /** Versions that failed to load, so each is reported once. Only the scanning thread uses it. */
+    /** Versions that failed to load, so each is reported once. */
     private final Map<Path, FileSignature> rejected = new HashMap<>();
-    /** Changes already announced as waiting for running instances. Only the scanning thread uses it. */
+    /** Changes already announced as waiting for running instances. */
     private final Map<Path, FileSignature> announcedWaits = new HashMap<>();
     private volatile Loaded loaded; // null until load(); immutable once set
     private volatile boolean closed;
@@ -190,6 +192,12 @@ public final class PluginRegistry implements AutoCloseable {
      * @throws IllegalStateException before {@link #load()}
      */
     public PluginReport rescan() {
+        synchronized (scanLock) {
+            return rescanNow();
+        }
+    }
+
+    private PluginReport rescanNow() {
         if (loaded == null) {
             throw new IllegalStateException("plugins are not loaded yet");
         }
