@@ -8,6 +8,7 @@ COPY plugin-api plugin-api
 COPY protocol protocol
 COPY scheduler-server scheduler-server
 COPY worker-daemon worker-daemon
+COPY testkit testkit
 COPY examples examples
 COPY e2e-tests/pom.xml e2e-tests/pom.xml
 RUN mvn -q -B -DskipTests -Dmaven.test.skip=true package -pl worker-daemon,examples -am

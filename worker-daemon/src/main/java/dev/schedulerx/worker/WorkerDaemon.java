@@ -20,6 +20,7 @@ import dev.schedulerx.worker.logs.InstanceLogShipping;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.plugin.PluginScanner;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private final PluginSource pluginSource;
   private final CompletableFuture<String> registered = new CompletableFuture<>();
   private PluginRegistry plugins;
+  private PluginScanner pluginScanner;
   private SchedulerServer server;
   private ContainerPool pool;
   private ActorSystem<WorkerGuardian.Command> system;
@@ -91,6 +93,9 @@ public final class WorkerDaemon implements AutoCloseable {
   public WorkerDaemon start() {
     plugins = new PluginRegistry(pluginSource);
     plugins.load();
+    if (!settings.pluginsScanInterval().isZero()) {
+      pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
+    }
     if (settings.hostsServer()) {
       server = SchedulerServer.builder(embeddedServerSettings()).build().start();
     }
@@ -236,6 +241,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     if (server != null) {
       server.close();
+    }
+    if (pluginScanner != null) {
+      pluginScanner.close();
     }
     if (plugins != null) {
       plugins.close();

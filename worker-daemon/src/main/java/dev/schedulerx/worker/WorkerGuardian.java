@@ -5,6 +5,7 @@ import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.link.ServerLink;
+import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
@@ -70,6 +71,8 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   private final InstanceRuntime runtime;
   private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
   private final Map<Long, InstanceSpec> specs = new HashMap<>();
+  /** Keeps the plugin version an instance started with until it ends (hot reload waits for it). */
+  private final Map<Long, PluginRegistry.Lease> pluginLeases = new HashMap<>();
   private final TimerScheduler<Command> timers;
   private final List<ActorRef<Done>> drained = new ArrayList<>();
   private boolean draining;
@@ -129,6 +132,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
       submit.replyTo().tell(new Reply(false, "job instance " + spec.instanceId() + " is still running!"));
       return this;
     }
+    pluginLeases.put(spec.instanceId(), runtime.plugins().acquire(spec.processor()));
     // A failing instance is stopped, never restarted: the server decides about retries.
     ActorRef<JobInstanceSupervisor.Command> supervisor =
         getContext().spawn(
@@ -154,6 +158,10 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     long id = instanceIdOf(stopped.getRef());
     supervisors.remove(id);
     specs.remove(id);
+    PluginRegistry.Lease lease = pluginLeases.remove(id);
+    if (lease != null) {
+      lease.close();
+    }
     if (draining && supervisors.isEmpty()) {
       drainedNow();
     }

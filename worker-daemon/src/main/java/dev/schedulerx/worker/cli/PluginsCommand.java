@@ -8,8 +8,14 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code plugins}: the processors found in the plugins directory, and the JARs that failed. */
-@Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the processors found in the plugins directory and the JAR each came from.")
+/**
+ * {@code plugins}: the processors found in the plugins directory now, and the JARs that failed. It reads the
+ * directory itself, so it shows a JAR just added, replaced or removed; a running daemon applies the same
+ * change within two {@code plugins-scan-interval}s (a replaced or removed JAR once its running instances end).
+ */
+@Command(name = "plugins", mixinStandardHelpOptions = true, description = {
+    "List the processors found in the plugins directory now and the JAR each came from.",
+    "A running daemon picks up added, replaced and removed JARs within two schedulerx.worker.plugins-scan-interval (2s)."})
 final class PluginsCommand extends ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() {

@@ -3,11 +3,15 @@ package dev.schedulerx.worker.config;
 import dev.schedulerx.server.config.ConfigError;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.server.config.LayeredConfig;
 import dev.schedulerx.server.http.JobSpec;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,12 +36,14 @@ public record WorkerSettings(
     Duration reportRetryInterval,
     Duration shutdownGrace,
     List<JobSpec> jobs,
-    InstanceLogShipping.Settings instanceLogs) {
+    InstanceLogShipping.Settings instanceLogs,
+    Duration pluginsScanInterval) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
     Objects.requireNonNull(instanceLogs, "instanceLogs");
+    Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
   }
 
   @Override
@@ -57,6 +63,20 @@ public record WorkerSettings(
   /** The HTTP host:port of the server this worker (and the CLI) talks to. */
   public String serverHttpAddress() {
     return domain.isBlank() ? remotingHost + ":" + server.httpPort() : domain;
+  }
+
+  /**
+   * The defaults of {@code reference.conf} with {@code keys} set over them (paths below {@code schedulerx.},
+   * e.g. {@code "remoting.port" → 0}), validated as a config file is: for daemons embedded in a program or a
+   * test, which should not depend on the order of this record's components.
+   */
+  public static WorkerSettings of(Map<String, ?> keys, Path home) {
+    Config own = ConfigFactory.parseMap(keys, "settings given in code").atPath(ConfigLoader.ROOT);
+    try {
+      return fromConfig(own.withFallback(ConfigFactory.defaultReference(WorkerSettings.class.getClassLoader())).resolve(), home);
+    } catch (ConfigException e) {
+      throw new ConfigError(LayeredConfig.oneLine(e));
+    }
   }
 
   static WorkerSettings fromConfig(Config merged, Path home) {
@@ -86,7 +106,8 @@ public record WorkerSettings(
             JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
             new InstanceLogShipping.Settings(
                 c.getBoolean("instance-logs.ship"), c.getInt("instance-logs.buffer-size"),
-                c.getDuration("instance-logs.flush-interval")));
+                c.getDuration("instance-logs.flush-interval")),
+            c.getDuration("worker.plugins-scan-interval"));
     settings.validate(c);
     return settings;
   }
@@ -107,6 +128,9 @@ public record WorkerSettings(
     }
     if (instanceLogs.flushInterval().toMillis() < 10) {
       throw bad(c, "instance-logs.flush-interval", "must be at least 10ms");
+    }
+    if (pluginsScanInterval.isNegative() || (!pluginsScanInterval.isZero() && pluginsScanInterval.toMillis() < 100)) {
+      throw bad(c, "worker.plugins-scan-interval", "must be 0 (off) or at least 100ms");
     }
     if (!domain.isBlank() && !domain.matches("[^/:\\s]+:\\d{1,5}")) {
       throw bad(c, "domain", "must be host:port of the server's HTTP side, e.g. 127.0.0.1:18080");

@@ -345,7 +345,9 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
 
   private void launch(InstanceState state, ContainerTask task) {
     String name = task.group().instance().processor();
-    Optional<LoadedProcessor> found = plugins.find(name);
+    // The lease keeps this plugin version loaded (no hot reload) until the task's code has returned.
+    PluginRegistry.Lease lease = plugins.acquire(name);
+    Optional<LoadedProcessor> found = lease.processor();
     if (found.isEmpty()) {
       report(task, TaskStatus.FAILED, notFound(name));
       return;
@@ -355,7 +357,9 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     ContainerPool.Running<ProcessResult> handle;
     try {
       handle = pool.run(() -> process(processor, context));
+      handle.result().whenComplete((result, failure) -> lease.close()); // also when cancelled before it ran
     } catch (RejectedExecutionException e) {
+      lease.close();
       report(task, TaskStatus.FAILED, "worker is shutting down");
       return;
     }

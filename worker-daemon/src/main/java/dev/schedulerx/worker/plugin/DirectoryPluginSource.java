@@ -22,6 +22,8 @@ public final class DirectoryPluginSource implements PluginSource {
     private static final Comparator<Path> BY_FILE_NAME = Comparator.comparing(p -> p.getFileName().toString());
 
     private final Path dir;
+    /** The last warning logged, so a periodic scan repeats none of them while nothing changes. */
+    private volatile String lastWarning = "";
 
     /**
      * Creates a source for the given directory.
@@ -35,10 +37,11 @@ public final class DirectoryPluginSource implements PluginSource {
     @Override
     public List<PluginUnit> units() {
         if (!Files.isDirectory(dir)) {
-            LOG.warn("plugin directory {} does not exist, no plugins loaded", dir.toAbsolutePath());
+            warnOnce("plugin directory " + dir.toAbsolutePath() + " does not exist, no plugins loaded");
             return List.of();
         }
         try {
+            lastWarning = "";
             List<PluginUnit> units = new ArrayList<>();
             for (Path jar : jarsIn(dir)) {
                 String fileName = jar.getFileName().toString();
@@ -47,8 +50,15 @@ public final class DirectoryPluginSource implements PluginSource {
             }
             return List.copyOf(units);
         } catch (IOException e) {
-            LOG.warn("cannot list plugin directory {}, no plugins loaded: {}", dir.toAbsolutePath(), e.toString());
+            warnOnce("cannot list plugin directory " + dir.toAbsolutePath() + ", no plugins loaded: " + e);
             return List.of();
+        }
+    }
+
+    private void warnOnce(String warning) {
+        if (!warning.equals(lastWarning)) {
+            lastWarning = warning;
+            LOG.warn(warning);
         }
     }
 

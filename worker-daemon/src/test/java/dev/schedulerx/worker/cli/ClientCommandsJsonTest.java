@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.it.TestDaemons;
 import dev.schedulerx.worker.instance.testplugins.OkProcessor;
 import dev.schedulerx.worker.it.TestServer;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +45,7 @@ class ClientCommandsJsonTest {
   void start() throws Exception {
     server = TestServer.inMemory();
     WorkerSettings settings =
-        new WorkerSettings(
-            "ns", TestServer.GROUP, TestServer.APP_KEY, "", server.domain(), "", "", dir.resolve("plugins"),
-            dir.resolve("data"), "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 2,
-            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of(),
-            new InstanceLogShipping.Settings(true, 1000, Duration.ofMillis(50)));
+        TestDaemons.settings(server.domain(), TestServer.APP_KEY, dir, Map.of("worker.threads", 2));
     Path jar = PluginJars.write(dir.resolve("plugins/cli.jar"), List.of(LoggingMapProcessor.class, OkProcessor.class));
     daemon = WorkerDaemon.builder(settings).pluginSource(() -> List.of(PluginUnit.of(jar))).build().start();
     daemon.awaitReady(Duration.ofSeconds(20));

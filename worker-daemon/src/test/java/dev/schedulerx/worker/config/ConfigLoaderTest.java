@@ -88,6 +88,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void pluginsAreScannedEveryTwoSecondsByDefaultAndZeroTurnsHotReloadOff() throws Exception {
+    assertThat(new ConfigLoader(Map.of(), props()).load(conf("")).pluginsScanInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(new ConfigLoader(Map.of(), props()).load(conf("schedulerx.worker.plugins-scan-interval = 0")).pluginsScanInterval()).isZero();
+
+    Path tooOften = conf("schedulerx.worker.plugins-scan-interval = 10ms");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(tooOften))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.plugins-scan-interval")
+        .hasMessageEndingWith("must be 0 (off) or at least 100ms");
+  }
+
+  @Test
   void loggingPropertiesOfConfLogbackXmlAreNotConfigKeys() throws Exception {
     WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.log.dir", "/var/log/sx", "schedulerx.log.appender", "CONSOLE"))
         .load(conf(""));

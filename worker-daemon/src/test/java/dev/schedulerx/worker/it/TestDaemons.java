@@ -8,11 +8,12 @@ import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.instance.TestPlugins;
-import dev.schedulerx.worker.logs.InstanceLogShipping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 
@@ -20,21 +21,32 @@ import org.apache.pekko.actor.ActorSystem;
  * Starts worker daemons for the in-process integration tests: no embedded server, the test processors,
  * heartbeats every 200 ms, unacknowledged reports re-sent every 300 ms.
  */
-final class TestDaemons implements AutoCloseable {
+public final class TestDaemons implements AutoCloseable {
   /** Pekko's log line when a guardian throws during setup. */
   static final String GUARDIAN_FAILED = "guardian failed";
 
   /** Looks up actors on the daemons over TCP, as the server does. */
   private final ActorSystem probe = ActorSystem.create("probe", RemotingSettings.of("127.0.0.1", 0).toConfig());
 
+  /**
+   * Settings of a test daemon in {@code dir}: fast heartbeats and report retries so failures show quickly, no
+   * plugin rescans; {@code overrides} (paths below {@code schedulerx.}) go over them.
+   */
+  public static WorkerSettings settings(String domain, String appKey, Path dir, Map<String, ?> overrides) {
+    Map<String, Object> keys = new HashMap<>(Map.of(
+        "namespace", "ns", "group-id", TestServer.GROUP, "app-key", appKey, "domain", domain,
+        "plugins-dir", dir.resolve("plugins").toString(), "data-dir", dir.resolve("data").toString(),
+        "worker.threads", 4, "worker.heartbeat-interval", "200ms", "worker.report-retry-interval", "300ms",
+        "worker.plugins-scan-interval", "0s"));
+    keys.put("worker.shutdown-grace", "5s");
+    keys.put("instance-logs.flush-interval", "50ms");
+    keys.putAll(overrides);
+    return WorkerSettings.of(keys, dir);
+  }
+
   /** Starts a daemon exactly as production does. */
   static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
-    WorkerSettings settings =
-        new WorkerSettings(
-            "ns", TestServer.GROUP, appKey, "", domain, "", "", dir.resolve("plugins"), dir.resolve("data"),
-            "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
-            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of(),
-            new InstanceLogShipping.Settings(true, 1000, Duration.ofMillis(50)));
+    WorkerSettings settings = settings(domain, appKey, dir, Map.of());
     return WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
   }
 

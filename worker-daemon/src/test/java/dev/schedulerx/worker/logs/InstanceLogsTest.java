@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.it.TestDaemons;
 import dev.schedulerx.worker.it.TestServer;
 import dev.schedulerx.worker.logs.testplugins.LoggingMapProcessor;
 import dev.schedulerx.worker.plugin.PluginUnit;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,11 +118,7 @@ class InstanceLogsTest {
   private WorkerDaemon start(String name) throws Exception {
     Path home = dir.resolve(name);
     WorkerSettings settings =
-        new WorkerSettings(
-            "ns", TestServer.GROUP, TestServer.APP_KEY, "", server.domain(), "", "", home.resolve("plugins"),
-            home.resolve("data"), "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 4,
-            Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(5), List.of(),
-            new InstanceLogShipping.Settings(true, 1000, Duration.ofMillis(50)));
+        TestDaemons.settings(server.domain(), TestServer.APP_KEY, home, Map.of());
     List<PluginUnit> units =
         List.of(PluginUnit.of(PluginJars.write(home.resolve("plugins/logging.jar"), List.of(LoggingMapProcessor.class))));
     WorkerDaemon daemon = WorkerDaemon.builder(settings).pluginSource(() -> units).build().start();

@@ -56,4 +56,21 @@ class DirectoryPluginSourceTest {
                     .satisfies(e -> assertThat(e.getFormattedMessage()).contains("nope").contains("does not exist"));
         }
     }
+
+    @Test
+    void aMissingDirectoryIsWarnedAboutOnceWhileItStaysMissingAndAgainAfterItCameBack() throws IOException {
+        Path missing = plugins.resolve("later");
+        DirectoryPluginSource source = new DirectoryPluginSource(missing);
+        try (LogCapture log = LogCapture.of(DirectoryPluginSource.class)) {
+            source.units();
+            source.units();
+            assertThat(log.events(Level.WARN)).as("periodic scans repeat no warning").hasSize(1);
+
+            Files.createDirectories(missing);
+            source.units();
+            Files.delete(missing);
+            source.units();
+            assertThat(log.events(Level.WARN)).hasSize(2);
+        }
+    }
 }
