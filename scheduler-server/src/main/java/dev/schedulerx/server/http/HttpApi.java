@@ -20,6 +20,7 @@ import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public final class HttpApi implements AutoCloseable {
   private final InstanceLifecycle lifecycle;
   private final WorkerRegistry registry;
   private final ObjectMapper json;
+  private final Supplier<Optional<String>> leaderHttp;
   private Javalin app;
 
   public HttpApi(
@@ -51,6 +53,23 @@ public final class HttpApi implements AutoCloseable {
       InstanceRepository instances,
       InstanceLifecycle lifecycle,
       WorkerRegistry registry) {
+    this(settings, groups, leaderAddress, Optional::empty, jobs, instances, lifecycle, registry);
+  }
+
+  /**
+   * @param leaderHttp the leader's HTTP {@code host:port} while another node leads: requests that act on
+   *     instances are relayed there ({@link LeaderForwarding}); empty while this node leads
+   */
+  public HttpApi(
+      ServerSettings settings,
+      GroupGuard groups,
+      Supplier<String> leaderAddress,
+      Supplier<Optional<String>> leaderHttp,
+      JobRepository jobs,
+      InstanceRepository instances,
+      InstanceLifecycle lifecycle,
+      WorkerRegistry registry) {
+    this.leaderHttp = leaderHttp;
     this.settings = settings;
     this.groups = groups;
     this.leaderAddress = leaderAddress;
@@ -69,10 +88,13 @@ public final class HttpApi implements AutoCloseable {
               config.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson(json, false));
               config.http.defaultContentType = "application/json";
+              HttpsConnector.configure(config, settings.tls(), settings.host(), settings.httpPort());
             });
     discoveryRoutes(app);
     apiRoutes(app);
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
+    // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
+    new LeaderForwarding(leaderHttp, settings.host() + ":" + settings.httpPort(), settings.tls()).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));

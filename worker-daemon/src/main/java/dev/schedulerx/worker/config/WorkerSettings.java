@@ -3,6 +3,7 @@ package dev.schedulerx.worker.config;
 import dev.schedulerx.server.config.ConfigError;
 
 import com.typesafe.config.Config;
+import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.http.JobSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +31,22 @@ public record WorkerSettings(
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration shutdownGrace,
-    List<JobSpec> jobs) {
+    List<JobSpec> jobs,
+    TlsSettings tls) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+    tls = tls == null ? TlsSettings.OFF : tls;
+  }
+
+  /** Without TLS (tests and callers that predate it). */
+  public WorkerSettings(
+      String namespace, String groupId, String appKey, String endpoint, String domain, String label, String apiToken,
+      Path pluginsDir, Path dataDir, String remotingHost, int remotingPort, EmbeddedServer server, int threads,
+      Duration heartbeatInterval, Duration reportRetryInterval, Duration shutdownGrace, List<JobSpec> jobs) {
+    this(namespace, groupId, appKey, endpoint, domain, label, apiToken, pluginsDir, dataDir, remotingHost, remotingPort,
+        server, threads, heartbeatInterval, reportRetryInterval, shutdownGrace, jobs, TlsSettings.OFF);
   }
 
   @Override
@@ -51,9 +63,19 @@ public record WorkerSettings(
     return server.enabled() && endpoint.isBlank() && domain.isBlank();
   }
 
-  /** The HTTP host:port of the server this worker (and the CLI) talks to. */
+  /** The HTTP host:port of the server this worker (and the CLI) talks to; several, comma-separated, when domain lists several nodes. */
   public String serverHttpAddress() {
     return domain.isBlank() ? remotingHost + ":" + server.httpPort() : domain;
+  }
+
+  /** The server nodes' HTTP host:port, in the order they are tried. */
+  public List<String> serverHttpAddresses() {
+    return addresses(serverHttpAddress());
+  }
+
+  /** Splits a {@code domain} value ({@code host:port[,host:port…]}) into its addresses. */
+  public static List<String> addresses(String domain) {
+    return java.util.Arrays.stream(domain.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   static WorkerSettings fromConfig(Config merged, Path home) {
@@ -80,7 +102,11 @@ public record WorkerSettings(
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
-            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")));
+            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
+            new TlsSettings(
+                c.getBoolean("tls.http"), c.getBoolean("tls.remoting"),
+                path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
+                path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")));
     settings.validate(c);
     return settings;
   }
@@ -96,9 +122,27 @@ public record WorkerSettings(
     if (heartbeatInterval.toMillis() < 100) {
       throw bad(c, "worker.heartbeat-interval", "must be at least 100ms (SchedulerX uses 5s)");
     }
-    if (!domain.isBlank() && !domain.matches("[^/:\\s]+:\\d{1,5}")) {
-      throw bad(c, "domain", "must be host:port of the server's HTTP side, e.g. 127.0.0.1:18080");
+    if (!domain.isBlank()
+        && (addresses(domain).isEmpty() || !addresses(domain).stream().allMatch(a -> a.matches("[^/:\\s,]+:\\d{1,5}")))) {
+      throw bad(c, "domain", "must be host:port of the server's HTTP side, or several separated by commas,"
+          + " e.g. 127.0.0.1:18080,127.0.0.1:18081");
     }
+    if (tls.remoting() && (tls.keyStore().isEmpty() || tls.trustStore().isEmpty())) {
+      throw bad(c, "tls.remoting", "needs tls.key-store and tls.trust-store (both ends present and check certificates)");
+    }
+    if (tls.http() && hostsServer() && tls.keyStore().isEmpty()) {
+      throw bad(c, "tls.http", "needs tls.key-store: the embedded server serves HTTPS with it");
+    }
+    for (String store : List.of("key-store", "trust-store")) {
+      String file = store.equals("key-store") ? tls.keyStore() : tls.trustStore();
+      if (!file.isEmpty() && !java.nio.file.Files.isReadable(Path.of(file))) {
+        throw bad(c, "tls." + store, "file " + file + " is not readable");
+      }
+    }
+  }
+
+  private static String path(Path home, String file) {
+    return file.isBlank() ? "" : home.resolve(file).normalize().toString();
   }
 
   private static void requireText(Config c, String key, String value) {

@@ -7,6 +7,7 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusReque
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.TlsSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashSet;
@@ -53,6 +54,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private enum Redeliver implements Command { INSTANCE }
 
+  /** Timer key of the early re-discovery after a failure. */
+  private enum RetrySoon { INSTANCE }
+
   private record Discovered(Discovery.Found found) implements Command {}
 
   private record DiscoveryFailed(Throwable cause) implements Command {}
@@ -68,7 +72,23 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   /** Identity and timing of the link. */
   public record Settings(
       String workerId, String namespace, String groupId, String appKey, String endpoint, String domain, String label,
-      Duration heartbeatInterval, Duration reportRetryInterval, String version) {}
+      Duration heartbeatInterval, Duration reportRetryInterval, String version, TlsSettings tls) {
+
+    public Settings {
+      tls = tls == null ? TlsSettings.OFF : tls;
+    }
+
+    /** Without TLS. */
+    public Settings(
+        String workerId, String namespace, String groupId, String appKey, String endpoint, String domain, String label,
+        Duration heartbeatInterval, Duration reportRetryInterval, String version) {
+      this(workerId, namespace, groupId, appKey, endpoint, domain, label, heartbeatInterval, reportRetryInterval, version,
+          TlsSettings.OFF);
+    }
+  }
+
+  /** After a failed discovery or heartbeat, how soon to look again (instead of a whole heartbeat interval). */
+  private static final Duration RETRY_SOON = Duration.ofSeconds(1);
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -79,6 +99,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
   private String leader;
+  /** The server node whose discovery answered last. */
+  private String discoveredVia;
   private long appGroupId;
   private long nextDeliveryId = 1;
   private String lastProblem = "";
@@ -94,7 +116,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
-    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey());
+    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(), settings.tls());
     ctx.getSelf().tell(Tick.INSTANCE);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
     timers.startTimerWithFixedDelay(Redeliver.INSTANCE, settings.reportRetryInterval());
@@ -105,9 +127,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Discovered.class, this::onDiscovered)
-        .onMessage(DiscoveryFailed.class, f -> problem("server discovery failed: " + rootMessage(f.cause())))
+        .onMessage(DiscoveryFailed.class, f -> retrySoon(problem("server discovery failed: " + rootMessage(f.cause()))))
         .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
-        .onMessage(HeartbeatLost.class, f -> problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause())))
+        .onMessage(HeartbeatLost.class, f -> retrySoon(problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause()))))
         .onMessage(ReportStatus.class, this::onReport)
         .onMessage(ReportProgress.class, this::onProgress)
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
@@ -132,6 +154,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     boolean changed = !d.found().leader().equals(leader);
     if (changed && leader != null) {
       getContext().getLog().info("server leader moved from {} to {}", leader, d.found().leader());
+    }
+    if (!d.found().via().equals(discoveredVia)) {
+      if (discoveredVia != null) {
+        getContext().getLog().info("server discovery now through {} ({} stopped answering)", d.found().via(), discoveredVia);
+      }
+      discoveredVia = d.found().via();
     }
     leader = d.found().leader();
     appGroupId = d.found().appGroupId();
@@ -255,6 +283,17 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return this;
   }
 
+  /**
+   * Looks again in {@link #RETRY_SOON} rather than a heartbeat interval later, so that a dead server node or
+   * leader is replaced well within SchedulerX's 10 s failover budget. The periodic tick goes on as before.
+   */
+  private Behavior<Command> retrySoon(Behavior<Command> same) {
+    if (!offline && !timers.isTimerActive(RetrySoon.INSTANCE) && RETRY_SOON.compareTo(settings.heartbeatInterval()) < 0) {
+      timers.startSingleTimer(RetrySoon.INSTANCE, Tick.INSTANCE, RETRY_SOON);
+    }
+    return same;
+  }
+
   private Behavior<Command> problem(String message) {
     // One line per change of trouble; a link that stays down does not flood the log.
     if (!message.equals(lastProblem)) {
@@ -265,7 +304,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private org.apache.pekko.actor.ActorSelection server(String actor) {
-    return Adapter.toClassic(getContext().getSystem()).actorSelection(ActorPaths.onServer(leader, actor));
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(getContext().getSystem());
+    return classic.actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(classic), leader, actor));
   }
 
   private static String metricsJson() {
