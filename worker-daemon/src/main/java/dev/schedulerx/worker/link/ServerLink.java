@@ -99,6 +99,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
   private String leader;
+  private boolean discovering;
   /** The server node whose discovery answered last. */
   private String discoveredVia;
   private long appGroupId;
@@ -127,7 +128,10 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Discovered.class, this::onDiscovered)
-        .onMessage(DiscoveryFailed.class, f -> retrySoon(problem("server discovery failed: " + rootMessage(f.cause()))))
+        .onMessage(DiscoveryFailed.class, f -> {
+          discovering = false;
+          return retrySoon(problem("server discovery failed: " + rootMessage(f.cause())));
+        })
         .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
         .onMessage(HeartbeatLost.class, f -> retrySoon(problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause()))))
         .onMessage(ReportStatus.class, this::onReport)
@@ -140,14 +144,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> onTick() {
-    if (offline) {
-      return this;
+    if (offline || discovering) {
+      return this; // one discovery at a time: a slow server is not asked again before it answered
     }
+    discovering = true;
     getContext().pipeToSelf(discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
     return this;
   }
 
   private Behavior<Command> onDiscovered(Discovered d) {
+    discovering = false;
     if (offline) {
       return this;
     }
