@@ -63,7 +63,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private record HeartbeatAnswered(boolean success, String message) implements Command {}
 
-  private record HeartbeatLost(Throwable cause) implements Command {}
+  private record HeartbeatLost(String to, Throwable cause) implements Command {}
 
   private record Acked(long deliveryId) implements Command {}
 
@@ -114,6 +114,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private ServerLink(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered) {
     super(ctx);
+    // Detected from the stack, the logger would be Pekko's ActorCell, whose INFO lines logback.xml filters out.
+    ctx.setLoggerName(ServerLink.class);
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
@@ -133,7 +135,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
           return retrySoon(problem("server discovery failed: " + rootMessage(f.cause())));
         })
         .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
-        .onMessage(HeartbeatLost.class, f -> retrySoon(problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause()))))
+        .onMessage(HeartbeatLost.class, f -> retrySoon(problem("heartbeat to " + f.to() + " unanswered: " + rootMessage(f.cause()))))
         .onMessage(ReportStatus.class, this::onReport)
         .onMessage(ReportProgress.class, this::onProgress)
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
@@ -170,6 +172,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     leader = d.found().leader();
     appGroupId = d.found().appGroupId();
     sendHeartbeat(true);
+    if (!lastProblem.isEmpty()) {
+      retrySoon(this); // while the link is in trouble, look for a new leader every second
+    }
     if (changed) {
       unacked.values().forEach(this::send);
     }
@@ -177,11 +182,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private void sendHeartbeat(boolean online) {
+    String to = leader;
     getContext().pipeToSelf(
         Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), heartbeat(online), ASK_TIMEOUT),
         (reply, failure) -> {
           if (failure != null) {
-            return new HeartbeatLost(failure);
+            return new HeartbeatLost(to, failure);
           }
           WorkerHeartBeatResponse r = (WorkerHeartBeatResponse) reply;
           return new HeartbeatAnswered(r.getSuccess(), r.getMessage());

@@ -11,6 +11,12 @@ import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.http.OpenApiSignature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.schedulerx.server.store.ServerDatabase;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.client.ServerApiClient;
@@ -96,6 +102,23 @@ class FollowerForwardingTest {
     JsonNode instance = viaFollower.instance(id);
     assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText()).isEqualTo("job=job instance=via-follower");
+
+    // The same through the SchedulerX OpenAPI, signed as the Java SDK signs.
+    long jobId = viaFollower.jobs().get(0).path("id").asLong();
+    String timestamp = Long.toString(System.currentTimeMillis());
+    HttpResponse<String> executed = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://" + domain(follower) + "/openapi/v1/job/execute"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("openapi-timestamp", timestamp)
+            .header("openapi-groupid", TestServer.GROUP)
+            .header("openapi-signature", OpenApiSignature.javaStyle(TestServer.APP_KEY, TestServer.GROUP, timestamp))
+            .POST(HttpRequest.BodyPublishers.ofString("groupId=g&jobId=" + jobId + "&instanceParameters=openapi"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(executed.statusCode()).as(executed.body()).isEqualTo(200);
+    long viaOpenApi = new ObjectMapper().readTree(executed.body()).path("data").path("jobInstanceId").asLong();
+    await().atMost(DEADLINE).until(() -> viaFollower.instance(viaOpenApi).path("finishedAt").isTextual());
+    assertThat(viaFollower.instance(viaOpenApi).path("result").asText()).isEqualTo("job=job instance=openapi");
 
     viaFollower.upsertJob(Map.of("group", TestServer.GROUP, "name", "hang", "processor", "Blocking"));
     long hanging = viaFollower.trigger("hang", "");
