@@ -16,13 +16,13 @@ public final class RemoteEndpoints {
   }
 
   /**
-   * @param leaderRemoting the leader's remoting {@code host:port} while another node leads: status reports
-   *     that reach this node are passed on to it (it retries failed instances and knows the workers)
+   * @param leaderRemoting the leader's remoting {@code host:port} while another node leads: heartbeats and
+   *     status reports that reach this node are passed on to it (it knows the workers and retries failed instances)
    */
   public static void start(
       ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
       Supplier<Optional<String>> leaderRemoting) {
-    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle), ActorPaths.SERVER_HEARTBEAT);
+    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_INSTANCE_STATUS),
         ActorPaths.SERVER_INSTANCE_STATUS);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_MAP_MASTER),

@@ -3,6 +3,8 @@ package dev.schedulerx.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
+import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +93,11 @@ class FollowerForwardingTest {
     await().atMost(DEADLINE).until(() -> viaFollower.workers().size() == 1);
   }
 
+  private Object ask(ActorSystem from, String endpoint, Object message) throws Exception {
+    return Patterns.ask(from.actorSelection(ActorPaths.onServer(follower.remotingAddress(), endpoint)), message, Duration.ofSeconds(10))
+        .toCompletableFuture().get(15, TimeUnit.SECONDS);
+  }
+
   @Test
   void anApiTriggerAndAKillSentToTheFollowerRunOnTheLeaderAndAnswerWithItsInstanceId() throws Exception {
     startWorkerThroughFollower();
@@ -128,7 +135,7 @@ class FollowerForwardingTest {
   }
 
   @Test
-  void aStatusReportSentToTheFollowerIsAcknowledgedAndTheLeaderRetriesTheFailedInstance() throws Exception {
+  void aStatusReportAndAHeartbeatSentToTheFollowerReachTheLeaderWhichRetriesTheFailedInstance() throws Exception {
     startWorkerThroughFollower();
     viaFollower.upsertJob(Map.of("group", TestServer.GROUP, "name", "hang", "processor", "Blocking",
         "maxAttempt", 1, "attemptInterval", 0));
@@ -143,32 +150,36 @@ class FollowerForwardingTest {
           WorkerReportJobInstanceStatusRequest.newBuilder()
               .setJobId(running.path("jobId").asLong()).setJobInstanceId(id).setStatus(InstanceStatus.FAILED.value())
               .setGroupId(TestServer.GROUP).setDeliveryId(42).setResult("failed on purpose").build();
-      Object ack = Patterns.ask(
-              staleWorker.actorSelection(ActorPaths.onServer(follower.remotingAddress(), ActorPaths.SERVER_INSTANCE_STATUS)),
-              failed, Duration.ofSeconds(10))
-          .toCompletableFuture().get(15, TimeUnit.SECONDS);
+      Object ack = ask(staleWorker, ActorPaths.SERVER_INSTANCE_STATUS, failed);
       assertThat(ack).isInstanceOfSatisfying(WorkerReportJobInstanceStatusResponse.class, r -> {
         assertThat(r.getSuccess()).isTrue();
         assertThat(r.getDeliveryId()).isEqualTo(42);
       });
+      assertThat(viaFollower.instance(id).path("state").asText()).isEqualTo("FAILED");
+      // The retry runs on the leader, which has the worker: it is submitted and runs.
+      await().atMost(DEADLINE).until(() -> {
+        long latest = 0;
+        for (JsonNode job : viaFollower.jobs()) {
+          if (job.path("spec").path("name").asText().equals("hang")) {
+            latest = job.path("lastInstanceId").asLong();
+          }
+        }
+        if (latest == id || latest == 0) {
+          return false;
+        }
+        JsonNode retry = viaFollower.instance(latest);
+        return retry.path("attempt").asInt() == 1 && retry.path("state").asText().equals("RUNNING");
+      });
+
+      // Its heartbeat, sent to the follower too, registers it with the leader.
+      Object answer = ask(staleWorker, ActorPaths.SERVER_HEARTBEAT,
+          WorkerHeartBeatRequest.newBuilder().setGroupId(TestServer.GROUP).setAppKey(TestServer.APP_KEY)
+              .setWorkerId("127000000001_1_1").setVersion("test").setStarter("java").setOnline(true).build());
+      assertThat(answer).isInstanceOfSatisfying(WorkerHeartBeatResponse.class, r -> assertThat(r.getSuccess()).isTrue());
+      assertThat(viaFollower.workers().findValuesAsText("workerId")).contains("127000000001_1_1");
     } finally {
       staleWorker.terminate();
       staleWorker.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    assertThat(viaFollower.instance(id).path("state").asText()).isEqualTo("FAILED");
-    // The retry runs on the leader, which has the worker: it is submitted and runs.
-    await().atMost(DEADLINE).until(() -> {
-      long latest = 0;
-      for (JsonNode job : viaFollower.jobs()) {
-        if (job.path("spec").path("name").asText().equals("hang")) {
-          latest = job.path("lastInstanceId").asLong();
-        }
-      }
-      if (latest == id || latest == 0) {
-        return false;
-      }
-      JsonNode retry = viaFollower.instance(latest);
-      return retry.path("attempt").asInt() == 1 && retry.path("state").asText().equals("RUNNING");
-    });
   }
 }
