@@ -22,15 +22,36 @@ public final class ActorPaths {
   /** Transport scheme of Akka classic remoting, which the official peers speak. */
   public static final String SCHEME = "akka.tcp";
 
+  /** Scheme of the classic SSL transport (self-hosted setups with remoting TLS only). */
+  public static final String SSL_SCHEME = "akka.ssl.tcp";
+
   private ActorPaths() {}
 
   /** {@code akka.tcp://server@host:port/user/name}, where {@code hostPort} is what discovery returned. */
   public static String onServer(String hostPort, String actorName) {
-    return SCHEME + "://" + SERVER_SYSTEM + "@" + hostPort + "/user/" + actorName;
+    return onServer(SCHEME, hostPort, actorName);
+  }
+
+  /** Same, in the scheme of the caller's transport ({@link #schemeOf}). */
+  public static String onServer(String scheme, String hostPort, String actorName) {
+    return scheme + "://" + SERVER_SYSTEM + "@" + hostPort + "/user/" + actorName;
   }
 
   /** {@code akka.tcp://workerId@host:port/user/name}. */
   public static String onWorker(WorkerAddress worker, String actorName) {
-    return SCHEME + "://" + worker.workerId() + "@" + worker.host() + ":" + worker.port() + "/user/" + actorName;
+    return onWorker(SCHEME, worker, actorName);
+  }
+
+  /** Same, in the scheme of the caller's transport ({@link #schemeOf}). */
+  public static String onWorker(String scheme, WorkerAddress worker, String actorName) {
+    return scheme + "://" + worker.workerId() + "@" + worker.host() + ":" + worker.port() + "/user/" + actorName;
+  }
+
+  /**
+   * The scheme an actor system's own transport speaks ({@code akka.tcp}, or {@code akka.ssl.tcp} with
+   * remoting TLS): peers are addressed in the same one, since a system only talks through its own transport.
+   */
+  public static String schemeOf(org.apache.pekko.actor.ActorSystem system) {
+    return ((org.apache.pekko.actor.ExtendedActorSystem) system).provider().getDefaultAddress().protocol();
   }
 }

@@ -3,6 +3,8 @@ package dev.schedulerx.protocol;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,8 +15,17 @@ import java.util.Map;
  * @param host address to bind and advertise
  * @param port TCP port; 0 picks a free one
  * @param maximumFrameSize largest frame sent or accepted, in bytes
+ * @param tls when {@link TlsSettings#remoting()} is on, the SSL transport ({@code akka.ssl.tcp}) replaces plain TCP
  */
-public record RemotingSettings(String host, int port, int maximumFrameSize) {
+public record RemotingSettings(String host, int port, int maximumFrameSize, TlsSettings tls) {
+
+  public RemotingSettings {
+    tls = tls == null ? TlsSettings.OFF : tls;
+  }
+
+  public RemotingSettings(String host, int port, int maximumFrameSize) {
+    this(host, port, maximumFrameSize, TlsSettings.OFF);
+  }
 
   /** Akka classic's default; the official peers use it, so frames we send must stay below it. */
   public static final int DEFAULT_MAXIMUM_FRAME_SIZE = 128_000;
@@ -23,13 +34,23 @@ public record RemotingSettings(String host, int port, int maximumFrameSize) {
     return new RemotingSettings(host, port, DEFAULT_MAXIMUM_FRAME_SIZE);
   }
 
+  /** The same settings with remoting TLS as {@code tls} says. */
+  public RemotingSettings withTls(TlsSettings tls) {
+    return new RemotingSettings(host, port, maximumFrameSize, tls);
+  }
+
   /** The full Pekko configuration for an actor system using these settings. */
   public Config toConfig() {
-    return ConfigFactory.parseMap(
-            Map.of(
-                "pekko.remote.classic.netty.tcp.hostname", host,
-                "pekko.remote.classic.netty.tcp.port", port,
-                "pekko.remote.classic.netty.tcp.maximum-frame-size", maximumFrameSize + "b"))
+    Map<String, Object> settings = new HashMap<>();
+    // The SSL transport copies the TCP one in Pekko's reference.conf, resolved before we get it: set both.
+    for (String transport : List.of("tcp", "ssl")) {
+      settings.put("pekko.remote.classic.netty." + transport + ".hostname", host);
+      settings.put("pekko.remote.classic.netty." + transport + ".port", port);
+      settings.put("pekko.remote.classic.netty." + transport + ".maximum-frame-size", maximumFrameSize + "b");
+      settings.put("pekko.remote.classic.netty." + transport + ".connection-timeout", "5s");
+    }
+    settings.putAll(tls.remotingOverrides());
+    return ConfigFactory.parseMap(settings)
         .withFallback(ConfigFactory.parseResources(RemotingSettings.class, "schedulerx-remoting.conf"))
         .withFallback(ConfigFactory.defaultReference(RemotingSettings.class.getClassLoader()))
         .resolve();

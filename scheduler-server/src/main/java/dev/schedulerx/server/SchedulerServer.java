@@ -1,5 +1,6 @@
 package dev.schedulerx.server;
 
+import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.dispatch.DuePass;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
@@ -59,6 +60,8 @@ public final class SchedulerServer implements AutoCloseable {
   private volatile long leaderUntil;
   /** The holder last seen, to log each change of leadership once. */
   private String lastHolder;
+  /** Another node's lease as of this node's last lease round, or null (this node leads, or none does). */
+  private volatile LeaderLease.Holder knownLeader;
 
   private SchedulerServer(ServerSettings settings, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -101,7 +104,8 @@ public final class SchedulerServer implements AutoCloseable {
     storeExecutor = Executors.newFixedThreadPool(settings.database().poolSize(), named("sx-server-store"));
     scheduler = Executors.newSingleThreadScheduledExecutor(named("sx-server-schedule"));
 
-    system = ActorSystem.create("server", RemotingSettings.of(settings.host(), settings.remotingPort()).toConfig());
+    system = ActorSystem.create("server",
+        RemotingSettings.of(settings.host(), settings.remotingPort()).withTls(settings.tls()).toConfig());
     Address bound = ((ExtendedActorSystem) system).provider().getDefaultAddress();
     remotingAddress = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
 
@@ -110,12 +114,12 @@ public final class SchedulerServer implements AutoCloseable {
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
     InstanceLifecycle lifecycle =
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler);
-    RemoteEndpoints.start(system, registry, groups, lifecycle);
+    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
     nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
-    http = new HttpApi(settings, groups, this::leaderAddress, jobs, instances, lifecycle, registry,
-        new LogRepository(database.dataSource()));
+    http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
+        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()));
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());
@@ -125,8 +129,8 @@ public final class SchedulerServer implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
-    log.info("scheduler server ready: http {}:{}, remoting akka.tcp://server@{}, database {}",
-        settings.host(), httpPort, remotingAddress,
+    log.info("scheduler server ready: {} {}:{}, remoting {}://server@{}, database {}",
+        settings.tls().httpScheme(), settings.host(), httpPort, ActorPaths.schemeOf(system), remotingAddress,
         JdbcUrls.redact(settings.database().effectiveUrl(settings.dataDir())).split(";")[0]);
     return this;
   }
@@ -149,6 +153,7 @@ public final class SchedulerServer implements AutoCloseable {
         duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()));
       }
       leaderUntil = now.plus(settings.lease().ttl()).toEpochMilli();
+      knownLeader = null;
       if (!nodeId.equals(lastHolder)) {
         log.info("this node is now the leader ({}, remoting {})", nodeId, remotingAddress);
         lastHolder = nodeId;
@@ -159,8 +164,11 @@ public final class SchedulerServer implements AutoCloseable {
     duePass = null; // a later acquisition starts from the database again, not from this pass's memory
     String holder;
     try {
-      holder = lease.current(now).map(LeaderLease.Holder::nodeId).orElse(null);
+      Optional<LeaderLease.Holder> current = lease.current(now);
+      knownLeader = current.orElse(null);
+      holder = current.map(LeaderLease.Holder::nodeId).orElse(null);
     } catch (RuntimeException e) {
+      knownLeader = null;
       holder = null;
     }
     if (holder != null && !holder.equals(lastHolder)) {
@@ -181,6 +189,18 @@ public final class SchedulerServer implements AutoCloseable {
   /** Whether this node holds the leader lease (and so schedules). */
   public boolean isLeader() {
     return clock.millis() < leaderUntil;
+  }
+
+  /**
+   * The leader when it is another node, as of the last lease round (no database access: callers run on
+   * HTTP and actor threads). Empty while this node leads or no lease is held; requests then run here.
+   */
+  private Optional<LeaderLease.Holder> otherLeader() {
+    LeaderLease.Holder holder = knownLeader;
+    if (holder == null || isLeader() || holder.nodeId().equals(nodeId) || !holder.expiresAt().isAfter(clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(holder);
   }
 
   /** This node's id in the leader lease. */

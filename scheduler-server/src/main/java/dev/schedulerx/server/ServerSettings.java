@@ -2,6 +2,7 @@ package dev.schedulerx.server;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.store.JdbcUrls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ public record ServerSettings(
     Duration historyRetention,
     List<AppGroup> groups,
     ApiSecurity apiSecurity,
-    Lease lease) {
+    Lease lease,
+    TlsSettings tls) {
 
   public ServerSettings {
     Objects.requireNonNull(host, "host");
@@ -37,6 +39,7 @@ public record ServerSettings(
     groups = List.copyOf(groups);
     Objects.requireNonNull(apiSecurity, "apiSecurity");
     Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(tls, "tls");
   }
 
   /**
@@ -133,9 +136,17 @@ public record ServerSettings(
             config.getDuration(key("history-retention")),
             groups,
             new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew"))),
-            new Lease(config.getDuration(key("lease.renew-interval")), config.getDuration(key("lease.ttl"))));
+            new Lease(config.getDuration(key("lease.renew-interval")), config.getDuration(key("lease.ttl"))),
+            new TlsSettings(
+                config.getBoolean(key("tls.http")), config.getBoolean(key("tls.remoting")),
+                file(home, config.getString(key("tls.key-store"))), config.getString(key("tls.key-store-password")),
+                file(home, config.getString(key("tls.trust-store"))), config.getString(key("tls.trust-store-password"))));
     settings.validate(config);
     return settings;
+  }
+
+  private static String file(Path home, String file) {
+    return file.isBlank() ? "" : home.resolve(file).normalize().toString();
   }
 
   private static AppGroup group(Config config, int index, Config g) {
@@ -180,6 +191,18 @@ public record ServerSettings(
     }
     if (groups.isEmpty()) {
       throw bad(c, "groups", "must list at least one group: { namespace, group-id, app-key }");
+    }
+    if ((tls.http() || tls.remoting()) && tls.keyStore().isEmpty()) {
+      throw bad(c, tls.http() ? "tls.http" : "tls.remoting", "needs tls.key-store (this node's key and certificate)");
+    }
+    if (tls.remoting() && tls.trustStore().isEmpty()) {
+      throw bad(c, "tls.remoting", "needs tls.trust-store (the workers' certificates, checked both ways)");
+    }
+    for (String store : List.of("key-store", "trust-store")) {
+      String file = store.equals("key-store") ? tls.keyStore() : tls.trustStore();
+      if (!file.isEmpty() && !java.nio.file.Files.isReadable(Path.of(file))) {
+        throw bad(c, "tls." + store, "file " + file + " is not readable");
+      }
     }
     Set<String> seen = new HashSet<>();
     for (AppGroup g : groups) {

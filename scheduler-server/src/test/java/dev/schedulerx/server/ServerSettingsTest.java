@@ -1,5 +1,6 @@
 package dev.schedulerx.server;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,8 @@ class ServerSettingsTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(5),
                 Duration.ofDays(7),
-                List.of(new AppGroup("default", "g", "k")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT));
+                List.of(new AppGroup("default", "g", "k")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT,
+                TlsSettings.OFF));
   }
 
   @Test
@@ -74,7 +76,8 @@ class ServerSettingsTest {
                 Duration.ofMillis(250),
                 Duration.ofSeconds(2),
                 Duration.ofDays(30),
-                List.of(new AppGroup("ns1", "g1", "k1"), new AppGroup("ns2", "g2", "k2")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT));
+                List.of(new AppGroup("ns1", "g1", "k1"), new AppGroup("ns2", "g2", "k2")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT,
+                TlsSettings.OFF));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.schedulerx.worker;
 
 import dev.schedulerx.protocol.RemotingSettings;
+import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.protocol.WorkerIds;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.ServerSettings;
@@ -108,7 +109,7 @@ public final class WorkerDaemon implements AutoCloseable {
         new ServerLink.Settings(
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
             settings.hostsServer() ? settings.serverHttpAddress() : settings.domain(), settings.label(),
-            settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION);
+            settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
     system =
         ActorSystem.create(
             WorkerGuardian.create(
@@ -118,12 +119,13 @@ public final class WorkerDaemon implements AutoCloseable {
                   String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
                   String self = workerId + "@" + address;
                   Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
-                      ActorPaths.onWorker(WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER), Duration.ofSeconds(15), Duration.ofSeconds(2));
+                      ActorPaths.onWorker(ActorPaths.schemeOf(Adapter.toClassic(typedSystem)), WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER), Duration.ofSeconds(15), Duration.ofSeconds(2));
                   return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address);
                 }),
             workerId,
-            RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).toConfig());
-    log.info("worker {} listening on akka.tcp://{}@{}, group {}", workerId, workerId, remotingAddress(), settings.groupId());
+            RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig());
+    log.info("worker {} listening on {}://{}@{}, group {}",
+        workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
     instanceLogs = startInstanceLogs();
     return this;
   }
@@ -155,6 +157,16 @@ public final class WorkerDaemon implements AutoCloseable {
                 root + "groups",
                 List.of(Map.of("namespace", settings.namespace(), "group-id", settings.groupId(), "app-key", settings.appKey()))),
             "the worker's schedulerx block");
+    TlsSettings tls = settings.tls();
+    own = own.withFallback(ConfigFactory.parseMap(
+        Map.of(
+            root + "tls.http", tls.http(),
+            root + "tls.remoting", tls.remoting(),
+            root + "tls.key-store", tls.keyStore(),
+            root + "tls.key-store-password", tls.keyStorePassword(),
+            root + "tls.trust-store", tls.trustStore(),
+            root + "tls.trust-store-password", tls.trustStorePassword()),
+        "the worker's schedulerx.tls block"));
     return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(ServerSettings.class.getClassLoader())).resolve(),
         settings.dataDir());
   }
@@ -173,7 +185,7 @@ public final class WorkerDaemon implements AutoCloseable {
       throw new TimeoutException("not registered with the scheduler server at " + settings.serverHttpAddress() + " within " + timeout.toSeconds() + " s");
     }
     if (!settings.jobs().isEmpty()) {
-      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken());
+      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken(), settings.tls());
       for (JobSpec job : settings.jobs()) {
         api.upsertJob(job);
       }

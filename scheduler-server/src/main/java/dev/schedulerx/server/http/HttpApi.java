@@ -21,6 +21,7 @@ import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,17 +44,24 @@ public final class HttpApi implements AutoCloseable {
   private final WorkerRegistry registry;
   private final LogRepository logs;
   private final ObjectMapper json;
+  private final Supplier<Optional<String>> leaderHttp;
   private Javalin app;
 
+  /**
+   * @param leaderHttp the leader's HTTP {@code host:port} while another node leads: requests that act on
+   *     instances are relayed there ({@link LeaderForwarding}); empty while this node leads
+   */
   public HttpApi(
       ServerSettings settings,
       GroupGuard groups,
       Supplier<String> leaderAddress,
+      Supplier<Optional<String>> leaderHttp,
       JobRepository jobs,
       InstanceRepository instances,
       InstanceLifecycle lifecycle,
       WorkerRegistry registry,
       LogRepository logs) {
+    this.leaderHttp = leaderHttp;
     this.settings = settings;
     this.groups = groups;
     this.leaderAddress = leaderAddress;
@@ -73,12 +81,15 @@ public final class HttpApi implements AutoCloseable {
               config.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson(json, false));
               config.http.defaultContentType = "application/json";
+              HttpsConnector.configure(config, settings.tls(), settings.host(), settings.httpPort());
             });
     discoveryRoutes(app);
     apiRoutes(app);
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     new ConsoleRoutes().register(app);
     new LogRoutes(logs, json).register(app);
+    // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
+    new LeaderForwarding(leaderHttp, settings.host() + ":" + settings.httpPort(), settings.tls()).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));

@@ -2,13 +2,16 @@ package dev.schedulerx.server.remote;
 
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
+import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Props;
@@ -27,14 +30,19 @@ final class HeartbeatEndpoint extends AbstractActor {
   private final InstanceLifecycle lifecycle;
   private final Set<String> refusedWorkers = ConcurrentHashMap.newKeySet();
 
-  private HeartbeatEndpoint(WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
+  private final Supplier<Optional<String>> leaderRemoting;
+
+  private HeartbeatEndpoint(
+      WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting) {
     this.registry = registry;
     this.groups = groups;
     this.lifecycle = lifecycle;
+    this.leaderRemoting = leaderRemoting;
   }
 
-  static Props props(WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
-    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups, lifecycle));
+  static Props props(
+      WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting) {
+    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups, lifecycle, leaderRemoting));
   }
 
   @Override
@@ -43,6 +51,14 @@ final class HeartbeatEndpoint extends AbstractActor {
   }
 
   private void onHeartbeat(WorkerHeartBeatRequest hb) {
+    Optional<String> leader = leaderRemoting.get();
+    if (leader.isPresent()) {
+      // A worker with a stale leader address joins the leader, which answers it directly (sender kept).
+      getContext().getSystem()
+          .actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(getContext().getSystem()), leader.get(), ActorPaths.SERVER_HEARTBEAT))
+          .tell(hb, getSender());
+      return;
+    }
     String refusal = groups.refusal(hb.getGroupId(), hb.getAppKey());
     if (refusal != null) {
       if (refusedWorkers.add(hb.getWorkerId())) {

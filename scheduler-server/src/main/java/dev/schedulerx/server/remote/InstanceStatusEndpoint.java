@@ -3,8 +3,11 @@ package dev.schedulerx.server.remote;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceProgressRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
+import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.StatusReport;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
@@ -19,13 +22,33 @@ final class InstanceStatusEndpoint extends AbstractActor {
   private static final Logger log = LoggerFactory.getLogger(InstanceStatusEndpoint.class);
 
   private final InstanceLifecycle lifecycle;
+  private final Supplier<Optional<String>> leaderRemoting;
+  private final String name;
 
-  private InstanceStatusEndpoint(InstanceLifecycle lifecycle) {
+  private InstanceStatusEndpoint(InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting, String name) {
     this.lifecycle = lifecycle;
+    this.leaderRemoting = leaderRemoting;
+    this.name = name;
   }
 
-  static Props props(InstanceLifecycle lifecycle) {
-    return Props.create(InstanceStatusEndpoint.class, () -> new InstanceStatusEndpoint(lifecycle));
+  static Props props(InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting, String name) {
+    return Props.create(InstanceStatusEndpoint.class, () -> new InstanceStatusEndpoint(lifecycle, leaderRemoting, name));
+  }
+
+  /**
+   * A follower passes reports on to the leader, keeping the worker as sender so that the leader's ack goes
+   * straight back to it: the leader then retries a failed instance on its workers. A report lost on the way is
+   * re-sent by the worker, which keeps it until acknowledged.
+   */
+  private boolean forwardedToLeader(Object report) {
+    Optional<String> leader = leaderRemoting.get();
+    if (leader.isEmpty()) {
+      return false;
+    }
+    getContext().getSystem()
+        .actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(getContext().getSystem()), leader.get(), name))
+        .tell(report, getSender());
+    return true;
   }
 
   @Override
@@ -37,6 +60,10 @@ final class InstanceStatusEndpoint extends AbstractActor {
   }
 
   private void onStatus(WorkerReportJobInstanceStatusRequest report) {
+    if (forwardedToLeader(report)) {
+      log.debug("status report of instance {} passed on to the leader", report.getJobInstanceId());
+      return;
+    }
     ActorRef replyTo = getSender();
     long deliveryId = report.getDeliveryId();
     StatusReport typed =
@@ -63,6 +90,9 @@ final class InstanceStatusEndpoint extends AbstractActor {
   }
 
   private void onProgress(WorkerReportJobInstanceProgressRequest progress) {
+    if (forwardedToLeader(progress)) {
+      return;
+    }
     lifecycle.onProgress(progress.getJobInstanceId(), progress.getProgress());
   }
 }

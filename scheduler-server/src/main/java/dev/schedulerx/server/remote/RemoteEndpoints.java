@@ -3,6 +3,8 @@ package dev.schedulerx.server.remote;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.registry.WorkerRegistry;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
 
 /** Starts the server's wire endpoints at the paths workers address. */
@@ -10,8 +12,20 @@ public final class RemoteEndpoints {
   private RemoteEndpoints() {}
 
   public static void start(ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
-    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle), ActorPaths.SERVER_HEARTBEAT);
-    system.actorOf(InstanceStatusEndpoint.props(lifecycle), ActorPaths.SERVER_INSTANCE_STATUS);
-    system.actorOf(InstanceStatusEndpoint.props(lifecycle), ActorPaths.SERVER_MAP_MASTER);
+    start(system, registry, groups, lifecycle, Optional::empty);
+  }
+
+  /**
+   * @param leaderRemoting the leader's remoting {@code host:port} while another node leads: heartbeats and
+   *     status reports that reach this node are passed on to it (it knows the workers and retries failed instances)
+   */
+  public static void start(
+      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
+      Supplier<Optional<String>> leaderRemoting) {
+    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
+    system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_INSTANCE_STATUS),
+        ActorPaths.SERVER_INSTANCE_STATUS);
+    system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_MAP_MASTER),
+        ActorPaths.SERVER_MAP_MASTER);
   }
 }

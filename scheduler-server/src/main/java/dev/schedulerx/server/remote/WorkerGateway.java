@@ -37,7 +37,7 @@ public final class WorkerGateway {
   public CompletionStage<Outcome> submit(
       WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
     ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId);
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
         .thenApply(
             reply -> {
               if (reply instanceof ServerSubmitJobInstanceResponse r) {
@@ -58,7 +58,7 @@ public final class WorkerGateway {
             .setContent(content(job))
             .setExecuteMode(job.executeMode())
             .build();
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
         .thenApply(
             reply ->
                 reply instanceof ServerKillJobInstanceResponse r

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.dispatch;
 
+import dev.schedulerx.protocol.TlsSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.ServerSettings;
@@ -52,7 +53,7 @@ final class SchedulingFixture implements AutoCloseable {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings(url, "sa", "", 2),
             workerTimeout, Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", GROUP, "key")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", GROUP, "key")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     database = ServerDatabase.open(url, "sa", "", 4);
     jobs = new JobRepository(database.dataSource());
     instances = new InstanceRepository(database.dataSource());

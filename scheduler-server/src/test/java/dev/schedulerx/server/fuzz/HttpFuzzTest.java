@@ -1,5 +1,6 @@
 package dev.schedulerx.server.fuzz;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ class HttpFuzzTest {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:fuzz-http-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
   }
 

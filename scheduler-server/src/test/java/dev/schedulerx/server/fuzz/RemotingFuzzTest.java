@@ -1,5 +1,6 @@
 package dev.schedulerx.server.fuzz;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -70,7 +71,7 @@ class RemotingFuzzTest {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:fuzz-remoting-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.ha;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +60,7 @@ class LeaderElectionTest {
             new ServerSettings.DatabaseSettings(url, "sa", "", 2),
             Duration.ofMillis(500), Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", "g", "secret")),
-            ServerSettings.ApiSecurity.DEFAULT, new ServerSettings.Lease(RENEW, TTL));
+            ServerSettings.ApiSecurity.DEFAULT, new ServerSettings.Lease(RENEW, TTL), TlsSettings.OFF);
     SchedulerServer server = SchedulerServer.builder(settings).build().start();
     servers.add(server);
     return server;

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,7 @@ class ApiTokenTest {
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:token-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", "g", "secret")),
-            new ApiSecurity(token, Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT);
+            new ApiSecurity(token, Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     return SchedulerServer.builder(settings).build().start();
   }
 

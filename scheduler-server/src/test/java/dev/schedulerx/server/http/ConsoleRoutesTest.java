@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ class ConsoleRoutesTest {
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:console-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", "g", "secret")),
-            new ApiSecurity("console-token", Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT);
+            new ApiSecurity("console-token", Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
   }
 

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +41,7 @@ class HttpApiTest {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:http-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", "g", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", "g", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
   }
 

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,7 +52,7 @@ class OpenApiTest {
             new ServerSettings.DatabaseSettings(DB, "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", "g", "secret"), new ServerSettings.AppGroup("ns", "other", "other-key")),
-            new ApiSecurity("", Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT);
+            new ApiSecurity("", Duration.ofMinutes(5)), ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
   }
 

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.remote;
 
+import dev.schedulerx.protocol.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
@@ -38,7 +39,7 @@ class HeartbeatOverTcpTest {
         new ServerSettings("127.0.0.1", 0, 0, Path.of("target"),
             new ServerSettings.DatabaseSettings("jdbc:h2:mem:hb-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", "g1", "secret")), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
     server = SchedulerServer.builder(settings).build().start();
     worker = ActorSystem.create("127000000001_4242_1", RemotingSettings.of("127.0.0.1", 0).toConfig());
   }

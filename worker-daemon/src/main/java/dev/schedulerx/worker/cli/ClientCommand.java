@@ -26,7 +26,7 @@ abstract class ClientCommand {
 
   ServerApiClient api() {
     WorkerSettings s = settings();
-    return new ServerApiClient(s.serverHttpAddress(), s.groupId(), s.apiToken());
+    return new ServerApiClient(s.serverHttpAddress(), s.groupId(), s.apiToken(), s.tls());
   }
 
   PrintWriter out() {

@@ -11,7 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.net.http.HttpConnectTimeoutException;
+import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.worker.config.WorkerSettings;
 
 /** The scheduler server's JSON API, as the CLI and the daemon (job upserts) use it. */
 public final class ServerApiClient {
@@ -29,9 +35,12 @@ public final class ServerApiClient {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
-  private final String base;
+  /** {@code scheme://host:port} of every server node, in the order they are tried. */
+  private final List<String> bases;
+  /** The node that answered last; tried first. */
+  private final AtomicInteger current = new AtomicInteger();
   private final String group;
   private final String token;
 
@@ -41,9 +50,26 @@ public final class ServerApiClient {
    * @param token the server's API token, sent as a bearer token; empty when the server requires none
    */
   public ServerApiClient(String hostPort, String group, String token) {
-    this.base = "http://" + hostPort;
+    this(hostPort, group, token, TlsSettings.OFF);
+  }
+
+  /**
+   * @param hostPorts one server node's HTTP host:port, or several separated by commas: a node that cannot be
+   *     connected to is skipped for the next
+   * @param tls whether to use HTTPS, and which certificates to trust
+   */
+  public ServerApiClient(String hostPorts, String group, String token, TlsSettings tls) {
+    this.bases = WorkerSettings.addresses(hostPorts).stream().map(a -> tls.httpScheme() + "://" + a).toList();
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("no server address given");
+    }
     this.group = group;
     this.token = token == null ? "" : token;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (tls.http()) {
+      builder.sslContext(tls.clientContext());
+    }
+    this.http = builder.build();
   }
 
   public JsonNode jobs() {
@@ -82,30 +108,59 @@ public final class ServerApiClient {
   }
 
   private JsonNode get(String path) {
-    return call(HttpRequest.newBuilder(URI.create(base + path)).GET(), path);
+    return call(base -> HttpRequest.newBuilder(URI.create(base + path)).GET(), path);
   }
 
   private JsonNode send(String method, String path, Object body) {
+    byte[] bytes;
     try {
-      return call(
-          HttpRequest.newBuilder(URI.create(base + path))
-              .header("Content-Type", "application/json")
-              .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))),
-          path);
+      bytes = json.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new ApiException(0, "cannot encode request: " + e.getMessage());
     }
+    return call(
+        base -> HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)),
+        path);
   }
 
-  private JsonNode call(HttpRequest.Builder request, String path) {
+  /** Sends to the node that answered last, moving on to the next node while one cannot be connected to. */
+  private JsonNode call(Function<String, HttpRequest.Builder> request, String path) {
+    int first = current.get();
+    for (int i = 0; i < bases.size(); i++) {
+      int at = (first + i) % bases.size();
+      try {
+        JsonNode answer = callOnce(request.apply(bases.get(at)), bases.get(at), path);
+        current.set(at);
+        return answer;
+      } catch (Unreachable e) {
+        if (i == bases.size() - 1) {
+          throw new ApiException(0, bases.size() == 1
+              ? "cannot reach the scheduler server at " + bases.get(0) + ": is the daemon running?"
+              : "cannot reach any scheduler server node (" + String.join(", ", bases) + ")");
+        }
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  /** No connection could be made: nothing was sent, so another node may be asked. */
+  private static final class Unreachable extends Exception {
+    Unreachable() {
+      super(null, null, false, false);
+    }
+  }
+
+  private JsonNode callOnce(HttpRequest.Builder request, String base, String path) throws Unreachable {
     if (!token.isEmpty()) {
       request.header("Authorization", "Bearer " + token);
     }
     HttpResponse<String> response;
     try {
       response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (ConnectException e) {
-      throw new ApiException(0, "cannot reach the scheduler server at " + base + ": is the daemon running?");
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw new Unreachable();
     } catch (IOException e) {
       throw new ApiException(0, "request to " + base + path + " failed: " + e);
     } catch (InterruptedException e) {

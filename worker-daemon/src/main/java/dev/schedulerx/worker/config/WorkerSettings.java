@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.server.config.LayeredConfig;
+import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.http.JobSpec;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
 import java.nio.file.Path;
@@ -37,13 +38,15 @@ public record WorkerSettings(
     Duration shutdownGrace,
     List<JobSpec> jobs,
     InstanceLogShipping.Settings instanceLogs,
-    Duration pluginsScanInterval) {
+    Duration pluginsScanInterval,
+    TlsSettings tls) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
     Objects.requireNonNull(instanceLogs, "instanceLogs");
     Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
+    Objects.requireNonNull(tls, "tls");
   }
 
   @Override
@@ -60,7 +63,7 @@ public record WorkerSettings(
     return server.enabled() && endpoint.isBlank() && domain.isBlank();
   }
 
-  /** The HTTP host:port of the server this worker (and the CLI) talks to. */
+  /** The HTTP host:port of the server this worker (and the CLI) talks to; several, comma-separated, when domain lists several nodes. */
   public String serverHttpAddress() {
     return domain.isBlank() ? remotingHost + ":" + server.httpPort() : domain;
   }
@@ -77,6 +80,16 @@ public record WorkerSettings(
     } catch (ConfigException e) {
       throw new ConfigError(LayeredConfig.oneLine(e));
     }
+  }
+
+  /** The server nodes' HTTP host:port, in the order they are tried. */
+  public List<String> serverHttpAddresses() {
+    return addresses(serverHttpAddress());
+  }
+
+  /** Splits a {@code domain} value ({@code host:port[,host:port…]}) into its addresses. */
+  public static List<String> addresses(String domain) {
+    return java.util.Arrays.stream(domain.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   static WorkerSettings fromConfig(Config merged, Path home) {
@@ -107,7 +120,11 @@ public record WorkerSettings(
             new InstanceLogShipping.Settings(
                 c.getBoolean("instance-logs.ship"), c.getInt("instance-logs.buffer-size"),
                 c.getDuration("instance-logs.flush-interval")),
-            c.getDuration("worker.plugins-scan-interval"));
+            c.getDuration("worker.plugins-scan-interval"),
+            new TlsSettings(
+                c.getBoolean("tls.http"), c.getBoolean("tls.remoting"),
+                path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
+                path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")));
     settings.validate(c);
     return settings;
   }
@@ -132,9 +149,27 @@ public record WorkerSettings(
     if (pluginsScanInterval.isNegative() || (!pluginsScanInterval.isZero() && pluginsScanInterval.toMillis() < 100)) {
       throw bad(c, "worker.plugins-scan-interval", "must be 0 (off) or at least 100ms");
     }
-    if (!domain.isBlank() && !domain.matches("[^/:\\s]+:\\d{1,5}")) {
-      throw bad(c, "domain", "must be host:port of the server's HTTP side, e.g. 127.0.0.1:18080");
+    if (!domain.isBlank()
+        && (addresses(domain).isEmpty() || !addresses(domain).stream().allMatch(a -> a.matches("[^/:\\s,]+:\\d{1,5}")))) {
+      throw bad(c, "domain", "must be host:port of the server's HTTP side, or several separated by commas,"
+          + " e.g. 127.0.0.1:18080,127.0.0.1:18081");
     }
+    if (tls.remoting() && (tls.keyStore().isEmpty() || tls.trustStore().isEmpty())) {
+      throw bad(c, "tls.remoting", "needs tls.key-store and tls.trust-store (both ends present and check certificates)");
+    }
+    if (tls.http() && hostsServer() && tls.keyStore().isEmpty()) {
+      throw bad(c, "tls.http", "needs tls.key-store: the embedded server serves HTTPS with it");
+    }
+    for (String store : List.of("key-store", "trust-store")) {
+      String file = store.equals("key-store") ? tls.keyStore() : tls.trustStore();
+      if (!file.isEmpty() && !java.nio.file.Files.isReadable(Path.of(file))) {
+        throw bad(c, "tls." + store, "file " + file + " is not readable");
+      }
+    }
+  }
+
+  private static String path(Path home, String file) {
+    return file.isBlank() ? "" : home.resolve(file).normalize().toString();
   }
 
   private static void requireText(Config c, String key, String value) {

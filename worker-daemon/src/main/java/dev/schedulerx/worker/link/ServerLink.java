@@ -7,11 +7,13 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusReque
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.TlsSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
@@ -53,13 +55,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private enum Redeliver implements Command { INSTANCE }
 
+  /** Timer key of the early re-discovery after a failure. */
+  private enum RetrySoon { INSTANCE }
+
   private record Discovered(Discovery.Found found) implements Command {}
 
   private record DiscoveryFailed(Throwable cause) implements Command {}
 
   private record HeartbeatAnswered(boolean success, String message) implements Command {}
 
-  private record HeartbeatLost(Throwable cause) implements Command {}
+  private record HeartbeatLost(String to, Throwable cause) implements Command {}
 
   private record Acked(long deliveryId) implements Command {}
 
@@ -68,7 +73,15 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   /** Identity and timing of the link. */
   public record Settings(
       String workerId, String namespace, String groupId, String appKey, String endpoint, String domain, String label,
-      Duration heartbeatInterval, Duration reportRetryInterval, String version) {}
+      Duration heartbeatInterval, Duration reportRetryInterval, String version, TlsSettings tls) {
+
+    public Settings {
+      Objects.requireNonNull(tls, "tls");
+    }
+  }
+
+  /** After a failed discovery or heartbeat, how soon to look again (instead of a whole heartbeat interval). */
+  private static final Duration RETRY_SOON = Duration.ofSeconds(1);
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -79,6 +92,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
   private String leader;
+  private boolean discovering;
+  /** The server node whose discovery answered last. */
+  private String discoveredVia;
   private long appGroupId;
   private long nextDeliveryId = 1;
   private String lastProblem = "";
@@ -91,10 +107,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private ServerLink(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered) {
     super(ctx);
+    // Detected from the stack, the logger would be Pekko's ActorCell, whose INFO lines logback.xml filters out.
+    ctx.setLoggerName(ServerLink.class);
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
-    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey());
+    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(), settings.tls());
     ctx.getSelf().tell(Tick.INSTANCE);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
     timers.startTimerWithFixedDelay(Redeliver.INSTANCE, settings.reportRetryInterval());
@@ -105,9 +123,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return newReceiveBuilder()
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(Discovered.class, this::onDiscovered)
-        .onMessage(DiscoveryFailed.class, f -> problem("server discovery failed: " + rootMessage(f.cause())))
+        .onMessage(DiscoveryFailed.class, f -> {
+          discovering = false;
+          return retrySoon(problem("server discovery failed: " + rootMessage(f.cause())));
+        })
         .onMessage(HeartbeatAnswered.class, this::onHeartbeatAnswered)
-        .onMessage(HeartbeatLost.class, f -> problem("heartbeat to " + leader + " unanswered: " + rootMessage(f.cause())))
+        .onMessage(HeartbeatLost.class, f -> retrySoon(problem("heartbeat to " + f.to() + " unanswered: " + rootMessage(f.cause()))))
         .onMessage(ReportStatus.class, this::onReport)
         .onMessage(ReportProgress.class, this::onProgress)
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
@@ -118,14 +139,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> onTick() {
-    if (offline) {
-      return this;
+    if (offline || discovering) {
+      return this; // one discovery at a time: a slow server is not asked again before it answered
     }
+    discovering = true;
     getContext().pipeToSelf(discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
     return this;
   }
 
   private Behavior<Command> onDiscovered(Discovered d) {
+    discovering = false;
     if (offline) {
       return this;
     }
@@ -133,9 +156,18 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     if (changed && leader != null) {
       getContext().getLog().info("server leader moved from {} to {}", leader, d.found().leader());
     }
+    if (!d.found().via().equals(discoveredVia)) {
+      if (discoveredVia != null) {
+        getContext().getLog().info("server discovery now through {} ({} stopped answering)", d.found().via(), discoveredVia);
+      }
+      discoveredVia = d.found().via();
+    }
     leader = d.found().leader();
     appGroupId = d.found().appGroupId();
     sendHeartbeat(true);
+    if (!lastProblem.isEmpty()) {
+      retrySoon(this); // while the link is in trouble, look for a new leader every second
+    }
     if (changed) {
       unacked.values().forEach(this::send);
     }
@@ -143,11 +175,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private void sendHeartbeat(boolean online) {
+    String to = leader;
     getContext().pipeToSelf(
         Patterns.ask(server(ActorPaths.SERVER_HEARTBEAT), heartbeat(online), ASK_TIMEOUT),
         (reply, failure) -> {
           if (failure != null) {
-            return new HeartbeatLost(failure);
+            return new HeartbeatLost(to, failure);
           }
           WorkerHeartBeatResponse r = (WorkerHeartBeatResponse) reply;
           return new HeartbeatAnswered(r.getSuccess(), r.getMessage());
@@ -255,6 +288,17 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return this;
   }
 
+  /**
+   * Looks again in {@link #RETRY_SOON} rather than a heartbeat interval later, so that a dead server node or
+   * leader is replaced well within SchedulerX's 10 s failover budget. The periodic tick goes on as before.
+   */
+  private Behavior<Command> retrySoon(Behavior<Command> same) {
+    if (!offline && !timers.isTimerActive(RetrySoon.INSTANCE) && RETRY_SOON.compareTo(settings.heartbeatInterval()) < 0) {
+      timers.startSingleTimer(RetrySoon.INSTANCE, Tick.INSTANCE, RETRY_SOON);
+    }
+    return same;
+  }
+
   private Behavior<Command> problem(String message) {
     // One line per change of trouble; a link that stays down does not flood the log.
     if (!message.equals(lastProblem)) {
@@ -265,7 +309,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private org.apache.pekko.actor.ActorSelection server(String actor) {
-    return Adapter.toClassic(getContext().getSystem()).actorSelection(ActorPaths.onServer(leader, actor));
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(getContext().getSystem());
+    return classic.actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(classic), leader, actor));
   }
 
   private static String metricsJson() {

@@ -145,7 +145,7 @@ public final class PeerClient implements Peers {
   }
 
   private ActorSelection select(String worker, String actor) {
-    return system.actorSelection(ActorPaths.onWorker(WorkerAddress.parse(worker), actor));
+    return system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), WorkerAddress.parse(worker), actor));
   }
 
   private static String content(String processor) {

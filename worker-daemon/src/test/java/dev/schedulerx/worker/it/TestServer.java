@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.it;
 
+import dev.schedulerx.protocol.TlsSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.SchedulerServer;
@@ -47,7 +48,8 @@ public final class TestServer implements AutoCloseable {
         new ServerSettings("127.0.0.1", httpPort, 0, dataDir,
             new ServerSettings.DatabaseSettings(url, "sa", "", 4),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT);
+            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT,
+            TlsSettings.OFF);
     return new TestServer(SchedulerServer.builder(settings).build().start());
   }
 

@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.link;
 
+import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.worker.testing.LogCapture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +65,7 @@ class ServerLinkTest {
     CompletableFuture<String> registered = new CompletableFuture<>();
     ServerLink.Settings settings =
         new ServerLink.Settings(workerId, "ns", TestServer.GROUP, appKey, "", server.domain(), "", Duration.ofMillis(200),
-            Duration.ofMillis(300), "test");
+            Duration.ofMillis(300), "test", TlsSettings.OFF);
     return new Link(workerId, kit.spawn(ServerLink.create(settings, registered), "server-link"), registered);
   }
 
