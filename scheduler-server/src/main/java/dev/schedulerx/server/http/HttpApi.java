@@ -17,10 +17,12 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ public final class HttpApi implements AutoCloseable {
   private final InstanceLifecycle lifecycle;
   private final WorkerRegistry registry;
   private final ObjectMapper json;
+  private final List<Consumer<Javalin>> moreRoutes = new ArrayList<>();
   private Javalin app;
 
   public HttpApi(
@@ -61,6 +64,11 @@ public final class HttpApi implements AutoCloseable {
     this.json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
+  /** Routes another part of the server adds (e.g. /healthz and /metrics); call before {@link #start()}. */
+  public void addRoutes(Consumer<Javalin> routes) {
+    moreRoutes.add(routes);
+  }
+
   /** Binds and starts serving; returns the bound port. */
   public int start() {
     app =
@@ -72,6 +80,7 @@ public final class HttpApi implements AutoCloseable {
             });
     discoveryRoutes(app);
     apiRoutes(app);
+    moreRoutes.forEach(routes -> routes.accept(app));
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,

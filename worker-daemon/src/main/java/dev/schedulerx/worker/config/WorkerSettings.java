@@ -30,11 +30,27 @@ public record WorkerSettings(
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration shutdownGrace,
-    List<JobSpec> jobs) {
+    List<JobSpec> jobs,
+    Http http) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+    Objects.requireNonNull(http, "http");
+  }
+
+  /** Settings with the health/metrics listener on 127.0.0.1 and any free port (tests, embedding). */
+  public WorkerSettings(
+      String namespace, String groupId, String appKey, String endpoint, String domain, String label, String apiToken,
+      Path pluginsDir, Path dataDir, String remotingHost, int remotingPort, EmbeddedServer server, int threads,
+      Duration heartbeatInterval, Duration reportRetryInterval, Duration shutdownGrace, List<JobSpec> jobs) {
+    this(namespace, groupId, appKey, endpoint, domain, label, apiToken, pluginsDir, dataDir, remotingHost, remotingPort,
+        server, threads, heartbeatInterval, reportRetryInterval, shutdownGrace, jobs, Http.ANY_LOCAL_PORT);
+  }
+
+  /** The daemon's own HTTP listener (/healthz, /metrics): {@code schedulerx.worker.http.*}; port 0 = any free port. */
+  public record Http(String host, int port) {
+    public static final Http ANY_LOCAL_PORT = new Http("127.0.0.1", 0);
   }
 
   @Override
@@ -80,7 +96,8 @@ public record WorkerSettings(
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
-            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")));
+            JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
+            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")));
     settings.validate(c);
     return settings;
   }
@@ -90,6 +107,8 @@ public record WorkerSettings(
     requirePort(c, "remoting.port", remotingPort);
     requirePort(c, "server.http-port", server.httpPort());
     requirePort(c, "server.remoting-port", server.remotingPort());
+    requireText(c, "worker.http.host", http.host());
+    requirePort(c, "worker.http.port", http.port());
     if (threads < 1) {
       throw bad(c, "worker.threads", "must be at least 1");
     }

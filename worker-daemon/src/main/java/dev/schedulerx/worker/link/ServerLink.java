@@ -75,6 +75,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Settings settings;
   private final Discovery discovery;
   private final CompletableFuture<String> registered;
+  private final LinkHealth health;
   private final TimerScheduler<Command> timers;
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
@@ -86,11 +87,18 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private int flushWaits;
 
   public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered)));
+    return create(settings, registered, new LinkHealth(java.time.Clock.systemUTC()));
   }
 
-  private ServerLink(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered) {
+  /** A link that also records heartbeat acknowledgements and problems in {@code health}. */
+  public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered, LinkHealth health) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered, health)));
+  }
+
+  private ServerLink(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered, LinkHealth health) {
     super(ctx);
+    this.health = health;
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
@@ -177,6 +185,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       return problem("server refused this worker: " + answer.message());
     }
     lastProblem = "";
+    health.acknowledged();
     if (!registered.isDone()) {
       registered.complete(leader);
     }
@@ -256,6 +265,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> problem(String message) {
+    health.problem(message);
     // One line per change of trouble; a link that stays down does not flood the log.
     if (!message.equals(lastProblem)) {
       getContext().getLog().warn(message);
