@@ -404,8 +404,8 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   }
 
   private void report(ContainerTask task, TaskStatus status, String result) {
-    master.report(task.group(), task.taskId(), task.taskName(), status, result);
     pool.observer().finished(task.group().instance().jobName(), status);
+    master.report(task.group(), task.taskId(), task.taskName(), status, result);
   }
 
   private void forgetIfIdle(InstanceState state) {

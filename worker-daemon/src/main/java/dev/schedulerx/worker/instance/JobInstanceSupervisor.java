@@ -134,8 +134,8 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   private Behavior<Command> finish(ProcessResult result) {
     InstanceStatus status = result.status() == InstanceStatus.SUCCESS ? InstanceStatus.SUCCESS : InstanceStatus.FAILED;
     getContext().getLog().info("{} finished {}: {}", spec.label(), status, result.result());
-    runtime.status().report(spec, status, result.result(), null);
     runtime.pool().observer().finished(spec.jobName(), status == InstanceStatus.SUCCESS ? TaskStatus.SUCCESS : TaskStatus.FAILED);
+    runtime.status().report(spec, status, result.result(), null);
     return Behaviors.stopped();
   }
 
