@@ -129,7 +129,12 @@ public final class WorkerDaemon implements AutoCloseable {
     log.info("worker {} listening on akka.tcp://{}@{}, group {}", workerId, workerId, remotingAddress(), settings.groupId());
     // Stale after three missed heartbeats: by then the server is about to drop this worker too.
     http = new DaemonHttp(metrics, registered, () -> workerId, settings.heartbeatInterval().multipliedBy(3));
-    httpPort = http.start(settings.http().host(), settings.http().port());
+    try {
+      httpPort = http.start(settings.http().host(), settings.http().port());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot serve /healthz and /metrics on " + settings.http().host() + ":" + settings.http().port()
+          + " (schedulerx.worker.http.*): " + (e.getMessage() == null ? e : e.getMessage()), e);
+    }
     return this;
   }
 

@@ -1,14 +1,18 @@
 package dev.schedulerx.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.instance.TestPlugins;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +104,25 @@ class HealthAndMetricsTest {
       assertThat(central.get("schedulerx_server_worker_heartbeat_age_seconds{group=\"g\",worker=\"" + daemon.workerId() + "\"}"))
           .isBetween(0.0, 5.0);
     });
+  }
+
+  @Test
+  void aDaemonWhoseHttpPortIsTakenFailsToStartNamingTheKey() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      WorkerSettings settings =
+          new WorkerSettings(
+              "ns", TestServer.GROUP, TestServer.APP_KEY, "", "127.0.0.1:1", "", "", dir.resolve("plugins"), dir.resolve("data"),
+              "127.0.0.1", 0, new WorkerSettings.EmbeddedServer(false, 0, 0, "", "sa", ""), 2,
+              Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(1), List.of(),
+              new WorkerSettings.Http("127.0.0.1", taken.getLocalPort()));
+      WorkerDaemon failing = WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build();
+      try {
+        assertThatIllegalStateException().isThrownBy(failing::start)
+            .withMessageStartingWith("cannot serve /healthz and /metrics on 127.0.0.1:" + taken.getLocalPort() + " (schedulerx.worker.http.*): ");
+      } finally {
+        failing.close();
+      }
+    }
   }
 
   /** Whatever heap pool name this JVM's collector uses (e.g. "G1 Old Gen", "Tenured Gen"). */
