@@ -29,8 +29,12 @@ import java.util.function.BooleanSupplier;
  * InstanceEvents} (counters) and read from the worker registry at scrape time (gauges).
  */
 public final class ServerMetrics implements InstanceEvents, AutoCloseable {
-  private static final Duration TRIGGER_DELAY_MIN = Duration.ofMillis(1);
-  private static final Duration TRIGGER_DELAY_MAX = Duration.ofMinutes(1);
+  /** Histogram buckets of the trigger delay: a dozen per job rather than Micrometer's ~70 default ones. */
+  private static final Duration[] TRIGGER_DELAY_BUCKETS = {
+    Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+    Duration.ofMinutes(1)
+  };
 
   private final PrometheusRegistry prometheus = new PrometheusRegistry();
   private final MeterRegistry registry = prometheus.registry();
@@ -78,9 +82,7 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
       Timer.builder("schedulerx.server.trigger.delay")
           .description("From an instance's schedule time to its acceptance by a master worker")
           .tags(tags)
-          .publishPercentileHistogram()
-          .minimumExpectedValue(TRIGGER_DELAY_MIN)
-          .maximumExpectedValue(TRIGGER_DELAY_MAX)
+          .serviceLevelObjectives(TRIGGER_DELAY_BUCKETS)
           .register(registry)
           .record(delay.isNegative() ? Duration.ZERO : delay);
     }

@@ -98,6 +98,7 @@ class HealthAndMetricsTest {
           .containsEntry("schedulerx_server_instances_finished_total{group=\"g\",job=\"quick\",status=\"SUCCESS\"}", 2.0)
           .containsEntry("schedulerx_server_instances_finished_total{group=\"g\",job=\"broken\",status=\"FAILED\"}", 1.0)
           .containsEntry("schedulerx_server_trigger_delay_seconds_count{group=\"g\",job=\"quick\"}", 2.0)
+          .containsEntry("schedulerx_server_trigger_delay_seconds_bucket{group=\"g\",job=\"quick\",le=\"+Inf\"}", 2.0)
           .containsEntry("schedulerx_server_workers{group=\"g\"}", 1.0)
           .containsEntry("schedulerx_server_leader", 1.0)
           .containsKey("jvm_threads_live_threads");
