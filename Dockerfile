@@ -1,6 +1,7 @@
 # Multi-stage build: Maven builds the distribution, a JRE 17 image runs it as a non-root user.
 #   docker build -t schedulerx-worker .
-#   docker run -p 18080:18080 -v $PWD/plugins:/opt/schedulerx/plugins schedulerx-worker
+#   docker run -p 18080:18080 -p 18081:18081 -v $PWD/plugins:/opt/schedulerx/plugins schedulerx-worker
+# 18080: the embedded server (API, discovery, its /healthz and /metrics); 18081: the daemon's /healthz and /metrics.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
@@ -25,7 +26,14 @@ RUN mkdir -p data && chown -R schedulerx:schedulerx /opt/schedulerx
 USER schedulerx
 # In a container the daemon must listen on all interfaces to be reachable, and logs to stdout only (no file).
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0 -Dschedulerx.log.appender=CONSOLE"
+# The daemon's /healthz and /metrics on a fixed port, reachable from outside for Prometheus.
+ENV SCHEDULERX_WORKER_HTTP_PORT=18081 \
+    SCHEDULERX_WORKER_HTTP_HOST=0.0.0.0
 VOLUME ["/opt/schedulerx/plugins", "/opt/schedulerx/conf", "/opt/schedulerx/data"]
-EXPOSE 18080
+EXPOSE 18080 18081
+# Healthy while the daemon is registered with its server and heartbeats are acknowledged (GET /healthz).
+# bin/schedulerx-healthcheck needs only bash (no curl or wget in the image); start-period covers the first start.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["/opt/schedulerx/bin/schedulerx-healthcheck"]
 ENTRYPOINT ["/opt/schedulerx/bin/schedulerx-worker"]
 CMD ["--conf", "/opt/schedulerx/conf/worker.conf"]

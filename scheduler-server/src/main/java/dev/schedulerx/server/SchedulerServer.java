@@ -5,6 +5,9 @@ import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.dispatch.DuePass;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.HttpApi;
+import dev.schedulerx.server.metrics.MetricsRoutes;
+import dev.schedulerx.server.metrics.ServerHealth;
+import dev.schedulerx.server.metrics.ServerMetrics;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.remote.GroupGuard;
 import dev.schedulerx.server.remote.RemoteEndpoints;
@@ -48,6 +51,8 @@ public final class SchedulerServer implements AutoCloseable {
   private ServerDatabase database;
   private ActorSystem system;
   private HttpApi http;
+  private ServerMetrics metrics;
+  private ServerHealth health;
   private ExecutorService storeExecutor;
   private ScheduledExecutorService scheduler;
   private int httpPort;
@@ -112,14 +117,18 @@ public final class SchedulerServer implements AutoCloseable {
     WorkerRegistry registry = new WorkerRegistry(clock, settings.workerTimeout());
     GroupGuard groups = new GroupGuard(settings);
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
+    metrics = new ServerMetrics(
+        settings.groups().stream().map(ServerSettings.AppGroup::groupId).distinct().toList(), registry, jobs, this::isLeader, clock);
+    health = new ServerHealth(database.dataSource(), this::isLeader);
     InstanceLifecycle lifecycle =
-        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler);
+        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler, metrics);
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
     nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
         jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()));
+    http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());
@@ -261,6 +270,12 @@ public final class SchedulerServer implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (health != null) {
+      health.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (system != null) {
       system.terminate();

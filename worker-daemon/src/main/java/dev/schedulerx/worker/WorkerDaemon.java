@@ -16,14 +16,18 @@ import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.instance.DispatchSettings;
 import dev.schedulerx.worker.instance.Peers;
 import dev.schedulerx.worker.link.LinkStatusSink;
+import dev.schedulerx.worker.link.LinkHealth;
 import dev.schedulerx.worker.link.ServerLink;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
+import dev.schedulerx.worker.metrics.DaemonHttp;
+import dev.schedulerx.worker.metrics.DaemonMetrics;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginScanner;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import java.time.Clock;
 import java.time.Duration;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -57,6 +61,9 @@ public final class WorkerDaemon implements AutoCloseable {
   private PluginScanner pluginScanner;
   private SchedulerServer server;
   private ContainerPool pool;
+  private DaemonMetrics metrics;
+  private DaemonHttp http;
+  private int httpPort;
   private ActorSystem<WorkerGuardian.Command> system;
   private InstanceLogShipping instanceLogs;
   private String workerId;
@@ -101,7 +108,9 @@ public final class WorkerDaemon implements AutoCloseable {
       server = SchedulerServer.builder(embeddedServerSettings()).build().start();
     }
     workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
-    pool = new ContainerPool(settings.threads());
+    metrics = new DaemonMetrics(new LinkHealth(Clock.systemUTC()));
+    pool = new ContainerPool(settings.threads(), metrics);
+    metrics.watch(pool);
     TaskBodyCodec codec = new TaskBodyCodec();
     ProcessorInvoker invoker = new ProcessorInvoker();
     DispatchSettings dispatch = DispatchSettings.defaults(settings.dataDir().resolve("spill"));
@@ -121,12 +130,21 @@ public final class WorkerDaemon implements AutoCloseable {
                   Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
                       ActorPaths.onWorker(ActorPaths.schemeOf(Adapter.toClassic(typedSystem)), WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER), Duration.ofSeconds(15), Duration.ofSeconds(2));
                   return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address);
-                }),
+                },
+                metrics),
             workerId,
             RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig());
     log.info("worker {} listening on {}://{}@{}, group {}",
         workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
     instanceLogs = startInstanceLogs();
+    // Stale after three missed heartbeats: by then the server is about to drop this worker too.
+    http = new DaemonHttp(metrics, registered, () -> workerId, settings.heartbeatInterval().multipliedBy(3));
+    try {
+      httpPort = http.start(settings.http().host(), settings.http().port());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot serve /healthz and /metrics on " + settings.http().host() + ":" + settings.http().port()
+          + " (schedulerx.worker.http.*): " + (e.getMessage() == null ? e : e.getMessage()), e);
+    }
     return this;
   }
 
@@ -191,8 +209,8 @@ public final class WorkerDaemon implements AutoCloseable {
       }
       log.info("declared {} job(s) on the server: {}", settings.jobs().size(), settings.jobs().stream().map(JobSpec::name).toList());
     }
-    log.info("worker {} registered with server {} in group {}: ready ({} processor(s) loaded)",
-        workerId, leader, settings.groupId(), plugins.processors().size());
+    log.info("worker {} registered with server {} in group {}: ready ({} processor(s) loaded, /healthz and /metrics on http://{}:{})",
+        workerId, leader, settings.groupId(), plugins.processors().size(), settings.http().host(), httpPort);
   }
 
   public String workerId() {
@@ -206,6 +224,11 @@ public final class WorkerDaemon implements AutoCloseable {
 
   private static String hostPort(Address address) {
     return address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
+  }
+
+  /** Port of the /healthz and /metrics listener. */
+  public int httpPort() {
+    return httpPort;
   }
 
   public PluginRegistry plugins() {
@@ -222,6 +245,9 @@ public final class WorkerDaemon implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (http != null) {
+      http.close(); // probes see the daemon gone at once, not a half-stopped one
     }
     if (system != null) {
       Duration grace = settings.shutdownGrace();
@@ -259,6 +285,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     if (plugins != null) {
       plugins.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     log.info("worker {} stopped", workerId);
   }

@@ -6,6 +6,7 @@ import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.link.ServerLink;
 import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.metrics.DaemonMetrics;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
@@ -69,6 +70,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
 
   private final ActorRef<ServerLink.Command> link;
   private final InstanceRuntime runtime;
+  private final DaemonMetrics metrics;
   private final Map<Long, ActorRef<JobInstanceSupervisor.Command>> supervisors = new HashMap<>();
   private final Map<Long, InstanceSpec> specs = new HashMap<>();
   /** Keeps the plugin version an instance started with until it ends (hot reload waits for it). */
@@ -84,8 +86,8 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   }
 
   public static Behavior<Command> create(
-      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor)));
+      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor, DaemonMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor, metrics)));
   }
 
   private WorkerGuardian(
@@ -93,13 +95,15 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
       TimerScheduler<Command> timers,
       ServerLink.Settings linkSettings,
       CompletableFuture<String> registered,
-      RuntimeFactory runtimeFor) {
+      RuntimeFactory runtimeFor,
+      DaemonMetrics metrics) {
     super(ctx);
     this.timers = timers;
+    this.metrics = metrics;
     // The link only does I/O and keeps unacknowledged reports; restart it if it ever crashes.
     this.link =
         ctx.spawn(
-            Behaviors.supervise(ServerLink.create(linkSettings, registered))
+            Behaviors.supervise(ServerLink.create(linkSettings, registered, metrics.link()))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
             "server-link");
     this.runtime = runtimeFor.create(ctx.getSystem(), link);
@@ -140,6 +144,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
             INSTANCE_PREFIX + spec.instanceId());
     getContext().watch(supervisor);
     supervisors.put(spec.instanceId(), supervisor);
+    metrics.supervised(1);
     specs.put(spec.instanceId(), spec);
     submit.replyTo().tell(new Reply(true, ""));
     return this;
@@ -156,7 +161,9 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
 
   private Behavior<Command> onSupervisorStopped(Terminated stopped) {
     long id = instanceIdOf(stopped.getRef());
-    supervisors.remove(id);
+    if (supervisors.remove(id) != null) {
+      metrics.supervised(-1);
+    }
     specs.remove(id);
     PluginRegistry.Lease lease = pluginLeases.remove(id);
     if (lease != null) {

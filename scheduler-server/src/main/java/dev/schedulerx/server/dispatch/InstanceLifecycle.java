@@ -39,6 +39,7 @@ public final class InstanceLifecycle {
   private final Clock clock;
   private final Executor storeExecutor;
   private final ScheduledExecutorService timers;
+  private final InstanceEvents events;
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -49,6 +50,19 @@ public final class InstanceLifecycle {
       Clock clock,
       Executor storeExecutor,
       ScheduledExecutorService timers) {
+    this(jobs, instances, registry, gateway, groups, clock, storeExecutor, timers, InstanceEvents.NONE);
+  }
+
+  public InstanceLifecycle(
+      JobRepository jobs,
+      InstanceRepository instances,
+      WorkerRegistry registry,
+      WorkerGateway gateway,
+      GroupGuard groups,
+      Clock clock,
+      Executor storeExecutor,
+      ScheduledExecutorService timers,
+      InstanceEvents events) {
     this.jobs = jobs;
     this.instances = instances;
     this.registry = registry;
@@ -57,6 +71,7 @@ public final class InstanceLifecycle {
     this.clock = clock;
     this.storeExecutor = storeExecutor;
     this.timers = timers;
+    this.events = events;
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
@@ -112,6 +127,7 @@ public final class InstanceLifecycle {
                   instances.recordWorker(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt);
                 }
                 log.info("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
+                events.started(job, instance, acceptedAt);
                 return;
               }
               String why = failure != null ? "no answer within the submit timeout" : outcome.message();
@@ -145,7 +161,7 @@ public final class InstanceLifecycle {
     if (!state.isFinished()) {
       return;
     }
-    if (instances.finish(report.instanceId(), state, report.result(), clock.instant())) {
+    if (finish(report.instanceId(), report.jobId(), state, report.result(), clock.instant())) {
       log.info("instance {} of job {} finished {}: {}", report.instanceId(), report.jobId(), state, abbreviate(report.result()));
       if (state != InstanceState.SUCCESS) {
         instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
@@ -179,7 +195,7 @@ public final class InstanceLifecycle {
   }
 
   private String killed(JobInstance instance, String why) {
-    if (instances.finish(instance.id(), InstanceState.KILLED, why, clock.instant())) {
+    if (finish(instance.id(), instance.jobId(), InstanceState.KILLED, why, clock.instant())) {
       log.info("instance {} of job {} {}", instance.id(), instance.jobName(), why);
       return "instance " + instance.id() + " " + why;
     }
@@ -202,7 +218,7 @@ public final class InstanceLifecycle {
         continue;
       }
       String why = "timeout: still running after " + timeout + " s";
-      if (instances.finish(instance.id(), InstanceState.FAILED, why, now)) {
+      if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
         if (instance.workerId() != null && !instance.workerId().isEmpty()) {
           gateway.kill(WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr()), job.get(), instance);
@@ -224,7 +240,7 @@ public final class InstanceLifecycle {
           for (JobInstance instance : instances.findUnfinished()) {
             if (worker.workerId().equals(instance.workerId())) {
               String reason = "worker " + worker.workerId() + " " + why;
-              if (instances.finish(instance.id(), InstanceState.FAILED, reason, clock.instant())) {
+              if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, reason, clock.instant())) {
                 log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
                 instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
               }
@@ -250,7 +266,7 @@ public final class InstanceLifecycle {
       String why = worker == null || worker.isEmpty()
           ? "not accepted by any worker before the previous leader stopped"
           : "worker " + worker + " did not re-register with the new leader";
-      if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
+      if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
         instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
       }
@@ -260,11 +276,20 @@ public final class InstanceLifecycle {
   private void fail(JobDefinition job, JobInstance instance, String why) {
     storeExecutor.execute(
         () -> {
-          if (instances.finish(instance.id(), InstanceState.FAILED, why, clock.instant())) {
+          if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
             log.warn("instance {} of job {} failed: {}", instance.id(), job.name(), why);
             instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
           }
         });
+  }
+
+  /** Records the end of an instance; true when this call ended it (and only then is it counted). */
+  private boolean finish(long instanceId, long jobId, InstanceState state, String why, Instant at) {
+    boolean ended = instances.finish(instanceId, state, why, at);
+    if (ended) {
+      events.finished(jobId, state);
+    }
+    return ended;
   }
 
   private void retryIfAllowed(JobInstance failed) {

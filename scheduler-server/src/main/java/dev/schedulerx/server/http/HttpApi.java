@@ -18,11 +18,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,7 @@ public final class HttpApi implements AutoCloseable {
   private final LogRepository logs;
   private final ObjectMapper json;
   private final Supplier<Optional<String>> leaderHttp;
+  private final List<Consumer<Javalin>> moreRoutes = new ArrayList<>();
   private Javalin app;
 
   /**
@@ -73,6 +76,11 @@ public final class HttpApi implements AutoCloseable {
     this.json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   }
 
+  /** Routes another part of the server adds (e.g. /healthz and /metrics); call before {@link #start()}. */
+  public void addRoutes(Consumer<Javalin> routes) {
+    moreRoutes.add(routes);
+  }
+
   /** Binds and starts serving; returns the bound port. */
   public int start() {
     app =
@@ -85,6 +93,7 @@ public final class HttpApi implements AutoCloseable {
             });
     discoveryRoutes(app);
     apiRoutes(app);
+    moreRoutes.forEach(routes -> routes.accept(app));
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     new ConsoleRoutes().register(app);
     new LogRoutes(logs, json).register(app);

@@ -14,6 +14,7 @@ final class CheckConfigCommand extends ClientCommand implements Callable<Integer
     out().println("  group:        " + s.namespace() + "/" + s.groupId());
     out().println("  server:       " + (s.hostsServer() ? "embedded, http " + s.serverHttpAddress() : s.domain().isBlank() ? "endpoint " + s.endpoint() : s.domain()));
     out().println("  remoting:     " + s.remotingHost() + ":" + (s.remotingPort() == 0 ? "any free port" : s.remotingPort()));
+    out().println("  http:         " + s.http().host() + ":" + (s.http().port() == 0 ? "any free port" : s.http().port()) + " (/healthz, /metrics)");
     out().println("  plugins-dir:  " + s.pluginsDir());
     out().println("  data-dir:     " + s.dataDir());
     out().println("  jobs:         " + s.jobs().stream().map(j -> j.name()).toList());

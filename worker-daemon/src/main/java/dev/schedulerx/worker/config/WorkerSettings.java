@@ -39,7 +39,8 @@ public record WorkerSettings(
     List<JobSpec> jobs,
     InstanceLogShipping.Settings instanceLogs,
     Duration pluginsScanInterval,
-    TlsSettings tls) {
+    TlsSettings tls,
+    Http http) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
@@ -47,7 +48,11 @@ public record WorkerSettings(
     Objects.requireNonNull(instanceLogs, "instanceLogs");
     Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(http, "http");
   }
+
+  /** The daemon's own HTTP listener (/healthz, /metrics): {@code schedulerx.worker.http.*}; port 0 = any free port. */
+  public record Http(String host, int port) {}
 
   @Override
   public String toString() {
@@ -124,7 +129,8 @@ public record WorkerSettings(
             new TlsSettings(
                 c.getBoolean("tls.http"), c.getBoolean("tls.remoting"),
                 path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
-                path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")));
+                path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")),
+            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")));
     settings.validate(c);
     return settings;
   }
@@ -134,6 +140,8 @@ public record WorkerSettings(
     requirePort(c, "remoting.port", remotingPort);
     requirePort(c, "server.http-port", server.httpPort());
     requirePort(c, "server.remoting-port", server.remotingPort());
+    requireText(c, "worker.http.host", http.host());
+    requirePort(c, "worker.http.port", http.port());
     if (threads < 1) {
       throw bad(c, "worker.threads", "must be at least 1");
     }

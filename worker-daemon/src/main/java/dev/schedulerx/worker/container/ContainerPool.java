@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,12 +19,19 @@ import java.util.function.Supplier;
 public final class ContainerPool implements AutoCloseable {
   private final ExecutorService executor;
   private final int threads;
+  private final TaskObserver observer;
 
   public ContainerPool(int threads) {
+    this(threads, TaskObserver.NONE);
+  }
+
+  /** A pool whose tasks (see {@link #runTask}) are reported to {@code observer}. */
+  public ContainerPool(int threads, TaskObserver observer) {
     if (threads < 1) {
       throw new IllegalArgumentException("a container pool needs at least one thread, got " + threads);
     }
     this.threads = threads;
+    this.observer = observer;
     AtomicInteger n = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
@@ -38,6 +46,16 @@ public final class ContainerPool implements AutoCloseable {
   /** How many pieces of work run at once at most. */
   public int threads() {
     return threads;
+  }
+
+  /** Who hears of tasks run here; the runner also reports queueing and final statuses to it. */
+  public TaskObserver observer() {
+    return observer;
+  }
+
+  /** Pieces of work handed to the pool that no thread has taken yet. */
+  public int waiting() {
+    return executor instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
   }
 
   /**
@@ -74,6 +92,21 @@ public final class ContainerPool implements AutoCloseable {
         };
     executor.execute(task);
     return new Running<>(result, task);
+  }
+
+  /**
+   * Like {@link #run}, for one task of {@code job}: the observer hears when it starts (with the time since
+   * {@code handedAtNanos}, a {@link System#nanoTime()} value) and when it returns.
+   */
+  public <T> Running<T> runTask(String job, long handedAtNanos, Supplier<T> work) {
+    return run(() -> {
+      observer.started(job, System.nanoTime() - handedAtNanos);
+      try {
+        return work.get();
+      } finally {
+        observer.stopped(job);
+      }
+    });
   }
 
   /** Fire-and-forget side work of user code (e.g. a processor's kill hook). */

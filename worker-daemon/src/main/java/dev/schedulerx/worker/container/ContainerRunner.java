@@ -13,6 +13,7 @@ import dev.schedulerx.worker.plugin.ProcessorInvoker;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,8 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     final Map<Long, Run> running = new HashMap<>(); // by run id
     final Map<Long, ContainerTask> waitingRetry = new HashMap<>(); // by retry id
     Set<Long> killedTasks = Set.of();
+    /** When each start request of this instance reached the runner (System.nanoTime), for dispatch latency. */
+    final Map<TaskGroup, Long> arrivedAt = new IdentityHashMap<>();
     boolean killed;
     boolean killHookCalled;
     boolean inTurn;
@@ -169,6 +172,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
 
   private Behavior<Command> onStart(Start start) {
     TaskGroup group = start.group();
+    long arrived = System.nanoTime();
     InstanceState state = instances.computeIfAbsent(group.instanceId(), InstanceState::new);
     if (state.killed) {
       getContext().getLog().info("{}: refusing {} task(s), the instance was killed", group.instance().label(), start.tasks().size());
@@ -182,6 +186,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
       forgetIfIdle(state);
       return this;
     }
+    int queuedBefore = state.queued.size();
     for (ContainerTask task : start.tasks()) {
       if (state.killedTasks.contains(task.taskId())) {
         report(task, TaskStatus.FAILED, KILLED);
@@ -189,6 +194,8 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
         state.queued.add(task);
       }
     }
+    state.arrivedAt.put(group, arrived);
+    pool.observer().queued(state.queued.size() - queuedBefore);
     getContext().getLog().debug("{}: {} task(s) accepted, {} queued", group.instance().label(), start.tasks().size(), state.queued.size());
     takeTurn(state);
     dispatch();
@@ -214,6 +221,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     Run hookTarget = null;
     ContainerTask droppedTask = null;
     int killed = 0;
+    int queuedBefore = state.queued.size();
     for (Iterator<Run> it = state.running.values().iterator(); it.hasNext(); ) {
       Run run = it.next();
       if (matches(only, run.task())) {
@@ -235,6 +243,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
         }
       }
     }
+    pool.observer().queued(state.queued.size() - queuedBefore);
     getContext().getLog().info("instance {}{}: {} task(s) killed", kill.instanceId(),
         only.isPresent() ? " task " + only.getAsLong() : "", killed);
     if (only.isPresent() || !state.killHookCalled) {
@@ -263,6 +272,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
         getContext().getLog().info("instance {} destroyed by its master: dropping {} unfinished task(s)", destroy.instanceId(), left);
       }
       state.running.values().forEach(run -> run.handle().interrupt());
+      pool.observer().queued(-state.queued.size());
       if (state.inTurn) {
         ready.remove(state);
       }
@@ -295,6 +305,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     ContainerTask task = state == null ? null : state.waitingRetry.remove(due.retryId());
     if (task != null) {
       state.queued.addFirst(task);
+      pool.observer().queued(1);
       takeTurn(state);
       dispatch();
     }
@@ -344,6 +355,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   }
 
   private void launch(InstanceState state, ContainerTask task) {
+    pool.observer().queued(-1);
     String name = task.group().instance().processor();
     // The lease keeps this plugin version loaded (no hot reload) until the task's code has returned.
     PluginRegistry.Lease lease = plugins.acquire(name);
@@ -356,7 +368,10 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     TaskContext context = context(task);
     ContainerPool.Running<ProcessResult> handle;
     try {
-      handle = pool.run(() -> process(processor, context));
+      // A re-run's wait counts from now: its pause before the re-run is not dispatch latency.
+      Long arrived = task.attempt() == 0 ? state.arrivedAt.get(task.group()) : null;
+      handle = pool.runTask(task.group().instance().jobName(), arrived != null ? arrived : System.nanoTime(),
+          () -> process(processor, context));
       handle.result().whenComplete((result, failure) -> lease.close()); // also when cancelled before it ran
     } catch (RejectedExecutionException e) {
       lease.close();
@@ -393,6 +408,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   }
 
   private void report(ContainerTask task, TaskStatus status, String result) {
+    pool.observer().finished(task.group().instance().jobName(), status);
     master.report(task.group(), task.taskId(), task.taskName(), status, result);
   }
 

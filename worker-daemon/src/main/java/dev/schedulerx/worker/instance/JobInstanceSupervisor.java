@@ -108,7 +108,8 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
     context = TaskContext.standalone(spec, runtime.workerAddr(), runtime.codec());
     getContext().getLog().info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
     runtime.status().report(spec, InstanceStatus.RUNNING, "", null);
-    running = runtime.pool().run(() -> TaskMdc.call(context, () -> runtime.invoker().invoke(processor, p -> p.process(context))));
+    running = runtime.pool().runTask(spec.jobName(), System.nanoTime(),
+        () -> TaskMdc.call(context, () -> runtime.invoker().invoke(processor, p -> p.process(context))));
     getContext().pipeToSelf(running.result(),
         (result, failure) -> new TaskDone(failure == null ? result : ProcessResult.failure("processor crashed: " + failure)));
     return this;
@@ -133,6 +134,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   private Behavior<Command> finish(ProcessResult result) {
     InstanceStatus status = result.status() == InstanceStatus.SUCCESS ? InstanceStatus.SUCCESS : InstanceStatus.FAILED;
     getContext().getLog().info("{} finished {}: {}", spec.label(), status, result.result());
+    runtime.pool().observer().finished(spec.jobName(), status == InstanceStatus.SUCCESS ? TaskStatus.SUCCESS : TaskStatus.FAILED);
     runtime.status().report(spec, status, result.result(), null);
     return Behaviors.stopped();
   }

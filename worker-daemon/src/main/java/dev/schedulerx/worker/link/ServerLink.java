@@ -88,6 +88,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Settings settings;
   private final Discovery discovery;
   private final CompletableFuture<String> registered;
+  private final LinkHealth health;
   private final TimerScheduler<Command> timers;
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
@@ -102,13 +103,20 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private int flushWaits;
 
   public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered)));
+    return create(settings, registered, new LinkHealth(java.time.Clock.systemUTC()));
   }
 
-  private ServerLink(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered) {
+  /** A link that also records heartbeat acknowledgements and problems in {@code health}. */
+  public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered, LinkHealth health) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered, health)));
+  }
+
+  private ServerLink(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered, LinkHealth health) {
     super(ctx);
     // Detected from the stack, the logger would be Pekko's ActorCell, whose INFO lines logback.xml filters out.
     ctx.setLoggerName(ServerLink.class);
+    this.health = health;
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
@@ -210,6 +218,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       return problem("server refused this worker: " + answer.message());
     }
     lastProblem = "";
+    health.acknowledged();
     if (!registered.isDone()) {
       registered.complete(leader);
     }
@@ -300,6 +309,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   private Behavior<Command> problem(String message) {
+    health.problem(message);
     // One line per change of trouble; a link that stays down does not flood the log.
     if (!message.equals(lastProblem)) {
       getContext().getLog().warn(message);

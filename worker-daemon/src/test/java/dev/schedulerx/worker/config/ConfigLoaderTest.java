@@ -49,6 +49,7 @@ class ConfigLoaderTest {
     assertThat(s.jobs()).isEmpty();
     assertThat(s.apiToken()).isEmpty();
     assertThat(s.instanceLogs()).isEqualTo(dev.schedulerx.worker.logs.InstanceLogShipping.Settings.DEFAULT);
+    assertThat(s.http()).isEqualTo(new WorkerSettings.Http("127.0.0.1", 0));
   }
 
   @Test
@@ -59,7 +60,7 @@ class ConfigLoaderTest {
           plugins-dir = "/p", data-dir = "/d"
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
-          worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s }
+          worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s, http { host = "0.0.0.0", port = 18081 } }
           instance-logs { ship = false, buffer-size = 50, flush-interval = 2s }
         }
         """));
@@ -77,6 +78,23 @@ class ConfigLoaderTest {
     assertThat(s.apiToken()).isEqualTo("s3cret");
     assertThat(s.toString()).doesNotContain("s3cret");
     assertThat(s.instanceLogs()).isEqualTo(new dev.schedulerx.worker.logs.InstanceLogShipping.Settings(false, 50, Duration.ofSeconds(2)));
+    assertThat(s.http()).isEqualTo(new WorkerSettings.Http("0.0.0.0", 18081));
+  }
+
+  @Test
+  void theHttpPortComesFromTheEnvironmentAsTheContainerImageSetsIt() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of("SCHEDULERX_WORKER_HTTP_PORT", "18081"), props()).load(conf(""));
+
+    assertThat(s.http().port()).isEqualTo(18081);
+  }
+
+  @Test
+  void anHttpPortOutOfRangeIsNamed() throws Exception {
+    Path file = conf("schedulerx.worker.http.port = 70000");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.http.port");
   }
 
   @Test

@@ -1,0 +1,130 @@
+package dev.schedulerx.server.metrics;
+
+import dev.schedulerx.server.dispatch.InstanceEvents;
+import dev.schedulerx.server.registry.WorkerInfo;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.TriggerType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The server's meters, exposed on {@code /metrics}: instances started and finished per job, the trigger
+ * delay, live workers per group, each worker's heartbeat age, leadership, and the JVM. Fed by {@link
+ * InstanceEvents} (counters) and read from the worker registry at scrape time (gauges).
+ */
+public final class ServerMetrics implements InstanceEvents, AutoCloseable {
+  /** Histogram buckets of the trigger delay: a dozen per job rather than Micrometer's ~70 default ones. */
+  private static final Duration[] TRIGGER_DELAY_BUCKETS = {
+    Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+    Duration.ofMinutes(1)
+  };
+
+  private final PrometheusRegistry prometheus = new PrometheusRegistry();
+  private final MeterRegistry registry = prometheus.registry();
+  private final WorkerRegistry workers;
+  private final JobRepository jobs;
+  private final Clock clock;
+  private final MultiGauge heartbeatAge;
+  /** Tags of each job seen, so a finish (which carries only the job id) costs no query after the first. */
+  private final ConcurrentMap<Long, Tags> jobTags = new ConcurrentHashMap<>();
+
+  /**
+   * @param groups the app groups this server serves (one workers gauge each)
+   * @param leader whether this node holds the leader lease
+   */
+  public ServerMetrics(Collection<String> groups, WorkerRegistry workers, JobRepository jobs, BooleanSupplier leader, Clock clock) {
+    this.workers = workers;
+    this.jobs = jobs;
+    this.clock = clock;
+    for (String group : groups) {
+      Gauge.builder("schedulerx.server.workers", workers, w -> w.workers(group).size())
+          .description("Live workers of the group (heartbeat within the worker timeout)")
+          .tag("group", group)
+          .register(registry);
+    }
+    Gauge.builder("schedulerx.server.leader", () -> leader.getAsBoolean() ? 1 : 0)
+        .description("1 while this node holds the leader lease (and so schedules), else 0")
+        .register(registry);
+    heartbeatAge =
+        MultiGauge.builder("schedulerx.server.worker.heartbeat.age")
+            .description("Seconds since the worker's last heartbeat")
+            .baseUnit("seconds")
+            .register(registry);
+  }
+
+  @Override
+  public void started(JobDefinition job, JobInstance instance, Instant acceptedAt) {
+    Tags tags = jobTags.computeIfAbsent(job.id(), id -> tagsOf(job));
+    Counter.builder("schedulerx.server.instances.started")
+        .description("Instances accepted by a master worker")
+        .tags(tags)
+        .register(registry)
+        .increment();
+    if (instance.triggerType() != TriggerType.RETRY) { // a retry keeps its slot's schedule time
+      Duration delay = Duration.between(instance.scheduleTime(), acceptedAt);
+      Timer.builder("schedulerx.server.trigger.delay")
+          .description("From an instance's schedule time to its acceptance by a master worker")
+          .tags(tags)
+          .serviceLevelObjectives(TRIGGER_DELAY_BUCKETS)
+          .register(registry)
+          .record(delay.isNegative() ? Duration.ZERO : delay);
+    }
+  }
+
+  @Override
+  public void finished(long jobId, InstanceState state) {
+    Tags tags = jobTags.computeIfAbsent(jobId, this::lookUpTags);
+    Counter.builder("schedulerx.server.instances.finished")
+        .description("Instances that ended, by final status")
+        .tags(tags.and("status", state.name()))
+        .register(registry)
+        .increment();
+  }
+
+  private Tags lookUpTags(long jobId) {
+    // On the store thread that just recorded the finish; once per job.
+    return jobs.findById(jobId).map(ServerMetrics::tagsOf).orElse(Tags.of("group", "", "job", "#" + jobId));
+  }
+
+  private static Tags tagsOf(JobDefinition job) {
+    return Tags.of("group", job.groupId(), "job", job.name());
+  }
+
+  /** Every meter in the Prometheus text format, heartbeat ages as of now. */
+  public String scrape() {
+    Instant now = clock.instant();
+    List<MultiGauge.Row<?>> rows =
+        workers.all().stream()
+            .map(w -> MultiGauge.Row.of(Tags.of("group", w.groupId(), "worker", w.workerId()), ageSeconds(w, now)))
+            .<MultiGauge.Row<?>>map(r -> r)
+            .toList();
+    heartbeatAge.register(rows, true); // workers that left disappear from the output
+    return prometheus.scrape();
+  }
+
+  private static double ageSeconds(WorkerInfo worker, Instant now) {
+    return Math.max(0, Duration.between(worker.lastHeartbeat(), now).toMillis() / 1000.0);
+  }
+
+  @Override
+  public void close() {
+    prometheus.close();
+  }
+}
