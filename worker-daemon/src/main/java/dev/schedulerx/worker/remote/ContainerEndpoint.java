@@ -139,7 +139,15 @@ public final class ContainerEndpoint extends AbstractActor {
     String lastContent = null;
     String lastProcessor = null;
     String lastProblem = null;
+    MasterStartContainerRequest previous = null;
     for (MasterStartContainerRequest r : requests) {
+      if (previous != null && group != null && sameInstancePart(previous, r)) {
+        // the common case: one instance's tasks back to back; no per-task group, spec or string decoding
+        tasks.add(new ContainerTask(group, r.getTaskId(), names.computeIfAbsent(r.getTaskName(), n -> n),
+            r.hasTask() ? r.getTask().toByteArray() : null, 0));
+        continue;
+      }
+      previous = r;
       if (!r.getJobType().equals(lastType) || !r.getContent().equals(lastContent)) {
         lastType = r.getJobType();
         lastContent = r.getContent();
@@ -163,6 +171,36 @@ public final class ContainerEndpoint extends AbstractActor {
     }
     flush(commands, group, problem, tasks);
     return commands;
+  }
+
+  /**
+   * Whether two start requests agree on every field {@link #toGroup} and the processor lookup read, i.e.
+   * differ at most in task id, name and body. Compares the raw bytes of string fields, which for a
+   * request read off the wire costs no decoding.
+   */
+  static boolean sameInstancePart(MasterStartContainerRequest a, MasterStartContainerRequest b) {
+    return a.getJobInstanceId() == b.getJobInstanceId()
+        && a.getJobId() == b.getJobId()
+        && a.getScheduleTime() == b.getScheduleTime()
+        && a.getDataTime() == b.getDataTime()
+        && a.getAttempt() == b.getAttempt()
+        && a.getMaxAttempt() == b.getMaxAttempt()
+        && a.getTaskMaxAttempt() == b.getTaskMaxAttempt()
+        && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
+        && a.getShardingNum() == b.getShardingNum()
+        && a.getConsumerNum() == b.getConsumerNum()
+        && a.hasSerialNum() == b.hasSerialNum()
+        && a.getSerialNum() == b.getSerialNum()
+        && a.getJobTypeBytes().equals(b.getJobTypeBytes())
+        && a.getContentBytes().equals(b.getContentBytes())
+        && a.getInstanceMasterAkkaPathBytes().equals(b.getInstanceMasterAkkaPathBytes())
+        && a.getJobNameBytes().equals(b.getJobNameBytes())
+        && a.getGroupIdBytes().equals(b.getGroupIdBytes())
+        && a.getExecuteModeBytes().equals(b.getExecuteModeBytes())
+        && a.getParametersBytes().equals(b.getParametersBytes())
+        && a.getInstanceParametersBytes().equals(b.getInstanceParametersBytes())
+        && a.getUserBytes().equals(b.getUserBytes())
+        && a.getXattrsBytes().equals(b.getXattrsBytes());
   }
 
   private static void flush(List<ContainerRunner.Command> commands, TaskGroup group, String problem, List<ContainerTask> tasks) {
