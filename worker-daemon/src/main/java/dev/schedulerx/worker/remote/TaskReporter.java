@@ -41,7 +41,7 @@ import org.apache.pekko.pattern.Patterns;
 public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
 
   /** What the reporter accepts. */
-  public sealed interface Command permits Report, Flush, FlushDue, Answered, Unanswered, ResendDue {}
+  public sealed interface Command permits Report, ReportAll, Flush, FlushDue, Answered, Unanswered, ResendDue {}
 
   /** The final status of one task, for the master at {@code masterPath}. */
   public record Report(
@@ -52,6 +52,13 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
       requireNonNull(status, "status");
       taskName = taskName == null ? "" : taskName;
       result = result == null ? "" : result;
+    }
+  }
+
+  /** Several final statuses at once, in order: as many {@link Report}s, in one message. */
+  public record ReportAll(List<Report> reports) implements Command {
+    public ReportAll {
+      requireNonNull(reports, "reports");
     }
   }
 
@@ -140,12 +147,20 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Report.class, this::onReport)
+        .onMessage(ReportAll.class, this::onReportAll)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(FlushDue.class, this::onFlushDue)
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Unanswered.class, this::onUnanswered)
         .onMessage(ResendDue.class, this::onResendDue)
         .build();
+  }
+
+  private Behavior<Command> onReportAll(ReportAll all) {
+    for (Report r : all.reports()) {
+      onReport(r);
+    }
+    return this;
   }
 
   private Behavior<Command> onReport(Report r) {
