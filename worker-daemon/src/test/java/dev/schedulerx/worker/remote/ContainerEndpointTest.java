@@ -12,6 +12,8 @@ import dev.schedulerx.worker.container.ContainerTask;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Start requests become runner commands: one group per run of requests that share their instance part. */
 class ContainerEndpointTest {
@@ -50,21 +52,33 @@ class ContainerEndpointTest {
     assertEquals(MASTER, start.group().masterPath());
   }
 
-  @Test
-  void anyDifferenceInTheInstancePartStartsANewGroup() throws Exception {
-    List<ContainerRunner.Command> commands = ContainerEndpoint.toCommands(
-        overTheWire(
-            request(1, 1).build(),
-            request(2, 2).build(),                       // another instance
-            request(2, 3).setXattrs("{\"a\":1}").build(), // same instance, other xattrs
-            request(2, 4).setXattrs("{\"a\":1}").setTaskMaxAttempt(2).build()),
-        0);
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anyDifferenceInTheInstancePartStartsANewGroup(boolean local) throws Exception {
+    MasterStartContainerRequest[] requests = {
+        request(1, 1).build(),
+        request(2, 2).build(),                       // another instance
+        request(2, 3).setXattrs("{\"a\":1}").build(), // same instance, other xattrs
+        request(2, 4).setXattrs("{\"a\":1}").setTaskMaxAttempt(2).build()};
+    List<ContainerRunner.Command> commands = local
+        ? ContainerEndpoint.toCommands(List.of(requests), 0, true)
+        : ContainerEndpoint.toCommands(overTheWire(requests), 0);
 
     assertEquals(4, commands.size());
     List<Long> instances = commands.stream().map(c -> ((ContainerRunner.Start) c).group().instanceId()).toList();
     assertEquals(List.of(1L, 2L, 2L, 2L), instances);
     assertEquals("{\"a\":1}", ((ContainerRunner.Start) commands.get(2)).group().instance().xattrs());
     assertEquals(2, ((ContainerRunner.Start) commands.get(3)).group().taskMaxAttempt());
+  }
+
+  @Test
+  void requestsBuiltInThisJvmGroupLikeRequestsReadOffTheWire() throws Exception {
+    List<ContainerRunner.Command> commands = ContainerEndpoint.toCommands(
+        List.of(request(1, 1).build(), request(1, 2).build(), request(2, 3).build()), 0, true);
+
+    assertEquals(2, commands.size());
+    assertEquals(2, ((ContainerRunner.Start) commands.get(0)).tasks().size());
+    assertEquals(3, ((ContainerRunner.Start) commands.get(1)).tasks().get(0).taskId());
   }
 
   @Test
