@@ -54,7 +54,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 thread_ticks() {
   for t in /proc/"$1"/task/*; do
     # comm may hold spaces: take it from between the parentheses, the tick counts from after them
-    sed -E 's/^[0-9]+ \((.*)\) (.*)$/\1\t\2/' "$t/stat" 2>/dev/null | awk -F'\t' '{ split($2, f, " "); n = $1; gsub(/[0-9]+/, "#", n); print n "\t" f[12] + f[13] }'
+    { sed -E 's/^[0-9]+ \((.*)\) (.*)$/\1\t\2/' "$t/stat" 2>/dev/null || true; } | awk -F'\t' '{ split($2, f, " "); n = $1; gsub(/[0-9]+/, "#", n); print n "\t" f[12] + f[13] }'
   done | awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k "\t" s[k] }'
 }
 declare -A CPU_BEFORE
@@ -68,7 +68,15 @@ fi
 
 echo "3 daemons ready; running TestMapReduceJob over $N sub-tasks"
 START=$(date +%s%N)
-OUT=$(SCHEDULERX_SKIP_BUILD=1 "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" run mapreduce --params "$N" --wait --timeout 30m | tail -n 1)
+RUN_RC=0
+RUN_OUT=$(SCHEDULERX_SKIP_BUILD=1 "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" run mapreduce --params "$N" --wait --timeout 30m 2>&1) || RUN_RC=$?
+OUT=$(echo "$RUN_OUT" | tail -n 1)
+if [ "$RUN_RC" != 0 ]; then
+  echo "the run failed (exit $RUN_RC); last lines of the CLI, then of each daemon's log:"
+  echo "$RUN_OUT" | tail -n 5
+  for d in a b c; do echo "--- $d"; tail -n 5 "$WORK/$d.log"; done
+  exit 1
+fi
 END=$(date +%s%N)
 declare -A CPU_RUN
 for i in 0 1 2; do CPU_RUN[$i]=$(( $(cpu_ticks "${PIDS[$i]}") - CPU_BEFORE[$i] )); done
