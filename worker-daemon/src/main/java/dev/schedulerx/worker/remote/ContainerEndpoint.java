@@ -70,7 +70,10 @@ public final class ContainerEndpoint extends AbstractActor {
       getSender().tell(MasterBatchStartContainersResponse.newBuilder().setSuccess(false).setMessage(problem).build(), getSelf());
       return;
     }
-    toCommands(request.getStartReqsList(), request.getSerialNum()).forEach(runner::tell);
+    // From this worker's own master the requests were never serialized: their strings are objects shared
+    // by every request of the batch, cheaper to compare as such than to encode.
+    boolean fromThisWorker = getSender().path().address().hasLocalScope();
+    toCommands(request.getStartReqsList(), request.getSerialNum(), fromThisWorker).forEach(runner::tell);
     getSender().tell(BATCH_ACCEPTED, getSelf());
   }
 
@@ -130,6 +133,11 @@ public final class ContainerEndpoint extends AbstractActor {
    * @param batchSerialNum the batch's serial number, used where a request carries none
    */
   static List<ContainerRunner.Command> toCommands(List<MasterStartContainerRequest> requests, long batchSerialNum) {
+    return toCommands(requests, batchSerialNum, false);
+  }
+
+  /** @param decoded whether the requests' string fields are String objects (not read off the wire) */
+  static List<ContainerRunner.Command> toCommands(List<MasterStartContainerRequest> requests, long batchSerialNum, boolean decoded) {
     List<ContainerRunner.Command> commands = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     TaskGroup group = null;
@@ -139,7 +147,15 @@ public final class ContainerEndpoint extends AbstractActor {
     String lastContent = null;
     String lastProcessor = null;
     String lastProblem = null;
+    MasterStartContainerRequest previous = null;
     for (MasterStartContainerRequest r : requests) {
+      if (previous != null && group != null && (decoded ? sameInstanceStrings(previous, r) : sameInstancePart(previous, r))) {
+        // the common case: one instance's tasks back to back; no per-task group, spec or string decoding
+        tasks.add(new ContainerTask(group, r.getTaskId(), names.computeIfAbsent(r.getTaskName(), n -> n),
+            r.hasTask() ? r.getTask().toByteArray() : null, 0));
+        continue;
+      }
+      previous = r;
       if (!r.getJobType().equals(lastType) || !r.getContent().equals(lastContent)) {
         lastType = r.getJobType();
         lastContent = r.getContent();
@@ -163,6 +179,62 @@ public final class ContainerEndpoint extends AbstractActor {
     }
     flush(commands, group, problem, tasks);
     return commands;
+  }
+
+  /**
+   * Whether two start requests agree on every field {@link #toGroup} and the processor lookup read, i.e.
+   * differ at most in task id, name and body. Compares the raw bytes of string fields, which for a
+   * request read off the wire costs no decoding.
+   */
+  static boolean sameInstancePart(MasterStartContainerRequest a, MasterStartContainerRequest b) {
+    return a.getJobInstanceId() == b.getJobInstanceId()
+        && a.getJobId() == b.getJobId()
+        && a.getScheduleTime() == b.getScheduleTime()
+        && a.getDataTime() == b.getDataTime()
+        && a.getAttempt() == b.getAttempt()
+        && a.getMaxAttempt() == b.getMaxAttempt()
+        && a.getTaskMaxAttempt() == b.getTaskMaxAttempt()
+        && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
+        && a.getShardingNum() == b.getShardingNum()
+        && a.getConsumerNum() == b.getConsumerNum()
+        && a.hasSerialNum() == b.hasSerialNum()
+        && a.getSerialNum() == b.getSerialNum()
+        && a.getJobTypeBytes().equals(b.getJobTypeBytes())
+        && a.getContentBytes().equals(b.getContentBytes())
+        && a.getInstanceMasterAkkaPathBytes().equals(b.getInstanceMasterAkkaPathBytes())
+        && a.getJobNameBytes().equals(b.getJobNameBytes())
+        && a.getGroupIdBytes().equals(b.getGroupIdBytes())
+        && a.getExecuteModeBytes().equals(b.getExecuteModeBytes())
+        && a.getParametersBytes().equals(b.getParametersBytes())
+        && a.getInstanceParametersBytes().equals(b.getInstanceParametersBytes())
+        && a.getUserBytes().equals(b.getUserBytes())
+        && a.getXattrsBytes().equals(b.getXattrsBytes());
+  }
+
+  /** {@link #sameInstancePart} for requests built in this JVM: String fields compared as Strings (mostly the same object). */
+  static boolean sameInstanceStrings(MasterStartContainerRequest a, MasterStartContainerRequest b) {
+    return a.getJobInstanceId() == b.getJobInstanceId()
+        && a.getJobId() == b.getJobId()
+        && a.getScheduleTime() == b.getScheduleTime()
+        && a.getDataTime() == b.getDataTime()
+        && a.getAttempt() == b.getAttempt()
+        && a.getMaxAttempt() == b.getMaxAttempt()
+        && a.getTaskMaxAttempt() == b.getTaskMaxAttempt()
+        && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
+        && a.getShardingNum() == b.getShardingNum()
+        && a.getConsumerNum() == b.getConsumerNum()
+        && a.hasSerialNum() == b.hasSerialNum()
+        && a.getSerialNum() == b.getSerialNum()
+        && a.getJobType().equals(b.getJobType())
+        && a.getContent().equals(b.getContent())
+        && a.getInstanceMasterAkkaPath().equals(b.getInstanceMasterAkkaPath())
+        && a.getJobName().equals(b.getJobName())
+        && a.getGroupId().equals(b.getGroupId())
+        && a.getExecuteMode().equals(b.getExecuteMode())
+        && a.getParameters().equals(b.getParameters())
+        && a.getInstanceParameters().equals(b.getInstanceParameters())
+        && a.getUser().equals(b.getUser())
+        && a.getXattrs().equals(b.getXattrs());
   }
 
   private static void flush(List<ContainerRunner.Command> commands, TaskGroup group, String problem, List<ContainerTask> tasks) {

@@ -29,19 +29,19 @@ import org.apache.pekko.pattern.Patterns;
 
 /**
  * Delivers final task statuses to the instances' masters as {@code ContainerBatchReportTaskStatuesRequest}s,
- * at least once and in order per master.
+ * at least once, in order per master except where a batch is sent again.
  *
  * <p>Statuses collect per (master, instance) until the first of them is {@code flushDelay} old, or {@code
  * maxEntries} are pending, or their encoded size would pass {@code maxBytes} (frames stay below the
- * 128,000-byte limit of the official peers). Each master has one batch in flight at a time; an unanswered
- * batch is re-sent, the same one, after a growing back-off. A master that has not answered for {@code
+ * 128,000-byte limit of the official peers). Each master has up to {@value #MAX_IN_FLIGHT} batches in flight;
+ * an unanswered batch is re-sent, the same one, after a growing back-off. A master that has not answered for {@code
  * giveUpAfter} is given up: one WARN, its queued batches are dropped, and later batches to it get one try
  * each until it answers again. The master deduplicates by task id.
  */
 public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
 
   /** What the reporter accepts. */
-  public sealed interface Command permits Report, Flush, FlushDue, Answered, Unanswered, ResendDue {}
+  public sealed interface Command permits Report, ReportAll, Flush, FlushDue, Answered, Unanswered, ResendDue {}
 
   /** The final status of one task, for the master at {@code masterPath}. */
   public record Report(
@@ -52,6 +52,13 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
       requireNonNull(status, "status");
       taskName = taskName == null ? "" : taskName;
       result = result == null ? "" : result;
+    }
+  }
+
+  /** Several final statuses at once, in order: as many {@link Report}s, in one message. */
+  public record ReportAll(List<Report> reports) implements Command {
+    public ReportAll {
+      requireNonNull(reports, "reports");
     }
   }
 
@@ -81,15 +88,25 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
     }
   }
 
+  private record Sent(ContainerBatchReportTaskStatuesRequest batch, Instant at) {}
+
+  /**
+   * Batches a master may have unanswered at once. More than one, so a worker that finishes tasks faster
+   * than one round trip through a busy master does not wait for each answer before sending the next
+   * batch (and the master's window for it does not fill with tasks already done).
+   */
+  static final int MAX_IN_FLIGHT = 4;
+
   /** One master's queue. */
   private static final class Master {
     final String path;
     final ActorSelection target;
     final Map<Long, Pending> pending = new LinkedHashMap<>(); // by instance id
+    /** Batches not sent yet (or to be sent again), oldest first. */
     final ArrayDeque<ContainerBatchReportTaskStatuesRequest> outbox = new ArrayDeque<>();
-    boolean inFlight;
+    /** Batches sent and not answered yet, by delivery id, with when they were sent. */
+    final Map<Long, Sent> inFlight = new LinkedHashMap<>();
     boolean backingOff;
-    Instant sentAt;
     Instant failingSince; // null while the master answers
     int failures;
     boolean givenUp;
@@ -100,7 +117,7 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
     }
 
     boolean idle() {
-      return pending.isEmpty() && outbox.isEmpty() && !inFlight && !backingOff && failingSince == null && !givenUp;
+      return pending.isEmpty() && outbox.isEmpty() && inFlight.isEmpty() && !backingOff && failingSince == null && !givenUp;
     }
   }
 
@@ -140,12 +157,20 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Report.class, this::onReport)
+        .onMessage(ReportAll.class, this::onReportAll)
         .onMessage(Flush.class, this::onFlush)
         .onMessage(FlushDue.class, this::onFlushDue)
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Unanswered.class, this::onUnanswered)
         .onMessage(ResendDue.class, this::onResendDue)
         .build();
+  }
+
+  private Behavior<Command> onReportAll(ReportAll all) {
+    for (Report r : all.reports()) {
+      onReport(r);
+    }
+    return this;
   }
 
   private Behavior<Command> onReport(Report r) {
@@ -202,11 +227,11 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
 
   private Behavior<Command> onAnswered(Answered answer) {
     Master master = masters.get(answer.masterPath());
-    if (master == null || !master.inFlight || master.outbox.isEmpty() || master.outbox.peek().getDeliveryId() != answer.deliveryId()) {
+    Sent sent = master == null ? null : master.inFlight.remove(answer.deliveryId());
+    if (sent == null) {
       return this;
     }
-    ContainerBatchReportTaskStatuesRequest delivered = master.outbox.poll();
-    master.inFlight = false;
+    ContainerBatchReportTaskStatuesRequest delivered = sent.batch();
     if (master.failingSince != null || master.givenUp) {
       getContext().getLog().info("master {} answers again", master.path);
     }
@@ -226,23 +251,25 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
 
   private Behavior<Command> onUnanswered(Unanswered lost) {
     Master master = masters.get(lost.masterPath());
-    if (master == null || !master.inFlight || master.outbox.isEmpty() || master.outbox.peek().getDeliveryId() != lost.deliveryId()) {
+    Sent sent = master == null ? null : master.inFlight.remove(lost.deliveryId());
+    if (sent == null) {
       return this;
     }
-    master.inFlight = false;
     master.failures++;
-    if (master.failingSince == null) {
-      master.failingSince = master.sentAt;
+    if (master.failingSince == null || sent.at().isBefore(master.failingSince)) {
+      master.failingSince = sent.at();
     }
     if (master.givenUp) {
-      ContainerBatchReportTaskStatuesRequest dropped = master.outbox.poll();
+      ContainerBatchReportTaskStatuesRequest dropped = sent.batch();
       getContext().getLog().debug("master {} still unreachable: {} task status(es) of instance {} dropped",
           master.path, dropped.getTaskStatuesCount(), dropped.getJobInstanceId());
       sendNext(master);
       return this;
     }
+    master.outbox.addFirst(sent.batch()); // sent again, before the batches that were never sent
     Duration down = Duration.between(master.failingSince, clock.instant());
     if (down.compareTo(settings.giveUpAfter()) >= 0) {
+      // batches still in flight are dropped when their answer does not come either
       int statuses = master.outbox.stream().mapToInt(ContainerBatchReportTaskStatuesRequest::getTaskStatuesCount).sum();
       getContext().getLog().warn("master {} unreachable for {} s ({}): giving up {} batch(es) with {} task status(es)",
           master.path, down.toSeconds(), describe(lost.cause()), master.outbox.size(), statuses);
@@ -290,12 +317,13 @@ public final class TaskReporter extends AbstractBehavior<TaskReporter.Command> {
   }
 
   private void sendNext(Master master) {
-    if (master.inFlight || master.backingOff || master.outbox.isEmpty()) {
-      return;
+    while (!master.backingOff && master.inFlight.size() < MAX_IN_FLIGHT && !master.outbox.isEmpty()) {
+      send(master, master.outbox.poll());
     }
-    ContainerBatchReportTaskStatuesRequest batch = master.outbox.peek();
-    master.inFlight = true;
-    master.sentAt = clock.instant();
+  }
+
+  private void send(Master master, ContainerBatchReportTaskStatuesRequest batch) {
+    master.inFlight.put(batch.getDeliveryId(), new Sent(batch, clock.instant()));
     String path = master.path;
     long deliveryId = batch.getDeliveryId();
     getContext().pipeToSelf(

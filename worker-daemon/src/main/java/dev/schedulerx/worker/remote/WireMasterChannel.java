@@ -6,6 +6,8 @@ import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.container.MasterChannel;
 import dev.schedulerx.worker.container.TaskGroup;
 import dev.schedulerx.worker.instance.TaskContext;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** The containers' view of their masters, over the wire: statuses through the {@link TaskReporter}, map() through the {@link MapForwarder}. */
@@ -23,6 +25,17 @@ final class WireMasterChannel implements MasterChannel {
     reporter.tell(
         new TaskReporter.Report(
             group.masterPath(), group.instance().jobId(), group.instanceId(), group.serialNum(), taskId, taskName, status, result));
+  }
+
+  @Override
+  public void reportAll(List<Outcome> outcomes) {
+    List<TaskReporter.Report> reports = new ArrayList<>(outcomes.size());
+    for (Outcome o : outcomes) {
+      TaskGroup group = o.group();
+      reports.add(new TaskReporter.Report(
+          group.masterPath(), group.instance().jobId(), group.instanceId(), group.serialNum(), o.taskId(), o.taskName(), o.status(), o.result()));
+    }
+    reporter.tell(new TaskReporter.ReportAll(reports));
   }
 
   @Override

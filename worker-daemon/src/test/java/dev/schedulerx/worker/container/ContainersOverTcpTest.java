@@ -389,6 +389,25 @@ class ContainersOverTcpTest {
   }
 
   @Test
+  void severalStatusBatchesAreInFlightBeforeTheMasterAnswersAndAllArriveOnceItDoes() throws Exception {
+    long instance = INSTANCE_IDS.incrementAndGet();
+    record.ignoreReports.add(instance);
+    List<MasterStartContainerRequest> batch = new ArrayList<>();
+    for (long id = 1; id <= 300; id++) {
+      batch.add(task(instance, id, "wide-result-task").build()); // results too wide for one status batch
+    }
+    startBatch(instance, batch);
+
+    // the master answers none, yet the worker does not wait for each answer before sending the next batch
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        record.receivedReports.stream().filter(r -> r.getJobInstanceId() == instance)
+            .map(ContainerBatchReportTaskStatuesRequest::getDeliveryId).distinct().count() >= 2);
+    record.ignoreReports.remove(instance);
+
+    assertThat(awaitStatuses(instance, 300).stream().map(TaskStatusInfo::getTaskId).distinct().count()).isEqualTo(300);
+  }
+
+  @Test
   void aStatusBatchTheMasterDidNotAnswerIsSentAgain() throws Exception {
     long instance = INSTANCE_IDS.incrementAndGet();
     record.ignoreFirstReport.add(instance);
