@@ -1,0 +1,66 @@
+package dev.schedulerx.interop;
+
+import dev.schedulerx.interop.official.OfficialWorkerMain;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The official SchedulerX Java worker (schedulerx2-worker) in its own JVM, via {@link OfficialWorkerMain}. */
+final class OfficialWorkerProcess {
+  /**
+   * The official worker's Hessian serializer reflects into JDK classes; Java 17 refuses that without these
+   * (map tasks then fail with ExceptionInInitializerError), and Akka 2.4 / its shaded libraries need the rest.
+   */
+  static final List<String> ADD_OPENS = List.of(
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.math=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.management/sun.management=ALL-UNNAMED",
+      "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  private OfficialWorkerProcess() {}
+
+  /**
+   * This test JVM's classpath without our own modules' classes (our protocol classes share names with the
+   * official worker's): the official JAR and its dependencies, and the test classes with its processors.
+   */
+  static String classpath() {
+    Path home = Processes.home();
+    Path ownTestClasses = home.resolve("interop-tests");
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> {
+          Path p = Path.of(entry).toAbsolutePath();
+          return !p.startsWith(home) || p.startsWith(ownTestClasses);
+        })
+        .filter(entry -> !entry.contains("/dev/schedulerx/"))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  static Processes start(String name, String domain, Path log, String heap) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    command.add("-XX:+UseSerialGC");
+    // Keeps the worker's files (task store, logs) under the test's folder.
+    command.add("-Duser.home=" + log.getParent());
+    command.addAll(ADD_OPENS);
+    command.add("-cp");
+    command.add(classpath());
+    command.add(OfficialWorkerMain.class.getName());
+    command.addAll(List.of(domain, OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(log.getParent().toFile());
+    Processes worker = Processes.start(name, pb, log);
+    worker.awaitLine(OfficialWorkerMain.STARTED, Duration.ofSeconds(60));
+    return worker;
+  }
+}
