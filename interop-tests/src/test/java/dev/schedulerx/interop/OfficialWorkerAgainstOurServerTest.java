@@ -26,22 +26,28 @@ class OfficialWorkerAgainstOurServerTest {
 
   @TempDir static Path dir;
   private static OurServer server;
+  private static RecordingProxy proxy;
   private static Processes first;
   private static Processes second;
 
   @BeforeAll
   static void start() throws Exception {
     server = OurServer.start(dir);
+    proxy = RecordingProxy.to(server.domain());
     Path a = Files.createDirectories(dir.resolve("official-a"));
     Path b = Files.createDirectories(dir.resolve("official-b"));
-    first = OfficialWorkerProcess.start("official worker A", server.domain(), a.resolve("worker.log"), "256m");
-    second = OfficialWorkerProcess.start("official worker B", server.domain(), b.resolve("worker.log"), "256m");
+    first = OfficialWorkerProcess.start("official worker A", proxy.domain(), a.resolve("worker.log"), "256m");
+    second = OfficialWorkerProcess.start("official worker B", proxy.domain(), b.resolve("worker.log"), "256m");
     await("both official workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
         .until(() -> officialWorkers().size() == 2);
   }
 
   @AfterAll
   static void stop() {
+    if (proxy != null) {
+      proxy.calls().forEach(c -> System.out.println("official worker HTTP: " + c.method() + " " + c.path() + "?" + c.query() + " -> " + c.status() + " " + c.body()));
+      proxy.close();
+    }
     for (AutoCloseable c : new AutoCloseable[] {first, second, server}) {
       try {
         if (c != null) {
@@ -61,6 +67,54 @@ class OfficialWorkerAgainstOurServerTest {
     await("instance " + instanceId + " finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
         .until(() -> server.instance(instanceId).path("finishedAt").isTextual());
     return server.instance(instanceId);
+  }
+
+  @Test
+  void everyHttpCallOfTheOfficialWorkersIsAnsweredWithASuccessEnvelopeOfTheExpectedShape() throws Exception {
+    List<RecordingProxy.Call> calls = proxy.calls();
+    assertThat(calls).extracting(RecordingProxy.Call::path).contains(
+        "/worker/v1/meta/get", "/worker/v1/appgroup/authenticate", "/worker/v1/appgroup/getId",
+        "/worker/v1/appgroup/get", "/worker/v1/appgroup/getLeaderAddr");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (RecordingProxy.Call call : calls) {
+      JsonNode body = json.readTree(call.body());
+      assertThat(call.status()).as(call.toString()).isEqualTo(200);
+      assertThat(body.path("success").asBoolean()).as(call.toString()).isTrue();
+      JsonNode data = body.path("data");
+      switch (call.path()) {
+        case "/worker/v1/meta/get", "/worker/v1/appgroup/get" -> assertThat(data.isObject()).as(call.toString()).isTrue();
+        case "/worker/v1/appgroup/authenticate" -> assertThat(data.isBoolean()).as(call.toString()).isTrue();
+        case "/worker/v1/appgroup/getId" -> assertThat(data.isTextual()).as(call.toString()).isTrue();
+        case "/worker/v1/appgroup/getLeaderAddr" -> assertThat(data.asText()).as(call.toString()).matches("127\\.0\\.0\\.1:\\d+");
+        default -> assertThat(call.path()).as("a call this test does not know yet: " + call).isIn(
+            "/app/getAllUsefulWorkerList.json", "/app/grepHasDesignateJobIds.json");
+      }
+    }
+  }
+
+  @Test
+  void workerCallsOurServerDoesNotImplementGetACleanErrorEnvelopeAndTheOfficialWorkersKeepRunning() throws Exception {
+    // The official worker's 60 s task-master timer calls these; they are not implemented here.
+    for (String path : List.of(
+        "/worker/v1/appgroup/getRouteStrategyInfoForSync?appGroupId=1&jobId=1&appKey=" + OurServer.APP_KEY,
+        "/worker/v1/appgroup/getTaregtWorkerAddrsMap?appGroupId=1&jobId=1&appKey=" + OurServer.APP_KEY,
+        "/worker/v1/meta/consolelist")) {
+      var response = server.rawGet(path);
+      JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+      assertThat(response.statusCode()).as(path).isEqualTo(404);
+      assertThat(body.path("success").asBoolean(true)).as(path).isFalse();
+      assertThat(body.path("code").asInt()).as(path).isEqualTo(404);
+      assertThat(body.path("message").asText()).as(path).endsWith("is not implemented by this server");
+      assertThat(body.has("requestId")).as(path).isTrue();
+    }
+    // Implemented ones of the same timer answer the shapes it reads.
+    JsonNode useful = server.get("/app/getAllUsefulWorkerList.json?appGroupId=1&jobId=1&appKey=" + OurServer.APP_KEY);
+    assertThat(useful.path("data")).hasSize(2);
+    assertThat(server.get("/app/grepHasDesignateJobIds.json?appGroupId=1&appKey=" + OurServer.APP_KEY).path("data").path("designate").isArray()).isTrue();
+
+    assertThat(first.isAlive()).isTrue();
+    assertThat(second.isAlive()).isTrue();
+    await("both official workers still heartbeating").atMost(DEADLINE).until(() -> officialWorkers().size() == 2);
   }
 
   @Test

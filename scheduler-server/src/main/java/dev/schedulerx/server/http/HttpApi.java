@@ -71,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
               config.http.defaultContentType = "application/json";
             });
     discoveryRoutes(app);
+    new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
