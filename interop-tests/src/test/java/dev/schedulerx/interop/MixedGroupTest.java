@@ -1,0 +1,83 @@
+package dev.schedulerx.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.interop.daemon.DaemonSum;
+import dev.schedulerx.interop.official.OfficialSum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One official SchedulerX Java worker and two of our daemons (each its own JVM) in one group of our server
+ * run one MapReduce: sub-task bodies cross between them in Hessian, sub-tasks run on all three, and the
+ * result is exact whether the master is the official worker or one of ours.
+ */
+class MixedGroupTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(40);
+
+  @TempDir static Path dir;
+  private static OurServer server;
+  private static Processes official;
+  private static Processes daemonA;
+  private static Processes daemonB;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = OurServer.start(dir);
+    official = OfficialWorkerProcess.start("official worker", server.domain(),
+        Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
+    daemonA = OurDaemonProcess.start("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class);
+    daemonB = OurDaemonProcess.start("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class);
+    await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.workers().size() == 3);
+    server.upsertJob("mixed-sum", OfficialSum.class.getName(), "grid", "1000");
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {daemonA, daemonB, official, server}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort: the next one must still be closed
+      }
+    }
+  }
+
+  @Test
+  void aMapReduceRunsOnTheOfficialWorkerAndBothDaemonsWithAnExactResultWhicheverIsMaster() {
+    Set<String> expectedRunners = Set.of(
+        "official-" + official.pid(), "daemon-" + daemonA.pid(), "daemon-" + daemonB.pid());
+    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
+    Set<String> masters = new HashSet<>();
+    // The server rotates the master over the group: three runs give each worker the master's part once.
+    for (int run = 0; run < 3; run++) {
+      long id = server.trigger("mixed-sum");
+      await("instance " + id + " finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+          .until(() -> server.instance(id).path("finishedAt").isTextual());
+      JsonNode instance = server.instance(id);
+      assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
+      String result = instance.path("result").asText();
+      assertThat(result).as("run " + run).startsWith("500500 by ");
+      assertThat(new HashSet<>(Arrays.asList(result.substring("500500 by ".length()).split(","))))
+          .as("runners of run " + run + " (master " + instance.path("workerId").asText() + ")")
+          .isEqualTo(expectedRunners);
+      masters.add(instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon");
+    }
+    assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
+  }
+}
