@@ -35,10 +35,13 @@ class MixedGroupTest {
   @BeforeAll
   static void start() throws Exception {
     server = OurServer.start(dir);
-    official = OfficialWorkerProcess.start("official worker", server.domain(),
+    official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    daemonA = OurDaemonProcess.start("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class);
-    daemonB = OurDaemonProcess.start("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class);
+    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class);
+    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class);
+    OfficialWorkerProcess.awaitStarted(official);
+    OurDaemonProcess.awaitReady(daemonA);
+    OurDaemonProcess.awaitReady(daemonB);
     await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
         .until(() -> server.workers().size() == 3);
     server.upsertJob("mixed-sum", OfficialSum.class.getName(), "grid", "1000");

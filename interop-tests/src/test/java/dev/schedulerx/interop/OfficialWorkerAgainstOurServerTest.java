@@ -36,8 +36,10 @@ class OfficialWorkerAgainstOurServerTest {
     proxy = RecordingProxy.to(server.domain());
     Path a = Files.createDirectories(dir.resolve("official-a"));
     Path b = Files.createDirectories(dir.resolve("official-b"));
-    first = OfficialWorkerProcess.start("official worker A", proxy.domain(), a.resolve("worker.log"), "256m");
-    second = OfficialWorkerProcess.start("official worker B", proxy.domain(), b.resolve("worker.log"), "256m");
+    first = OfficialWorkerProcess.launch("official worker A", proxy.domain(), a.resolve("worker.log"), "256m");
+    second = OfficialWorkerProcess.launch("official worker B", proxy.domain(), b.resolve("worker.log"), "256m");
+    OfficialWorkerProcess.awaitStarted(first);
+    OfficialWorkerProcess.awaitStarted(second);
     await("both official workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
         .until(() -> officialWorkers().size() == 2);
   }

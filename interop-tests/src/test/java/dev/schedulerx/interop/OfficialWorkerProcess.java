@@ -46,7 +46,19 @@ final class OfficialWorkerProcess {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
+  /** Starts and waits until the worker's {@code init()} returned. */
   static Processes start(String name, String domain, Path log, String heap) {
+    Processes worker = launch(name, domain, log, heap);
+    awaitStarted(worker);
+    return worker;
+  }
+
+  static void awaitStarted(Processes worker) {
+    worker.awaitLine(OfficialWorkerMain.STARTED, Duration.ofSeconds(90));
+  }
+
+  /** Starts without waiting (several JVMs start faster side by side); see {@link #awaitStarted}. */
+  static Processes launch(String name, String domain, Path log, String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -59,8 +71,6 @@ final class OfficialWorkerProcess {
     command.add(OfficialWorkerMain.class.getName());
     command.addAll(List.of(domain, OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY));
     ProcessBuilder pb = new ProcessBuilder(command).directory(log.getParent().toFile());
-    Processes worker = Processes.start(name, pb, log);
-    worker.awaitLine(OfficialWorkerMain.STARTED, Duration.ofSeconds(60));
-    return worker;
+    return Processes.start(name, pb, log);
   }
 }

@@ -14,8 +14,8 @@ import java.util.jar.JarOutputStream;
 final class OurDaemonProcess {
   private OurDaemonProcess() {}
 
-  /** Starts a daemon in {@code dir} with {@code processors} packed as its one plugin; waits until it is ready. */
-  static Processes start(String name, String domain, Path dir, String heap, Class<?>... processors) throws IOException {
+  /** Starts a daemon in {@code dir} with {@code processors} packed as its one plugin, without waiting. */
+  static Processes launch(String name, String domain, Path dir, String heap, Class<?>... processors) throws IOException {
     Files.createDirectories(dir.resolve("plugins"));
     writePluginJar(dir.resolve("plugins/interop.jar"), processors);
     Path conf = dir.resolve("worker.conf");
@@ -34,9 +34,11 @@ final class OurDaemonProcess {
     ProcessBuilder pb = new ProcessBuilder(Processes.home().resolve("bin/schedulerx-worker").toString(), "--conf", conf.toString());
     pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
     pb.environment().put("JAVA_OPTS", "-Xmx" + heap + " -XX:+UseSerialGC");
-    Processes daemon = Processes.start(name, pb, dir.resolve("daemon.log"));
-    daemon.awaitLine(": ready (", Duration.ofSeconds(60));
-    return daemon;
+    return Processes.start(name, pb, dir.resolve("daemon.log"));
+  }
+
+  static void awaitReady(Processes daemon) {
+    daemon.awaitLine(": ready (", Duration.ofSeconds(90));
   }
 
   static void writePluginJar(Path jar, Class<?>... processors) throws IOException {
