@@ -9,7 +9,6 @@ import dev.schedulerx.interop.official.OfficialSum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One official SchedulerX Java worker and two of our daemons (each its own JVM) in one group of our server
- * run one MapReduce: sub-task bodies cross between them in Hessian, sub-tasks run on all three, and the
- * result is exact whether the master is the official worker or one of ours.
+ * run one two-level MapReduce: sub-task bodies cross between them in Hessian, map requests of sub-tasks reach
+ * a master of the other kind, sub-tasks run on all three, and the result is exact whether the master is the
+ * official worker or one of ours.
  */
 class MixedGroupTest {
   private static final Duration DEADLINE = Duration.ofSeconds(40);
@@ -75,11 +75,16 @@ class MixedGroupTest {
       JsonNode instance = server.instance(id);
       assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
       String result = instance.path("result").asText();
-      assertThat(result).as("run " + run).startsWith("500500 by ");
-      assertThat(new HashSet<>(Arrays.asList(result.substring("500500 by ".length()).split(","))))
-          .as("runners of run " + run + " (master " + instance.path("workerId").asText() + ")")
-          .isEqualTo(expectedRunners);
-      masters.add(instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon");
+      String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
+      assertThat(result).as("run " + run).startsWith("500500 by ").contains(" | ranges by ");
+      String[] parts = result.substring("500500 by ".length()).split(" \\| ranges by ");
+      assertThat(Set.of(parts[0].split(",")))
+          .as("runners of the numbers, run " + run + " (master: " + master + ")").isEqualTo(expectedRunners);
+      // Ranges ran on workers of the other kind too: their map requests crossed to the master.
+      String otherKind = master.equals("official") ? "daemon-" : "official-";
+      assertThat(Set.of(parts[1].split(","))).as("runners of the ranges, run " + run + " (master: " + master + ")")
+          .anyMatch(r -> r.startsWith(otherKind));
+      masters.add(master);
     }
     assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
   }

@@ -59,11 +59,21 @@ final class OurServer implements AutoCloseable {
     return "127.0.0.1:" + httpPort;
   }
 
-  /** Declares (or replaces) a java job in the interop group; {@code extra} are more JobSpec fields. */
+  /**
+   * Map settings for grid jobs as the official worker was seen running them (PROTOCOL.md section 9): without
+   * them it dispatches 5 sub-tasks per worker at a time from a queue of 10, and a large map crawls.
+   */
+  static final String GRID_XATTRS =
+      "{\"taskDispatchMode\":\"push\",\"consumerSize\":5,\"dispatcherSize\":5,\"pageSize\":100,\"queueSize\":10000}";
+
+  /** Declares (or replaces) an api-triggered java job in the interop group. */
   void upsertJob(String name, String processor, String executeMode, String parameters) {
     ObjectNode spec = JSON.createObjectNode()
         .put("group", GROUP).put("name", name).put("processor", processor).put("executeMode", executeMode)
         .put("parameters", parameters).put("timeType", "api");
+    if (executeMode.equals("grid")) {
+      spec.put("xattrs", GRID_XATTRS);
+    }
     post("/api/v1/jobs", spec.toString());
   }
 

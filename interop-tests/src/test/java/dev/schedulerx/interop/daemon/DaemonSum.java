@@ -11,12 +11,13 @@ import java.util.TreeSet;
 
 /**
  * The mixed group's MapReduce for our daemons: the same job as the official worker's {@code OfficialSum}
- * (integers 1..N, sub-task results {@code "<n>@<runner>"}, reduce {@code "<sum> by <runners>"}), registered
- * under that class name so one job runs on both kinds of worker.
+ * (root maps 10 ranges, each range maps its integers of 1..N, results {@code "<n>@<runner>"}, reduce {@code
+ * "<sum> by <runners>"}), registered under that class name so one job runs on both kinds of worker.
  */
 public final class DaemonSum implements MapReduceJobProcessor {
   /** The official processor's class name: what the job's content names. */
   public static final String OFFICIAL_NAME = "dev.schedulerx.interop.official.OfficialSum";
+  private static final int RANGES = 10;
 
   @Override
   public String name() {
@@ -26,13 +27,23 @@ public final class DaemonSum implements MapReduceJobProcessor {
   @Override
   public ProcessResult process(JobContext context) {
     if (isRootTask(context)) {
-      String params = context.instanceParameters().isEmpty() ? context.jobParameters() : context.instanceParameters();
-      int count = Integer.parseInt(params.trim());
-      List<Integer> numbers = new ArrayList<>(count);
-      for (int i = 1; i <= count; i++) {
+      List<Integer> ranges = new ArrayList<>(RANGES);
+      for (int k = 1; k <= RANGES; k++) {
+        ranges.add(k);
+      }
+      return map(context, ranges, "Ranges");
+    }
+    if ("Ranges".equals(context.taskName())) {
+      int count = Integer.parseInt(context.jobParameters().trim());
+      int k = context.task(Integer.class);
+      List<Integer> numbers = new ArrayList<>();
+      for (int i = (k - 1) * count / RANGES + 1; i <= k * count / RANGES; i++) {
         numbers.add(i);
       }
-      return map(context, numbers, "Numbers");
+      ProcessResult mapped = map(context, numbers, "Numbers");
+      // A range's result names who ran it (and so sent its map request to the master).
+      return mapped.status() == dev.schedulerx.api.InstanceStatus.SUCCESS
+          ? ProcessResult.success("range:daemon-" + ProcessHandle.current().pid()) : mapped;
     }
     int n = context.task(Integer.class);
     return ProcessResult.success(n + "@daemon-" + ProcessHandle.current().pid());
@@ -42,15 +53,20 @@ public final class DaemonSum implements MapReduceJobProcessor {
   public ProcessResult reduce(JobContext context) {
     long sum = 0;
     TreeSet<String> runners = new TreeSet<>();
+    TreeSet<String> rangeRunners = new TreeSet<>();
     Map<Long, TaskStatus> statuses = context.taskStatuses();
     for (Map.Entry<Long, String> e : context.taskResults().entrySet()) {
       String value = e.getValue();
+      if (value != null && value.startsWith("range:")) {
+        rangeRunners.add(value.substring("range:".length()));
+        continue;
+      }
       if (e.getKey() == 0 || statuses.get(e.getKey()) != TaskStatus.SUCCESS || value == null || !value.contains("@")) {
         continue;
       }
       sum += Long.parseLong(value.substring(0, value.indexOf('@')));
       runners.add(value.substring(value.indexOf('@') + 1));
     }
-    return ProcessResult.success(sum + " by " + String.join(",", runners));
+    return ProcessResult.success(sum + " by " + String.join(",", runners) + " | ranges by " + String.join(",", rangeRunners));
   }
 }
