@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a master of the other kind, sub-tasks run on all three, and the result is exact whether the master is the
  * official worker or one of ours.
  */
+@Tag("interop")
 class MixedGroupTest {
   private static final Duration DEADLINE = Duration.ofSeconds(40);
 

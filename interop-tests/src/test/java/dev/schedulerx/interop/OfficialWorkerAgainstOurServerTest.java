@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started through bin/schedulerx-server: they register and run standalone, broadcast and MapReduce jobs.
  * The three JVMs are shared by the tests of this class.
  */
+@Tag("interop")
 class OfficialWorkerAgainstOurServerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
