@@ -61,7 +61,7 @@ for side in official ours; do
   curl -sf -X POST "$API/jobs" -H 'Content-Type: application/json' -d "{\"group\":\"$side\",\"name\":\"$side-sum\",\"processor\":\"dev.schedulerx.interop.official.OfficialSum\",\"executeMode\":\"grid\",\"parameters\":\"$N\",\"xattrs\":\"$XATTRS\"}" >/dev/null
 done
 
-ADD_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.management/sun.management=ALL-UNNAMED --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"
+ADD_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED"
 start_official() { # name
   mkdir -p "$WORK/$1"
   (cd "$WORK/$1" && exec java -Xmx$HEAP -XX:+UseSerialGC -Xlog:gc:file="$WORK/gc-$1.log" -Duser.home="$WORK/$1" $ADD_OPENS \

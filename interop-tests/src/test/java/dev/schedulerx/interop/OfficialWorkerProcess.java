@@ -12,21 +12,15 @@ import java.util.stream.Collectors;
 /** The official SchedulerX Java worker (schedulerx2-worker) in its own JVM, via {@link OfficialWorkerMain}. */
 final class OfficialWorkerProcess {
   /**
-   * The official worker's Hessian serializer reflects into JDK classes; Java 17 refuses that without these
-   * (map tasks then fail with ExceptionInInitializerError), and Akka 2.4 / its shaded libraries need the rest.
+   * What the official worker needs on Java 17: its Hessian serializer reflects into java.lang when it first
+   * runs (StackTraceElement's fields; map jobs otherwise fail with ExceptionInInitializerError), into JDK
+   * collections of task objects (java.util, e.g. List.of's writeReplace) and into java.math numbers. Its
+   * Akka 2.4 classic remoting needs no flag.
    */
   static final List<String> ADD_OPENS = List.of(
       "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
       "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.math=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.management/sun.management=ALL-UNNAMED",
-      "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+      "--add-opens=java.base/java.math=ALL-UNNAMED");
 
   private OfficialWorkerProcess() {}
 
