@@ -92,6 +92,7 @@ public final class HttpApi implements AutoCloseable {
               HttpsConnector.configure(config, settings.tls(), settings.host(), settings.httpPort());
             });
     discoveryRoutes(app);
+    new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
     moreRoutes.forEach(routes -> routes.accept(app));
     new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);

@@ -4,8 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
-/** Sub-task bodies on the wire are JSON, as the Go SDK writes them; {@code byte[]} elements pass as they are. */
+/**
+ * Sub-task bodies on the wire. They are written in Hessian 1, as the official Java worker writes them (it
+ * reads nothing else), so our daemons and official Java workers can share a map job; a Java object goes as
+ * a map typed by its class name. Reading takes Hessian and, from Go-style peers, JSON. {@code byte[]}
+ * elements pass as they are.
+ */
 public final class TaskBodyCodec {
   private final ObjectMapper json =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -15,15 +21,39 @@ public final class TaskBodyCodec {
       return raw;
     }
     try {
-      return json.writeValueAsBytes(task);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("task " + task.getClass().getName() + " cannot be encoded as JSON: " + e.getMessage(), e);
+      if (task == null || task instanceof CharSequence || task instanceof Number || task instanceof Boolean
+          || task instanceof Character) {
+        return Hessian1.write(task, null);
+      }
+      if (task instanceof Map<?, ?> || task instanceof Iterable<?>) {
+        return Hessian1.write(json.convertValue(task, Object.class), null);
+      }
+      // A bean or record: its properties, typed by its class so a Java peer rebuilds the same class.
+      return Hessian1.write(json.convertValue(task, Map.class), task.getClass().getName());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("task " + task.getClass().getName() + " cannot be encoded: " + e.getMessage(), e);
     }
   }
 
   public <T> T decode(byte[] body, Class<T> type) {
     if (type == byte[].class) {
       return type.cast(body);
+    }
+    if (Hessian1.looksLikeHessian(body)) {
+      Object value;
+      try {
+        value = Hessian1.read(body);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("task body cannot be read as Hessian: " + e.getMessage(), e);
+      }
+      if (value == null || type.isInstance(value)) {
+        return type.cast(value);
+      }
+      try {
+        return json.convertValue(value, type);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("task body cannot be read as " + type.getName() + ": " + e.getMessage(), e);
+      }
     }
     try {
       return json.readValue(body, type);

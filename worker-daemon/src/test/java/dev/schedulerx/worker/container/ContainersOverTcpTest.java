@@ -16,7 +16,6 @@ import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerResponse;
 import com.alibaba.schedulerx.protocol.Worker.TaskStatusInfo;
 import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskRequest;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.TaskStatus;
@@ -70,7 +69,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContainersOverTcpTest {
   private static final long JOB_ID = WirePeers.JOB_ID;
   private static final Duration WAIT = WirePeers.WAIT;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong INSTANCE_IDS = new AtomicLong(1_000);
 
   @TempDir static Path dir;
@@ -229,7 +227,7 @@ class ContainersOverTcpTest {
     List<String> bodies = new ArrayList<>();
     for (WorkerMapTaskRequest chunk : chunks) {
       for (ByteString body : chunk.getTaskBodyList()) {
-        bodies.add(JSON.readValue(body.toByteArray(), String.class));
+        bodies.add(new TaskBodyCodec().decode(body.toByteArray(), String.class));
       }
     }
     assertThat(bodies).hasSize(2_500).startsWith("item-1", "item-2").endsWith("item-2500");
@@ -276,7 +274,8 @@ class ContainersOverTcpTest {
     assertThat(emptyStatus.getStatus()).isEqualTo(TaskStatus.FAILED.value());
     assertThat(emptyStatus.getResult()).isEqualTo("task list is empty");
     assertThat(hugeStatus.getStatus()).isEqualTo(TaskStatus.FAILED.value());
-    assertThat(hugeStatus.getResult()).contains("task 1 ", "70002 bytes", "65536");
+    // 70,000 chars in Hessian: three string chunks of 3 header bytes each.
+    assertThat(hugeStatus.getResult()).contains("task 1 ", "70009 bytes", "65536");
     assertThat(record.offeredChunks).noneMatch(c -> c.getJobInstanceId() == empty || c.getJobInstanceId() == huge);
   }
 

@@ -1,0 +1,93 @@
+package dev.schedulerx.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.interop.daemon.DaemonSum;
+import dev.schedulerx.interop.official.OfficialSum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One official SchedulerX Java worker and two of our daemons (each its own JVM) in one group of our server
+ * run one two-level MapReduce: sub-task bodies cross between them in Hessian, map requests of sub-tasks reach
+ * a master of the other kind, sub-tasks run on all three, and the result is exact whether the master is the
+ * official worker or one of ours.
+ */
+@Tag("interop")
+class MixedGroupTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(40);
+
+  @TempDir static Path dir;
+  private static OurServer server;
+  private static Processes official;
+  private static Processes daemonA;
+  private static Processes daemonB;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = OurServer.start(dir);
+    official = OfficialWorkerProcess.launch("official worker", server.domain(),
+        Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
+    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class);
+    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class);
+    OfficialWorkerProcess.awaitStarted(official);
+    OurDaemonProcess.awaitReady(daemonA);
+    OurDaemonProcess.awaitReady(daemonB);
+    await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.workers().size() == 3);
+    server.upsertJob("mixed-sum", OfficialSum.class.getName(), "grid", "1000");
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {daemonA, daemonB, official, server}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort: the next one must still be closed
+      }
+    }
+  }
+
+  @Test
+  void aMapReduceRunsOnTheOfficialWorkerAndBothDaemonsWithAnExactResultWhicheverIsMaster() {
+    Set<String> expectedRunners = Set.of(
+        "official-" + official.pid(), "daemon-" + daemonA.pid(), "daemon-" + daemonB.pid());
+    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
+    Set<String> masters = new HashSet<>();
+    // The server rotates the master over the group: three runs give each worker the master's part once.
+    for (int run = 0; run < 3; run++) {
+      long id = server.trigger("mixed-sum");
+      await("instance " + id + " finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+          .until(() -> server.instance(id).path("finishedAt").isTextual());
+      JsonNode instance = server.instance(id);
+      assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
+      String result = instance.path("result").asText();
+      String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
+      assertThat(result).as("run " + run).startsWith("500500 by ").contains(" | ranges by ");
+      String[] parts = result.substring("500500 by ".length()).split(" \\| ranges by ");
+      assertThat(Set.of(parts[0].split(",")))
+          .as("runners of the numbers, run " + run + " (master: " + master + ")").isEqualTo(expectedRunners);
+      // Ranges ran on workers of the other kind too: their map requests crossed to the master.
+      String otherKind = master.equals("official") ? "daemon-" : "official-";
+      assertThat(Set.of(parts[1].split(","))).as("runners of the ranges, run " + run + " (master: " + master + ")")
+          .anyMatch(r -> r.startsWith(otherKind));
+      masters.add(master);
+    }
+    assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
+  }
+}

@@ -1,0 +1,70 @@
+package dev.schedulerx.interop;
+
+import dev.schedulerx.interop.official.OfficialWorkerMain;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The official SchedulerX Java worker (schedulerx2-worker) in its own JVM, via {@link OfficialWorkerMain}. */
+final class OfficialWorkerProcess {
+  /**
+   * What the official worker needs on Java 17: its Hessian serializer reflects into java.lang when it first
+   * runs (StackTraceElement's fields; map jobs otherwise fail with ExceptionInInitializerError), into JDK
+   * collections of task objects (java.util, e.g. List.of's writeReplace) and into java.math numbers. Its
+   * Akka 2.4 classic remoting needs no flag.
+   */
+  static final List<String> ADD_OPENS = List.of(
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.math=ALL-UNNAMED");
+
+  private OfficialWorkerProcess() {}
+
+  /**
+   * This test JVM's classpath without our own modules' classes (our protocol classes share names with the
+   * official worker's): the official JAR and its dependencies, and the test classes with its processors.
+   */
+  static String classpath() {
+    Path home = Processes.home();
+    Path ownTestClasses = home.resolve("interop-tests");
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> {
+          Path p = Path.of(entry).toAbsolutePath();
+          return !p.startsWith(home) || p.startsWith(ownTestClasses);
+        })
+        .filter(entry -> !entry.contains("/dev/schedulerx/"))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /** Starts and waits until the worker's {@code init()} returned. */
+  static Processes start(String name, String domain, Path log, String heap) {
+    Processes worker = launch(name, domain, log, heap);
+    awaitStarted(worker);
+    return worker;
+  }
+
+  static void awaitStarted(Processes worker) {
+    worker.awaitLine(OfficialWorkerMain.STARTED, Duration.ofSeconds(90));
+  }
+
+  /** Starts without waiting (several JVMs start faster side by side); see {@link #awaitStarted}. */
+  static Processes launch(String name, String domain, Path log, String heap) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    command.add("-XX:+UseSerialGC");
+    // Keeps the worker's files (task store, logs) under the test's folder.
+    command.add("-Duser.home=" + log.getParent());
+    command.addAll(ADD_OPENS);
+    command.add("-cp");
+    command.add(classpath());
+    command.add(OfficialWorkerMain.class.getName());
+    command.addAll(List.of(domain, OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(log.getParent().toFile());
+    return Processes.start(name, pb, log);
+  }
+}

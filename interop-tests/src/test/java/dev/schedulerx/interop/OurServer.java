@@ -1,0 +1,141 @@
+package dev.schedulerx.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Our scheduler server, started through {@code bin/schedulerx-server} on a free HTTP port with one group,
+ * and its JSON API.
+ */
+final class OurServer implements AutoCloseable {
+  static final String NAMESPACE = "interop";
+  static final String GROUP = "interop";
+  static final String APP_KEY = "interop-key";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  final int httpPort;
+  final Processes process;
+
+  private OurServer(int httpPort, Processes process) {
+    this.httpPort = httpPort;
+    this.process = process;
+  }
+
+  static OurServer start(Path dir) throws IOException {
+    int port = Processes.freePort();
+    Path conf = dir.resolve("server.conf");
+    Files.writeString(conf, """
+        schedulerx-server {
+          host = "127.0.0.1"
+          http-port = %d
+          remoting-port = 0
+          data-dir = "%s"
+          schedule-poll-interval = 50ms
+          groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } ]
+        }
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY));
+    ProcessBuilder pb = new ProcessBuilder(Processes.home().resolve("bin/schedulerx-server").toString(), "--conf", conf.toString());
+    // The reactor built the distribution already; the launcher must not start a nested build.
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
+    Processes server = Processes.start("our server", pb, dir.resolve("server.log"));
+    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
+    return new OurServer(port, server);
+  }
+
+  String domain() {
+    return "127.0.0.1:" + httpPort;
+  }
+
+  /**
+   * Map settings for grid jobs as the official worker was seen running them (PROTOCOL.md section 9): without
+   * them it dispatches 5 sub-tasks per worker at a time from a queue of 10, and a large map crawls.
+   */
+  static final String GRID_XATTRS =
+      "{\"taskDispatchMode\":\"push\",\"consumerSize\":5,\"dispatcherSize\":5,\"pageSize\":100,\"queueSize\":10000}";
+
+  /** Declares (or replaces) an api-triggered java job in the interop group. */
+  void upsertJob(String name, String processor, String executeMode, String parameters) {
+    ObjectNode spec = JSON.createObjectNode()
+        .put("group", GROUP).put("name", name).put("processor", processor).put("executeMode", executeMode)
+        .put("parameters", parameters).put("timeType", "api");
+    if (executeMode.equals("grid")) {
+      spec.put("xattrs", GRID_XATTRS);
+    }
+    post("/api/v1/jobs", spec.toString());
+  }
+
+  long trigger(String job) {
+    return post("/api/v1/jobs/" + job + "/run", "").path("instanceId").asLong();
+  }
+
+  JsonNode instance(long id) {
+    return get("/api/v1/instances/" + id);
+  }
+
+  List<JsonNode> workers() {
+    List<JsonNode> all = new java.util.ArrayList<>();
+    get("/api/v1/workers").forEach(all::add);
+    return all;
+  }
+
+  /** The raw HTTP answer of a GET on our server (status and body). */
+  HttpResponse<String> rawGet(String pathAndQuery) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://" + domain() + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  JsonNode get(String path) {
+    return parse(rawGet(path), "GET " + path);
+  }
+
+  JsonNode post(String path, String body) {
+    try {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://" + domain() + path)).timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return parse(response, "POST " + path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(HttpResponse<String> response, String what) {
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(what + " answered " + response.statusCode() + ": " + response.body());
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(what + " answered no JSON: " + response.body(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
