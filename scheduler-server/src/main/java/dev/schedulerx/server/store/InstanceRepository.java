@@ -35,13 +35,13 @@ public final class InstanceRepository {
   private static final String SELECT =
       "SELECT id, job_id, group_id, job_name, schedule_time, trigger_type, state, attempt,"
           + " instance_parameters, worker_id, worker_addr, result, progress, created_at,"
-          + " started_at, finished_at FROM sx_job_instance";
+          + " started_at, finished_at, queued FROM sx_job_instance";
   private static final String NEWEST_FIRST = " ORDER BY schedule_time DESC, attempt DESC, id DESC";
   private static final String BY_RUN =
       SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ?";
   private static final String INSERT =
       "INSERT INTO sx_job_instance (job_id, group_id, job_name, schedule_time, trigger_type, state,"
-          + " attempt, instance_parameters, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " attempt, instance_parameters, created_at, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Jdbc jdbc;
 
@@ -65,6 +65,23 @@ public final class InstanceRepository {
       String instanceParameters,
       int attempt,
       Instant now) {
+    return create(jobId, groupId, jobName, scheduleTime, trigger, instanceParameters, attempt, now, false);
+  }
+
+  /**
+   * As {@link #create(long, String, String, Instant, TriggerType, String, int, Instant)}; {@code queued}
+   * stores the run as waiting in its job's queue (see {@link #claimQueued}).
+   */
+  public Optional<JobInstance> create(
+      long jobId,
+      String groupId,
+      String jobName,
+      Instant scheduleTime,
+      TriggerType trigger,
+      String instanceParameters,
+      int attempt,
+      Instant now,
+      boolean queued) {
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(jobName, "jobName");
     Objects.requireNonNull(scheduleTime, "scheduleTime");
@@ -94,6 +111,7 @@ public final class InstanceRepository {
                   ps.setInt(7, attempt);
                   ps.setString(8, parameters);
                   ps.setLong(9, now.toEpochMilli());
+                  ps.setBoolean(10, queued);
                 });
           } catch (SQLException e) {
             if (SqlErrors.isConstraintViolation(e)
@@ -120,6 +138,12 @@ public final class InstanceRepository {
    */
   public JobInstance createApiRun(
       long jobId, String groupId, String jobName, String instanceParameters, Instant now) {
+    return createApiRun(jobId, groupId, jobName, instanceParameters, now, false);
+  }
+
+  /** As {@link #createApiRun(long, String, String, String, Instant)}, possibly queued. */
+  public JobInstance createApiRun(
+      long jobId, String groupId, String jobName, String instanceParameters, Instant now, boolean queued) {
     Objects.requireNonNull(now, "now");
     for (int i = 0; i < API_RUN_ATTEMPTS; i++) {
       Optional<JobInstance> created =
@@ -131,7 +155,8 @@ public final class InstanceRepository {
               TriggerType.API,
               instanceParameters,
               0,
-              now);
+              now,
+              queued);
       if (created.isPresent()) {
         return created.get();
       }
@@ -296,6 +321,52 @@ public final class InstanceRepository {
   }
 
   /**
+   * How many of the job's instances hold a slot: not finished and not waiting in the queue. A run is
+   * counted from its creation (before a worker accepted it) until its final state.
+   */
+  public int countActive(long jobId) {
+    return jdbc.first(
+            "count active instances of job " + jobId,
+            "SELECT COUNT(*) FROM sx_job_instance WHERE job_id = ? AND queued = FALSE AND " + UNFINISHED,
+            ps -> ps.setLong(1, jobId),
+            rs -> rs.getInt(1))
+        .orElse(0);
+  }
+
+  /** The job's queued runs, oldest first (creation order), at most {@code limit}. */
+  public List<JobInstance> findQueued(long jobId, int limit) {
+    return jdbc.list(
+        "list queued instances of job " + jobId,
+        SELECT + " WHERE job_id = ? AND queued = TRUE AND " + UNFINISHED + " ORDER BY id LIMIT ?",
+        ps -> {
+          ps.setLong(1, jobId);
+          ps.setInt(2, limit);
+        },
+        InstanceRepository::map);
+  }
+
+  /** Ids of the jobs that have queued runs: what a new leader looks after. */
+  public List<Long> jobsWithQueuedRuns() {
+    return jdbc.list(
+        "list jobs with queued instances",
+        "SELECT DISTINCT job_id FROM sx_job_instance WHERE queued = TRUE AND " + UNFINISHED,
+        Jdbc.Binder.NONE,
+        rs -> rs.getLong(1));
+  }
+
+  /**
+   * Takes a queued run out of the queue, once: of several callers (threads or server nodes) exactly one
+   * gets true and then submits it.
+   */
+  public boolean claimQueued(long id) {
+    return jdbc.update(
+            "take instance " + id + " out of its queue",
+            "UPDATE sx_job_instance SET queued = FALSE WHERE id = ? AND queued = TRUE AND " + UNFINISHED,
+            ps -> ps.setLong(1, id))
+        > 0;
+  }
+
+  /**
    * The latest schedule time of the job's SCHEDULE-triggered instances: the {@code lastScheduled}
    * input of {@code Schedules.nextDue}. API runs and retries do not move a job's schedule.
    */
@@ -353,6 +424,7 @@ public final class InstanceRepository {
         rs.getString("progress"),
         Jdbc.getInstant(rs, "created_at"),
         Jdbc.getNullableInstant(rs, "started_at"),
-        Jdbc.getNullableInstant(rs, "finished_at"));
+        Jdbc.getNullableInstant(rs, "finished_at"),
+        rs.getBoolean("queued"));
   }
 }
