@@ -1,8 +1,10 @@
 package dev.schedulerx.server.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -97,22 +99,26 @@ public final class InstanceRepository {
     return jdbc.withConnection(
         "create instance of " + run,
         c -> {
-          try {
-            Jdbc.update(
-                c,
-                INSERT,
-                ps -> {
-                  ps.setLong(1, jobId);
-                  ps.setString(2, groupId);
-                  ps.setString(3, jobName);
-                  ps.setLong(4, scheduleTime.toEpochMilli());
-                  ps.setString(5, trigger.name());
-                  ps.setInt(6, InstanceState.WAITING.value());
-                  ps.setInt(7, attempt);
-                  ps.setString(8, parameters);
-                  ps.setLong(9, now.toEpochMilli());
-                  ps.setBoolean(10, queued);
-                });
+          long id;
+          // The generated id comes back with the insert: no second round trip to read the row.
+          try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+            ps.setLong(1, jobId);
+            ps.setString(2, groupId);
+            ps.setString(3, jobName);
+            ps.setLong(4, scheduleTime.toEpochMilli());
+            ps.setString(5, trigger.name());
+            ps.setInt(6, InstanceState.WAITING.value());
+            ps.setInt(7, attempt);
+            ps.setString(8, parameters);
+            ps.setLong(9, now.toEpochMilli());
+            ps.setBoolean(10, queued);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              if (!keys.next()) {
+                throw new SQLException("no id generated for the instance of " + run);
+              }
+              id = keys.getLong(1);
+            }
           } catch (SQLException e) {
             if (SqlErrors.isConstraintViolation(e)
                 && findRun(c, jobId, scheduleTime, attempt).isPresent()) {
@@ -122,9 +128,8 @@ public final class InstanceRepository {
             throw e;
           }
           return Optional.of(
-              findRun(c, jobId, scheduleTime, attempt)
-                  .orElseThrow(
-                      () -> new SQLException("instance of " + run + " vanished after insert")));
+              new JobInstance(id, jobId, groupId, jobName, millis(scheduleTime), trigger, InstanceState.WAITING,
+                  attempt, parameters, null, null, null, null, millis(now), null, null, queued));
         });
   }
 
@@ -405,6 +410,11 @@ public final class InstanceRepository {
           ps.setInt(3, attempt);
         },
         InstanceRepository::map);
+  }
+
+  /** What the database keeps of an instant: epoch milliseconds. */
+  private static Instant millis(Instant instant) {
+    return Instant.ofEpochMilli(instant.toEpochMilli());
   }
 
   private static JobInstance map(ResultSet rs) throws SQLException {

@@ -137,6 +137,15 @@ public final class JobRepository {
         JobRepository::map);
   }
 
+  /** The jobs of that name, one per group at most, ordered by group. */
+  public List<JobDefinition> findAllNamed(String name) {
+    return jdbc.list(
+        "find jobs named " + name,
+        SELECT + " WHERE job_name = ? ORDER BY group_id",
+        ps -> ps.setString(1, name),
+        JobRepository::map);
+  }
+
   /** Every job, ordered by group, then name. */
   public List<JobDefinition> findAll() {
     return jdbc.list(
