@@ -65,6 +65,8 @@ public final class DuePass implements Runnable {
   private final Duration refreshInterval;
   private List<JobDefinition> jobList = List.of();
   private Instant nextRefresh = Instant.MIN;
+  /** The earliest moment an in-memory plan may change (a run due, a recheck); ticks before it do nothing. */
+  private Instant nextWake = Instant.MIN;
 
   /** Timeouts are looked for once a second, not on every pass. */
   private static final java.time.Duration TIMEOUT_CHECK_INTERVAL = java.time.Duration.ofSeconds(1);
@@ -121,7 +123,9 @@ public final class DuePass implements Runnable {
     try {
       Instant now = clock.instant();
       if (now.isBefore(nextRefresh)) {
-        startDue(now, now.isBefore(graceUntil));
+        if (!now.isBefore(nextWake) || !changedJobs.isEmpty()) {
+          startDue(now, now.isBefore(graceUntil));
+        }
       } else {
         runOnce();
         nextRefresh = now.plus(refreshInterval);
@@ -157,6 +161,7 @@ public final class DuePass implements Runnable {
     for (Long changed = changedJobs.poll(); changed != null; changed = changedJobs.poll()) {
       delayPlans.remove(changed);
     }
+    nextWake = Instant.MAX;
     for (JobDefinition job : jobList) {
       if (job.enabled() && job.timeType() != TimeType.API) {
         if (inGrace && registry.workers(job.groupId()).isEmpty()) {
@@ -174,18 +179,23 @@ public final class DuePass implements Runnable {
     }
   }
 
+  /** The due run of {@code job}, if any; otherwise notes in {@link #nextWake} when to look again. */
   private Optional<Instant> dueRun(JobDefinition job, Instant now) {
-    ZoneId zone = Schedules.zoneOf(job.timeZone(), clock.getZone());
     if (job.timeType() == TimeType.SECOND_DELAY) {
       DelayPlan plan = delayPlans.get(job.id());
-      if (plan == null || !plan.job().equals(job) || (plan.due() == null && !now.isBefore(plan.checkedAt().plus(RECHECK)))) {
+      if (plan == null || !sameJob(plan.job(), job) || (plan.due() == null && !now.isBefore(plan.checkedAt().plus(RECHECK)))) {
         plan = new DelayPlan(job, secondDelayDue(job, now), now);
         delayPlans.put(job.id(), plan);
       }
-      return plan.due() == null || plan.due().isAfter(now) ? Optional.empty() : Optional.of(plan.due());
+      if (plan.due() == null || plan.due().isAfter(now)) {
+        wakeAt(plan.due() != null ? plan.due() : plan.checkedAt().plus(RECHECK));
+        return Optional.empty();
+      }
+      return Optional.of(plan.due());
     }
+    ZoneId zone = Schedules.zoneOf(job.timeZone(), clock.getZone());
     Planned plan = planned.get(job.id());
-    if (plan == null || !plan.job().equals(job)) {
+    if (plan == null || !sameJob(plan.job(), job)) {
       Instant last = instances.lastScheduleTime(job.id()).orElse(null);
       Optional<Instant> next = Schedules.nextDue(job.timeType(), job.timeExpression(), zone, last, now);
       if (next.isEmpty()) {
@@ -196,6 +206,7 @@ public final class DuePass implements Runnable {
       planned.put(job.id(), plan);
     }
     if (plan.due().isAfter(now)) {
+      wakeAt(plan.due());
       return Optional.empty();
     }
     // A plan made before a pause is stale: catch up to the latest slot at or before now.
@@ -204,6 +215,17 @@ public final class DuePass implements Runnable {
         Schedules.nextDue(job.timeType(), job.timeExpression(), zone, planDue, now)
             .filter(next -> !next.isAfter(now))
             .orElse(planDue));
+  }
+
+  private void wakeAt(Instant moment) {
+    if (moment.isBefore(nextWake)) {
+      nextWake = moment;
+    }
+  }
+
+  /** Between full passes the job objects are the same instances: compare by identity first. */
+  private static boolean sameJob(JobDefinition planned, JobDefinition current) {
+    return planned == current || planned.equals(current);
   }
 
   /** The next run is counted from the end of the last one; null while the last one is unfinished. */
@@ -221,12 +243,14 @@ public final class DuePass implements Runnable {
   private void start(JobDefinition job, Instant due, Instant now) {
     if (job.timeType() == TimeType.SECOND_DELAY) {
       delayPlans.put(job.id(), new DelayPlan(job, null, now)); // running: no next run until it ends
+      wakeAt(now.plus(RECHECK));
     } else {
       // The next slot follows this run's schedule time, as it would from the database once the run is stored.
       ZoneId zone = Schedules.zoneOf(job.timeZone(), clock.getZone());
       Optional<Instant> next = Schedules.nextDue(job.timeType(), job.timeExpression(), zone, due, now);
       if (next.isPresent()) {
         planned.put(job.id(), new Planned(job, next.get()));
+        wakeAt(next.get());
       } else {
         planned.remove(job.id());
       }
