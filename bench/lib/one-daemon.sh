@@ -44,12 +44,3 @@ CONF
   echo "daemon not ready:"; tail -20 "$WORK/daemon.log"; exit 1
 }
 
-# Percentiles of the numbers on stdin (one per line): "count p50 p99 max".
-percentiles() {
-  python3 -c '
-import sys
-v = sorted(float(x) for x in sys.stdin if x.strip())
-if not v: print("0 - - -"); sys.exit()
-q = lambda p: v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
-print(len(v), "%.0f" % q(0.50), "%.0f" % q(0.99), "%.0f" % v[-1])'
-}
