@@ -441,7 +441,9 @@ abstract class StoreCompatibilityTest {
         .hasMessage(
             "could not create an API run of job "
                 + jobId
-                + ": schedule times 2026-03-01T12:00:00Z and the next 9 ms are all taken");
+                + ": schedule times 2026-03-01T12:00:00Z and the next "
+                + (InstanceRepository.API_RUN_ATTEMPTS - 1)
+                + " ms are all taken");
   }
 
   @Test
