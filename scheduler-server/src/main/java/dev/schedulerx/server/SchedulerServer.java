@@ -46,6 +46,9 @@ public final class SchedulerServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SchedulerServer.class);
 
+  /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
+  private static final long DUE_TICK_MILLIS = 2;
+
   private final ServerSettings settings;
   private final Clock clock;
   private ServerDatabase database;
@@ -135,7 +138,8 @@ public final class SchedulerServer implements AutoCloseable {
     long renewMillis = Math.max(10, settings.lease().renewInterval().toMillis());
     scheduler.scheduleWithFixedDelay(
         () -> renewLease(jobs, instances, lifecycle, registry), 0, renewMillis, TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+    // Ticks start what is due from memory; a full pass (database) runs every schedule-poll-interval.
+    scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, DUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
     log.info("scheduler server ready: {} {}:{}, remoting {}://server@{}, database {}",
@@ -159,7 +163,8 @@ public final class SchedulerServer implements AutoCloseable {
     }
     if (held) {
       if (duePass == null) {
-        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()));
+        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()),
+            storeExecutor, settings.schedulePollInterval());
       }
       leaderUntil = now.plus(settings.lease().ttl()).toEpochMilli();
       knownLeader = null;

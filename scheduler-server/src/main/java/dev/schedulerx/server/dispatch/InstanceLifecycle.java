@@ -17,10 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,11 @@ public final class InstanceLifecycle {
   private final Executor storeExecutor;
   private final ScheduledExecutorService timers;
   private final InstanceEvents events;
+  /** One lock per job with a queue: the free-slot check and the claims of one job's queue run one at a time here. */
+  private final Map<Long, Object> queueLocks = new ConcurrentHashMap<>();
+  /** Jobs seen with concurrency policy queue: only their ends look at the queue (others cost no query). */
+  private final Set<Long> queueingJobs = ConcurrentHashMap.newKeySet();
+  private volatile LongConsumer runsChanged = jobId -> {};
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -78,10 +86,16 @@ public final class InstanceLifecycle {
   public CompletableFuture<JobInstance> triggerNow(JobDefinition job, String instanceParameters) {
     return CompletableFuture.supplyAsync(
         () -> {
+          boolean queue = remember(job);
           JobInstance instance =
-              instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant());
+              instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
           log.info("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
-          launch(job, instance);
+          runsChanged.accept(job.id());
+          if (queue) {
+            startQueued(job);
+          } else {
+            launch(job, instance);
+          }
           return instance;
         },
         storeExecutor);
@@ -92,15 +106,88 @@ public final class InstanceLifecycle {
    * already exists (another node, or an earlier pass, created it).
    */
   public Optional<JobInstance> createScheduled(JobDefinition job, Instant scheduleTime, TriggerType trigger, int attempt, String params) {
+    // A retry continues a run that already held a slot; only new runs wait in the queue.
+    boolean queue = remember(job) && trigger != TriggerType.RETRY;
     Optional<JobInstance> created =
-        instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant());
+        instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
         instance -> {
           log.info("instance {} of job {} ({}) created for {} ({}, attempt {})",
               instance.id(), job.id(), job.name(), scheduleTime, trigger, attempt);
-          launch(job, instance);
+          if (trigger != TriggerType.SCHEDULE) {
+            runsChanged.accept(job.id()); // the due-pass knows of its own scheduled runs
+          }
+          if (queue) {
+            startQueued(job);
+          } else {
+            launch(job, instance);
+          }
         });
     return created;
+  }
+
+  /** Notes whether the job queues extra runs; true when it does. */
+  private boolean remember(JobDefinition job) {
+    if (job.queuesExtraRuns()) {
+      queueingJobs.add(job.id());
+      return true;
+    }
+    queueingJobs.remove(job.id());
+    return false;
+  }
+
+  /**
+   * Starts the job's queued runs, oldest first, while it has free slots (max concurrency minus the runs
+   * that are not finished and not queued). Every new queued run goes through here, so a new trigger never
+   * overtakes an older one. Each run is claimed with a conditional update: it starts once, whoever calls.
+   */
+  void startQueued(JobDefinition job) {
+    synchronized (queueLocks.computeIfAbsent(job.id(), id -> new Object())) {
+      int free = Math.max(1, job.maxConcurrency()) - instances.countActive(job.id());
+      if (free <= 0) {
+        log.debug("job {}: queue waits, no free slot (max concurrency {})", job.name(), job.maxConcurrency());
+        return;
+      }
+      for (JobInstance next : instances.findQueued(job.id(), free)) {
+        if (instances.claimQueued(next.id())) {
+          log.info("instance {} of job {} leaves the queue: a slot is free (max concurrency {})",
+              next.id(), job.name(), job.maxConcurrency());
+          launch(job, next);
+        }
+      }
+    }
+  }
+
+  /** Told of every run created or ended on this node (the leader's due-pass: second-delay plans). */
+  public void onRunsChanged(LongConsumer listener) {
+    runsChanged = listener;
+  }
+
+  /** After a run of {@code jobId} ended: the due-pass hears of it, and if the job queues runs, the next may start. */
+  private void runEnded(long jobId) {
+    runsChanged.accept(jobId);
+    if (queueingJobs.contains(jobId)) {
+      storeExecutor.execute(() -> {
+        try {
+          jobs.findById(jobId).ifPresent(this::startQueued);
+        } catch (RuntimeException e) {
+          log.warn("job {}: queued runs not started now, the next due-pass tries again: {}", jobId, e.toString());
+        }
+      });
+    }
+  }
+
+  /**
+   * Starts queued runs of every job that has some and a free slot: after a restart or a change of leader,
+   * and as a safety net for ends this node did not see. Runs on the caller's thread (the due-pass).
+   */
+  public void resumeQueues() {
+    for (long jobId : instances.jobsWithQueuedRuns()) {
+      jobs.findById(jobId).ifPresent(job -> {
+        remember(job);
+        startQueued(job);
+      });
+    }
   }
 
   /** Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal. */
@@ -166,6 +253,7 @@ public final class InstanceLifecycle {
       if (state != InstanceState.SUCCESS) {
         instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
       }
+      runEnded(report.jobId());
     }
   }
 
@@ -197,6 +285,7 @@ public final class InstanceLifecycle {
   private String killed(JobInstance instance, String why) {
     if (finish(instance.id(), instance.jobId(), InstanceState.KILLED, why, clock.instant())) {
       log.info("instance {} of job {} {}", instance.id(), instance.jobName(), why);
+      runEnded(instance.jobId());
       return "instance " + instance.id() + " " + why;
     }
     return "instance " + instance.id() + " had already finished";
@@ -224,6 +313,7 @@ public final class InstanceLifecycle {
           gateway.kill(WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr()), job.get(), instance);
         }
         instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+        runEnded(instance.jobId());
       }
     }
   }
@@ -243,6 +333,7 @@ public final class InstanceLifecycle {
               if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, reason, clock.instant())) {
                 log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
                 instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+                runEnded(instance.jobId());
               }
             }
           }
@@ -256,8 +347,8 @@ public final class InstanceLifecycle {
    */
   public void failOrphans(Instant leaderSince) {
     for (JobInstance instance : instances.findUnfinished()) {
-      if (!instance.createdAt().isBefore(leaderSince)) {
-        continue;
+      if (!instance.createdAt().isBefore(leaderSince) || instance.queued()) {
+        continue; // a queued run was never handed out: it waits for its slot under this leader too
       }
       String worker = instance.workerId();
       if (worker != null && !worker.isEmpty() && registry.isAlive(worker)) {
@@ -269,6 +360,7 @@ public final class InstanceLifecycle {
       if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
         instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+        runEnded(instance.jobId());
       }
     }
   }
@@ -279,6 +371,7 @@ public final class InstanceLifecycle {
           if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
             log.warn("instance {} of job {} failed: {}", instance.id(), job.name(), why);
             instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+            runEnded(instance.jobId());
           }
         });
   }

@@ -223,7 +223,7 @@ public final class HttpApi implements AutoCloseable {
     String name = ctx.pathParam("name");
     String group = ctx.queryParam("group");
     List<JobDefinition> matches =
-        jobs.findAll().stream().filter(j -> j.name().equals(name) && (group == null || j.groupId().equals(group))).toList();
+        jobs.findAllNamed(name).stream().filter(j -> j.name().equals(name) && (group == null || j.groupId().equals(group))).toList();
     if (matches.isEmpty()) {
       throw new io.javalin.http.NotFoundResponse("no job named " + name + (group == null ? "" : " in group " + group));
     }

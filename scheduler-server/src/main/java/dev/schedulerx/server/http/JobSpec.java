@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.schedulerx.server.schedule.Schedules;
 import dev.schedulerx.server.schedule.TimeType;
@@ -29,7 +30,20 @@ public record JobSpec(
     Integer maxConcurrency,
     Boolean enabled,
     String xattrs,
-    String description) {
+    String description,
+    String concurrencyPolicy) {
+
+  @JsonCreator
+  public JobSpec {}
+
+  /** A spec without a concurrency policy (the default, skip). */
+  public JobSpec(String group, String name, String processor, String executeMode, String parameters, String timeType,
+      String timeExpression, String timeZone, Integer maxAttempt, Integer attemptInterval, Integer taskMaxAttempt,
+      Integer taskAttemptInterval, Long timeout, Integer maxConcurrency, Boolean enabled, String xattrs,
+      String description) {
+    this(group, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
+        attemptInterval, taskMaxAttempt, taskAttemptInterval, timeout, maxConcurrency, enabled, xattrs, description, null);
+  }
 
   static final Set<String> EXECUTE_MODES = Set.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
 
@@ -49,6 +63,11 @@ public record JobSpec(
     String expression = timeExpression == null ? "" : timeExpression;
     ZoneId zone = Schedules.zoneOf(timeZone, ZoneId.systemDefault());
     Schedules.validate(type, expression, zone);
+    String policy = concurrencyPolicy == null ? JobDefinition.SKIP : concurrencyPolicy;
+    if (!JobDefinition.CONCURRENCY_POLICIES.contains(policy)) {
+      throw new IllegalArgumentException(
+          "concurrencyPolicy \"" + policy + "\": expected one of " + JobDefinition.CONCURRENCY_POLICIES);
+    }
     if (xattrs != null && !xattrs.isBlank() && !xattrs.strip().startsWith("{")) {
       throw new IllegalArgumentException("xattrs must be a JSON object, e.g. {\"consumerSize\":5}");
     }
@@ -63,7 +82,8 @@ public record JobSpec(
         Math.max(1, nonNegative(maxConcurrency, 1, "maxConcurrency")),
         enabled == null || enabled,
         orEmpty(xattrs),
-        orEmpty(description));
+        orEmpty(description),
+        policy);
   }
 
   /** The spec of a stored job, for GET responses. */
@@ -71,7 +91,7 @@ public record JobSpec(
     return new JobSpec(
         j.groupId(), j.name(), j.processor(), j.executeMode(), j.parameters(), j.timeType().key(), j.timeExpression(),
         j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(), j.taskAttemptIntervalSeconds(),
-        j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description());
+        j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description(), j.concurrencyPolicy());
   }
 
   private static void require(String value, String field) {

@@ -369,7 +369,9 @@ final class OpenApiRoutes {
         orElse(optionalInt(p, "maxConcurrency"), base == null ? null : base.maxConcurrency()),
         enabled,
         xattrs,
-        text(p, "description", base == null ? null : base.description()));
+        text(p, "description", base == null ? null : base.description()),
+        // SchedulerX has no such parameter: an update keeps what the REST API or the config set.
+        base == null ? null : base.concurrencyPolicy());
   }
 
   private static <T> T orElse(T value, T fallback) {

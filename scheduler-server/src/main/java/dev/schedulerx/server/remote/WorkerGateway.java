@@ -37,14 +37,16 @@ public final class WorkerGateway {
   public CompletionStage<Outcome> submit(
       WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
     ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId);
+    // An explicit executor: Scala's futures run even thenApply asynchronously, by default on a new thread each.
     return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
-        .thenApply(
+        .thenApplyAsync(
             reply -> {
               if (reply instanceof ServerSubmitJobInstanceResponse r) {
                 return new Outcome(r.getSuccess(), r.getMessage());
               }
               return new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
-            });
+            },
+            system.dispatcher());
   }
 
   /** Asks the instance's master to kill it. */

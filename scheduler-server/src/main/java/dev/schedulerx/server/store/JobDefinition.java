@@ -13,6 +13,8 @@ import java.util.Objects;
  *
  * @param processor processor name or class name
  * @param executeMode one of {@link #EXECUTE_MODES}, stored in lower case
+ * @param concurrencyPolicy what a trigger beyond {@code maxConcurrency} does: {@link #SKIP} (recorded
+ *     SKIPPED) or {@link #QUEUE} (stored WAITING, started when a running instance of the job ends)
  */
 public record JobDefinition(
     long id,
@@ -32,7 +34,12 @@ public record JobDefinition(
     int maxConcurrency,
     boolean enabled,
     String xattrs,
-    String description) {
+    String description,
+    String concurrencyPolicy) {
+
+  public static final String SKIP = "skip";
+  public static final String QUEUE = "queue";
+  public static final List<String> CONCURRENCY_POLICIES = List.of(SKIP, QUEUE);
 
   public static final List<String> EXECUTE_MODES =
       List.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
@@ -79,10 +86,49 @@ public record JobDefinition(
     requireNotNegative("taskMaxAttempt", taskMaxAttempt);
     requireNotNegative("taskAttemptIntervalSeconds", taskAttemptIntervalSeconds);
     requireNotNegative("timeoutSeconds", timeoutSeconds);
+    concurrencyPolicy =
+        concurrencyPolicy == null ? SKIP : concurrencyPolicy.trim().toLowerCase(Locale.ROOT);
+    if (!CONCURRENCY_POLICIES.contains(concurrencyPolicy)) {
+      throw new IllegalArgumentException(
+          "concurrencyPolicy \""
+              + concurrencyPolicy
+              + "\" is invalid: expected one of "
+              + String.join(", ", CONCURRENCY_POLICIES));
+    }
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException(
           "maxConcurrency must be at least 1, was " + maxConcurrency);
     }
+  }
+
+  /** A job with the default concurrency policy, {@link #SKIP}. */
+  public JobDefinition(
+      long id,
+      String groupId,
+      String name,
+      String processor,
+      String executeMode,
+      String parameters,
+      TimeType timeType,
+      String timeExpression,
+      String timeZone,
+      int maxAttempt,
+      int attemptIntervalSeconds,
+      int taskMaxAttempt,
+      int taskAttemptIntervalSeconds,
+      long timeoutSeconds,
+      int maxConcurrency,
+      boolean enabled,
+      String xattrs,
+      String description) {
+    this(id, groupId, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
+        attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds, maxConcurrency, enabled,
+        xattrs, description, SKIP);
+  }
+
+  /** Whether triggers beyond max concurrency wait instead of being skipped. */
+  public boolean queuesExtraRuns() {
+    return QUEUE.equals(concurrencyPolicy);
   }
 
   /** This job with another id; used by the repository to hand back what it stored. */
@@ -105,7 +151,8 @@ public record JobDefinition(
         maxConcurrency,
         enabled,
         xattrs,
-        description);
+        description,
+        concurrencyPolicy);
   }
 
   private static void requireNotNegative(String field, long value) {

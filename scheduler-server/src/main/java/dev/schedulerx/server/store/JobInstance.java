@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param progress latest progress JSON, null until reported
  * @param startedAt null until running
  * @param finishedAt null until finished
+ * @param queued true while the run waits (WAITING) for a free slot of a job whose concurrency policy is
+ *     queue; such a run has not been handed to any worker yet
  */
 public record JobInstance(
     long id,
@@ -35,7 +37,8 @@ public record JobInstance(
     String progress,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    boolean queued) {
 
   public JobInstance {
     Objects.requireNonNull(groupId, "groupId");
@@ -45,6 +48,28 @@ public record JobInstance(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(createdAt, "createdAt");
     instanceParameters = Texts.orEmpty(instanceParameters);
+  }
+
+  /** A run that is not waiting in a job's queue. */
+  public JobInstance(
+      long id,
+      long jobId,
+      String groupId,
+      String jobName,
+      Instant scheduleTime,
+      TriggerType triggerType,
+      InstanceState state,
+      int attempt,
+      String instanceParameters,
+      String workerId,
+      String workerAddr,
+      String result,
+      String progress,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt) {
+    this(id, jobId, groupId, jobName, scheduleTime, triggerType, state, attempt, instanceParameters, workerId,
+        workerAddr, result, progress, createdAt, startedAt, finishedAt, false);
   }
 
   /** Whether the state is final. */

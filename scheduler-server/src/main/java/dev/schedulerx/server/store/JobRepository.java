@@ -24,7 +24,8 @@ public final class JobRepository {
   private static final String COLUMNS =
       "id, group_id, job_name, processor, execute_mode, parameters, time_type, time_expression,"
           + " time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
-          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description";
+          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description,"
+          + " concurrency_policy";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM sx_job";
 
   /** The updatable fields, in the order {@link #bindFields} binds them. */
@@ -32,7 +33,7 @@ public final class JobRepository {
       "processor = ?, execute_mode = ?, parameters = ?, time_type = ?, time_expression = ?,"
           + " time_zone = ?, max_attempt = ?, attempt_interval_s = ?, task_max_attempt = ?,"
           + " task_attempt_interval_s = ?, timeout_s = ?, max_concurrency = ?, enabled = ?, xattrs"
-          + " = ?, description = ?";
+          + " = ?, description = ?, concurrency_policy = ?";
 
   private static final String UPDATE_BY_NAME =
       "UPDATE sx_job SET " + SET_FIELDS + " WHERE group_id = ? AND job_name = ?";
@@ -41,8 +42,8 @@ public final class JobRepository {
   private static final String INSERT =
       "INSERT INTO sx_job (group_id, job_name, processor, execute_mode, parameters, time_type,"
           + " time_expression, time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
-          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description,"
+          + " concurrency_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String BY_NAME = SELECT + " WHERE group_id = ? AND job_name = ?";
 
   private final Jdbc jdbc;
@@ -136,6 +137,15 @@ public final class JobRepository {
         JobRepository::map);
   }
 
+  /** The jobs of that name, one per group at most, ordered by group. */
+  public List<JobDefinition> findAllNamed(String name) {
+    return jdbc.list(
+        "find jobs named " + name,
+        SELECT + " WHERE job_name = ? ORDER BY group_id",
+        ps -> ps.setString(1, name),
+        JobRepository::map);
+  }
+
   /** Every job, ordered by group, then name. */
   public List<JobDefinition> findAll() {
     return jdbc.list(
@@ -216,6 +226,7 @@ public final class JobRepository {
     ps.setBoolean(i++, job.enabled());
     ps.setString(i++, job.xattrs());
     ps.setString(i++, job.description());
+    ps.setString(i++, job.concurrencyPolicy());
     return i;
   }
 
@@ -238,6 +249,7 @@ public final class JobRepository {
         rs.getInt("max_concurrency"),
         rs.getBoolean("enabled"),
         rs.getString("xattrs"),
-        rs.getString("description"));
+        rs.getString("description"),
+        rs.getString("concurrency_policy"));
   }
 }

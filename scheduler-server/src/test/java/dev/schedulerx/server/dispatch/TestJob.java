@@ -11,6 +11,7 @@ final class TestJob {
   private int maxAttempt = 0;
   private int attemptIntervalSeconds = 30;
   private int maxConcurrency = 1;
+  private String concurrencyPolicy = JobDefinition.SKIP;
   private long timeoutSeconds = 0;
   private boolean enabled = true;
   private String group = SchedulingFixture.GROUP;
@@ -54,6 +55,11 @@ final class TestJob {
     return this;
   }
 
+  TestJob queueing() {
+    this.concurrencyPolicy = JobDefinition.QUEUE;
+    return this;
+  }
+
   TestJob disabled() {
     this.enabled = false;
     return this;
@@ -67,6 +73,6 @@ final class TestJob {
   JobDefinition definition() {
     return new JobDefinition(
         0, group, name, "Hello", "standalone", "", type, expression, "", maxAttempt, attemptIntervalSeconds,
-        0, 0, timeoutSeconds, maxConcurrency, enabled, "", "");
+        0, 0, timeoutSeconds, maxConcurrency, enabled, "", "", concurrencyPolicy);
   }
 }

@@ -269,6 +269,27 @@ class OpenApiTest {
   }
 
   @Test
+  void anOpenApiUpdateKeepsTheConcurrencyPolicySetThroughTheRestApi() throws Exception {
+    String spec = "{\"group\":\"g\",\"name\":\"serial\",\"processor\":\"com.example.Serial\",\"concurrencyPolicy\":\"queue\"}";
+    long jobId = JSON.readTree(rest("POST", "/api/v1/jobs", spec)).path("id").asLong();
+
+    assertOk(as(Style.JAVA, "/openapi/v1/job/update", "jobId", jobId, "maxConcurrency", 3));
+
+    JsonNode stored = JSON.readTree(rest("GET", "/api/v1/jobs/serial", null)).path("spec");
+    assertThat(stored.path("maxConcurrency").asInt()).isEqualTo(3);
+    assertThat(stored.path("concurrencyPolicy").asText()).isEqualTo("queue");
+  }
+
+  private static String rest(String method, String path, String body) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  @Test
   void aJobOfAnotherGroupIsRefused() throws Exception {
     long jobId = create(Style.JAVA, "mine");
 

@@ -298,6 +298,79 @@ abstract class StoreCompatibilityTest {
   }
 
   @Test
+  void theConcurrencyPolicyRoundTripsAndDefaultsToSkip() {
+    JobDefinition plain = jobs.upsert(Jobs.cron("g1", "plain"));
+    assertThat(plain.concurrencyPolicy()).isEqualTo(JobDefinition.SKIP);
+
+    JobDefinition queueing = jobs.upsert(withPolicy(Jobs.cron("g1", "queueing"), JobDefinition.QUEUE));
+    assertThat(jobs.findById(queueing.id()).orElseThrow().queuesExtraRuns()).isTrue();
+
+    jobs.upsert(withPolicy(Jobs.cron("g1", "queueing"), JobDefinition.SKIP));
+    assertThat(jobs.findById(queueing.id()).orElseThrow().concurrencyPolicy()).isEqualTo(JobDefinition.SKIP);
+  }
+
+  @Test
+  void queuedRunsWaitOutsideTheActiveCountInCreationOrderAndAreClaimedOnce() {
+    JobInstance active = instances.create(jobId, "g", "j", SLOT, TriggerType.SCHEDULE, "", 0, NOW).orElseThrow();
+    List<JobInstance> queued = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      queued.add(instances.create(jobId, "g", "j", SLOT.plusSeconds(i), TriggerType.API, "q" + i, 0, NOW, true).orElseThrow());
+    }
+    assertThat(queued).allSatisfy(run -> {
+      assertThat(run.queued()).isTrue();
+      assertThat(run.state()).isEqualTo(InstanceState.WAITING);
+    });
+    assertThat(active.queued()).isFalse();
+    assertThat(instances.countActive(jobId)).isEqualTo(1);
+    assertThat(instances.countRunning(jobId)).as("every unfinished run").isEqualTo(4);
+    assertThat(instances.jobsWithQueuedRuns()).containsExactly(jobId);
+    assertThat(instances.findQueued(jobId, 10)).extracting(JobInstance::instanceParameters).containsExactly("q1", "q2", "q3");
+    assertThat(instances.findQueued(jobId, 1)).extracting(JobInstance::id).containsExactly(queued.get(0).id());
+
+    assertThat(instances.claimQueued(queued.get(0).id())).isTrue();
+    assertThat(instances.claimQueued(queued.get(0).id())).as("a second claim").isFalse();
+    assertThat(instances.countActive(jobId)).isEqualTo(2);
+    assertThat(instances.findById(queued.get(0).id()).orElseThrow().queued()).isFalse();
+
+    // A queued run that is killed leaves the queue; a finished one can no longer be claimed.
+    assertThat(instances.finish(queued.get(1).id(), InstanceState.KILLED, "killed by request", NOW)).isTrue();
+    assertThat(instances.claimQueued(queued.get(1).id())).isFalse();
+    assertThat(instances.findQueued(jobId, 10)).extracting(JobInstance::instanceParameters).containsExactly("q3");
+    assertThat(instances.countActive(jobId)).isEqualTo(2);
+  }
+
+  @Test
+  void racingClaimsOfOneQueuedRunHaveOneWinner() throws Exception {
+    long id = instances.create(jobId, "g", "j", SLOT, TriggerType.API, "", 0, NOW, true).orElseThrow().id();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> claims = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        claims.add(pool.submit(() -> {
+          go.await();
+          return instances.claimQueued(id);
+        }));
+      }
+      go.countDown();
+      int winners = 0;
+      for (Future<Boolean> claim : claims) {
+        winners += claim.get(30, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(winners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static JobDefinition withPolicy(JobDefinition j, String policy) {
+    return new JobDefinition(j.id(), j.groupId(), j.name(), j.processor(), j.executeMode(), j.parameters(), j.timeType(),
+        j.timeExpression(), j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(),
+        j.taskAttemptIntervalSeconds(), j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description(),
+        policy);
+  }
+
+  @Test
   void theSameRunIsCreatedOnlyOnce() {
     assertThat(schedule(SLOT, 0)).isPresent();
     assertThat(schedule(SLOT, 0)).isEmpty();
@@ -368,7 +441,9 @@ abstract class StoreCompatibilityTest {
         .hasMessage(
             "could not create an API run of job "
                 + jobId
-                + ": schedule times 2026-03-01T12:00:00Z and the next 9 ms are all taken");
+                + ": schedule times 2026-03-01T12:00:00Z and the next "
+                + (InstanceRepository.API_RUN_ATTEMPTS - 1)
+                + " ms are all taken");
   }
 
   @Test

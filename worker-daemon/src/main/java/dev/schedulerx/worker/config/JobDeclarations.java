@@ -19,7 +19,7 @@ final class JobDeclarations {
   static final Set<String> KEYS =
       Set.of("processor", "execute-mode", "time-type", "time-expression", "time-zone", "parameters", "max-attempt",
           "attempt-interval", "task-max-attempt", "task-attempt-interval", "timeout", "max-concurrency", "enabled",
-          "description", "xattrs");
+          "description", "xattrs", "concurrency-policy");
 
   private JobDeclarations() {}
 
@@ -58,7 +58,8 @@ final class JobDeclarations {
                 integer(job, "max-concurrency", 1),
                 !job.hasPath("enabled") || job.getBoolean("enabled"),
                 string(job, "xattrs", ""),
-                string(job, "description", ""));
+                string(job, "description", ""),
+                string(job, "concurrency-policy", "skip"));
         spec.toDefinition(); // validates: a bad cron fails the start, not the first run
         specs.add(spec);
       } catch (ConfigException e) {

@@ -198,6 +198,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aJobsConcurrencyPolicyIsReadAndDefaultsToSkip() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
+        schedulerx.jobs {
+          plain { processor = HelloWorld }
+          serial { processor = HelloWorld, max-concurrency = 1, concurrency-policy = queue }
+        }
+        """));
+
+    assertThat(s.jobs().get(0).toDefinition().concurrencyPolicy()).isEqualTo("skip");
+    assertThat(s.jobs().get(1).toDefinition().queuesExtraRuns()).isTrue();
+  }
+
+  @Test
+  void anUnknownConcurrencyPolicyFailsTheLoadNamingTheJobAndTheChoices() throws Exception {
+    Path file = conf("schedulerx.jobs.serial { processor = HelloWorld, concurrency-policy = wait }");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("bad job schedulerx.jobs.serial: concurrencyPolicy \"wait\": expected one of [skip, queue]");
+  }
+
+  @Test
   void aBadCronExpressionFailsTheLoadNamingTheJob() throws Exception {
     Path file = conf("schedulerx.jobs.tick { processor = HelloWorld, time-type = cron, time-expression = \"0 * * *\" }");
 

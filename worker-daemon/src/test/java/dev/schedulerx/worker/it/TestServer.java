@@ -93,6 +93,10 @@ public final class TestServer implements AutoCloseable {
     return call("GET", "/api/v1/instances/" + id, null);
   }
 
+  public JsonNode job(String name) {
+    return call("GET", "/api/v1/jobs/" + name, null);
+  }
+
   public JsonNode workers() {
     return call("GET", "/api/v1/workers", null);
   }
