@@ -12,6 +12,7 @@ COPY worker-daemon worker-daemon
 COPY testkit testkit
 COPY examples examples
 COPY e2e-tests/pom.xml e2e-tests/pom.xml
+COPY interop-tests/pom.xml interop-tests/pom.xml
 RUN mvn -q -B -DskipTests -Dmaven.test.skip=true package -pl worker-daemon,examples -am
 
 FROM eclipse-temurin:17-jre
