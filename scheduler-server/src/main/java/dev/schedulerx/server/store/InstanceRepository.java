@@ -26,11 +26,7 @@ public final class InstanceRepository {
   /** Progress JSON and instance parameters longer than this are refused. */
   public static final int MAX_LARGE_TEXT_LENGTH = 65_536;
 
-  /**
-   * How many consecutive milliseconds {@link #createApiRun} tries before giving up: concurrent API triggers of one
-   * job start from the same millisecond and walk it up together, so this bounds the concurrency per job (16
-   * concurrent clients exhausted 10 in the api-throughput benchmark).
-   */
+  /** How many schedule times {@link #createApiRun} tries before giving up (each try jumps past the taken ones). */
   static final int API_RUN_ATTEMPTS = 32;
 
   private static final Logger log = LoggerFactory.getLogger(InstanceRepository.class);
@@ -139,11 +135,10 @@ public final class InstanceRepository {
 
   /**
    * Creates an API-triggered run scheduled at {@code now}. Two API triggers of one job in the same
-   * millisecond would share the unique key, so a collision moves the schedule time on by 1 ms and
-   * tries again.
+   * millisecond would share the unique key, so a collision moves the schedule time just past the job's
+   * latest taken one and tries again: concurrent triggers spread out instead of walking up together.
    *
-   * @throws StoreConflictException when {@value #API_RUN_ATTEMPTS} consecutive milliseconds are
-   *     taken
+   * @throws StoreConflictException when {@value #API_RUN_ATTEMPTS} tries in a row collide
    */
   public JobInstance createApiRun(
       long jobId, String groupId, String jobName, String instanceParameters, Instant now) {
@@ -154,30 +149,19 @@ public final class InstanceRepository {
   public JobInstance createApiRun(
       long jobId, String groupId, String jobName, String instanceParameters, Instant now, boolean queued) {
     Objects.requireNonNull(now, "now");
+    Instant slot = now;
     for (int i = 0; i < API_RUN_ATTEMPTS; i++) {
       Optional<JobInstance> created =
-          create(
-              jobId,
-              groupId,
-              jobName,
-              now.plusMillis(i),
-              TriggerType.API,
-              instanceParameters,
-              0,
-              now,
-              queued);
+          create(jobId, groupId, jobName, slot, TriggerType.API, instanceParameters, 0, now, queued);
       if (created.isPresent()) {
         return created.get();
       }
+      Instant taken = latestScheduleTime(jobId, null).orElse(slot);
+      slot = (taken.isAfter(slot) ? taken : slot).plusMillis(1);
     }
     throw new StoreConflictException(
-        "could not create an API run of job "
-            + jobId
-            + ": schedule times "
-            + now
-            + " and the next "
-            + (API_RUN_ATTEMPTS - 1)
-            + " ms are all taken",
+        "could not create an API run of job " + jobId + ": " + API_RUN_ATTEMPTS
+            + " schedule times from " + now + " on were taken by concurrent triggers; try again",
         null);
   }
 
@@ -392,12 +376,20 @@ public final class InstanceRepository {
    * input of {@code Schedules.nextDue}. API runs and retries do not move a job's schedule.
    */
   public Optional<Instant> lastScheduleTime(long jobId) {
+    return latestScheduleTime(jobId, TriggerType.SCHEDULE);
+  }
+
+  /** The latest schedule time of the job's instances of {@code trigger} (null: of any trigger). */
+  private Optional<Instant> latestScheduleTime(long jobId, TriggerType trigger) {
     return jdbc.first(
         "find last schedule time of job " + jobId,
-        "SELECT MAX(schedule_time) FROM sx_job_instance WHERE job_id = ? AND trigger_type = ?",
+        "SELECT MAX(schedule_time) FROM sx_job_instance WHERE job_id = ?"
+            + (trigger == null ? "" : " AND trigger_type = ?"),
         ps -> {
           ps.setLong(1, jobId);
-          ps.setString(2, TriggerType.SCHEDULE.name());
+          if (trigger != null) {
+            ps.setString(2, trigger.name());
+          }
         },
         rs -> Jdbc.getNullableInstant(rs, 1));
   }
