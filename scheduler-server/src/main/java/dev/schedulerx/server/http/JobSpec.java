@@ -36,15 +36,6 @@ public record JobSpec(
   @JsonCreator
   public JobSpec {}
 
-  /** A spec without a concurrency policy (the default, skip). */
-  public JobSpec(String group, String name, String processor, String executeMode, String parameters, String timeType,
-      String timeExpression, String timeZone, Integer maxAttempt, Integer attemptInterval, Integer taskMaxAttempt,
-      Integer taskAttemptInterval, Long timeout, Integer maxConcurrency, Boolean enabled, String xattrs,
-      String description) {
-    this(group, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
-        attemptInterval, taskMaxAttempt, taskAttemptInterval, timeout, maxConcurrency, enabled, xattrs, description, null);
-  }
-
   static final Set<String> EXECUTE_MODES = Set.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
 
   /** Validates and converts; throws IllegalArgumentException naming the field and what is expected. */

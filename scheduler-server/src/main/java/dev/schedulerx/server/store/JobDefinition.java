@@ -101,31 +101,6 @@ public record JobDefinition(
     }
   }
 
-  /** A job with the default concurrency policy, {@link #SKIP}. */
-  public JobDefinition(
-      long id,
-      String groupId,
-      String name,
-      String processor,
-      String executeMode,
-      String parameters,
-      TimeType timeType,
-      String timeExpression,
-      String timeZone,
-      int maxAttempt,
-      int attemptIntervalSeconds,
-      int taskMaxAttempt,
-      int taskAttemptIntervalSeconds,
-      long timeoutSeconds,
-      int maxConcurrency,
-      boolean enabled,
-      String xattrs,
-      String description) {
-    this(id, groupId, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
-        attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds, maxConcurrency, enabled,
-        xattrs, description, SKIP);
-  }
-
   /** Whether triggers beyond max concurrency wait instead of being skipped. */
   public boolean queuesExtraRuns() {
     return QUEUE.equals(concurrencyPolicy);

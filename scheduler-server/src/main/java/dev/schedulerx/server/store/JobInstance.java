@@ -50,28 +50,6 @@ public record JobInstance(
     instanceParameters = Texts.orEmpty(instanceParameters);
   }
 
-  /** A run that is not waiting in a job's queue. */
-  public JobInstance(
-      long id,
-      long jobId,
-      String groupId,
-      String jobName,
-      Instant scheduleTime,
-      TriggerType triggerType,
-      InstanceState state,
-      int attempt,
-      String instanceParameters,
-      String workerId,
-      String workerAddr,
-      String result,
-      String progress,
-      Instant createdAt,
-      Instant startedAt,
-      Instant finishedAt) {
-    this(id, jobId, groupId, jobName, scheduleTime, triggerType, state, attempt, instanceParameters, workerId,
-        workerAddr, result, progress, createdAt, startedAt, finishedAt, false);
-  }
-
   /** Whether the state is final. */
   public boolean isFinished() {
     return state.isFinished();

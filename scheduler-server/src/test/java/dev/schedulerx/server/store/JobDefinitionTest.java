@@ -41,6 +41,6 @@ class JobDefinitionTest {
         j.maxConcurrency(),
         j.enabled(),
         j.xattrs(),
-        j.description());
+        j.description(), JobDefinition.SKIP);
   }
 }

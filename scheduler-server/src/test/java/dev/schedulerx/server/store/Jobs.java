@@ -25,6 +25,6 @@ final class Jobs {
         1,
         true,
         "{\"consumerSize\":5}",
-        "says hello");
+        "says hello", JobDefinition.SKIP);
   }
 }

@@ -130,7 +130,7 @@ abstract class StoreCompatibilityTest {
             3,
             false,
             null,
-            null);
+            null, JobDefinition.SKIP);
 
     JobDefinition second = jobs.upsert(changed);
 
@@ -248,7 +248,7 @@ abstract class StoreCompatibilityTest {
             1,
             true,
             fill(MULTI_BYTE, JobDefinition.MAX_LARGE_TEXT_LENGTH),
-            fill(MULTI_BYTE, JobDefinition.MAX_DESCRIPTION_LENGTH));
+            fill(MULTI_BYTE, JobDefinition.MAX_DESCRIPTION_LENGTH), JobDefinition.SKIP);
 
     JobDefinition stored = jobs.upsert(job);
 
@@ -293,7 +293,7 @@ abstract class StoreCompatibilityTest {
                 null,
                 NOW,
                 null,
-                null));
+                null, false));
     assertThat(instances.findById(created.id())).contains(created);
   }
 
