@@ -5,7 +5,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -99,16 +101,26 @@ final class LeaderForwarding {
       ctx.status(answer.statusCode());
       answer.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
       ctx.result(answer.body());
-    } catch (IOException e) {
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      // Nothing reached the leader: the caller may safely send the same request again.
       log.warn("{} {} could not be relayed to the leader {}: {}", ctx.method(), ctx.path(), leader.get(), e.toString());
-      String why = "this node is a follower and the leader " + leader.get() + " did not answer; try again once a new leader is elected";
-      ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ctx.path().startsWith("/openapi/")
-          ? Map.of("code", 503, "success", false, "message", why, "requestId", java.util.UUID.randomUUID().toString())
-          : Map.of("error", why));
+      refuse(ctx, HttpStatus.SERVICE_UNAVAILABLE, "this node is a follower and the leader " + leader.get()
+          + " accepts no connection; nothing was done, try again once a new leader is elected");
+    } catch (IOException e) {
+      // Sent, but no answer: the leader may have acted on it, so a blind retry could, e.g., trigger twice.
+      log.warn("{} {} relayed to the leader {} got no answer: {}", ctx.method(), ctx.path(), leader.get(), e.toString());
+      refuse(ctx, HttpStatus.GATEWAY_TIMEOUT, "this node is a follower and the leader " + leader.get()
+          + " did not answer; the request may or may not have taken effect");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("error", "interrupted"));
     }
     ctx.skipRemainingHandlers();
+  }
+
+  private static void refuse(Context ctx, HttpStatus status, String why) {
+    ctx.status(status).json(ctx.path().startsWith("/openapi/")
+        ? Map.of("code", status.getCode(), "success", false, "message", why, "requestId", java.util.UUID.randomUUID().toString())
+        : Map.of("error", why));
   }
 }

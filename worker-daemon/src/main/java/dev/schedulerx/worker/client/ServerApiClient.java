@@ -35,6 +35,10 @@ public final class ServerApiClient {
     }
   }
 
+  /** A leader lease's default ttl plus a renew interval and some slack: long enough for an election. */
+  static final Duration ELECTION_WAIT = Duration.ofSeconds(12);
+  static final Duration ELECTION_RETRY = Duration.ofMillis(500);
+
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   /** {@code scheme://host:port} of every server node, in the order they are tried. */
@@ -125,8 +129,35 @@ public final class ServerApiClient {
         path);
   }
 
-  /** Sends to the node that answered last, moving on to the next node while one cannot be connected to. */
+  /**
+   * Sends to the node that answered last, moving on to the next node while one cannot be connected to. A
+   * follower's 503 means nothing reached the leader (it is being replaced): the same request is sent again
+   * until a new leader answers or {@link #ELECTION_WAIT} has passed.
+   */
   private JsonNode call(Function<String, HttpRequest.Builder> request, String path) {
+    long deadline = System.nanoTime() + ELECTION_WAIT.toNanos();
+    while (true) {
+      try {
+        return callAnyNode(request, path);
+      } catch (ApiException e) {
+        if (e.status() != 503 || System.nanoTime() > deadline) {
+          throw e;
+        }
+        pause(ELECTION_RETRY);
+      }
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(0, "interrupted");
+    }
+  }
+
+  private JsonNode callAnyNode(Function<String, HttpRequest.Builder> request, String path) {
     int first = current.get();
     for (int i = 0; i < bases.size(); i++) {
       int at = (first + i) % bases.size();
