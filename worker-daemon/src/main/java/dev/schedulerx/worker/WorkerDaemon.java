@@ -154,7 +154,8 @@ public final class WorkerDaemon implements AutoCloseable {
     if (serverHttp.isBlank()) {
       return null;
     }
-    return InstanceLogShipping.start(settings.instanceLogs(), serverHttp, settings.apiToken(), workerId, remotingAddress());
+    return InstanceLogShipping.start(settings.instanceLogs(), serverHttp,
+        new ServerApiClient(serverHttp, settings.groupId(), settings.apiToken(), settings.tls()), workerId, remotingAddress());
   }
 
   /** The embedded server: the daemon's address, ports, data dir, group and token; every other key at its default. */

@@ -103,6 +103,11 @@ public final class ServerApiClient {
     return get("/api/v1/instances/" + id + "/logs?after=" + afterSeq + "&limit=" + limit);
   }
 
+  /** Stores a worker's processor log lines of one instance: {@code {worker, lines:[{time, taskId, level, logger, message}]}}. */
+  public void appendLogs(long instanceId, Object body) {
+    send("POST", "/api/v1/instances/" + instanceId + "/logs", body);
+  }
+
   public JsonNode workers() {
     return get("/api/v1/workers");
   }

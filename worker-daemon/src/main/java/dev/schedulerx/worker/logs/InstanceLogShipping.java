@@ -2,12 +2,7 @@ package dev.schedulerx.worker.logs;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.schedulerx.worker.client.ServerApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,10 +46,9 @@ public final class InstanceLogShipping implements AutoCloseable {
   private final InstanceLogAppender appender;
   private final Logger root;
   private final ScheduledExecutorService thread;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final ObjectMapper json = new ObjectMapper();
+  /** The server nodes' API, over HTTPS when configured; moves on to another node when one is down. */
+  private final ServerApiClient server;
   private final String base;
-  private final String token;
   private final String workerId;
   private final AtomicLong shipped = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -66,11 +60,11 @@ public final class InstanceLogShipping implements AutoCloseable {
   private int lastRefusal;
   private long droppedWhenReported;
 
-  private InstanceLogShipping(Settings settings, String serverHttpAddress, String apiToken, String workerId, String workerAddr) {
+  private InstanceLogShipping(Settings settings, ServerApiClient server, String serverHttpAddress, String workerId, String workerAddr) {
     this.buffer = new LogBuffer(settings.bufferSize());
     this.appender = new InstanceLogAppender(workerAddr, buffer);
-    this.base = "http://" + serverHttpAddress;
-    this.token = apiToken == null ? "" : apiToken;
+    this.server = server;
+    this.base = serverHttpAddress;
     this.workerId = workerId;
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     this.root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -87,10 +81,12 @@ public final class InstanceLogShipping implements AutoCloseable {
   /**
    * Starts shipping the lines logged on this daemon's processor threads for {@code workerAddr}.
    *
+   * @param serverHttpAddress the server's HTTP host:port, or several nodes separated by commas (for logs)
+   * @param server the API of those nodes, with the token and TLS settings
    * @return null when shipping is off or logging is not logback (nothing to attach to)
    */
   public static InstanceLogShipping start(
-      Settings settings, String serverHttpAddress, String apiToken, String workerId, String workerAddr) {
+      Settings settings, String serverHttpAddress, ServerApiClient server, String workerId, String workerAddr) {
     if (!settings.enabled()) {
       return null;
     }
@@ -98,7 +94,7 @@ public final class InstanceLogShipping implements AutoCloseable {
       log.warn("instance logs are not shipped: logging is not logback ({})", LoggerFactory.getILoggerFactory().getClass().getName());
       return null;
     }
-    InstanceLogShipping shipping = new InstanceLogShipping(settings, serverHttpAddress, apiToken, workerId, workerAddr);
+    InstanceLogShipping shipping = new InstanceLogShipping(settings, server, serverHttpAddress, workerId, workerAddr);
     shipping.appender.start();
     shipping.root.addAppender(shipping.appender);
     long every = Math.max(10, settings.flushInterval().toMillis());
@@ -189,20 +185,10 @@ public final class InstanceLogShipping implements AutoCloseable {
       body.add(line);
     }
     try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(base + "/api/v1/instances/" + instanceId + "/logs"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(Map.of("worker", workerId, "lines", body))));
-      if (!token.isEmpty()) {
-        request.header("Authorization", "Bearer " + token);
-      }
-      return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
+      server.appendLogs(instanceId, Map.of("worker", workerId, "lines", body));
+      return 200;
+    } catch (ServerApiClient.ApiException e) {
+      return e.status() == 0 ? -1 : e.status();
     }
   }
 

@@ -106,6 +106,8 @@ class TlsTest {
     JsonNode instance = api.instance(id);
     assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText()).isEqualTo("job=tls instance=world");
+    // the processor's log line travels to the server over HTTPS too
+    await().atMost(DEADLINE).until(() -> api.logs(id, 0, 100).path("lines").toString().contains("given job=tls instance=world"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schedulerx.worker.it.TestServer;
+import dev.schedulerx.worker.client.ServerApiClient;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class LogShippingTest {
   void anUnreachableServerNeitherBlocksTheProcessorNorGrowsMemory() {
     String nobody = "127.0.0.1:" + TestServer.freePort();
     try (InstanceLogShipping shipping =
-        InstanceLogShipping.start(new InstanceLogShipping.Settings(true, 100, Duration.ofMillis(20)), nobody, "", "w", "here:1")) {
+        InstanceLogShipping.start(new InstanceLogShipping.Settings(true, 100, Duration.ofMillis(20)), nobody,
+            new ServerApiClient(nobody, "g", ""), "w", "here:1")) {
       MDC.put("instanceId", "7");
       MDC.put("taskId", "3");
       MDC.put("workerAddr", "here:1");
