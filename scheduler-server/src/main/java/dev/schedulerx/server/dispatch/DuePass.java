@@ -183,7 +183,11 @@ public final class DuePass implements Runnable {
   private Optional<Instant> dueRun(JobDefinition job, Instant now) {
     if (job.timeType() == TimeType.SECOND_DELAY) {
       DelayPlan plan = delayPlans.get(job.id());
-      if (plan == null || !sameJob(plan.job(), job) || (plan.due() == null && !now.isBefore(plan.checkedAt().plus(RECHECK)))) {
+      if (plan != null && plan.job() != job && plan.job().equals(job)) {
+        plan = new DelayPlan(job, plan.due(), plan.checkedAt()); // same definition, re-read: compare by identity from now on
+        delayPlans.put(job.id(), plan);
+      }
+      if (plan == null || plan.job() != job || (plan.due() == null && !now.isBefore(plan.checkedAt().plus(RECHECK)))) {
         plan = new DelayPlan(job, secondDelayDue(job, now), now);
         delayPlans.put(job.id(), plan);
       }
@@ -195,7 +199,11 @@ public final class DuePass implements Runnable {
     }
     ZoneId zone = Schedules.zoneOf(job.timeZone(), clock.getZone());
     Planned plan = planned.get(job.id());
-    if (plan == null || !sameJob(plan.job(), job)) {
+    if (plan != null && plan.job() != job && plan.job().equals(job)) {
+      plan = new Planned(job, plan.due()); // same definition, re-read: compare by identity from now on
+      planned.put(job.id(), plan);
+    }
+    if (plan == null || plan.job() != job) {
       Instant last = instances.lastScheduleTime(job.id()).orElse(null);
       Optional<Instant> next = Schedules.nextDue(job.timeType(), job.timeExpression(), zone, last, now);
       if (next.isEmpty()) {
@@ -221,11 +229,6 @@ public final class DuePass implements Runnable {
     if (moment.isBefore(nextWake)) {
       nextWake = moment;
     }
-  }
-
-  /** Between full passes the job objects are the same instances: compare by identity first. */
-  private static boolean sameJob(JobDefinition planned, JobDefinition current) {
-    return planned == current || planned.equals(current);
   }
 
   /** The next run is counted from the end of the last one; null while the last one is unfinished. */
