@@ -30,6 +30,15 @@ final class Distribution {
     return dir;
   }
 
+  /** A file's text for a failure report; empty when it cannot be read. */
+  static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   static Path examplesJar() {
     try (Stream<Path> jars = Files.list(home().resolve("examples/target"))) {
       return jars.filter(p -> p.getFileName().toString().matches("schedulerx-examples-.*\\.jar")).findFirst()

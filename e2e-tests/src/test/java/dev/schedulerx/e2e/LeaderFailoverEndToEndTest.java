@@ -67,7 +67,7 @@ class LeaderFailoverEndToEndTest {
             ServerDistribution.joining(domain.httpPort()))) {
           await("several successful runs before the kill").atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(500))
-              .until(() -> successes(schema, 0) >= 3);
+              .until(() -> schema.successes("tick", 0) >= 3);
 
           long killedAt = System.currentTimeMillis();
           leader.server().process.destroyForcibly(); // SIGKILL: no lease release, no goodbye
@@ -83,7 +83,7 @@ class LeaderFailoverEndToEndTest {
 
           await("new successful runs after the kill").atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(500))
-              .until(() -> successes(schema, killedAt) >= 3);
+              .until(() -> schema.successes("tick", killedAt) >= 3);
 
           assertThat(schema.queryOne(
                   "SELECT COUNT(*) FROM (SELECT schedule_time FROM sx_job_instance WHERE job_name = 'tick'"
@@ -99,7 +99,7 @@ class LeaderFailoverEndToEndTest {
         for (Node n : nodes) {
           System.err.println("---- server " + n.httpPort() + " log:\n" + n.server().logText());
         }
-        System.err.println("---- worker log:\n" + readQuietly(dir.resolve("worker.log")));
+        System.err.println("---- worker log:\n" + Distribution.readQuietly(dir.resolve("worker.log")));
         throw e;
       } finally {
         for (Node n : nodes) {
@@ -166,20 +166,6 @@ class LeaderFailoverEndToEndTest {
       return data.isEmpty() ? null : data;
     } catch (Exception e) {
       return null;
-    }
-  }
-
-  /** Successful runs of the job created at or after {@code sinceMillis}. */
-  private static long successes(PostgresqlSchema schema, long sinceMillis) throws Exception {
-    return Long.parseLong(schema.queryOne(
-        "SELECT COUNT(*) FROM sx_job_instance WHERE job_name = 'tick' AND state = 4 AND created_at >= " + sinceMillis));
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (Exception e) {
-      return "";
     }
   }
 }

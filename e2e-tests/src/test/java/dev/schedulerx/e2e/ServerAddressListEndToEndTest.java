@@ -59,7 +59,7 @@ class ServerAddressListEndToEndTest {
             """.formatted(GROUP, KEY, plugins, dir.resolve("worker-data")));
         try (Daemon daemon = Daemon.start(workerConf, dir.resolve("worker.log"), READY, joining)) {
           await("runs before the kill").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-              .until(() -> successes(schema, 0) >= 2);
+              .until(() -> schema.successes("tick", 0) >= 2);
 
           long killedAt = System.currentTimeMillis();
           first.crash(); // the leader and the daemon's discovery node: no lease release, no goodbye
@@ -67,8 +67,8 @@ class ServerAddressListEndToEndTest {
           second.awaitLine("this node is now the leader", Duration.ofSeconds(10));
           daemon.awaitLine("server discovery now through 127.0.0.1:" + httpPort(second), Duration.ofSeconds(15));
           await("runs after the kill").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-              .until(() -> successes(schema, killedAt) >= 2);
-          System.out.println("first run after the kill " + (firstSuccessAfter(schema, killedAt) - killedAt) + " ms after it");
+              .until(() -> schema.successes("tick", killedAt) >= 2);
+          System.out.println("first run after the kill " + (schema.firstSuccessAfter("tick", killedAt) - killedAt) + " ms after it");
 
           CliResult run = Distribution.cliWith(Duration.ofSeconds(60), joining, "--conf", workerConf.toString(),
               "run", "hello", "--params", "after-failover", "--wait");
@@ -79,7 +79,7 @@ class ServerAddressListEndToEndTest {
         for (Daemon s : servers) {
           System.err.println("---- " + s.log + ":\n" + s.logText());
         }
-        System.err.println("---- worker log:\n" + readQuietly(dir.resolve("worker.log")));
+        System.err.println("---- worker log:\n" + Distribution.readQuietly(dir.resolve("worker.log")));
         throw e;
       } finally {
         for (Daemon s : servers) {
@@ -106,23 +106,5 @@ class ServerAddressListEndToEndTest {
     Matcher m = READY_LINE.matcher(server.logText());
     assertThat(m.find()).as("ready line in " + server.logText()).isTrue();
     return Integer.parseInt(m.group(1));
-  }
-
-  private static long successes(PostgresqlSchema schema, long sinceMillis) throws Exception {
-    return Long.parseLong(schema.queryOne(
-        "SELECT COUNT(*) FROM sx_job_instance WHERE job_name = 'tick' AND state = 4 AND created_at >= " + sinceMillis));
-  }
-
-  private static long firstSuccessAfter(PostgresqlSchema schema, long sinceMillis) throws Exception {
-    return Long.parseLong(schema.queryOne(
-        "SELECT MIN(created_at) FROM sx_job_instance WHERE job_name = 'tick' AND state = 4 AND created_at >= " + sinceMillis));
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (Exception e) {
-      return "";
-    }
   }
 }

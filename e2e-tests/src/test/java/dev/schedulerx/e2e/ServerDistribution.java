@@ -52,6 +52,18 @@ final class ServerDistribution {
       }
     }
 
+    /** Successful runs of {@code job} created at or after {@code sinceMillis}. */
+    long successes(String job, long sinceMillis) throws SQLException {
+      return Long.parseLong(queryOne(
+          "SELECT COUNT(*) FROM sx_job_instance WHERE job_name = '" + job + "' AND state = 4 AND created_at >= " + sinceMillis));
+    }
+
+    /** When the first successful run of {@code job} at or after {@code sinceMillis} was created (epoch ms). */
+    long firstSuccessAfter(String job, long sinceMillis) throws SQLException {
+      return Long.parseLong(queryOne(
+          "SELECT MIN(created_at) FROM sx_job_instance WHERE job_name = '" + job + "' AND state = 4 AND created_at >= " + sinceMillis));
+    }
+
     private void execute(String sql) {
       try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, PASSWORD);
           Statement statement = c.createStatement()) {
