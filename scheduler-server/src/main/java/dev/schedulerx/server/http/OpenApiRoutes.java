@@ -7,10 +7,12 @@ import dev.schedulerx.server.ServerSettings.AppGroup;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.StoreConflictException;
+import dev.schedulerx.server.store.TriggerType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,8 @@ final class OpenApiRoutes {
   private static final Logger log = LoggerFactory.getLogger(OpenApiRoutes.class);
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String CALLER = "openapi.group";
+  /** How many manual retries one run may get. */
+  private static final int MAX_MANUAL_RETRIES = 100;
 
   private final ServerSettings settings;
   private final JobRepository jobs;
@@ -90,7 +94,7 @@ final class OpenApiRoutes {
     post(app, "/openapi/v1/job/execute", this::execute);
     post(app, "/openapi/v1/instance/get", (g, p) -> {
       JobDefinition job = job(g, p);
-      long id = longParam(p, "jobInstanceId", p.containsKey("jobInstanceId") ? null : "instanceId");
+      long id = instanceIdParam(p);
       return Map.of("jobInstanceDetail", instanceView(job, instanceOf(job, id)));
     });
     post(app, "/openapi/v1/instance/getList", (g, p) -> {
@@ -101,6 +105,12 @@ final class OpenApiRoutes {
       return Map.of("jobInstanceDetails", list);
     });
     post(app, "/openapi/v1/instance/kill", this::kill);
+    post(app, "/openapi/v1/instance/retry", this::retry);
+    post(app, "/openapi/v1/instance/setSuccess", this::setSuccess);
+    post(app, "/openapi/v1/job/list", this::list);
+    post(app, "/openapi/v1/job/batchEnable", (g, p) -> batch(g, p, "enabled", job -> jobs.setEnabled(job.id(), true)));
+    post(app, "/openapi/v1/job/batchDisable", (g, p) -> batch(g, p, "disabled", job -> jobs.setEnabled(job.id(), false)));
+    post(app, "/openapi/v1/job/batchDelete", (g, p) -> batch(g, p, "deleted", job -> jobs.delete(job.id())));
   }
 
   // ---- authentication ----
@@ -244,15 +254,23 @@ final class OpenApiRoutes {
     }
   }
 
-  private static long longParam(Map<String, String> p, String name, String alias) {
+  private static long longParam(Map<String, String> p, String name) {
     Long v = optionalLong(p, name);
-    if (v == null && alias != null) {
-      v = optionalLong(p, alias);
-    }
     if (v == null) {
       throw new Refusal(400, name + " is required");
     }
     return v;
+  }
+
+  /** The instance named by {@code instanceId}, {@code jobInstanceId} or {@code id}: operations and SDKs differ. */
+  private static long instanceIdParam(Map<String, String> p) {
+    for (String name : List.of("instanceId", "jobInstanceId", "id")) {
+      Long id = optionalLong(p, name);
+      if (id != null) {
+        return id;
+      }
+    }
+    throw new Refusal(400, "instanceId is required");
   }
 
   private static Integer optionalInt(Map<String, String> p, String name) {
@@ -269,10 +287,45 @@ final class OpenApiRoutes {
   }
 
   private JobDefinition job(AppGroup caller, Map<String, String> p) {
-    long id = longParam(p, "jobId", null);
+    long id = longParam(p, "jobId");
     return jobs.findById(id)
         .filter(j -> j.groupId().equals(caller.groupId()))
         .orElseThrow(() -> new Refusal(404, "no job " + id + " in group " + caller.groupId()));
+  }
+
+  /** {@code jobIdList} as SchedulerX clients send it: "1,2,3" or a JSON array. */
+  private static List<Long> jobIds(Map<String, String> p) {
+    String raw = p.get("jobIdList");
+    if (raw == null || raw.isBlank()) {
+      throw new Refusal(400, "jobIdList is required, e.g. 1,2,3");
+    }
+    List<Long> ids = new java.util.ArrayList<>();
+    for (String part : raw.replace("[", "").replace("]", "").split(",")) {
+      if (!part.isBlank()) {
+        try {
+          ids.add(Long.parseLong(part.strip().replace("\"", "")));
+        } catch (NumberFormatException e) {
+          throw new Refusal(400, "jobIdList must hold job ids, got \"" + abbreviate(part.strip()) + "\"");
+        }
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new Refusal(400, "jobIdList is empty");
+    }
+    return ids;
+  }
+
+  /**
+   * Applies {@code change} to every listed job, after checking all of them belong to the caller: either every
+   * job changes or, when one is unknown, none does.
+   */
+  private Object batch(AppGroup caller, Map<String, String> p, String done, java.util.function.Consumer<JobDefinition> change) {
+    List<JobDefinition> listed = jobIds(p).stream()
+        .map(id -> job(caller, Map.of("jobId", Long.toString(id))))
+        .toList();
+    listed.forEach(change);
+    log.info("OpenAPI: jobs {} {} in group {}", listed.stream().map(JobDefinition::id).toList(), done, caller.groupId());
+    return Map.of();
   }
 
   private JobInstance instanceOf(JobDefinition job, long instanceId) {
@@ -452,9 +505,58 @@ final class OpenApiRoutes {
 
   private Object kill(AppGroup caller, Map<String, String> p) {
     JobDefinition job = job(caller, p);
-    long id = longParam(p, "instanceId", p.containsKey("instanceId") ? null : "jobInstanceId");
+    long id = instanceIdParam(p);
     JobInstance instance = instanceOf(job, id);
     return Map.of("message", lifecycle.kill(instance.id()).join());
+  }
+
+  /**
+   * Runs a failed or killed instance again: a new attempt of the same schedule time (a new instance id, returned
+   * as {@code jobInstanceId}), as an automatic retry would.
+   */
+  private Object retry(AppGroup caller, Map<String, String> p) {
+    JobDefinition job = job(caller, p);
+    JobInstance failed = instanceOf(job, instanceIdParam(p));
+    if (failed.state() != InstanceState.FAILED && failed.state() != InstanceState.KILLED) {
+      throw new Refusal(400, "instance " + failed.id() + " is " + failed.state() + ": only a FAILED or KILLED instance can be retried");
+    }
+    // A later attempt of this run may exist (an automatic retry): take the next free one.
+    for (int attempt = failed.attempt() + 1; attempt <= failed.attempt() + MAX_MANUAL_RETRIES; attempt++) {
+      Optional<JobInstance> created =
+          lifecycle.createScheduled(job, failed.scheduleTime(), TriggerType.RETRY, attempt, failed.instanceParameters());
+      if (created.isPresent()) {
+        log.info("OpenAPI: instance {} of job {} ({}) retried as instance {} (attempt {})",
+            failed.id(), job.id(), job.name(), created.get().id(), attempt);
+        return Map.of("jobInstanceId", created.get().id());
+      }
+    }
+    throw new Refusal(400, "instance " + failed.id() + " was retried " + MAX_MANUAL_RETRIES + " times already");
+  }
+
+  /** Marks a failed or killed instance SUCCESS (an operator's decision, noted in its result). */
+  private Object setSuccess(AppGroup caller, Map<String, String> p) {
+    JobDefinition job = job(caller, p);
+    long id = instanceIdParam(p);
+    JobInstance instance = instanceOf(job, id);
+    if (!instances.markSucceeded(instance.id(), "set to SUCCESS through the OpenAPI (was " + instance.state() + ": "
+        + Optional.ofNullable(instance.result()).orElse("") + ")")) {
+      throw new Refusal(400, "instance " + id + " is " + instance.state() + ": only a FAILED or KILLED instance can be set to SUCCESS");
+    }
+    log.info("OpenAPI: instance {} of job {} ({}) set to SUCCESS (was {})", id, job.id(), job.name(), instance.state());
+    return Map.of();
+  }
+
+  /** The caller's jobs, optionally only those named {@code jobName} and with {@code status} 1 (enabled) or 0. */
+  private Object list(AppGroup caller, Map<String, String> p) {
+    String name = p.getOrDefault("jobName", "");
+    Integer status = optionalInt(p, "status");
+    List<Map<String, Object>> listed = jobs.findAll().stream()
+        .filter(j -> j.groupId().equals(caller.groupId()))
+        .filter(j -> name.isBlank() || j.name().equals(name.strip()))
+        .filter(j -> status == null || (j.enabled() ? 1 : 0) == status)
+        .map(this::jobView)
+        .toList();
+    return Map.of("jobs", listed);
   }
 
   private static Map<String, Object> instanceView(JobDefinition job, JobInstance i) {

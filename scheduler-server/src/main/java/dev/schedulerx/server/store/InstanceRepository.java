@@ -237,6 +237,25 @@ public final class InstanceRepository {
   }
 
   /**
+   * Turns a FAILED or KILLED instance into SUCCESS with {@code note} as its result (an operator's decision).
+   *
+   * @return false when the instance does not exist or is not FAILED or KILLED
+   */
+  public boolean markSucceeded(long id, String note) {
+    return jdbc.update(
+            "set instance " + id + " to success",
+            "UPDATE sx_job_instance SET state = ?, result = ? WHERE id = ? AND state IN (?, ?)",
+            ps -> {
+              ps.setInt(1, InstanceState.SUCCESS.value());
+              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(note), MAX_RESULT_LENGTH));
+              ps.setLong(3, id);
+              ps.setInt(4, InstanceState.FAILED.value());
+              ps.setInt(5, InstanceState.KILLED.value());
+            })
+        > 0;
+  }
+
+  /**
    * Replaces the progress JSON, in any state (a last progress report may race the final one). NUL
    * characters are stored as U+FFFD.
    *

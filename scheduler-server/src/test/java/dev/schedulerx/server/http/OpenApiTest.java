@@ -268,6 +268,68 @@ class OpenApiTest {
     assertRefused(as(Style.JAVA, "/openapi/v1/job/get", "jobId", jobId), 404, "no job " + jobId + " in group g");
   }
 
+  private static JsonNode detail(long jobId, long instanceId) throws Exception {
+    return as(Style.GO, "/openapi/v1/instance/get", "jobId", jobId, "jobInstanceId", instanceId).body().path("data").path("jobInstanceDetail");
+  }
+
+  @Test
+  void aFailedInstanceCanBeRetriedAsANewAttemptOrSetToSuccess() throws Exception {
+    long jobId = create(Style.JAVA, "retried");
+    long first = as(Style.JAVA, "/openapi/v1/job/execute", "jobId", jobId, "instanceParameters", "p").body().path("data").path("jobInstanceId").asLong();
+    await().atMost(Duration.ofSeconds(10)).until(() -> detail(jobId, first).path("status").asInt() == 5); // no worker in g
+
+    Answer retried = as(Style.GO, "/openapi/v1/instance/retry", "jobId", jobId, "instanceId", first);
+    assertOk(retried);
+    long second = retried.body().path("data").path("jobInstanceId").asLong();
+    assertThat(second).isNotEqualTo(first);
+    await().atMost(Duration.ofSeconds(10)).until(() -> detail(jobId, second).path("status").asInt() == 5);
+    JsonNode again = detail(jobId, second);
+    assertThat(again.path("attempt").asInt()).isEqualTo(1);
+    assertThat(again.path("scheduleTime").asText()).isEqualTo(detail(jobId, first).path("scheduleTime").asText());
+    assertThat(again.path("parameters").asText()).isEqualTo("p");
+    // Retrying the first run again takes the next free attempt.
+    long third = as(Style.JAVA, "/openapi/v1/instance/retry", "jobId", jobId, "instanceId", first).body().path("data").path("jobInstanceId").asLong();
+    assertThat(detail(jobId, third).path("attempt").asInt()).isEqualTo(2);
+
+    assertOk(as(Style.JAVA, "/openapi/v1/instance/setSuccess", "jobId", jobId, "id", first));
+    JsonNode succeeded = detail(jobId, first);
+    assertThat(succeeded.path("status").asInt()).isEqualTo(4);
+    assertThat(succeeded.path("result").asText()).startsWith("set to SUCCESS through the OpenAPI (was FAILED: no live worker");
+    assertRefused(as(Style.JAVA, "/openapi/v1/instance/setSuccess", "jobId", jobId, "instanceId", first), 400,
+        "is SUCCESS: only a FAILED or KILLED instance can be set to SUCCESS");
+    assertRefused(as(Style.GO, "/openapi/v1/instance/retry", "jobId", jobId, "instanceId", first), 400,
+        "is SUCCESS: only a FAILED or KILLED instance can be retried");
+    assertRefused(as(Style.GO, "/openapi/v1/instance/retry", "jobId", jobId), 400, "instanceId is required");
+    assertRefused(as(Style.GO, "/openapi/v1/instance/retry", "jobId", jobId, "instanceId", 987654321L), 404, "no instance 987654321");
+  }
+
+  @Test
+  void jobsAreListedAndEnabledDisabledOrDeletedInBatches() throws Exception {
+    long a = create(Style.JAVA, "batch-a");
+    long b = create(Style.GO, "batch-b");
+    asGroup("other", "other-key", Style.JAVA, "/openapi/v1/job/create", "name", "batch-other", "jobType", "java",
+        "content", "{\"className\":\"X\"}", "timeType", 100, "timeExpression", "");
+
+    List<String> names = as(Style.JAVA, "/openapi/v1/job/list").body().path("data").path("jobs").findValuesAsText("name");
+    assertThat(names).contains("batch-a", "batch-b").doesNotContain("batch-other");
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "jobName", "batch-b").body().path("data").path("jobs").findValuesAsText("jobId"))
+        .containsExactly(Long.toString(b));
+
+    assertOk(as(Style.JAVA, "/openapi/v1/job/batchDisable", "jobIdList", a + "," + b));
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobs").findValuesAsText("name"))
+        .contains("batch-a", "batch-b");
+    assertOk(as(Style.GO, "/openapi/v1/job/batchEnable", "jobIdList", List.of(a, b)));
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobs").findValuesAsText("name"))
+        .doesNotContain("batch-a", "batch-b");
+
+    // One unknown id: nothing is deleted.
+    assertRefused(as(Style.JAVA, "/openapi/v1/job/batchDelete", "jobIdList", a + ",987654321"), 404, "no job 987654321 in group g");
+    assertOk(as(Style.JAVA, "/openapi/v1/job/get", "jobId", a));
+    assertRefused(as(Style.JAVA, "/openapi/v1/job/batchDelete", "jobIdList", "a,b"), 400, "jobIdList must hold job ids");
+    assertOk(as(Style.JAVA, "/openapi/v1/job/batchDelete", "jobIdList", a + "," + b));
+    assertRefused(as(Style.JAVA, "/openapi/v1/job/get", "jobId", b), 404, "no job " + b);
+  }
+
   @Test
   void anOpenApiUpdateKeepsTheConcurrencyPolicySetThroughTheRestApi() throws Exception {
     String spec = "{\"group\":\"g\",\"name\":\"serial\",\"processor\":\"com.example.Serial\",\"concurrencyPolicy\":\"queue\"}";
