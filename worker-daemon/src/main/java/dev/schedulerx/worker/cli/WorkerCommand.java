@@ -33,7 +33,9 @@ public final class WorkerCommand implements Callable<Integer> {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
-  @Option(names = {"-c", "--conf"}, description = "Config file (HOCON). Default: ${DEFAULT-VALUE}", defaultValue = "${sys:schedulerx.home:-.}/conf/worker.conf")
+  // Inherited: `run job --conf x.conf` works as well as `--conf x.conf run job`.
+  @Option(names = {"-c", "--conf"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Config file (HOCON). Default: ${DEFAULT-VALUE}", defaultValue = "${sys:schedulerx.home:-.}/conf/worker.conf")
   Path conf;
 
   @Spec CommandLine.Model.CommandSpec spec;
