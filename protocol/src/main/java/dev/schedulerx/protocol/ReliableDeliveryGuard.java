@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.remote.transport.AbstractTransportAdapter;
-import org.apache.pekko.remote.transport.AbstractTransportAdapterHandle;
 import org.apache.pekko.remote.transport.AssociationHandle;
 import org.apache.pekko.remote.transport.AssociationHandle.HandleEvent;
 import org.apache.pekko.remote.transport.AssociationHandle.HandleEventListener;
@@ -149,7 +148,8 @@ public final class ReliableDeliveryGuard implements TransportAdapterProvider {
     }
   }
 
-  static final class GuardedHandle extends AbstractTransportAdapterHandle implements HandleEventListener {
+  static final class GuardedHandle implements AssociationHandle, HandleEventListener {
+    private final AssociationHandle wrapped;
     private final GuardedTransport transport;
     private final Promise<HandleEventListener> readHandler = Promise.apply();
     private volatile HandleEventListener upstream;
@@ -157,33 +157,23 @@ public final class ReliableDeliveryGuard implements TransportAdapterProvider {
     private volatile Stream stream;
 
     GuardedHandle(AssociationHandle wrapped, GuardedTransport transport, Stream stream) {
-      super(wrapped, transport.addedSchemeIdentifier());
+      this.wrapped = wrapped;
       this.transport = transport;
       this.stream = stream;
       FutureConverters.asJava(readHandler.future()).thenAccept(listener -> {
         upstream = listener;
-        wrappedHandle().readHandlerPromise().success(this);
+        wrapped.readHandlerPromise().success(this);
       });
     }
 
     @Override
-    public String augmentScheme(String scheme) {
-      return scheme;
+    public Address localAddress() {
+      return wrapped.localAddress();
     }
 
     @Override
-    public Address augmentScheme(Address address) {
-      return address;
-    }
-
-    @Override
-    public String removeScheme(String scheme) {
-      return scheme;
-    }
-
-    @Override
-    public Address removeScheme(Address address) {
-      return address;
+    public Address remoteAddress() {
+      return wrapped.remoteAddress();
     }
 
     @Override
@@ -193,12 +183,17 @@ public final class ReliableDeliveryGuard implements TransportAdapterProvider {
 
     @Override
     public boolean write(org.apache.pekko.util.ByteString payload) {
-      return wrappedHandle().write(payload);
+      return wrapped.write(payload);
     }
 
     @Override
     public void disassociate() {
-      wrappedHandle().disassociate();
+      wrapped.disassociate();
+    }
+
+    @Override
+    public void disassociate(String reason, org.apache.pekko.event.LoggingAdapter log) {
+      wrapped.disassociate(reason, log);
     }
 
     @Override
@@ -228,7 +223,7 @@ public final class ReliableDeliveryGuard implements TransportAdapterProvider {
       log.warn("remoting: closed the connection from {}: it sent reliable-delivery seq {} while its stream had"
               + " delivered up to {} (more than {} ahead)",
           remoteAddress(), Long.toUnsignedString(seq), s.frontier(), MAX_GAP);
-      wrappedHandle().disassociate();
+      wrapped.disassociate();
       return false;
     }
   }
