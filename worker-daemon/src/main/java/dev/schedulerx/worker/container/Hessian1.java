@@ -3,6 +3,7 @@ package dev.schedulerx.worker.container;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,8 +186,36 @@ final class Hessian1 {
     return writer.out.toByteArray();
   }
 
+  /**
+   * A growable byte array without {@link ByteArrayOutputStream}'s per-byte locking: bodies are written
+   * a byte at a time, a million of them for a big map.
+   */
+  private static final class Bytes {
+    private byte[] buf = new byte[64];
+    private int size;
+
+    void write(int b) {
+      if (size == buf.length) {
+        buf = Arrays.copyOf(buf, size * 2);
+      }
+      buf[size++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+      if (size + len > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+      }
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
   private static final class Writer {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    final Bytes out = new Bytes();
 
     private void u16(int v) {
       out.write(v >>> 8);
