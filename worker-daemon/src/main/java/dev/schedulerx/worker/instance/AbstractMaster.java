@@ -35,7 +35,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
 
   private enum Sent implements Internal { INSTANCE }
 
-  private record AliveAnswer(String worker, boolean alive) implements Internal {}
+  /** @param heardBefore reports from the worker applied when the check was sent */
+  private record AliveAnswer(String worker, boolean alive, long heardBefore) implements Internal {}
 
   private record SendFailed(String worker, List<Long> taskIds, String reason) implements Internal {}
 
@@ -49,6 +50,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   protected final Set<String> live = new LinkedHashSet<>();
   private final Set<String> everUsed = new LinkedHashSet<>();
   private final Map<String, Integer> missedChecks = new HashMap<>();
+  /** Status batches applied per worker {@code host:port}: a worker that reports is alive. */
+  private final Map<String, Long> heardFrom = new HashMap<>();
   private boolean finished;
 
   protected AbstractMaster(ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
@@ -91,6 +94,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     for (TaskOutcome o : reports.outcomes()) {
       store.finish(o.taskId(), o.status(), o.result());
     }
+    heardFrom.merge(hostPort(reports.worker()), 1L, Long::sum);
     reports.replyTo().tell(Done.getInstance());
     return finished ? this : afterProgress();
   }
@@ -98,14 +102,17 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   private Behavior<Command> onAliveTick() {
     for (String worker : live) {
       if (store.inFlight(worker) > 0) {
-        getContext().pipeToSelf(runtime.peers().checkAlive(worker, spec.instanceId()), (ok, failure) -> new AliveAnswer(worker, failure == null));
+        long heard = heardFrom.getOrDefault(hostPort(worker), 0L);
+        getContext().pipeToSelf(runtime.peers().checkAlive(worker, spec.instanceId()), (ok, failure) -> new AliveAnswer(worker, failure == null, heard));
       }
     }
     return this;
   }
 
   private Behavior<Command> onAliveAnswer(AliveAnswer answer) {
-    if (answer.alive()) {
+    // Statuses that came in while the check waited prove the worker alive: the check may merely queue
+    // behind a long run of start requests on the way to a busy worker.
+    if (answer.alive() || heardFrom.getOrDefault(hostPort(answer.worker()), 0L) > answer.heardBefore()) {
       missedChecks.remove(answer.worker());
       return this;
     }
@@ -177,6 +184,11 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
       }
     }
     return "";
+  }
+
+  /** {@code host:port} of a worker named {@code workerId@host:port}, as its status reports name it. */
+  private static String hostPort(String worker) {
+    return worker.substring(worker.lastIndexOf('@') + 1);
   }
 
   static String rootMessage(Throwable t) {
