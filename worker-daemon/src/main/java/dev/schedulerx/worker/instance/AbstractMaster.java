@@ -35,7 +35,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
 
   private enum Sent implements Internal { INSTANCE }
 
-  /** @param heardBefore reports from the worker applied when the check was sent */
+  /** @param heardBefore status batches from the worker applied when the check before this one was sent */
   private record AliveAnswer(String worker, boolean alive, long heardBefore) implements Internal {}
 
   private record SendFailed(String worker, List<Long> taskIds, String reason) implements Internal {}
@@ -52,6 +52,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   private final Map<String, Integer> missedChecks = new HashMap<>();
   /** Status batches applied per worker {@code host:port}: a worker that reports is alive. */
   private final Map<String, Long> heardFrom = new HashMap<>();
+  /** {@link #heardFrom} of each worker when it was last checked. */
+  private final Map<String, Long> heardAtCheck = new HashMap<>();
   private boolean finished;
 
   protected AbstractMaster(ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
@@ -102,7 +104,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   private Behavior<Command> onAliveTick() {
     for (String worker : live) {
       if (store.inFlight(worker) > 0) {
-        long heard = heardFrom.getOrDefault(hostPort(worker), 0L);
+        Long previous = heardAtCheck.put(worker, heardFrom.getOrDefault(hostPort(worker), 0L));
+        long heard = previous == null ? 0 : previous;
         getContext().pipeToSelf(runtime.peers().checkAlive(worker, spec.instanceId()), (ok, failure) -> new AliveAnswer(worker, failure == null, heard));
       }
     }
@@ -110,7 +113,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onAliveAnswer(AliveAnswer answer) {
-    // Statuses that came in while the check waited prove the worker alive: the check may merely queue
+    // Statuses that came in since the check before prove the worker alive: the check may merely queue
     // behind a long run of start requests on the way to a busy worker.
     if (answer.alive() || heardFrom.getOrDefault(hostPort(answer.worker()), 0L) > answer.heardBefore()) {
       missedChecks.remove(answer.worker());
