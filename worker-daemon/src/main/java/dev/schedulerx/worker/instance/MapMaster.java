@@ -105,7 +105,7 @@ final class MapMaster extends AbstractMaster {
     boolean sentAny = true;
     while (sentAny && store.waiting() > 0) {
       sentAny = false;
-      long worthwhile = Math.min(runtime.dispatch().batchSize(), Math.max(1, store.waiting() / Math.max(1, live.size())));
+      long worthwhile = Math.min(Math.min(window, runtime.dispatch().batchSize()), Math.max(1, store.waiting() / Math.max(1, live.size())));
       List<String> withRoom = live.stream().filter(w -> window - store.inFlight(w) >= worthwhile).toList();
       if (withRoom.isEmpty()) {
         break;

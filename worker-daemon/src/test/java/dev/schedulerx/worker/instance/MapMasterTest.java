@@ -346,6 +346,19 @@ class MapMasterTest {
   }
 
   @Test
+  void aWindowSmallerThanABatchStillSpreadsEveryTask() {
+    DispatchSettings fast = harness.fast();
+    DispatchSettings window8 = new DispatchSettings(8, 32, fast.aliveInterval(), fast.aliveMisses(),
+        fast.progressInterval(), fast.memoryBudgetBytes(), fast.spillDir());
+    Instance i = grid("SumMapReduce", "300").settings(window8).start();
+
+    Reported end = i.awaitEnd();
+
+    assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.SUCCESS, String.valueOf(sum(300)));
+    assertThat(i.peers.calls()).allSatisfy(c -> assertThat(c.tasks()).hasSizeLessThanOrEqualTo(8));
+  }
+
+  @Test
   void aSlowWorkerNeverHoldsMoreThanItsWindowAndTheOthersTakeTheRest() {
     DispatchSettings fast = harness.fast();
     DispatchSettings window10 = new DispatchSettings(10, 4, fast.aliveInterval(), fast.aliveMisses(),
