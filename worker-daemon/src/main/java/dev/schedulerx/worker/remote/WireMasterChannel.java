@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The containers' view of their masters, over the wire: statuses through the {@link TaskReporter}, map()
- * through the {@link MapForwarder}. Statuses for a master in this very daemon ({@link LocalMaster}) skip
- * the wire and go to the instance's supervisor as they are.
+ * through the {@link MapForwarder}. Statuses and map() calls for a master in this very daemon ({@link
+ * LocalMaster}) skip the wire and go to the instance's supervisor as they are.
  */
 final class WireMasterChannel implements MasterChannel {
   private final ActorRef<TaskReporter.Command> reporter;
