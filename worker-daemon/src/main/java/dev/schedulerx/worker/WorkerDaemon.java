@@ -12,7 +12,6 @@ import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.TaskBodyCodec;
 import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.protocol.ActorPaths;
-import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.instance.DispatchSettings;
 import dev.schedulerx.worker.instance.Peers;
 import dev.schedulerx.worker.link.LinkStatusSink;
@@ -21,6 +20,7 @@ import dev.schedulerx.worker.link.ServerLink;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
 import dev.schedulerx.worker.metrics.DaemonHttp;
 import dev.schedulerx.worker.metrics.DaemonMetrics;
+import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
@@ -128,7 +128,7 @@ public final class WorkerDaemon implements AutoCloseable {
                   String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
                   String self = workerId + "@" + address;
                   Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
-                      ActorPaths.onWorker(ActorPaths.schemeOf(Adapter.toClassic(typedSystem)), WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER), Duration.ofSeconds(15), Duration.ofSeconds(2));
+                      Containers.masterPath(Adapter.toClassic(typedSystem)), Duration.ofSeconds(15), Duration.ofSeconds(2));
                   return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address);
                 },
                 metrics),

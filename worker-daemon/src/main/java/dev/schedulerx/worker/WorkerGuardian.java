@@ -7,9 +7,11 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.link.ServerLink;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.metrics.DaemonMetrics;
+import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.JobInstanceEndpoint;
+import dev.schedulerx.worker.remote.LocalPeers;
 import dev.schedulerx.worker.remote.MapMasterEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,10 +108,13 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
             Behaviors.supervise(ServerLink.create(linkSettings, registered, metrics.link()))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
             "server-link");
-    this.runtime = runtimeFor.create(ctx.getSystem(), link);
+    InstanceRuntime wire = runtimeFor.create(ctx.getSystem(), link);
     Adapter.actorOf(ctx, JobInstanceEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_JOB_INSTANCE);
     Adapter.actorOf(ctx, MapMasterEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_MAP_MASTER);
-    new Containers(runtime.plugins(), runtime.invoker(), runtime.pool(), runtime.codec(), ContainerSettings.DEFAULTS).start(ctx);
+    ActorRef<ContainerRunner.Command> runner =
+        new Containers(wire.plugins(), wire.invoker(), wire.pool(), wire.codec(), ContainerSettings.DEFAULTS).start(ctx, ctx.getSelf());
+    // A master's tasks for this worker go to its containers in memory; statuses come back the same way.
+    this.runtime = wire.withPeers(new LocalPeers(wire.self(), Containers.masterPath(Adapter.toClassic(ctx.getSystem())), runner, wire.peers()));
   }
 
   @Override

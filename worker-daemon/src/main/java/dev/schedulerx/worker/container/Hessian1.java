@@ -1,8 +1,12 @@
 package dev.schedulerx.worker.container;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,12 +185,51 @@ final class Hessian1 {
   /** Writes a plain value; a {@code Map} is written typed by {@code objectType} when that is not null. */
   static byte[] write(Object value, String objectType) {
     Writer writer = new Writer();
-    writer.value(value, objectType);
+    writer.value(value, objectType == null ? null : objectType.getBytes(StandardCharsets.UTF_8));
     return writer.out.toByteArray();
   }
 
+  /**
+   * Writes the value a Jackson parser is positioned on (its current token), as {@link #write} writes what
+   * {@code ObjectMapper.convertValue(value, Object.class)} makes of it, without building those maps and
+   * lists; an object at the top is typed by {@code objectType} (UTF-8) when that is not null.
+   */
+  static byte[] write(JsonParser tokens, byte[] objectType) throws IOException {
+    Writer writer = new Writer();
+    writer.tokens(tokens, objectType);
+    return writer.out.toByteArray();
+  }
+
+  /**
+   * A growable byte array without {@link ByteArrayOutputStream}'s per-byte locking: bodies are written
+   * a byte at a time, a million of them for a big map.
+   */
+  private static final class Bytes {
+    private byte[] buf = new byte[128];
+    private int size;
+
+    void write(int b) {
+      if (size == buf.length) {
+        buf = Arrays.copyOf(buf, size * 2);
+      }
+      buf[size++] = (byte) b;
+    }
+
+    void write(byte[] b, int off, int len) {
+      if (size + len > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
+      }
+      System.arraycopy(b, off, buf, size, len);
+      size += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, size);
+    }
+  }
+
   private static final class Writer {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    final Bytes out = new Bytes();
 
     private void u16(int v) {
       out.write(v >>> 8);
@@ -205,7 +248,43 @@ final class Hessian1 {
       i32((int) v);
     }
 
-    void value(Object value, String objectType) {
+    /** The value starting at the parser's current token; numbers and embedded objects as convertValue yields them. */
+    void tokens(JsonParser p, byte[] objectType) throws IOException {
+      JsonToken token = p.currentToken();
+      if (token == null) {
+        throw new IllegalArgumentException("no value to write");
+      }
+      switch (token) {
+        case START_OBJECT -> {
+          out.write('M');
+          if (objectType != null) {
+            type(objectType);
+          }
+          for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            string(p.currentName());
+            p.nextToken();
+            tokens(p, null);
+          }
+          out.write('z');
+        }
+        case START_ARRAY -> {
+          out.write('V');
+          for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            tokens(p, null);
+          }
+          out.write('z');
+        }
+        case VALUE_STRING -> string(p.getText());
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> value(p.getNumberValue(), null);
+        case VALUE_TRUE -> out.write('T');
+        case VALUE_FALSE -> out.write('F');
+        case VALUE_NULL -> out.write('N');
+        case VALUE_EMBEDDED_OBJECT -> value(p.getEmbeddedObject(), null);
+        default -> throw new IllegalArgumentException("unexpected token " + token);
+      }
+    }
+
+    void value(Object value, byte[] objectType) {
       if (value == null) {
         out.write('N');
       } else if (value instanceof Boolean b) {
@@ -251,8 +330,7 @@ final class Hessian1 {
       }
     }
 
-    private void type(String name) {
-      byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    private void type(byte[] utf8) {
       out.write('t');
       u16(utf8.length);
       out.write(utf8, 0, utf8.length);

@@ -35,7 +35,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
 
   private enum Sent implements Internal { INSTANCE }
 
-  private record AliveAnswer(String worker, boolean alive) implements Internal {}
+  /** @param heardBefore status batches from the worker applied when the check before this one was sent */
+  private record AliveAnswer(String worker, boolean alive, long heardBefore) implements Internal {}
 
   private record SendFailed(String worker, List<Long> taskIds, String reason) implements Internal {}
 
@@ -49,6 +50,10 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   protected final Set<String> live = new LinkedHashSet<>();
   private final Set<String> everUsed = new LinkedHashSet<>();
   private final Map<String, Integer> missedChecks = new HashMap<>();
+  /** Status batches applied per worker {@code host:port}: a worker that reports is alive. */
+  private final Map<String, Long> heardFrom = new HashMap<>();
+  /** {@link #heardFrom} of each worker when it was last checked. */
+  private final Map<String, Long> heardAtCheck = new HashMap<>();
   private boolean finished;
 
   protected AbstractMaster(ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
@@ -91,6 +96,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     for (TaskOutcome o : reports.outcomes()) {
       store.finish(o.taskId(), o.status(), o.result());
     }
+    heardFrom.merge(hostPort(reports.worker()), 1L, Long::sum);
     reports.replyTo().tell(Done.getInstance());
     return finished ? this : afterProgress();
   }
@@ -98,14 +104,18 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   private Behavior<Command> onAliveTick() {
     for (String worker : live) {
       if (store.inFlight(worker) > 0) {
-        getContext().pipeToSelf(runtime.peers().checkAlive(worker, spec.instanceId()), (ok, failure) -> new AliveAnswer(worker, failure == null));
+        Long previous = heardAtCheck.put(worker, heardFrom.getOrDefault(hostPort(worker), 0L));
+        long heard = previous == null ? 0 : previous;
+        getContext().pipeToSelf(runtime.peers().checkAlive(worker, spec.instanceId()), (ok, failure) -> new AliveAnswer(worker, failure == null, heard));
       }
     }
     return this;
   }
 
   private Behavior<Command> onAliveAnswer(AliveAnswer answer) {
-    if (answer.alive()) {
+    // Statuses that came in since the check before prove the worker alive: the check may merely queue
+    // behind a long run of start requests on the way to a busy worker.
+    if (answer.alive() || heardFrom.getOrDefault(hostPort(answer.worker()), 0L) > answer.heardBefore()) {
       missedChecks.remove(answer.worker());
       return this;
     }
@@ -177,6 +187,11 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
       }
     }
     return "";
+  }
+
+  /** {@code host:port} of a worker named {@code workerId@host:port}, as its status reports name it. */
+  private static String hostPort(String worker) {
+    return worker.substring(worker.lastIndexOf('@') + 1);
   }
 
   static String rootMessage(Throwable t) {

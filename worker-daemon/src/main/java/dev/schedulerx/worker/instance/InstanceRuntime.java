@@ -20,4 +20,10 @@ public record InstanceRuntime(
     Peers peers,
     DispatchSettings dispatch,
     String self,
-    String workerAddr) {}
+    String workerAddr) {
+
+  /** The same runtime reaching the workers through {@code other}. */
+  public InstanceRuntime withPeers(Peers other) {
+    return new InstanceRuntime(plugins, invoker, pool, codec, status, other, dispatch, self, workerAddr);
+  }
+}

@@ -97,13 +97,16 @@ final class MapMaster extends AbstractMaster {
   /**
    * Spreads waiting tasks evenly over the live workers that have room in their window, one batch per
    * worker per round: 30 tasks on 3 workers go 10/10/10, and a slow worker (full window) gets fewer.
+   * While many tasks wait, a worker gets them only once a full batch fits its window: it still holds
+   * plenty, and one batch of a thousand costs far less to send than fifty of twenty.
    */
   private Behavior<Command> dispatch() {
     int window = runtime.dispatch().window();
     boolean sentAny = true;
     while (sentAny && store.waiting() > 0) {
       sentAny = false;
-      List<String> withRoom = live.stream().filter(w -> store.inFlight(w) < window).toList();
+      long worthwhile = Math.min(Math.min(window, runtime.dispatch().batchSize()), Math.max(1, store.waiting() / Math.max(1, live.size())));
+      List<String> withRoom = live.stream().filter(w -> window - store.inFlight(w) >= worthwhile).toList();
       if (withRoom.isEmpty()) {
         break;
       }

@@ -3,6 +3,8 @@ package dev.schedulerx.worker.remote;
 import static java.util.Objects.requireNonNull;
 
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.worker.WorkerGuardian;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerSettings;
@@ -51,17 +53,27 @@ public final class Containers {
    * @return the runner, for tests and diagnostics
    */
   public ActorRef<ContainerRunner.Command> start(ActorContext<?> guardian) {
+    return start(guardian, null);
+  }
+
+  /**
+   * Like {@link #start(ActorContext)} on a daemon whose {@link WorkerGuardian} masters instances: statuses
+   * and map() calls for those masters go to {@code masters} in memory instead of over the wire.
+   */
+  public ActorRef<ContainerRunner.Command> start(ActorContext<?> guardian, ActorRef<WorkerGuardian.Command> masters) {
     org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(guardian.getSystem());
     Address address = classic.provider().getDefaultAddress();
     String workerId = guardian.getSystem().name();
     String workerAddr = address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
+    LocalMaster local = masters == null ? null
+        : new LocalMaster(masterPath(classic), workerAddr, masters, guardian.getSystem().ignoreRef());
     // Both keep the state of many tasks: a bug in one message's handling must not lose the rest.
     ActorRef<TaskReporter.Command> reporter =
         guardian.spawn(
             Behaviors.supervise(TaskReporter.create(settings.reports(), settings.clock(), workerId, workerAddr))
                 .onFailure(SupervisorStrategy.resume()),
             REPORTER_NAME);
-    WireMasterChannel channel = new WireMasterChannel(reporter, new MapForwarder(classic, codec, settings.map()));
+    WireMasterChannel channel = new WireMasterChannel(reporter, new MapForwarder(classic, codec, settings.map()), local);
     ActorRef<ContainerRunner.Command> runner =
         guardian.spawn(
             Behaviors.supervise(ContainerRunner.create(plugins, invoker, pool, codec, channel, workerAddr))
@@ -70,5 +82,12 @@ public final class Containers {
     Adapter.actorOf(guardian, ContainerEndpoint.props(runner), ActorPaths.WORKER_CONTAINER);
     Adapter.actorOf(guardian, WorkerAliveEndpoint.props(), ActorPaths.WORKER_HEARTBEAT);
     return runner;
+  }
+
+  /** This daemon's {@code map_master_router} path, as its masters put it in start requests. */
+  public static String masterPath(org.apache.pekko.actor.ActorSystem classic) {
+    Address address = classic.provider().getDefaultAddress();
+    String self = classic.name() + "@" + address.getHost().orElseThrow() + ":" + address.getPort().orElseThrow();
+    return ActorPaths.onWorker(ActorPaths.schemeOf(classic), WorkerAddress.parse(self), ActorPaths.WORKER_MAP_MASTER);
   }
 }

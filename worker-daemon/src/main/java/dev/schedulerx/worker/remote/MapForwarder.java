@@ -6,15 +6,21 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskResponse;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.worker.WorkerGuardian;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.instance.TaskContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,26 +56,71 @@ final class MapForwarder {
   /** A mapper for the tasks whose master listens at {@code masterPath}. */
   TaskContext.TaskMapper forMaster(String masterPath) {
     requireNonNull(masterPath, "masterPath");
-    return (caller, tasks, taskName) -> map(masterPath, caller, tasks, taskName);
+    return (caller, tasks, taskName) -> {
+      ActorSelection master = system.actorSelection(masterPath);
+      return map(masterPath, caller, tasks, taskName, settings.chunkBodies(), settings.chunkBytes(),
+          (name, bodies) -> ask(master, caller, name, bodies));
+    };
   }
 
-  ProcessResult map(String masterPath, TaskContext caller, List<?> tasks, String taskName) {
+  /**
+   * A mapper for the tasks of a master in this daemon: chunks go to its supervisor in memory, so they are
+   * not bound by the frame size and are {@value #LOCAL_CHUNK_FACTOR} times larger (fewer round trips
+   * through the master's mailbox while the root task maps).
+   */
+  TaskContext.TaskMapper forLocalMaster(LocalMaster local) {
+    requireNonNull(local, "local");
+    return (caller, tasks, taskName) -> map(local.masterPath(), caller, tasks, taskName,
+        settings.chunkBodies() * LOCAL_CHUNK_FACTOR, settings.chunkBytes() * LOCAL_CHUNK_FACTOR,
+        (name, bodies) -> AskPattern.<WorkerGuardian.Command, JobInstanceSupervisor.MapReply>ask(
+                local.guardian(),
+                r -> new WorkerGuardian.ToInstance(caller.jobInstanceId(), new JobInstanceSupervisor.MapTasks(caller.taskId(), name, bodies, r)),
+                settings.askTimeout(), Adapter.toTyped(system).scheduler())
+            .thenApply(reply -> new Answer(reply.accepted(), reply.overload(), reply.message())));
+  }
+
+  /** Chunks per local map call are this many times the wire chunks. */
+  static final int LOCAL_CHUNK_FACTOR = 10;
+
+  /** A master's answer to one chunk, wherever it came from. */
+  private record Answer(boolean success, boolean overload, String message) {}
+
+  /** Delivers one chunk of bodies named {@code name} to the master. */
+  private interface Target {
+    CompletionStage<Answer> deliver(String name, List<byte[]> bodies);
+  }
+
+  private CompletionStage<Answer> ask(ActorSelection master, TaskContext caller, String name, List<byte[]> bodies) {
+    WorkerMapTaskRequest.Builder chunk =
+        WorkerMapTaskRequest.newBuilder()
+            .setJobId(caller.jobId())
+            .setJobInstanceId(caller.jobInstanceId())
+            .setTaskId(caller.taskId())
+            .setTaskName(name);
+    for (byte[] body : bodies) {
+      // The encoded array is never touched again, so it is wrapped rather than copied.
+      chunk.addTaskBody(UnsafeByteOperations.unsafeWrap(body));
+    }
+    return Patterns.ask(master, chunk.build(), settings.askTimeout()).thenApply(reply -> {
+      if (reply instanceof WorkerMapTaskResponse response) {
+        return new Answer(response.getSuccess(), response.getOverload(), response.getMessage());
+      }
+      throw new IllegalStateException("unexpected reply " + reply.getClass().getName());
+    });
+  }
+
+  private ProcessResult map(
+      String masterPath, TaskContext caller, List<?> tasks, String taskName, int chunkBodies, int chunkBytes, Target master) {
     if (tasks == null || tasks.isEmpty()) {
       return ProcessResult.failure("task list is empty");
     }
     String name = taskName == null ? "" : taskName;
-    ActorSelection master = system.actorSelection(masterPath);
     int chunks = 0;
     int next = 0;
     while (next < tasks.size()) {
-      WorkerMapTaskRequest.Builder chunk =
-          WorkerMapTaskRequest.newBuilder()
-              .setJobId(caller.jobId())
-              .setJobInstanceId(caller.jobInstanceId())
-              .setTaskId(caller.taskId())
-              .setTaskName(name);
+      List<byte[]> chunk = new ArrayList<>(Math.min(chunkBodies, tasks.size() - next));
       int bytes = 0;
-      while (next < tasks.size() && chunk.getTaskBodyCount() < settings.chunkBodies()) {
+      while (next < tasks.size() && chunk.size() < chunkBodies) {
         byte[] body;
         try {
           body = codec.encode(tasks.get(next));
@@ -80,15 +131,14 @@ final class MapForwarder {
           return ProcessResult.failure("task " + next + " of the list is " + body.length + " bytes, more than the "
               + settings.maxBodyBytes() + " bytes a task body may have");
         }
-        if (chunk.getTaskBodyCount() > 0 && bytes + body.length + PER_BODY_OVERHEAD > settings.chunkBytes()) {
+        if (!chunk.isEmpty() && bytes + body.length + PER_BODY_OVERHEAD > chunkBytes) {
           break; // the element opens the next chunk (it is encoded again then; rare, only at a byte-budget edge)
         }
-        // The encoded array is never touched again, so it is wrapped rather than copied.
-        chunk.addTaskBody(UnsafeByteOperations.unsafeWrap(body));
+        chunk.add(body);
         bytes += body.length + PER_BODY_OVERHEAD;
         next++;
       }
-      String refusal = send(master, masterPath, chunk.build());
+      String refusal = send(master, masterPath, name, chunk);
       if (refusal != null) {
         return ProcessResult.failure(refusal);
       }
@@ -100,15 +150,15 @@ final class MapForwarder {
   }
 
   /** Sends one chunk until the master accepts it; returns null, or why the map call fails. */
-  private String send(ActorSelection master, String masterPath, WorkerMapTaskRequest chunk) {
+  private String send(Target master, String masterPath, String name, List<byte[]> chunk) {
     int tries = 0;
     String lastProblem = "";
     while (tries < settings.tries()) {
       tries++;
-      Object reply;
+      Answer response;
       try {
-        reply =
-            Patterns.ask(master, chunk, settings.askTimeout())
+        response =
+            master.deliver(name, chunk)
                 .toCompletableFuture()
                 .get(settings.askTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -120,11 +170,7 @@ final class MapForwarder {
         log.debug("map chunk to {} unanswered (try {} of {}): {}", masterPath, tries, settings.tries(), lastProblem);
         continue;
       }
-      if (!(reply instanceof WorkerMapTaskResponse response)) {
-        lastProblem = "unexpected reply " + reply.getClass().getName();
-        continue;
-      }
-      if (response.getOverload()) {
+      if (response.overload()) {
         // success + overload: accepted, but the master wants a pause before the next chunk (Go's meaning);
         // overload alone: not accepted, offer the same chunk again after the pause (not counted as a try).
         try {
@@ -133,16 +179,16 @@ final class MapForwarder {
           Thread.currentThread().interrupt();
           return "interrupted while the master was overloaded";
         }
-        if (response.getSuccess()) {
+        if (response.success()) {
           return null;
         }
         tries--;
         continue;
       }
-      if (response.getSuccess()) {
+      if (response.success()) {
         return null;
       }
-      return "master refused the sub-tasks: " + response.getMessage();
+      return "master refused the sub-tasks: " + response.message();
     }
     return "master " + masterPath + " did not accept the sub-tasks (" + settings.tries() + " tries of "
         + settings.askTimeout().toSeconds() + " s): " + lastProblem;

@@ -7,6 +7,7 @@ import com.alibaba.schedulerx.protocol.Worker.MasterDestroyContainerPoolRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterKillContainerRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
@@ -67,10 +68,16 @@ public final class PeerClient implements Peers {
     // (a field-by-field merge) per task.
     MasterStartContainerRequest.Builder each = template.toBuilder();
     int bytes = 0;
+    String lastName = null;
+    ByteString lastNameBytes = ByteString.EMPTY;
     for (TaskSpec task : tasks) {
+      if (!task.taskName().equals(lastName)) { // a batch's tasks mostly share their name
+        lastName = task.taskName();
+        lastNameBytes = utf8(lastName);
+      }
       MasterStartContainerRequest request =
           each.setTaskId(task.taskId())
-              .setTaskName(task.taskName())
+              .setTaskNameBytes(lastNameBytes)
               // bodies come fresh from the task store and are never written again: wrapped, not copied
               .setTask(UnsafeByteOperations.unsafeWrap(task.body()))
               .setTaskMaxAttempt(task.maxAttempt())
@@ -128,6 +135,10 @@ public final class PeerClient implements Peers {
     return containerSelections.computeIfAbsent(worker, w -> select(w, ActorPaths.WORKER_CONTAINER));
   }
 
+  /**
+   * String fields are set as UTF-8 bytes: every request built from the template shares them, and
+   * serializing a bytes field is a copy where a String field would be encoded anew for each request.
+   */
   private MasterStartContainerRequest buildTemplate(InstanceSpec instance) {
     return MasterStartContainerRequest.newBuilder()
         .setJobId(instance.jobId())
@@ -135,19 +146,23 @@ public final class PeerClient implements Peers {
         .setTaskId(0)
         .setScheduleTime(instance.scheduleTime().toEpochMilli())
         .setDataTime(instance.dataTime().toEpochMilli())
-        .setJobType("java")
-        .setContent(content(instance.processor()))
-        .setUser(instance.user())
-        .setParameters(instance.jobParameters())
-        .setInstanceMasterAkkaPath(masterPath)
-        .setGroupId(instance.groupId())
-        .setInstanceParameters(instance.instanceParameters())
+        .setJobTypeBytes(utf8("java"))
+        .setContentBytes(utf8(content(instance.processor())))
+        .setUserBytes(utf8(instance.user()))
+        .setParametersBytes(utf8(instance.jobParameters()))
+        .setInstanceMasterAkkaPathBytes(utf8(masterPath))
+        .setGroupIdBytes(utf8(instance.groupId()))
+        .setInstanceParametersBytes(utf8(instance.instanceParameters()))
         .setMaxAttempt(instance.maxAttempt())
         .setAttempt(instance.attempt())
-        .setExecuteMode(instance.executeMode())
-        .setJobName(instance.jobName())
-        .setTimeExpression("")
+        .setExecuteModeBytes(utf8(instance.executeMode()))
+        .setJobNameBytes(utf8(instance.jobName()))
+        .setTimeExpressionBytes(ByteString.EMPTY)
         .build();
+  }
+
+  private static ByteString utf8(String s) {
+    return ByteString.copyFromUtf8(s);
   }
 
   @Override

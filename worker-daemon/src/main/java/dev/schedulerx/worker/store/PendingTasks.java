@@ -18,6 +18,12 @@ import java.util.Arrays;
  */
 final class PendingTasks implements AutoCloseable {
   static final int SEGMENT_TASKS = 4096;
+  /**
+   * Bodies per segment stop growing at this many bytes (one larger body excepted): arrays of half a G1
+   * region or more are "humongous", allocated and freed outside the young generation, and a big map
+   * made hundreds of them in a small heap (regions are 1 MiB up to a 2 GiB heap).
+   */
+  static final int SEGMENT_BYTES = 256 << 10;
 
   /** One packed run of tasks: ids and their bodies, back to back. */
   static final class Segment {
@@ -38,9 +44,14 @@ final class PendingTasks implements AutoCloseable {
       return count == ids.length;
     }
 
+    /** Whether {@code body} should open the next segment instead. */
+    boolean wouldOverflow(byte[] body) {
+      return count > 0 && used + body.length > SEGMENT_BYTES;
+    }
+
     void add(long id, byte[] body) {
       if (used + body.length > data.length) {
-        data = Arrays.copyOf(data, Math.max(data.length * 2, used + body.length));
+        data = Arrays.copyOf(data, Math.max(Math.min(data.length * 2, SEGMENT_BYTES), used + body.length));
       }
       System.arraycopy(body, 0, data, used, body.length);
       used += body.length;
@@ -68,7 +79,7 @@ final class PendingTasks implements AutoCloseable {
   }
 
   void add(long id, byte[] body) {
-    if (tail == null || tail.isFull()) {
+    if (tail == null || tail.isFull() || tail.wouldOverflow(body)) {
       seal();
       tail = new Segment(SEGMENT_TASKS);
     }

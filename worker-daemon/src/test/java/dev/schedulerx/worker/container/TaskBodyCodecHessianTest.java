@@ -25,6 +25,32 @@ class TaskBodyCodecHessianTest {
     return HexFormat.of().parseHex(s);
   }
 
+  enum Kind { SMALL, LARGE }
+
+  record Inner(String name, List<Integer> values) {}
+
+  record Everything(int i, long small, long big, short s, byte b, float f, double d, java.math.BigDecimal decimal,
+      java.math.BigInteger huge, String text, String none, boolean yes, Boolean no, byte[] raw, char c, Kind kind,
+      java.util.Date date, Inner inner, List<Object> mixed, Map<String, Object> map, int[] ints) {}
+
+  @Test
+  void aBeanIsWrittenAsItsJacksonMapWouldBeWritten() {
+    Map<String, Object> map = new java.util.LinkedHashMap<>();
+    map.put("k", 1);
+    map.put("n", null);
+    map.put("nested", Map.of("x", List.of(1L << 40)));
+    Everything bean = new Everything(7, 8L, 1L << 40, (short) 3, (byte) 2, 1.5f, 2.25, new java.math.BigDecimal("3.14159"),
+        new java.math.BigInteger("123456789012345678901234567890"), "héllo", null, true, false, new byte[] {1, 2, 3}, 'x',
+        Kind.LARGE, new java.util.Date(1_700_000_000_000L), new Inner("in", List.of(1, 2)),
+        java.util.Arrays.asList("a", null, 2.5, List.of()), map, new int[] {4, 5});
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    byte[] viaMap = Hessian1.write(json.convertValue(bean, Map.class), Everything.class.getName());
+
+    assertThat(HexFormat.of().formatHex(codec.encode(bean))).isEqualTo(HexFormat.of().formatHex(viaMap));
+    assertThat(codec.decode(codec.encode(bean), Map.class)).containsEntry("text", "héllo").containsEntry("big", 1L << 40);
+  }
+
   @Test
   void readsWhatTheOfficialWorkerWritesForIntegersLongsStringsAndBeans() {
     assertThat(codec.decode(hex("4900000007"), Integer.class)).isEqualTo(7);

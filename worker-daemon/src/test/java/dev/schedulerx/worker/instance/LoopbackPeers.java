@@ -135,6 +135,43 @@ final class LoopbackPeers implements Peers, AutoCloseable {
     return this;
   }
 
+  /**
+   * Accepts tasks and holds them until {@link #releaseOne} runs them one by one, missing every liveness
+   * check meanwhile: a worker reachable for statuses whose checks queue behind a backlog.
+   */
+  LoopbackPeers deaf(String worker) {
+    Worker w = worker(worker);
+    synchronized (w) {
+      w.mode = Mode.HOLD;
+      w.answersAlive = false;
+    }
+    return this;
+  }
+
+  /** How many tasks a holding worker keeps. */
+  int held(String worker) {
+    Worker w = worker(worker);
+    synchronized (w) {
+      return w.held.size();
+    }
+  }
+
+  /** Runs one task a holding worker kept, if it holds any; returns whether it did. */
+  boolean releaseOne(String worker) {
+    Worker w = worker(worker);
+    TaskSpec task;
+    InstanceSpec instance;
+    synchronized (w) {
+      if (w.held.isEmpty()) {
+        return false;
+      }
+      task = w.held.remove(0);
+      instance = w.instance;
+    }
+    executor.execute(() -> run(worker, instance, task));
+    return true;
+  }
+
   /** Runs tasks but none of its reports arrives, and misses every liveness check. */
   LoopbackPeers mute(String worker) {
     Worker w = worker(worker);

@@ -188,6 +188,31 @@ class MapMasterTest {
   }
 
   @Test
+  void aWorkerThatMissesLivenessChecksButKeepsReportingKeepsItsTasks() {
+    DispatchSettings fast = harness.fast();
+    DispatchSettings checks = new DispatchSettings(fast.window(), fast.batchSize(), Duration.ofMillis(250), fast.aliveMisses(),
+        fast.progressInterval(), fast.memoryBudgetBytes(), fast.spillDir());
+    Instance i = grid("SumMapReduce", "100").settings(checks);
+    i.peers.deaf(W2);
+    i.start();
+    i.reports.expectMessage(DEADLINE, new Reported(InstanceStatus.RUNNING, "", null));
+    await().atMost(DEADLINE).until(() -> !i.peers.taskIdsSentTo(W2).isEmpty());
+    // a few statuses from W2 after each liveness check it misses
+    while (i.peers.held(W2) > 0) {
+      int seen = i.peers.aliveChecks(W2);
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(5)).until(() -> i.peers.aliveChecks(W2) > seen);
+      for (int n = 0; n < 8; n++) {
+        i.peers.releaseOne(W2);
+      }
+    }
+
+    Reported end = i.awaitFinal();
+    assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.SUCCESS, String.valueOf(sum(100)));
+    assertThat(i.peers.aliveChecks(W2)).as("W2 missed more checks in a row than allowed").isGreaterThan(checks.aliveMisses());
+    assertThat(i.peers.taskIdsSentToOthersThan(W2)).as("W2 kept its tasks").doesNotContainAnyElementsOf(i.peers.taskIdsSentTo(W2));
+  }
+
+  @Test
   void aWorkerThatRefusesTasksIsDroppedAtOnceAndTheSumStaysExact() {
     // Liveness checks far apart: only the refusal itself can get W2 declared dead in time.
     DispatchSettings fast = harness.fast();
@@ -318,6 +343,19 @@ class MapMasterTest {
     assertThat(events.subList(0, 3)).as("kills come before the first destroy").allMatch(e -> e.startsWith("kill "));
     assertThat(i.peers.reports()).noneMatch(r -> r.worker().equals(W1) || r.worker().equals(W2));
     i.reports.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aWindowSmallerThanABatchStillSpreadsEveryTask() {
+    DispatchSettings fast = harness.fast();
+    DispatchSettings window8 = new DispatchSettings(8, 32, fast.aliveInterval(), fast.aliveMisses(),
+        fast.progressInterval(), fast.memoryBudgetBytes(), fast.spillDir());
+    Instance i = grid("SumMapReduce", "300").settings(window8).start();
+
+    Reported end = i.awaitEnd();
+
+    assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.SUCCESS, String.valueOf(sum(300)));
+    assertThat(i.peers.calls()).allSatisfy(c -> assertThat(c.tasks()).hasSizeLessThanOrEqualTo(8));
   }
 
   @Test

@@ -40,6 +40,31 @@ class PendingTasksTest {
   }
 
   @Test
+  void bodiesLargerThanASegmentHoldsComeOutWholeAndInOrderFromMemoryAndSpill() {
+    byte[] big = new byte[PendingTasks.SEGMENT_BYTES + 1]; // one body alone overflows a segment
+    new Random(7).nextBytes(big);
+    for (long budget : new long[] {LARGE_BUDGET, TINY_BUDGET}) {
+      try (PendingTasks pending = new PendingTasks(budget, spillDir())) {
+        for (long id = 0; id < 40; id++) {
+          pending.add(id, id % 10 == 3 ? big : body(id));
+        }
+        pending.add(40, new byte[PendingTasks.SEGMENT_BYTES / 3]);
+        pending.add(41, new byte[PendingTasks.SEGMENT_BYTES / 3]);
+        pending.add(42, new byte[PendingTasks.SEGMENT_BYTES / 3]);
+
+        List<Long> ids = new ArrayList<>();
+        pending.poll(100, (id, b) -> {
+          ids.add(id);
+          assertThat(b).as("body of task %d", id).isEqualTo(id >= 40 ? new byte[PendingTasks.SEGMENT_BYTES / 3] : id % 10 == 3 ? big : body(id));
+        });
+
+        assertThat(ids).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(0, 42).boxed().toList());
+        assertThat(pending.spilled()).isEqualTo(budget == TINY_BUDGET);
+      }
+    }
+  }
+
+  @Test
   void emptyBodiesAreKept() {
     try (PendingTasks pending = new PendingTasks(LARGE_BUDGET, spillDir())) {
       pending.add(0, new byte[0]);
