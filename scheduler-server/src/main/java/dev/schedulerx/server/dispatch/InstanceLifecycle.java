@@ -12,6 +12,7 @@ import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,11 @@ public final class InstanceLifecycle {
   /** Jobs seen with concurrency policy queue: only their ends look at the queue (others cost no query). */
   private final Set<Long> queueingJobs = ConcurrentHashMap.newKeySet();
   private volatile LongConsumer runsChanged = jobId -> {};
+  /**
+   * Creation time of the unfinished runs this node created, for the duration in their end's log line; an entry
+   * leaves when the run ends here, or all when this node stops leading (the next leader ends them).
+   */
+  private final Map<Long, Instant> live = new ConcurrentHashMap<>();
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -89,7 +95,8 @@ public final class InstanceLifecycle {
           boolean queue = remember(job);
           JobInstance instance =
               instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
-          log.info("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
+          live.put(instance.id(), instance.createdAt());
+          log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
           runsChanged.accept(job.id());
           if (queue) {
             startQueued(job);
@@ -112,7 +119,8 @@ public final class InstanceLifecycle {
         instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
         instance -> {
-          log.info("instance {} of job {} ({}) created for {} ({}, attempt {})",
+          live.put(instance.id(), instance.createdAt());
+          log.debug("instance {} of job {} ({}) created for {} ({}, attempt {})",
               instance.id(), job.id(), job.name(), scheduleTime, trigger, attempt);
           if (trigger != TriggerType.SCHEDULE) {
             runsChanged.accept(job.id()); // the due-pass knows of its own scheduled runs
@@ -156,6 +164,11 @@ public final class InstanceLifecycle {
         }
       }
     }
+  }
+
+  /** This node no longer leads: the runs it created are looked after by the next leader. */
+  public void leadershipLost() {
+    live.clear();
   }
 
   /** Told of every run created or ended on this node (the leader's due-pass: second-delay plans). */
@@ -213,7 +226,7 @@ public final class InstanceLifecycle {
                   // Its final report was stored first (a quick job): still record where and when it ran.
                   instances.recordWorker(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt);
                 }
-                log.info("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
+                log.debug("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
                 events.started(job, instance, acceptedAt);
                 return;
               }
@@ -248,8 +261,12 @@ public final class InstanceLifecycle {
     if (!state.isFinished()) {
       return;
     }
-    if (finish(report.instanceId(), report.jobId(), state, report.result(), clock.instant())) {
-      log.info("instance {} of job {} finished {}: {}", report.instanceId(), report.jobId(), state, abbreviate(report.result()));
+    Instant now = clock.instant();
+    Instant createdAt = live.get(report.instanceId());
+    if (finish(report.instanceId(), report.jobId(), state, report.result(), now)) {
+      // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
+      log.info("instance {} of job {} finished {} on {} {}: {}", report.instanceId(), report.jobId(), state, report.from(),
+          createdAt == null ? "" : "after " + Duration.between(createdAt, now).toMillis() + " ms", abbreviate(report.result()));
       if (state != InstanceState.SUCCESS) {
         instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
       }
@@ -379,6 +396,7 @@ public final class InstanceLifecycle {
   /** Records the end of an instance; true when this call ended it (and only then is it counted). */
   private boolean finish(long instanceId, long jobId, InstanceState state, String why, Instant at) {
     boolean ended = instances.finish(instanceId, state, why, at);
+    live.remove(instanceId);
     if (ended) {
       events.finished(jobId, state);
     }
