@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,8 @@ public final class InstanceRepository {
           + " attempt, instance_parameters, created_at, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Jdbc jdbc;
+  /** Per job, the latest API-run schedule time (epoch ms) handed out by this repository. */
+  private final Map<Long, AtomicLong> apiSlots = new ConcurrentHashMap<>();
 
   public InstanceRepository(DataSource dataSource) {
     this.jdbc = new Jdbc(dataSource);
@@ -134,9 +139,11 @@ public final class InstanceRepository {
   }
 
   /**
-   * Creates an API-triggered run scheduled at {@code now}. Two API triggers of one job in the same
-   * millisecond would share the unique key, so a collision moves the schedule time just past the job's
-   * latest taken one and tries again: concurrent triggers spread out instead of walking up together.
+   * Creates an API-triggered run scheduled at {@code now}, or just after the job's latest API run handed out
+   * here: two API triggers of one job in the same millisecond would share the unique key, so this repository
+   * gives each its own millisecond without asking the database. A slot taken anyway (another server node, or
+   * this server before a restart) moves the schedule time just past the job's latest stored one and tries again;
+   * the unique key stays the judge.
    *
    * @throws StoreConflictException when {@value #API_RUN_ATTEMPTS} tries in a row collide
    */
@@ -149,20 +156,26 @@ public final class InstanceRepository {
   public JobInstance createApiRun(
       long jobId, String groupId, String jobName, String instanceParameters, Instant now, boolean queued) {
     Objects.requireNonNull(now, "now");
-    Instant slot = now;
+    AtomicLong handedOut = apiSlots.computeIfAbsent(jobId, id -> new AtomicLong(Long.MIN_VALUE));
+    long slot = nextSlot(handedOut, now.toEpochMilli());
     for (int i = 0; i < API_RUN_ATTEMPTS; i++) {
       Optional<JobInstance> created =
-          create(jobId, groupId, jobName, slot, TriggerType.API, instanceParameters, 0, now, queued);
+          create(jobId, groupId, jobName, Instant.ofEpochMilli(slot), TriggerType.API, instanceParameters, 0, now, queued);
       if (created.isPresent()) {
         return created.get();
       }
-      Instant taken = latestScheduleTime(jobId, null).orElse(slot);
-      slot = (taken.isAfter(slot) ? taken : slot).plusMillis(1);
+      long taken = latestScheduleTime(jobId, null).map(Instant::toEpochMilli).orElse(slot);
+      slot = nextSlot(handedOut, Math.max(taken, slot) + 1);
     }
     throw new StoreConflictException(
         "could not create an API run of job " + jobId + ": " + API_RUN_ATTEMPTS
             + " schedule times from " + now + " on were taken by concurrent triggers; try again",
         null);
+  }
+
+  /** The first millisecond from {@code atLeast} on that is after every slot handed out so far. */
+  private static long nextSlot(AtomicLong handedOut, long atLeast) {
+    return handedOut.accumulateAndGet(atLeast, (last, wanted) -> Math.max(wanted, last + 1));
   }
 
   /**
