@@ -54,6 +54,8 @@ public final class InstanceLifecycle {
    * leaves when the run ends here, or all when this node stops leading (the next leader ends them).
    */
   private final Map<Long, Instant> live = new ConcurrentHashMap<>();
+  /** Runs a master accepted whose start is not stored yet: a queued store takes each out, unless its end came first. */
+  private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -218,28 +220,52 @@ public final class InstanceLifecycle {
     WorkerInfo master = candidates.get(index);
     gateway
         .submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
-        .whenCompleteAsync(
+        .whenComplete(
             (outcome, failure) -> {
               if (failure == null && outcome.accepted()) {
-                Instant acceptedAt = clock.instant();
-                if (!instances.markRunning(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt)) {
-                  // Its final report was stored first (a quick job): still record where and when it ran.
-                  instances.recordWorker(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt);
-                }
-                log.debug("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
-                events.started(job, instance, acceptedAt);
-                return;
-              }
-              String why = failure != null ? "no answer within the submit timeout" : outcome.message();
-              if (failure == null && index + 1 < candidates.size()) {
-                log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
-                    master.workerId(), instance.id(), job.name(), why);
-                submitTo(job, instance, candidates, index + 1, group);
+                // Noted before its store is queued, so a final report that gets there first stores both at once.
+                Accepted accepted = new Accepted(job, instance, master, clock.instant());
+                unstoredStarts.put(instance.id(), accepted);
+                storeExecutor.execute(() -> storeStart(accepted));
               } else {
-                fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome));
               }
-            },
-            storeExecutor);
+            });
+  }
+
+  /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */
+  private record Accepted(JobDefinition job, JobInstance instance, WorkerInfo master, Instant at) {}
+
+  private void storeStart(Accepted accepted) {
+    if (!unstoredStarts.remove(accepted.instance().id(), accepted)) {
+      return; // its final report stored the start with the end
+    }
+    WorkerInfo master = accepted.master();
+    long id = accepted.instance().id();
+    if (!instances.markRunning(id, master.workerId(), master.address().hostPort(), accepted.at())) {
+      // It ended before (killed, timed out): still record where and when it ran.
+      instances.recordWorker(id, master.workerId(), master.address().hostPort(), accepted.at());
+    }
+    started(accepted);
+  }
+
+  private void started(Accepted accepted) {
+    log.debug("instance {} of job {} submitted to worker {}",
+        accepted.instance().id(), accepted.job().name(), accepted.master().workerId());
+    events.started(accepted.job(), accepted.instance(), accepted.at());
+  }
+
+  private void notAccepted(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
+      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome) {
+    WorkerInfo master = candidates.get(index);
+    String why = failure != null ? "no answer within the submit timeout" : outcome.message();
+    if (failure == null && index + 1 < candidates.size()) {
+      log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
+          master.workerId(), instance.id(), job.name(), why);
+      submitTo(job, instance, candidates, index + 1, group);
+    } else {
+      fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+    }
   }
 
   /** Stores a status report; the returned future completes once stored, which is when the worker gets its ack. */
@@ -263,7 +289,7 @@ public final class InstanceLifecycle {
     }
     Instant now = clock.instant();
     Instant createdAt = live.get(report.instanceId());
-    if (finish(report.instanceId(), report.jobId(), state, report.result(), now)) {
+    if (finishReported(report, state, now)) {
       // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
       log.info("instance {} of job {} finished {} on {} {}: {}", report.instanceId(), report.jobId(), state, report.from(),
           createdAt == null ? "" : "after " + Duration.between(createdAt, now).toMillis() + " ms", abbreviate(report.result()));
@@ -391,6 +417,26 @@ public final class InstanceLifecycle {
             runEnded(instance.jobId());
           }
         });
+  }
+
+  /** Records a reported end, with the start when that is not stored yet; true when this call ended the run. */
+  private boolean finishReported(StatusReport report, InstanceState state, Instant now) {
+    Accepted accepted = unstoredStarts.remove(report.instanceId());
+    if (accepted == null) {
+      return finish(report.instanceId(), report.jobId(), state, report.result(), now);
+    }
+    WorkerInfo master = accepted.master();
+    boolean ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
+        accepted.at(), state, report.result(), now);
+    if (!ended) {
+      instances.recordWorker(report.instanceId(), master.workerId(), master.address().hostPort(), accepted.at());
+    }
+    started(accepted);
+    live.remove(report.instanceId());
+    if (ended) {
+      events.finished(report.jobId(), state);
+    }
+    return ended;
   }
 
   /** Records the end of an instance; true when this call ended it (and only then is it counted). */

@@ -250,6 +250,40 @@ public final class InstanceRepository {
   }
 
   /**
+   * Ends an instance whose start was not stored yet, recording where and when it started in the same write
+   * (a quick run's final report overtook the store of its start): as {@link #markRunning} followed by {@link
+   * #finish}, in one statement. When the instance was already finished, nothing changes and false is returned.
+   */
+  public boolean finishStarted(
+      long id, String workerId, String workerAddr, Instant startedAt, InstanceState finalState, String result,
+      Instant finishedAt) {
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(finalState, "finalState");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    if (!finalState.isFinished()) {
+      throw new IllegalArgumentException(
+          "cannot finish instance " + id + " as " + finalState + ": it is not a final state");
+    }
+    // The end never precedes the start; both clocks readings come from this node.
+    long started = startedAt.toEpochMilli();
+    long finished = Math.max(started, finishedAt.toEpochMilli());
+    return jdbc.update(
+            "finish instance " + id + " as " + finalState,
+            "UPDATE sx_job_instance SET state = ?, result = ?, worker_id = ?, worker_addr = ?,"
+                + " started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND " + UNFINISHED,
+            ps -> {
+              ps.setInt(1, finalState.value());
+              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
+              Jdbc.setNullableString(ps, 3, workerId);
+              Jdbc.setNullableString(ps, 4, workerAddr);
+              ps.setLong(5, started);
+              ps.setLong(6, finished);
+              ps.setLong(7, id);
+            })
+        > 0;
+  }
+
+  /**
    * Replaces the progress JSON, in any state (a last progress report may race the final one). NUL
    * characters are stored as U+FFFD.
    *
