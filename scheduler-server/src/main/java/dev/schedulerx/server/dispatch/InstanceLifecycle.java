@@ -20,10 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,11 @@ public final class InstanceLifecycle {
   private final Map<Long, Instant> live = new ConcurrentHashMap<>();
   /** Runs a master accepted whose start is not stored yet: a queued store takes each out, unless its end came first. */
   private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
+  /** Submits sent to workers and not answered yet. */
+  private final AtomicInteger submitsInFlight = new AtomicInteger();
+
+  /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
+  static final int SUBMIT_WINDOW = 256;
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -92,22 +99,36 @@ public final class InstanceLifecycle {
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
   public CompletableFuture<JobInstance> triggerNow(JobDefinition job, String instanceParameters) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          boolean queue = remember(job);
-          JobInstance instance =
-              instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
-          live.put(instance.id(), instance.createdAt());
-          log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
-          runsChanged.accept(job.id());
-          if (queue) {
-            startQueued(job);
-          } else {
-            launch(job, instance);
-          }
-          return instance;
-        },
-        storeExecutor);
+    return CompletableFuture.supplyAsync(() -> createApiRun(job, instanceParameters).instance(), storeExecutor);
+  }
+
+  /**
+   * As {@link #triggerNow}, but while more than {@value #SUBMIT_WINDOW} submits are unanswered it completes only
+   * once the run is handed over (a worker accepted it, it failed, or it waits in its job's queue). The HTTP routes
+   * use this: clients cannot trigger much faster than workers take runs, else submits pile up unanswered and fail
+   * after the submit timeout.
+   */
+  public CompletableFuture<JobInstance> triggerNowPaced(JobDefinition job, String instanceParameters) {
+    return CompletableFuture.supplyAsync(() -> createApiRun(job, instanceParameters), storeExecutor)
+        .thenCompose(created -> submitsInFlight.get() <= SUBMIT_WINDOW
+            ? CompletableFuture.completedFuture(created.instance())
+            : created.handedOver().thenApply(ignored -> created.instance()));
+  }
+
+  private record Created(JobInstance instance, CompletableFuture<Void> handedOver) {}
+
+  private Created createApiRun(JobDefinition job, String instanceParameters) {
+    boolean queue = remember(job);
+    JobInstance instance =
+        instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
+    live.put(instance.id(), instance.createdAt());
+    log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
+    runsChanged.accept(job.id());
+    if (queue) {
+      startQueued(job);
+      return new Created(instance, CompletableFuture.completedFuture(null));
+    }
+    return new Created(instance, launch(job, instance));
   }
 
   /**
@@ -205,30 +226,46 @@ public final class InstanceLifecycle {
     }
   }
 
-  /** Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal. */
-  public void launch(JobDefinition job, JobInstance instance) {
+  /**
+   * Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal.
+   * Completes when a worker accepted the run or it failed.
+   */
+  public CompletableFuture<Void> launch(JobDefinition job, JobInstance instance) {
+    CompletableFuture<Void> handedOver = new CompletableFuture<>();
     List<WorkerInfo> candidates = registry.rotation(job.groupId());
     if (candidates.isEmpty()) {
       fail(job, instance, "no live worker in group " + job.groupId());
-      return;
+      handedOver.complete(null);
+      return handedOver;
     }
     List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
-    submitTo(job, instance, candidates, 0, group);
+    submitTo(job, instance, candidates, 0, group, handedOver);
+    return handedOver;
   }
 
-  private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index, List<WorkerAddress> group) {
+  private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
+      List<WorkerAddress> group, CompletableFuture<Void> handedOver) {
     WorkerInfo master = candidates.get(index);
-    gateway
-        .submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
+    submitsInFlight.incrementAndGet();
+    CompletionStage<WorkerGateway.Outcome> answer;
+    try {
+      answer = gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()));
+    } catch (RuntimeException e) {
+      submitsInFlight.decrementAndGet();
+      throw e;
+    }
+    answer
         .whenComplete(
             (outcome, failure) -> {
+              submitsInFlight.decrementAndGet();
               if (failure == null && outcome.accepted()) {
                 // Noted before its store is queued, so a final report that gets there first stores both at once.
                 Accepted accepted = new Accepted(job, instance, master, clock.instant());
                 unstoredStarts.put(instance.id(), accepted);
                 storeExecutor.execute(() -> storeStart(accepted));
+                handedOver.complete(null);
               } else {
-                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome));
+                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver));
               }
             });
   }
@@ -256,15 +293,21 @@ public final class InstanceLifecycle {
   }
 
   private void notAccepted(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
-      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome) {
+      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome, CompletableFuture<Void> handedOver) {
     WorkerInfo master = candidates.get(index);
     String why = failure != null ? "no answer within the submit timeout" : outcome.message();
     if (failure == null && index + 1 < candidates.size()) {
       log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
           master.workerId(), instance.id(), job.name(), why);
-      submitTo(job, instance, candidates, index + 1, group);
+      try {
+        submitTo(job, instance, candidates, index + 1, group, handedOver);
+      } catch (RuntimeException e) {
+        handedOver.completeExceptionally(e); // the trigger's caller must not wait for ever
+        throw e;
+      }
     } else {
       fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+      handedOver.complete(null);
     }
   }
 

@@ -199,7 +199,7 @@ public final class HttpApi implements AutoCloseable {
     app.post("/api/v1/jobs/{name}/run", ctx -> {
       JobDefinition job = job(ctx, jobs.findAllNamedCached(ctx.pathParam("name")));
       String params = ctx.body().isBlank() ? "" : String.valueOf(json.readTree(ctx.body()).path("parameters").asText(""));
-      JobInstance instance = lifecycle.triggerNow(job, params).join();
+      JobInstance instance = lifecycle.triggerNowPaced(job, params).join();
       ctx.json(Map.of("instanceId", instance.id(), "job", job.name()));
     });
     app.get("/api/v1/jobs/{name}/instances", ctx -> ctx.json(instances.findByJob(job(ctx).id(), ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20))));
