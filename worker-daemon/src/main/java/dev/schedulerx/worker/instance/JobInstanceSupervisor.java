@@ -106,7 +106,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   private Behavior<Command> start() {
     context = TaskContext.standalone(spec, runtime.workerAddr(), runtime.codec());
-    getContext().getLog().debug("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
+    getContext().getLog().info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
     runtime.status().report(spec, InstanceStatus.RUNNING, "", null);
     running = runtime.pool().runTask(spec.jobName(), System.nanoTime(),
         () -> TaskMdc.call(context, () -> runtime.invoker().invoke(processor, p -> p.process(context))));
