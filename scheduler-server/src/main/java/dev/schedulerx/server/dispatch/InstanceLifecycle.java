@@ -334,8 +334,10 @@ public final class InstanceLifecycle {
     Instant createdAt = live.get(report.instanceId());
     if (finishReported(report, state, now)) {
       // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
-      log.info("instance {} of job {} finished {} on {} {}: {}", report.instanceId(), report.jobId(), state, report.from(),
-          createdAt == null ? "" : "after " + Duration.between(createdAt, now).toMillis() + " ms", abbreviate(report.result()));
+      // Where and how long after its creation come last: scripts and tests read "finished STATE: result".
+      log.info("instance {} of job {} finished {}: {} [{}{}]", report.instanceId(), report.jobId(), state,
+          abbreviate(report.result()), report.from(),
+          createdAt == null ? "" : ", " + Duration.between(createdAt, now).toMillis() + " ms after creation");
       if (state != InstanceState.SUCCESS) {
         instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
       }
