@@ -13,7 +13,10 @@ import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.pattern.Patterns;
 
@@ -25,8 +28,11 @@ public final class WorkerGateway {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch");
 
+  private static final int MAX_SELECTIONS = 1024;
+
   private final ActorSystem system;
   private final Duration timeout;
+  private final Map<WorkerAddress, ActorSelection> selections = new ConcurrentHashMap<>();
 
   public WorkerGateway(ActorSystem system, Duration timeout) {
     this.system = system;
@@ -38,7 +44,7 @@ public final class WorkerGateway {
       WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
     ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId);
     // An explicit executor: Scala's futures run even thenApply asynchronously, by default on a new thread each.
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(jobInstanceActor(master), request, timeout)
         .thenApplyAsync(
             reply -> {
               if (reply instanceof ServerSubmitJobInstanceResponse r) {
@@ -60,12 +66,27 @@ public final class WorkerGateway {
             .setContent(content(job))
             .setExecuteMode(job.executeMode())
             .build();
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(jobInstanceActor(master), request, timeout)
         .thenApply(
             reply ->
                 reply instanceof ServerKillJobInstanceResponse r
                     ? new Outcome(true, r.getMessage())
                     : new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName()));
+  }
+
+  /** The worker's job-instance actor; selections are kept, since parsing the path was a visible part of a submit. */
+  private ActorSelection jobInstanceActor(WorkerAddress worker) {
+    ActorSelection known = selections.get(worker);
+    if (known != null) {
+      return known;
+    }
+    if (selections.size() >= MAX_SELECTIONS) {
+      selections.clear(); // workers come and go with new ports: start over rather than grow
+    }
+    ActorSelection selection =
+        system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), worker, ActorPaths.WORKER_JOB_INSTANCE));
+    selections.put(worker, selection);
+    return selection;
   }
 
   static ServerSubmitJobInstanceRequest submitRequest(
