@@ -41,7 +41,11 @@ public final class InstanceRepository {
       "SELECT id, job_id, group_id, job_name, schedule_time, trigger_type, state, attempt,"
           + " instance_parameters, worker_id, worker_addr, result, progress, created_at,"
           + " started_at, finished_at, queued FROM sx_job_instance";
-  private static final String NEWEST_FIRST = " ORDER BY schedule_time DESC, attempt DESC, id DESC";
+  /**
+   * For queries of one job. Naming job_id (fixed by their WHERE) lets H2 walk the unique key backwards and stop
+   * after the first rows, instead of reading and sorting all the job's history; the unique key needs no tiebreak.
+   */
+  private static final String NEWEST_FIRST = " ORDER BY job_id DESC, schedule_time DESC, attempt DESC";
   private static final String BY_RUN =
       SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ?";
   private static final String INSERT =
@@ -345,7 +349,7 @@ public final class InstanceRepository {
   public Optional<JobInstance> latestByJob(long jobId) {
     return jdbc.first(
         "find latest instance of job " + jobId,
-        SELECT + " WHERE job_id = ?" + NEWEST_FIRST,
+        SELECT + " WHERE job_id = ?" + NEWEST_FIRST + " LIMIT 1",
         ps -> ps.setLong(1, jobId),
         InstanceRepository::map);
   }
@@ -430,8 +434,9 @@ public final class InstanceRepository {
   private Optional<Instant> latestScheduleTime(long jobId, TriggerType trigger) {
     return jdbc.first(
         "find last schedule time of job " + jobId,
-        "SELECT MAX(schedule_time) FROM sx_job_instance WHERE job_id = ?"
-            + (trigger == null ? "" : " AND trigger_type = ?"),
+        // Not MAX(schedule_time): H2 aggregates over all the job's rows, the newest-first walk stops at the first.
+        "SELECT schedule_time FROM sx_job_instance WHERE job_id = ?"
+            + (trigger == null ? "" : " AND trigger_type = ?") + NEWEST_FIRST + " LIMIT 1",
         ps -> {
           ps.setLong(1, jobId);
           if (trigger != null) {
