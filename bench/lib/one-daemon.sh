@@ -17,6 +17,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+daemon_cpu_ms() { # CPU time (user + system) the daemon has used so far, in ms
+  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$DAEMON_PID/stat"
+}
+
 start_daemon() { # extra JVM options
   mkdir -p "$WORK/plugins"
   "$HOME_DIR/bin/schedulerx-worker" --version >/dev/null   # builds on first use

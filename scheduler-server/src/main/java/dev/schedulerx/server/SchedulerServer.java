@@ -107,7 +107,8 @@ public final class SchedulerServer implements AutoCloseable {
             settings.database().user(),
             settings.database().password(),
             settings.database().poolSize());
-    JobRepository jobs = new JobRepository(database.dataSource());
+    // The API run route reads jobs from memory, as fresh as the due-pass's full pass.
+    JobRepository jobs = new JobRepository(database.dataSource(), clock, settings.schedulePollInterval());
     InstanceRepository instances = new InstanceRepository(database.dataSource());
     storeExecutor = Executors.newFixedThreadPool(settings.database().poolSize(), named("sx-server-store"));
     scheduler = Executors.newSingleThreadScheduledExecutor(named("sx-server-schedule"));
@@ -175,6 +176,9 @@ public final class SchedulerServer implements AutoCloseable {
       return;
     }
     leaderUntil = 0;
+    if (duePass != null) {
+      lifecycle.leadershipLost();
+    }
     duePass = null; // a later acquisition starts from the database again, not from this pass's memory
     String holder;
     try {

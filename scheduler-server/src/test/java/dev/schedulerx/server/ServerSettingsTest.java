@@ -86,7 +86,7 @@ class ServerSettingsTest {
 
     assertThat(settings.dataDir()).isEqualTo(Path.of("/opt/sx/db"));
     assertThat(settings.database().effectiveUrl(settings.dataDir()))
-        .isEqualTo("jdbc:h2:file:/opt/sx/db/schedulerx;DB_CLOSE_ON_EXIT=FALSE");
+        .isEqualTo("jdbc:h2:file:/opt/sx/db/schedulerx;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,10 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,18 @@ public final class InstanceLifecycle {
   /** Jobs seen with concurrency policy queue: only their ends look at the queue (others cost no query). */
   private final Set<Long> queueingJobs = ConcurrentHashMap.newKeySet();
   private volatile LongConsumer runsChanged = jobId -> {};
+  /**
+   * Creation time of the unfinished runs this node created, for the duration in their end's log line; an entry
+   * leaves when the run ends here, or all when this node stops leading (the next leader ends them).
+   */
+  private final Map<Long, Instant> live = new ConcurrentHashMap<>();
+  /** Runs a master accepted whose start is not stored yet: a queued store takes each out, unless its end came first. */
+  private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
+  /** Submits sent to workers and not answered yet. */
+  private final AtomicInteger submitsInFlight = new AtomicInteger();
+
+  /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
+  static final int SUBMIT_WINDOW = 256;
 
   public InstanceLifecycle(
       JobRepository jobs,
@@ -84,21 +99,36 @@ public final class InstanceLifecycle {
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
   public CompletableFuture<JobInstance> triggerNow(JobDefinition job, String instanceParameters) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          boolean queue = remember(job);
-          JobInstance instance =
-              instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
-          log.info("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
-          runsChanged.accept(job.id());
-          if (queue) {
-            startQueued(job);
-          } else {
-            launch(job, instance);
-          }
-          return instance;
-        },
-        storeExecutor);
+    return CompletableFuture.supplyAsync(() -> createApiRun(job, instanceParameters).instance(), storeExecutor);
+  }
+
+  /**
+   * As {@link #triggerNow}, but while more than {@value #SUBMIT_WINDOW} submits are unanswered it completes only
+   * once the run is handed over (a worker accepted it, it failed, or it waits in its job's queue). The HTTP routes
+   * use this: clients cannot trigger much faster than workers take runs, else submits pile up unanswered and fail
+   * after the submit timeout.
+   */
+  public CompletableFuture<JobInstance> triggerNowPaced(JobDefinition job, String instanceParameters) {
+    return CompletableFuture.supplyAsync(() -> createApiRun(job, instanceParameters), storeExecutor)
+        .thenCompose(created -> submitsInFlight.get() <= SUBMIT_WINDOW
+            ? CompletableFuture.completedFuture(created.instance())
+            : created.handedOver().thenApply(ignored -> created.instance()));
+  }
+
+  private record Created(JobInstance instance, CompletableFuture<Void> handedOver) {}
+
+  private Created createApiRun(JobDefinition job, String instanceParameters) {
+    boolean queue = remember(job);
+    JobInstance instance =
+        instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
+    live.put(instance.id(), instance.createdAt());
+    log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
+    runsChanged.accept(job.id());
+    if (queue) {
+      startQueued(job);
+      return new Created(instance, CompletableFuture.completedFuture(null));
+    }
+    return new Created(instance, launch(job, instance));
   }
 
   /**
@@ -112,7 +142,8 @@ public final class InstanceLifecycle {
         instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
         instance -> {
-          log.info("instance {} of job {} ({}) created for {} ({}, attempt {})",
+          live.put(instance.id(), instance.createdAt());
+          log.debug("instance {} of job {} ({}) created for {} ({}, attempt {})",
               instance.id(), job.id(), job.name(), scheduleTime, trigger, attempt);
           if (trigger != TriggerType.SCHEDULE) {
             runsChanged.accept(job.id()); // the due-pass knows of its own scheduled runs
@@ -158,6 +189,11 @@ public final class InstanceLifecycle {
     }
   }
 
+  /** This node no longer leads: the runs it created are looked after by the next leader. */
+  public void leadershipLost() {
+    live.clear();
+  }
+
   /** Told of every run created or ended on this node (the leader's due-pass: second-delay plans). */
   public void onRunsChanged(LongConsumer listener) {
     runsChanged = listener;
@@ -190,43 +226,89 @@ public final class InstanceLifecycle {
     }
   }
 
-  /** Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal. */
-  public void launch(JobDefinition job, JobInstance instance) {
+  /**
+   * Picks a live master from the job's group (rotating) and submits; the next worker is tried on refusal.
+   * Completes when a worker accepted the run or it failed.
+   */
+  public CompletableFuture<Void> launch(JobDefinition job, JobInstance instance) {
+    CompletableFuture<Void> handedOver = new CompletableFuture<>();
     List<WorkerInfo> candidates = registry.rotation(job.groupId());
     if (candidates.isEmpty()) {
       fail(job, instance, "no live worker in group " + job.groupId());
-      return;
+      handedOver.complete(null);
+      return handedOver;
     }
     List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
-    submitTo(job, instance, candidates, 0, group);
+    submitTo(job, instance, candidates, 0, group, handedOver);
+    return handedOver;
   }
 
-  private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index, List<WorkerAddress> group) {
+  private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
+      List<WorkerAddress> group, CompletableFuture<Void> handedOver) {
     WorkerInfo master = candidates.get(index);
-    gateway
-        .submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
-        .whenCompleteAsync(
+    submitsInFlight.incrementAndGet();
+    CompletionStage<WorkerGateway.Outcome> answer;
+    try {
+      answer = gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()));
+    } catch (RuntimeException e) {
+      submitsInFlight.decrementAndGet();
+      throw e;
+    }
+    answer
+        .whenComplete(
             (outcome, failure) -> {
+              submitsInFlight.decrementAndGet();
               if (failure == null && outcome.accepted()) {
-                Instant acceptedAt = clock.instant();
-                if (!instances.markRunning(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt)) {
-                  // Its final report was stored first (a quick job): still record where and when it ran.
-                  instances.recordWorker(instance.id(), master.workerId(), master.address().hostPort(), acceptedAt);
-                }
-                log.info("instance {} of job {} submitted to worker {}", instance.id(), job.name(), master.workerId());
-                events.started(job, instance, acceptedAt);
-                return;
-              }
-              String why = failure != null ? "no answer within the submit timeout" : outcome.message();
-              if (failure == null && index + 1 < candidates.size()) {
-                log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
-                    master.workerId(), instance.id(), job.name(), why);
-                submitTo(job, instance, candidates, index + 1, group);
+                // Noted before its store is queued, so a final report that gets there first stores both at once.
+                Accepted accepted = new Accepted(job, instance, master, clock.instant());
+                unstoredStarts.put(instance.id(), accepted);
+                storeExecutor.execute(() -> storeStart(accepted));
+                handedOver.complete(null);
               } else {
-                fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver));
               }
-            },
-            storeExecutor);
+            });
+  }
+
+  /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */
+  private record Accepted(JobDefinition job, JobInstance instance, WorkerInfo master, Instant at) {}
+
+  private void storeStart(Accepted accepted) {
+    if (!unstoredStarts.remove(accepted.instance().id(), accepted)) {
+      return; // its final report stored the start with the end
+    }
+    WorkerInfo master = accepted.master();
+    long id = accepted.instance().id();
+    if (!instances.markRunning(id, master.workerId(), master.address().hostPort(), accepted.at())) {
+      // It ended before (killed, timed out): still record where and when it ran.
+      instances.recordWorker(id, master.workerId(), master.address().hostPort(), accepted.at());
+    }
+    started(accepted);
+  }
+
+  private void started(Accepted accepted) {
+    log.debug("instance {} of job {} submitted to worker {}",
+        accepted.instance().id(), accepted.job().name(), accepted.master().workerId());
+    events.started(accepted.job(), accepted.instance(), accepted.at());
+  }
+
+  private void notAccepted(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
+      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome, CompletableFuture<Void> handedOver) {
+    WorkerInfo master = candidates.get(index);
+    String why = failure != null ? "no answer within the submit timeout" : outcome.message();
+    if (failure == null && index + 1 < candidates.size()) {
+      log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
+          master.workerId(), instance.id(), job.name(), why);
+      try {
+        submitTo(job, instance, candidates, index + 1, group, handedOver);
+      } catch (RuntimeException e) {
+        handedOver.completeExceptionally(e); // the trigger's caller must not wait for ever
+        throw e;
+      }
+    } else {
+      fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+      handedOver.complete(null);
+    }
   }
 
   /** Stores a status report; the returned future completes once stored, which is when the worker gets its ack. */
@@ -248,8 +330,14 @@ public final class InstanceLifecycle {
     if (!state.isFinished()) {
       return;
     }
-    if (finish(report.instanceId(), report.jobId(), state, report.result(), clock.instant())) {
-      log.info("instance {} of job {} finished {}: {}", report.instanceId(), report.jobId(), state, abbreviate(report.result()));
+    Instant now = clock.instant();
+    Instant createdAt = live.get(report.instanceId());
+    if (finishReported(report, state, now)) {
+      // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
+      // Where and how long after its creation come last: scripts and tests read "finished STATE: result".
+      log.info("instance {} of job {} finished {}: {} [{}{}]", report.instanceId(), report.jobId(), state,
+          abbreviate(report.result()), report.from(),
+          createdAt == null ? "" : ", " + Duration.between(createdAt, now).toMillis() + " ms after creation");
       if (state != InstanceState.SUCCESS) {
         instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
       }
@@ -376,9 +464,30 @@ public final class InstanceLifecycle {
         });
   }
 
+  /** Records a reported end, with the start when that is not stored yet; true when this call ended the run. */
+  private boolean finishReported(StatusReport report, InstanceState state, Instant now) {
+    Accepted accepted = unstoredStarts.remove(report.instanceId());
+    if (accepted == null) {
+      return finish(report.instanceId(), report.jobId(), state, report.result(), now);
+    }
+    WorkerInfo master = accepted.master();
+    boolean ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
+        accepted.at(), state, report.result(), now);
+    if (!ended) {
+      instances.recordWorker(report.instanceId(), master.workerId(), master.address().hostPort(), accepted.at());
+    }
+    started(accepted);
+    live.remove(report.instanceId());
+    if (ended) {
+      events.finished(report.jobId(), state);
+    }
+    return ended;
+  }
+
   /** Records the end of an instance; true when this call ended it (and only then is it counted). */
   private boolean finish(long instanceId, long jobId, InstanceState state, String why, Instant at) {
     boolean ended = instances.finish(instanceId, state, why, at);
+    live.remove(instanceId);
     if (ended) {
       events.finished(jobId, state);
     }

@@ -197,9 +197,9 @@ public final class HttpApi implements AutoCloseable {
     app.post("/api/v1/jobs/{name}/enable", ctx -> ctx.json(Map.of("enabled", jobs.setEnabled(job(ctx).id(), true))));
     app.post("/api/v1/jobs/{name}/disable", ctx -> ctx.json(Map.of("disabled", jobs.setEnabled(job(ctx).id(), false))));
     app.post("/api/v1/jobs/{name}/run", ctx -> {
-      JobDefinition job = job(ctx);
+      JobDefinition job = job(ctx, jobs.findAllNamedCached(ctx.pathParam("name")));
       String params = ctx.body().isBlank() ? "" : String.valueOf(json.readTree(ctx.body()).path("parameters").asText(""));
-      JobInstance instance = lifecycle.triggerNow(job, params).join();
+      JobInstance instance = lifecycle.triggerNowPaced(job, params).join();
       ctx.json(Map.of("instanceId", instance.id(), "job", job.name()));
     });
     app.get("/api/v1/jobs/{name}/instances", ctx -> ctx.json(instances.findByJob(job(ctx).id(), ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20))));
@@ -220,10 +220,15 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private JobDefinition job(Context ctx) {
+    return job(ctx, jobs.findAllNamed(ctx.pathParam("name")));
+  }
+
+  /** The one job of the path's name (in the query's group, if given) among {@code named}. */
+  private static JobDefinition job(Context ctx, List<JobDefinition> named) {
     String name = ctx.pathParam("name");
     String group = ctx.queryParam("group");
     List<JobDefinition> matches =
-        jobs.findAllNamed(name).stream().filter(j -> j.name().equals(name) && (group == null || j.groupId().equals(group))).toList();
+        named.stream().filter(j -> j.name().equals(name) && (group == null || j.groupId().equals(group))).toList();
     if (matches.isEmpty()) {
       throw new io.javalin.http.NotFoundResponse("no job named " + name + (group == null ? "" : " in group " + group));
     }

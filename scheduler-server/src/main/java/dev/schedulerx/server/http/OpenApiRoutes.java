@@ -498,7 +498,7 @@ final class OpenApiRoutes {
     if (Boolean.parseBoolean(p.getOrDefault("checkJobStatus", "false")) && !job.enabled()) {
       throw new Refusal(400, "job " + job.id() + " is disabled");
     }
-    JobInstance instance = lifecycle.triggerNow(job, p.getOrDefault("instanceParameters", "")).join();
+    JobInstance instance = lifecycle.triggerNowPaced(job, p.getOrDefault("instanceParameters", "")).join();
     log.info("OpenAPI: instance {} of job {} ({}) triggered", instance.id(), job.id(), job.name());
     return Map.of("jobInstanceId", instance.id());
   }

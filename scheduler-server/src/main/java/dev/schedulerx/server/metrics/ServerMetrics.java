@@ -44,6 +44,8 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
   private final MultiGauge heartbeatAge;
   /** Tags of each job seen, so a finish (which carries only the job id) costs no query after the first. */
   private final ConcurrentMap<Long, Tags> jobTags = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, JobMeters> jobMeters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Finished, Counter> finished = new ConcurrentHashMap<>();
 
   /**
    * @param groups the app groups this server serves (one workers gauge each)
@@ -71,32 +73,53 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
 
   @Override
   public void started(JobDefinition job, JobInstance instance, Instant acceptedAt) {
-    Tags tags = jobTags.computeIfAbsent(job.id(), id -> tagsOf(job));
-    Counter.builder("schedulerx.server.instances.started")
-        .description("Instances accepted by a master worker")
-        .tags(tags)
-        .register(registry)
-        .increment();
+    JobMeters meters = jobMeters.computeIfAbsent(job.id(), id -> new JobMeters(jobTags.computeIfAbsent(id, i -> tagsOf(job))));
+    meters.started().increment();
     if (instance.triggerType() != TriggerType.RETRY) { // a retry keeps its slot's schedule time
       Duration delay = Duration.between(instance.scheduleTime(), acceptedAt);
-      Timer.builder("schedulerx.server.trigger.delay")
-          .description("From an instance's schedule time to its acceptance by a master worker")
-          .tags(tags)
-          .serviceLevelObjectives(TRIGGER_DELAY_BUCKETS)
-          .register(registry)
-          .record(delay.isNegative() ? Duration.ZERO : delay);
+      meters.triggerDelay().record(delay.isNegative() ? Duration.ZERO : delay);
     }
   }
 
   @Override
   public void finished(long jobId, InstanceState state) {
     Tags tags = jobTags.computeIfAbsent(jobId, this::lookUpTags);
-    Counter.builder("schedulerx.server.instances.finished")
-        .description("Instances that ended, by final status")
-        .tags(tags.and("status", state.name()))
-        .register(registry)
+    finished
+        .computeIfAbsent(new Finished(jobId, state), f ->
+            Counter.builder("schedulerx.server.instances.finished")
+                .description("Instances that ended, by final status")
+                .tags(tags.and("status", state.name()))
+                .register(registry))
         .increment();
   }
+
+  /** A job's meters of starts, registered once (a registration per event was a visible part of each run). */
+  private final class JobMeters {
+    private final Counter started;
+    private final Timer triggerDelay;
+
+    JobMeters(Tags tags) {
+      started = Counter.builder("schedulerx.server.instances.started")
+          .description("Instances accepted by a master worker")
+          .tags(tags)
+          .register(registry);
+      triggerDelay = Timer.builder("schedulerx.server.trigger.delay")
+          .description("From an instance's schedule time to its acceptance by a master worker")
+          .tags(tags)
+          .serviceLevelObjectives(TRIGGER_DELAY_BUCKETS)
+          .register(registry);
+    }
+
+    Counter started() {
+      return started;
+    }
+
+    Timer triggerDelay() {
+      return triggerDelay;
+    }
+  }
+
+  private record Finished(long jobId, InstanceState state) {}
 
   private Tags lookUpTags(long jobId) {
     // On the store thread that just recorded the finish; once per job.

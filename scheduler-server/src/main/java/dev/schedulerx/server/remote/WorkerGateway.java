@@ -4,6 +4,7 @@ import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schedulerx.protocol.ActorPaths;
@@ -13,7 +14,9 @@ import dev.schedulerx.server.store.JobInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.pattern.Patterns;
 
@@ -25,8 +28,11 @@ public final class WorkerGateway {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch");
 
+  private static final int MAX_SELECTIONS = 1024;
+
   private final ActorSystem system;
   private final Duration timeout;
+  private final Map<WorkerAddress, ActorSelection> selections = new ConcurrentHashMap<>();
 
   public WorkerGateway(ActorSystem system, Duration timeout) {
     this.system = system;
@@ -38,7 +44,7 @@ public final class WorkerGateway {
       WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
     ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId);
     // An explicit executor: Scala's futures run even thenApply asynchronously, by default on a new thread each.
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(jobInstanceActor(master), request, timeout)
         .thenApplyAsync(
             reply -> {
               if (reply instanceof ServerSubmitJobInstanceResponse r) {
@@ -60,12 +66,27 @@ public final class WorkerGateway {
             .setContent(content(job))
             .setExecuteMode(job.executeMode())
             .build();
-    return Patterns.ask(system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), master, ActorPaths.WORKER_JOB_INSTANCE)), request, timeout)
+    return Patterns.ask(jobInstanceActor(master), request, timeout)
         .thenApply(
             reply ->
                 reply instanceof ServerKillJobInstanceResponse r
                     ? new Outcome(true, r.getMessage())
                     : new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName()));
+  }
+
+  /** The worker's job-instance actor; selections are kept, since parsing the path was a visible part of a submit. */
+  private ActorSelection jobInstanceActor(WorkerAddress worker) {
+    ActorSelection known = selections.get(worker);
+    if (known != null) {
+      return known;
+    }
+    if (selections.size() >= MAX_SELECTIONS) {
+      selections.clear(); // workers come and go with new ports: start over rather than grow
+    }
+    ActorSelection selection =
+        system.actorSelection(ActorPaths.onWorker(ActorPaths.schemeOf(system), worker, ActorPaths.WORKER_JOB_INSTANCE));
+    selections.put(worker, selection);
+    return selection;
   }
 
   static ServerSubmitJobInstanceRequest submitRequest(
@@ -129,11 +150,8 @@ public final class WorkerGateway {
 
   /** The processor locator SchedulerX puts in {@code content} for java jobs. */
   static String content(JobDefinition job) {
-    try {
-      return JSON.writeValueAsString(Map.of("className", job.processor()));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode processor name " + job.processor(), e);
-    }
+    // Built by hand (once per submit): a full ObjectMapper write was a visible share of a submit's cost.
+    return "{\"className\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(job.processor())) + "\"}";
   }
 
   private static String nullToEmpty(String s) {

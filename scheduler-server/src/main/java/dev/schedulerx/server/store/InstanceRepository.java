@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,11 @@ public final class InstanceRepository {
       "SELECT id, job_id, group_id, job_name, schedule_time, trigger_type, state, attempt,"
           + " instance_parameters, worker_id, worker_addr, result, progress, created_at,"
           + " started_at, finished_at, queued FROM sx_job_instance";
-  private static final String NEWEST_FIRST = " ORDER BY schedule_time DESC, attempt DESC, id DESC";
+  /**
+   * For queries of one job. Naming job_id (fixed by their WHERE) lets H2 walk the unique key backwards and stop
+   * after the first rows, instead of reading and sorting all the job's history; the unique key needs no tiebreak.
+   */
+  private static final String NEWEST_FIRST = " ORDER BY job_id DESC, schedule_time DESC, attempt DESC";
   private static final String BY_RUN =
       SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ?";
   private static final String INSERT =
@@ -46,6 +53,8 @@ public final class InstanceRepository {
           + " attempt, instance_parameters, created_at, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final Jdbc jdbc;
+  /** Per job, the latest API-run schedule time (epoch ms) handed out by this repository. */
+  private final Map<Long, AtomicLong> apiSlots = new ConcurrentHashMap<>();
 
   public InstanceRepository(DataSource dataSource) {
     this.jdbc = new Jdbc(dataSource);
@@ -134,9 +143,11 @@ public final class InstanceRepository {
   }
 
   /**
-   * Creates an API-triggered run scheduled at {@code now}. Two API triggers of one job in the same
-   * millisecond would share the unique key, so a collision moves the schedule time just past the job's
-   * latest taken one and tries again: concurrent triggers spread out instead of walking up together.
+   * Creates an API-triggered run scheduled at {@code now}, or just after the job's latest API run handed out
+   * here: two API triggers of one job in the same millisecond would share the unique key, so this repository
+   * gives each its own millisecond without asking the database. A slot taken anyway (another server node, or
+   * this server before a restart) moves the schedule time just past the job's latest stored one and tries again;
+   * the unique key stays the judge.
    *
    * @throws StoreConflictException when {@value #API_RUN_ATTEMPTS} tries in a row collide
    */
@@ -149,20 +160,26 @@ public final class InstanceRepository {
   public JobInstance createApiRun(
       long jobId, String groupId, String jobName, String instanceParameters, Instant now, boolean queued) {
     Objects.requireNonNull(now, "now");
-    Instant slot = now;
+    AtomicLong handedOut = apiSlots.computeIfAbsent(jobId, id -> new AtomicLong(Long.MIN_VALUE));
+    long slot = nextSlot(handedOut, now.toEpochMilli());
     for (int i = 0; i < API_RUN_ATTEMPTS; i++) {
       Optional<JobInstance> created =
-          create(jobId, groupId, jobName, slot, TriggerType.API, instanceParameters, 0, now, queued);
+          create(jobId, groupId, jobName, Instant.ofEpochMilli(slot), TriggerType.API, instanceParameters, 0, now, queued);
       if (created.isPresent()) {
         return created.get();
       }
-      Instant taken = latestScheduleTime(jobId, null).orElse(slot);
-      slot = (taken.isAfter(slot) ? taken : slot).plusMillis(1);
+      long taken = latestScheduleTime(jobId, null).map(Instant::toEpochMilli).orElse(slot);
+      slot = nextSlot(handedOut, Math.max(taken, slot) + 1);
     }
     throw new StoreConflictException(
         "could not create an API run of job " + jobId + ": " + API_RUN_ATTEMPTS
             + " schedule times from " + now + " on were taken by concurrent triggers; try again",
         null);
+  }
+
+  /** The first millisecond from {@code atLeast} on that is after every slot handed out so far. */
+  private static long nextSlot(AtomicLong handedOut, long atLeast) {
+    return handedOut.accumulateAndGet(atLeast, (last, wanted) -> Math.max(wanted, last + 1));
   }
 
   /**
@@ -256,6 +273,40 @@ public final class InstanceRepository {
   }
 
   /**
+   * Ends an instance whose start was not stored yet, recording where and when it started in the same write
+   * (a quick run's final report overtook the store of its start): as {@link #markRunning} followed by {@link
+   * #finish}, in one statement. When the instance was already finished, nothing changes and false is returned.
+   */
+  public boolean finishStarted(
+      long id, String workerId, String workerAddr, Instant startedAt, InstanceState finalState, String result,
+      Instant finishedAt) {
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(finalState, "finalState");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    if (!finalState.isFinished()) {
+      throw new IllegalArgumentException(
+          "cannot finish instance " + id + " as " + finalState + ": it is not a final state");
+    }
+    // The end never precedes the start; both clocks readings come from this node.
+    long started = startedAt.toEpochMilli();
+    long finished = Math.max(started, finishedAt.toEpochMilli());
+    return jdbc.update(
+            "finish instance " + id + " as " + finalState,
+            "UPDATE sx_job_instance SET state = ?, result = ?, worker_id = ?, worker_addr = ?,"
+                + " started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND " + UNFINISHED,
+            ps -> {
+              ps.setInt(1, finalState.value());
+              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
+              Jdbc.setNullableString(ps, 3, workerId);
+              Jdbc.setNullableString(ps, 4, workerAddr);
+              ps.setLong(5, started);
+              ps.setLong(6, finished);
+              ps.setLong(7, id);
+            })
+        > 0;
+  }
+
+  /**
    * Replaces the progress JSON, in any state (a last progress report may race the final one). NUL
    * characters are stored as U+FFFD.
    *
@@ -317,7 +368,7 @@ public final class InstanceRepository {
   public Optional<JobInstance> latestByJob(long jobId) {
     return jdbc.first(
         "find latest instance of job " + jobId,
-        SELECT + " WHERE job_id = ?" + NEWEST_FIRST,
+        SELECT + " WHERE job_id = ?" + NEWEST_FIRST + " LIMIT 1",
         ps -> ps.setLong(1, jobId),
         InstanceRepository::map);
   }
@@ -402,8 +453,9 @@ public final class InstanceRepository {
   private Optional<Instant> latestScheduleTime(long jobId, TriggerType trigger) {
     return jdbc.first(
         "find last schedule time of job " + jobId,
-        "SELECT MAX(schedule_time) FROM sx_job_instance WHERE job_id = ?"
-            + (trigger == null ? "" : " AND trigger_type = ?"),
+        // Not MAX(schedule_time): H2 aggregates over all the job's rows, the newest-first walk stops at the first.
+        "SELECT schedule_time FROM sx_job_instance WHERE job_id = ?"
+            + (trigger == null ? "" : " AND trigger_type = ?") + NEWEST_FIRST + " LIMIT 1",
         ps -> {
           ps.setLong(1, jobId);
           if (trigger != null) {

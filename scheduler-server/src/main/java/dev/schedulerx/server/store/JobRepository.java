@@ -5,9 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +51,28 @@ public final class JobRepository {
           + " concurrency_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String BY_NAME = SELECT + " WHERE group_id = ? AND job_name = ?";
 
-  private final Jdbc jdbc;
+  private static final int MAX_CACHED_NAMES = 10_000;
 
+  /** Jobs by name as read at {@code readAt} (epoch ms), when the write count was {@code writes}. */
+  private record Named(List<JobDefinition> jobs, long writes, long readAt) {}
+
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final long cacheForMillis;
+  private final Map<String, Named> named = new ConcurrentHashMap<>();
+  /** Writes through this repository so far, counted when each is over. */
+  private final AtomicLong writes = new AtomicLong();
+
+  /** A repository that caches nothing. */
   public JobRepository(DataSource dataSource) {
+    this(dataSource, Clock.systemUTC(), Duration.ZERO);
+  }
+
+  /** A repository whose {@link #findAllNamedCached} answers from memory for up to {@code cacheFor}. */
+  public JobRepository(DataSource dataSource, Clock clock, Duration cacheFor) {
     this.jdbc = new Jdbc(dataSource);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.cacheForMillis = cacheFor.toMillis();
   }
 
   /**
@@ -60,6 +83,12 @@ public final class JobRepository {
    * @throws StoreConflictException when concurrent writers kept colliding
    */
   public JobDefinition upsert(JobDefinition job) {
+    try (Written written = new Written()) {
+      return upsertRetrying(job);
+    }
+  }
+
+  private JobDefinition upsertRetrying(JobDefinition job) {
     Objects.requireNonNull(job, "job");
     String action = "upsert job " + job.groupId() + "/" + job.name();
     SQLException last = null;
@@ -98,7 +127,7 @@ public final class JobRepository {
   public boolean update(JobDefinition job) {
     Objects.requireNonNull(job, "job");
     String action = "update job " + job.id();
-    try {
+    try (Written w = new Written()) {
       return jdbc.inTransaction(
               c ->
                   Jdbc.update(
@@ -156,14 +185,16 @@ public final class JobRepository {
    * @return false when no job has that id
    */
   public boolean setEnabled(long id, boolean enabled) {
-    return jdbc.update(
+    try (Written w = new Written()) {
+      return jdbc.update(
             (enabled ? "enable" : "disable") + " job " + id,
             "UPDATE sx_job SET enabled = ? WHERE id = ?",
             ps -> {
               ps.setBoolean(1, enabled);
               ps.setLong(2, id);
             })
-        > 0;
+          > 0;
+    }
   }
 
   /**
@@ -172,9 +203,42 @@ public final class JobRepository {
    * @return false when no job has that id
    */
   public boolean delete(long id) {
-    return jdbc.update(
-            "delete job " + id, "DELETE FROM sx_job WHERE id = ?", ps -> ps.setLong(1, id))
-        > 0;
+    try (Written w = new Written()) {
+      return jdbc.update("delete job " + id, "DELETE FROM sx_job WHERE id = ?", ps -> ps.setLong(1, id)) > 0;
+    }
+  }
+
+  /**
+   * As {@link #findAllNamed}, answered from memory when this repository read it less than {@code cacheFor}
+   * (constructor) ago and wrote no job since: for the API run route, which would otherwise read the job once per
+   * trigger. A change made on another server node is seen after at most {@code cacheFor}, as the due-pass sees it.
+   */
+  public List<JobDefinition> findAllNamedCached(String name) {
+    long now = clock.millis();
+    Named hit = named.get(name);
+    long writesBefore = writes.get();
+    if (hit != null && hit.writes() == writesBefore && now - hit.readAt() < cacheForMillis) {
+      return hit.jobs();
+    }
+    List<JobDefinition> found = findAllNamed(name);
+    if (cacheForMillis > 0) {
+      if (named.size() >= MAX_CACHED_NAMES) {
+        named.clear(); // many names triggered by API: start over rather than grow
+      }
+      named.put(name, new Named(List.copyOf(found), writesBefore, now));
+    }
+    return found;
+  }
+
+  /**
+   * Around each write: counts it when it is over (committed or not), so no cached read from before it is used
+   * after it (a read notes the count before it queries).
+   */
+  private final class Written implements AutoCloseable {
+    @Override
+    public void close() {
+      writes.incrementAndGet();
+    }
   }
 
   private static JobDefinition upsertOnce(Connection c, JobDefinition job) throws SQLException {

@@ -3,8 +3,10 @@ package dev.schedulerx.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.schedulerx.server.dispatch.MutableClock;
 import dev.schedulerx.server.schedule.TimeType;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -363,6 +365,13 @@ abstract class StoreCompatibilityTest {
     }
   }
 
+  private static JobDefinition withProcessor(JobDefinition j, String processor) {
+    return new JobDefinition(j.id(), j.groupId(), j.name(), processor, j.executeMode(), j.parameters(), j.timeType(),
+        j.timeExpression(), j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(),
+        j.taskAttemptIntervalSeconds(), j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description(),
+        j.concurrencyPolicy());
+  }
+
   private static JobDefinition withPolicy(JobDefinition j, String policy) {
     return new JobDefinition(j.id(), j.groupId(), j.name(), j.processor(), j.executeMode(), j.parameters(), j.timeType(),
         j.timeExpression(), j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(),
@@ -440,6 +449,85 @@ abstract class StoreCompatibilityTest {
       times.add(instances.createApiRun(jobId, "g", "j", "", NOW).scheduleTime());
     }
     assertThat(times).hasSize(runs).allMatch(t -> !t.isBefore(NOW));
+  }
+
+  @Test
+  void apiRunsAfterARestartContinuePastTheStoredSlots() {
+    for (int i = 0; i < 5; i++) {
+      instances.createApiRun(jobId, "g", "j", "", NOW);
+    }
+    InstanceRepository restarted = new InstanceRepository(db.dataSource());
+
+    assertThat(restarted.createApiRun(jobId, "g", "j", "", NOW).scheduleTime()).isEqualTo(NOW.plusMillis(5));
+    assertThat(restarted.createApiRun(jobId, "g", "j", "", NOW).scheduleTime()).isEqualTo(NOW.plusMillis(6));
+    assertThat(instances.findByJob(jobId, 100)).hasSize(7);
+  }
+
+  @Test
+  void racingApiRunsOfTwoNodesAreEachCreatedOnceInTheirOwnSlot() throws Exception {
+    InstanceRepository otherNode = new InstanceRepository(db.dataSource());
+    int perThread = 20;
+    java.util.concurrent.atomic.AtomicInteger thread = new java.util.concurrent.atomic.AtomicInteger();
+    List<List<Long>> ids = race(() -> {
+      InstanceRepository node = thread.getAndIncrement() % 2 == 0 ? instances : otherNode;
+      List<Long> created = new ArrayList<>();
+      for (int i = 0; i < perThread; i++) {
+        created.add(node.createApiRun(jobId, "g", "j", "", NOW).id());
+      }
+      return created;
+    });
+
+    List<JobInstance> stored = instances.findByJob(jobId, 1000);
+    assertThat(ids.stream().mapToLong(List::size).sum()).isEqualTo(8L * perThread);
+    assertThat(stored).hasSize(8 * perThread);
+    assertThat(stored).extracting(JobInstance::id)
+        .containsExactlyInAnyOrderElementsOf(ids.stream().flatMap(List::stream).toList());
+    assertThat(stored).extracting(JobInstance::scheduleTime).doesNotHaveDuplicates().allMatch(t -> !t.isBefore(NOW));
+  }
+
+  @Test
+  void finishStartedStoresTheStartWithTheEndOnce() {
+    long id = scheduled(SLOT);
+    assertThat(instances.finishStarted(id, "w1", "10.0.0.1:1234", NOW, InstanceState.SUCCESS, "quick", NOW.plusMillis(3)))
+        .isTrue();
+    assertThat(instances.finishStarted(id, "w2", "other", NOW, InstanceState.FAILED, "again", NOW.plusSeconds(1)))
+        .as("a redelivered report")
+        .isFalse();
+
+    JobInstance done = instances.findById(id).orElseThrow();
+    assertThat(done.state()).isEqualTo(InstanceState.SUCCESS);
+    assertThat(done.result()).isEqualTo("quick");
+    assertThat(done.workerId()).isEqualTo("w1");
+    assertThat(done.workerAddr()).isEqualTo("10.0.0.1:1234");
+    assertThat(done.startedAt()).isEqualTo(NOW);
+    assertThat(done.finishedAt()).isEqualTo(NOW.plusMillis(3));
+  }
+
+  @Test
+  void finishStartedNeverEndsBeforeTheStart() {
+    long id = scheduled(SLOT);
+    instances.finishStarted(id, "w1", "a", NOW, InstanceState.FAILED, "", NOW.minusMillis(2));
+
+    JobInstance done = instances.findById(id).orElseThrow();
+    assertThat(done.finishedAt()).isEqualTo(done.startedAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void cachedJobsByNameSeeWritesOfThisNodeAtOnceAndOfOtherNodesWithinTheCacheTime() {
+    MutableClock clock = new MutableClock(NOW);
+    JobRepository cached = new JobRepository(db.dataSource(), clock, Duration.ofMillis(100));
+    JobRepository otherNode = new JobRepository(db.dataSource());
+    JobDefinition stored = cached.findAllNamedCached("j").get(0);
+
+    otherNode.upsert(withProcessor(stored, "Changed"));
+    assertThat(cached.findAllNamedCached("j")).extracting(JobDefinition::processor).containsExactly(stored.processor());
+    clock.advance(Duration.ofMillis(100));
+    assertThat(cached.findAllNamedCached("j")).extracting(JobDefinition::processor).containsExactly("Changed");
+
+    cached.upsert(withProcessor(stored, "Again"));
+    assertThat(cached.findAllNamedCached("j")).extracting(JobDefinition::processor).containsExactly("Again");
+    cached.delete(stored.id());
+    assertThat(cached.findAllNamedCached("j")).isEmpty();
   }
 
   @Test

@@ -1,0 +1,21 @@
+package dev.schedulerx.server.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.store.JobDefinition;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WorkerGatewayTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"com.example.Hello", "with \"quotes\" and \\ backslash", "tab\tand\nnewline", "é中😀"})
+  void submitContentIsTheJsonAJsonLibraryWrites(String processor) throws Exception {
+    JobDefinition job = new JobDefinition(1, "g", "j", processor, "standalone", "", TimeType.API, "", "", 1, 0, 0, 0, 0, 1,
+        true, "", "", JobDefinition.SKIP);
+
+    assertThat(WorkerGateway.content(job)).isEqualTo(new ObjectMapper().writeValueAsString(Map.of("className", processor)));
+  }
+}
