@@ -68,7 +68,9 @@ public final class LogRepository {
   }
 
   private static boolean appendOnce(Connection c, long instanceId, String worker, List<NewLine> lines) throws SQLException {
-    if (!exists(c, instanceId)) {
+    // Locking the instance's row makes concurrent batches of one instance take their numbers in turn instead
+    // of colliding on them (and running out of retries under load); batches of other instances are not held up.
+    if (!Jdbc.first(c, "SELECT id FROM sx_job_instance WHERE id = ? FOR UPDATE", ps -> ps.setLong(1, instanceId), rs -> true).isPresent()) {
       return false;
     }
     long max =
