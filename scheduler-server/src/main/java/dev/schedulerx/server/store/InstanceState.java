@@ -55,6 +55,14 @@ public enum InstanceState {
   }
 
   /** The wire numbers of the finished states, comma-separated, for SQL {@code IN} lists. */
+  /** The wire values of the states that are not final, as a SQL list: an IN over them can use an index. */
+  static String unfinishedValuesSql() {
+    return Arrays.stream(values())
+        .filter(s -> !s.isFinished())
+        .map(s -> Integer.toString(s.value))
+        .collect(Collectors.joining(", "));
+  }
+
   static String finishedValuesSql() {
     return Arrays.stream(values())
         .filter(InstanceState::isFinished)
