@@ -10,6 +10,7 @@ import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.TlsSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,6 +94,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
   private final Set<Long> running = new HashSet<>();
   private String leader;
+  private final Map<String, org.apache.pekko.actor.ActorSelection> selections = new HashMap<>();
+  private String selectionsLeader;
   private boolean discovering;
   /** The server node whose discovery answered last. */
   private String discoveredVia;
@@ -230,6 +233,11 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       running.remove(r.instanceId());
     } else {
       running.add(r.instanceId());
+      if (r.progress() == null || r.progress().isEmpty()) {
+        // The server learns that the run started from the submit's answer, and heartbeats list it: a bare
+        // RUNNING would cost a round trip per instance for nothing (the official workers do not send it either).
+        return this;
+      }
     }
     WorkerReportJobInstanceStatusRequest.Builder b =
         WorkerReportJobInstanceStatusRequest.newBuilder()
@@ -318,9 +326,16 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     return this;
   }
 
+  /** The leader's actor; selections are kept per leader, since building one parses its path as a URI. */
   private org.apache.pekko.actor.ActorSelection server(String actor) {
-    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(getContext().getSystem());
-    return classic.actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(classic), leader, actor));
+    if (!leader.equals(selectionsLeader)) {
+      selections.clear();
+      selectionsLeader = leader;
+    }
+    return selections.computeIfAbsent(actor, a -> {
+      org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(getContext().getSystem());
+      return classic.actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(classic), leader, a));
+    });
   }
 
   private static String metricsJson() {
