@@ -2,8 +2,9 @@
 # MapReduce benchmark: one daemon with the embedded server plus two that join it (three JVMs, each with a
 # 256 MB heap), then the example TestMapReduceJob over N sub-tasks (default 1,000,000; tiny bodies,
 # trivial process, reduce = sum). Prints wall time, sub-tasks/s and the master's peak heap (from GC logs).
-# BENCH_RUNS (default 2) runs the job that many times on the same daemons, one report each: the first run
-# includes the three JVMs' JIT warm-up (a cold start), later ones show the daemons as they run for days.
+# BENCH_RUNS (default 4) runs the job that many times on the same daemons, one report each. Run 1 includes the
+# three JVMs' JIT warm-up (a cold start). The server picks masters in turn, so from run 4 on every daemon has
+# been master before: those runs show the daemons as they run for days (steady state).
 #   bench/mapreduce.sh [N]
 set -euo pipefail
 N=${1:-1000000}
@@ -112,8 +113,9 @@ print(int((p(i["finishedAt"])-p(i["startedAt"])).total_seconds()*1000))')
   echo "CPU, all daemons:   $(awk -v t="$TOTAL_TICKS" -v h="$TICKS" 'BEGIN { printf "%.2f", t / h }') s ($(awk -v t="$TOTAL_TICKS" -v h="$TICKS" -v n="$N" 'BEGIN { printf "%.1f", t / h * 1e6 / n }') µs per sub-task; the CLI's JVM not counted)"
 }
 
-RUNS=${BENCH_RUNS:-2}
+RUNS=${BENCH_RUNS:-4}
 echo "3 daemons ready"
 for RUN_NO in $(seq 1 "$RUNS"); do
-  if [ "$RUN_NO" = 1 ]; then run_once "1 of $RUNS (cold JVMs)"; else run_once "$RUN_NO of $RUNS (warm JVMs)"; fi
+  if [ "$RUN_NO" = 1 ]; then kind="cold JVMs"; elif [ "$RUN_NO" -lt 4 ]; then kind="warm JVMs, new master"; else kind="steady state"; fi
+  run_once "$RUN_NO of $RUNS ($kind)"
 done

@@ -113,7 +113,8 @@ public final class WorkerDaemon implements AutoCloseable {
     metrics.watch(pool);
     TaskBodyCodec codec = new TaskBodyCodec();
     ProcessorInvoker invoker = new ProcessorInvoker();
-    DispatchSettings dispatch = DispatchSettings.defaults(settings.dataDir().resolve("spill"));
+    WorkerSettings.Dispatch d = settings.dispatch();
+    DispatchSettings dispatch = DispatchSettings.of(d.window(), d.batchSize(), d.memoryBudgetBytes(), settings.dataDir().resolve("spill"));
     ServerLink.Settings link =
         new ServerLink.Settings(
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),

@@ -107,12 +107,20 @@ public final class InstanceLifecycle {
    * once the run is handed over (a worker accepted it, it failed, or it waits in its job's queue). The HTTP routes
    * use this: clients cannot trigger much faster than workers take runs, else submits pile up unanswered and fail
    * after the submit timeout.
+   *
+   * <p>The run is stored on the caller's thread, which waits for it anyway: call this from a request thread, never
+   * from an actor. Handing it to the store executor cost two thread wake-ups per trigger.
    */
   public CompletableFuture<JobInstance> triggerNowPaced(JobDefinition job, String instanceParameters) {
-    return CompletableFuture.supplyAsync(() -> createApiRun(job, instanceParameters), storeExecutor)
-        .thenCompose(created -> submitsInFlight.get() <= SUBMIT_WINDOW
-            ? CompletableFuture.completedFuture(created.instance())
-            : created.handedOver().thenApply(ignored -> created.instance()));
+    Created created;
+    try {
+      created = createApiRun(job, instanceParameters);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return submitsInFlight.get() <= SUBMIT_WINDOW
+        ? CompletableFuture.completedFuture(created.instance())
+        : created.handedOver().thenApply(ignored -> created.instance());
   }
 
   private record Created(JobInstance instance, CompletableFuture<Void> handedOver) {}

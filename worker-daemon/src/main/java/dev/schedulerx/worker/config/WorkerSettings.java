@@ -33,6 +33,7 @@ public record WorkerSettings(
     int remotingPort,
     EmbeddedServer server,
     int threads,
+    Dispatch dispatch,
     Duration heartbeatInterval,
     Duration reportRetryInterval,
     Duration shutdownGrace,
@@ -50,6 +51,9 @@ public record WorkerSettings(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(http, "http");
   }
+
+  /** {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks. */
+  public record Dispatch(int window, int batchSize, long memoryBudgetBytes) {}
 
   /** The daemon's own HTTP listener (/healthz, /metrics): {@code schedulerx.worker.http.*}; port 0 = any free port. */
   public record Http(String host, int port) {}
@@ -118,6 +122,9 @@ public record WorkerSettings(
                 server.getBoolean("embedded"), server.getInt("http-port"), server.getInt("remoting-port"),
                 db.getString("url"), db.getString("user"), db.getString("password")),
             c.getInt("worker.threads"),
+            new Dispatch(
+                c.getInt("worker.dispatch.window"), c.getInt("worker.dispatch.batch-size"),
+                c.getBytes("worker.dispatch.memory-budget")),
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
@@ -144,6 +151,15 @@ public record WorkerSettings(
     requirePort(c, "worker.http.port", http.port());
     if (threads < 1) {
       throw bad(c, "worker.threads", "must be at least 1");
+    }
+    if (dispatch.window() < 1) {
+      throw bad(c, "worker.dispatch.window", "must be at least 1 (sub-tasks a worker may hold per instance)");
+    }
+    if (dispatch.batchSize() < 1 || dispatch.batchSize() > dispatch.window()) {
+      throw bad(c, "worker.dispatch.batch-size", "must be between 1 and worker.dispatch.window (" + dispatch.window() + ")");
+    }
+    if (dispatch.memoryBudgetBytes() < 0) {
+      throw bad(c, "worker.dispatch.memory-budget", "must not be negative (0 = every waiting body goes to a file)");
     }
     if (heartbeatInterval.toMillis() < 100) {
       throw bad(c, "worker.heartbeat-interval", "must be at least 100ms (SchedulerX uses 5s)");

@@ -38,7 +38,7 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   /** @param heardBefore status batches from the worker applied when the check before this one was sent */
   private record AliveAnswer(String worker, boolean alive, long heardBefore) implements Internal {}
 
-  private record SendFailed(String worker, List<Long> taskIds, String reason) implements Internal {}
+  private record SendFailed(String worker, String reason) implements Internal {}
 
   protected final InstanceSpec spec;
   protected final InstanceRuntime runtime;
@@ -87,9 +87,8 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
   /** Sends tasks to a worker; a refusal or timeout comes back as a failed send. */
   protected void send(String worker, List<TaskSpec> tasks) {
     everUsed.add(worker);
-    List<Long> ids = tasks.stream().map(TaskSpec::taskId).toList();
     getContext().pipeToSelf(runtime.peers().startTasks(worker, spec, tasks),
-        (ok, failure) -> failure == null ? Sent.INSTANCE : new SendFailed(worker, ids, rootMessage(failure)));
+        (ok, failure) -> failure == null ? Sent.INSTANCE : new SendFailed(worker, rootMessage(failure)));
   }
 
   private Behavior<Command> onReports(TaskReports reports) {

@@ -12,7 +12,8 @@ import java.time.Duration;
 public record DispatchSettings(
     int window, int batchSize, Duration aliveInterval, int aliveMisses, Duration progressInterval, long memoryBudgetBytes, Path spillDir) {
 
-  public static DispatchSettings defaults(Path spillDir) {
-    return new DispatchSettings(16384, 1024, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), 16L << 20, spillDir);
+  /** The configured window, batch size and memory budget, with the daemon's liveness and progress timings. */
+  public static DispatchSettings of(int window, int batchSize, long memoryBudgetBytes, Path spillDir) {
+    return new DispatchSettings(window, batchSize, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), memoryBudgetBytes, spillDir);
   }
 }

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.store;
 
+import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.LongObjectCursor;
 import dev.schedulerx.api.TaskStatus;
 import java.nio.file.Path;
 import java.util.AbstractMap;
@@ -36,7 +38,8 @@ public final class TaskStore implements AutoCloseable {
 
   private final PendingTasks pending;
   private final ArrayDeque<Task> requeued = new ArrayDeque<>();
-  private final Map<Long, byte[]> inFlightBodies = new HashMap<>();
+  /** Bodies of dispatched, unfinished tasks by id, for re-dispatch when their worker is lost. */
+  private final LongObjectHashMap<byte[]> inFlightBodies = new LongObjectHashMap<>();
   private final ResultArena results = new ResultArena();
   private final List<String> names = new ArrayList<>();
   private final Map<String, Integer> nameIds = new HashMap<>();
@@ -167,11 +170,11 @@ public final class TaskStore implements AutoCloseable {
       return 0;
     }
     int count = 0;
-    for (Map.Entry<Long, byte[]> e : inFlightBodies.entrySet()) {
-      int i = (int) (long) e.getKey();
+    for (LongObjectCursor<byte[]> e : inFlightBodies) {
+      int i = (int) e.key;
       if (workerOf[i] == w && states[i] == PULLED) {
         states[i] = INIT;
-        requeued.add(new Task(e.getKey(), names.get(nameOf[i]), e.getValue()));
+        requeued.add(new Task(e.key, names.get(nameOf[i]), e.value));
         inFlight--;
         workerPulled[w]--;
         workerTotal[w]--;

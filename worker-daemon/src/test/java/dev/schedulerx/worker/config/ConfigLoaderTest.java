@@ -46,6 +46,7 @@ class ConfigLoaderTest {
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.threads()).isEqualTo(8);
+    assertThat(s.dispatch()).isEqualTo(new WorkerSettings.Dispatch(2048, 1024, 16L << 20));
     assertThat(s.jobs()).isEmpty();
     assertThat(s.apiToken()).isEmpty();
     assertThat(s.instanceLogs()).isEqualTo(dev.schedulerx.worker.logs.InstanceLogShipping.Settings.DEFAULT);
@@ -61,6 +62,7 @@ class ConfigLoaderTest {
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
           worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s, http { host = "0.0.0.0", port = 18081 } }
+          worker.dispatch { window = 500, batch-size = 100, memory-budget = 1MiB }
           instance-logs { ship = false, buffer-size = 50, flush-interval = 2s }
         }
         """));
@@ -79,6 +81,17 @@ class ConfigLoaderTest {
     assertThat(s.toString()).doesNotContain("s3cret");
     assertThat(s.instanceLogs()).isEqualTo(new dev.schedulerx.worker.logs.InstanceLogShipping.Settings(false, 50, Duration.ofSeconds(2)));
     assertThat(s.http()).isEqualTo(new WorkerSettings.Http("0.0.0.0", 18081));
+    assertThat(s.dispatch()).isEqualTo(new WorkerSettings.Dispatch(500, 100, 1L << 20));
+  }
+
+  @Test
+  void aDispatchBatchLargerThanTheWindowIsNamedWithTheLimit() throws Exception {
+    Path file = conf("schedulerx.worker.dispatch { window = 100, batch-size = 500 }");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.dispatch.batch-size")
+        .hasMessageEndingWith("must be between 1 and worker.dispatch.window (100)");
   }
 
   @Test

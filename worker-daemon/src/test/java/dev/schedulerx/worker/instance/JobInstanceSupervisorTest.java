@@ -88,7 +88,7 @@ class JobInstanceSupervisorTest {
     };
     InstanceRuntime runtime =
         new InstanceRuntime(plugins, new ProcessorInvoker(), pool, new TaskBodyCodec(), sink, noPeers,
-            DispatchSettings.defaults(java.nio.file.Path.of("target/spill")), "w1@127.0.0.1:4242", "127.0.0.1:4242");
+            DispatchSettings.of(2048, 1024, 16L << 20, java.nio.file.Path.of("target/spill")), "w1@127.0.0.1:4242", "127.0.0.1:4242");
     InstanceSpec spec =
         new InstanceSpec(7, id, "job-" + id, "g", executeMode, processor, "", "", Instant.EPOCH, Instant.EPOCH, 0, 0,
             "schedulerx", "", List.of("w1@127.0.0.1:4242"));
