@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -55,8 +54,7 @@ class ConsoleBrowserEndToEndTest {
           + " (.ci/run does), or leave this class out with -Dtest='!ConsoleBrowserEndToEndTest'");
     }
     dir = Files.createTempDirectory("sx-e2e-console");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     int httpPort = Distribution.freePort();
     Path conf = dir.resolve("worker.conf");
     Files.writeString(conf, """
@@ -74,7 +72,7 @@ class ConsoleBrowserEndToEndTest {
         }
         """.formatted(TOKEN, plugins, dir.resolve("data"), httpPort));
     daemons.add(Daemon.start(conf, dir.resolve("a.log"), Duration.ofSeconds(90)));
-    daemons.add(Daemon.launch(conf, dir.resolve("b.log"), "-Dschedulerx.server.embedded=false -Dschedulerx.domain=127.0.0.1:" + httpPort));
+    daemons.add(Daemon.launch(conf, dir.resolve("b.log"), ServerDistribution.joining(httpPort)));
     browser = startChromium(dir.resolve("chromium-profile"));
     wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100));
     wait.ignoring(StaleElementReferenceException.class); // the pages repaint their tables while they poll
@@ -104,9 +102,7 @@ class ConsoleBrowserEndToEndTest {
       d.close();
     }
     if (dir != null) {
-      try (var files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Distribution.deleteTree(dir);
     }
   }
 

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,8 +46,7 @@ class DistributedEndToEndTest {
   @BeforeAll
   static void startThreeDaemons() throws Exception {
     dir = Files.createTempDirectory("sx-e2e-dist");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), SlowSum.class, HangingMap.class, TwoLevelSum.class, FlakyMap.class);
     httpPort = Distribution.freePort();
     conf = dir.resolve("worker.conf");
@@ -72,7 +70,7 @@ class DistributedEndToEndTest {
         }
         """.formatted(plugins, dir.resolve("data"), httpPort));
     daemons.add(Daemon.start(conf, dir.resolve("a.log"), Duration.ofSeconds(90)));
-    String join = "-Dschedulerx.server.embedded=false -Dschedulerx.domain=127.0.0.1:" + httpPort;
+    String join = ServerDistribution.joining(httpPort);
     Daemon b = Daemon.launch(conf, dir.resolve("b.log"), join);
     Daemon c = Daemon.launch(conf, dir.resolve("c.log"), join);
     daemons.add(b);
@@ -86,15 +84,11 @@ class DistributedEndToEndTest {
     for (Daemon d : daemons) {
       d.close();
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Distribution.deleteTree(dir);
   }
 
   private static CliResult cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    return Distribution.cli(Duration.ofSeconds(120), all.toArray(String[]::new));
+    return Distribution.cli(conf, Duration.ofSeconds(120), args);
   }
 
   private static JsonNode instance(long id) throws Exception {

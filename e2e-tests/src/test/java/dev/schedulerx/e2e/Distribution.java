@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,6 +46,20 @@ final class Distribution {
           .orElseThrow(() -> new IllegalStateException("examples JAR not built; run mvn verify"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code dir}/plugins holding the examples JAR, the plugin most tests' daemons load. */
+  static Path pluginsWithExamples(Path dir) throws IOException {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.copy(examplesJar(), plugins.resolve("examples.jar"));
+    return plugins;
+  }
+
+  /** Deletes {@code dir} and all below it: the temp dir of a class whose tests share one daemon. */
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -93,6 +108,18 @@ final class Distribution {
   /** Runs {@code bin/schedulerx-worker args…} to completion (bounded by {@code timeout}). */
   static CliResult cli(Duration timeout, String... args) {
     return cliWith(timeout, "", args);
+  }
+
+  /** Runs {@code bin/schedulerx-worker --conf conf args…}: the CLI aimed at a test's daemon. */
+  static CliResult cli(Path conf, Duration timeout, String... args) {
+    return cliWith(conf, timeout, "", args);
+  }
+
+  /** The same with extra JVM options. */
+  static CliResult cliWith(Path conf, Duration timeout, String javaOpts, String... args) {
+    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
+    all.addAll(List.of(args));
+    return cliWith(timeout, javaOpts, all.toArray(String[]::new));
   }
 
   /** The same with extra JVM options (e.g. to use a standalone server). */

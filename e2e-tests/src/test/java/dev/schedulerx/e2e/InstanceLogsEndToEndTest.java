@@ -7,8 +7,6 @@ import dev.schedulerx.e2e.Distribution.Daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +27,7 @@ class InstanceLogsEndToEndTest {
   @BeforeAll
   static void startDaemon() throws Exception {
     dir = Files.createTempDirectory("sx-e2e-logs");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     logDir = dir.resolve("logs");
     conf = dir.resolve("worker.conf");
     Files.writeString(conf, """
@@ -51,9 +48,7 @@ class InstanceLogsEndToEndTest {
     if (daemon != null) {
       daemon.close();
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Distribution.deleteTree(dir);
   }
 
   @Test
@@ -76,8 +71,6 @@ class InstanceLogsEndToEndTest {
   }
 
   private static CliResult cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    return Distribution.cliWith(CLI_TIMEOUT, "-Dschedulerx.log.dir=" + logDir + " -Dschedulerx.log.name=cli", all.toArray(String[]::new));
+    return Distribution.cliWith(conf, CLI_TIMEOUT, "-Dschedulerx.log.dir=" + logDir + " -Dschedulerx.log.name=cli", args);
   }
 }

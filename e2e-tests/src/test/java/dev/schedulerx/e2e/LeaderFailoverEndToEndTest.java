@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.Daemon;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
-import dev.schedulerx.e2e.Distribution.Daemon;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +51,7 @@ class LeaderFailoverEndToEndTest {
         Node leader = awaitLeader(nodes, null);
         Node domain = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
 
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+        Path plugins = Distribution.pluginsWithExamples(dir);
         Path workerConf = Files.writeString(dir.resolve("worker.conf"), """
             schedulerx {
               group-id = "%s"
@@ -111,16 +109,7 @@ class LeaderFailoverEndToEndTest {
 
   private Node startNode(int index, PostgresqlSchema schema) throws Exception {
     int httpPort = Distribution.freePort();
-    Path conf = Files.writeString(dir.resolve("server-" + index + ".conf"), """
-        schedulerx-server {
-          http-port = %d
-          data-dir = "%s"
-          database { url = "%s", user = "%s", password = "%s" }
-          groups = [{ namespace = "default", group-id = "%s", app-key = "%s" }]
-        }
-        """.formatted(httpPort, dir.resolve("server-data-" + index), schema.url(), PostgresqlSchema.USER,
-            PostgresqlSchema.PASSWORD, GROUP, KEY));
-    Daemon server = Daemon.startServer(conf, dir.resolve("server-" + index + ".log"), READY);
+    Daemon server = ServerDistribution.startClusterNode(schema, dir, index, httpPort, GROUP, KEY, READY);
     Matcher m = READY_LINE.matcher(server.logText());
     assertThat(m.find()).as("ready line in " + server.logText()).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isEqualTo(httpPort);

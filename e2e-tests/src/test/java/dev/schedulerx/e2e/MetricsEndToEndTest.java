@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,8 +42,7 @@ class MetricsEndToEndTest {
   @BeforeAll
   static void startDaemon() throws Exception {
     dir = Files.createTempDirectory("sx-e2e-metrics");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     serverPort = Distribution.freePort();
     conf = dir.resolve("worker.conf");
     Files.writeString(conf, """
@@ -72,15 +70,11 @@ class MetricsEndToEndTest {
     if (daemon != null) {
       daemon.close();
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Distribution.deleteTree(dir);
   }
 
   private static CliResult cli(String... args) {
-    List<String> all = new java.util.ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    return Distribution.cli(CLI_TIMEOUT, all.toArray(String[]::new));
+    return Distribution.cli(conf, CLI_TIMEOUT, args);
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +31,7 @@ class PluginHotReloadEndToEndTest {
   }
 
   private CliResult cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    return Distribution.cli(CLI_TIMEOUT, all.toArray(String[]::new));
+    return Distribution.cli(conf, CLI_TIMEOUT, args);
   }
 
   @Test

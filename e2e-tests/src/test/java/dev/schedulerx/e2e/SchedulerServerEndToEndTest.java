@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.schedulerx.e2e.Distribution.CliResult;
 import dev.schedulerx.e2e.Distribution.Daemon;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
-import dev.schedulerx.e2e.Distribution.Daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +54,7 @@ class SchedulerServerEndToEndTest {
           groups = [{ namespace = "default", group-id = "standalone-e2e", app-key = "e2e-key" }]
         }
         """.formatted(httpPort, dir.resolve("server-data"), databaseBlock));
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     Path workerConf = Files.writeString(dir.resolve("worker.conf"), """
         schedulerx {
           group-id = "standalone-e2e"
@@ -72,8 +70,7 @@ class SchedulerServerEndToEndTest {
         Daemon daemon = Daemon.start(workerConf, dir.resolve("worker.log"), READY, join)) {
       assertThat(server.logText()).contains("scheduler server ready: http 127.0.0.1:" + httpPort);
 
-      CliResult run = Distribution.cliWith(Duration.ofSeconds(60), join,
-          "--conf", workerConf.toString(), "run", "hello", "--params", "world", "--wait");
+      CliResult run = Distribution.cliWith(workerConf, Duration.ofSeconds(60), join, "run", "hello", "--params", "world", "--wait");
 
       assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
       assertThat(run.lastLine()).matches("SUCCESS \\d+ hello world");

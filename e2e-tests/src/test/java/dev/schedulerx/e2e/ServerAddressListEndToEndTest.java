@@ -43,8 +43,7 @@ class ServerAddressListEndToEndTest {
         String domains = "127.0.0.1:" + httpPort(first) + ",127.0.0.1:" + httpPort(second);
         String joining = "-Dschedulerx.server.embedded=false -Dschedulerx.domain=" + domains;
 
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+        Path plugins = Distribution.pluginsWithExamples(dir);
         Path workerConf = Files.writeString(dir.resolve("worker.conf"), """
             schedulerx {
               group-id = "%s"
@@ -70,7 +69,7 @@ class ServerAddressListEndToEndTest {
               .until(() -> schema.successes("tick", killedAt) >= 2);
           System.out.println("first run after the kill " + (schema.firstSuccessAfter("tick", killedAt) - killedAt) + " ms after it");
 
-          CliResult run = Distribution.cliWith(Duration.ofSeconds(60), joining, "--conf", workerConf.toString(),
+          CliResult run = Distribution.cliWith(workerConf, Duration.ofSeconds(60), joining,
               "run", "hello", "--params", "after-failover", "--wait");
           assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
           assertThat(run.lastLine()).startsWith("SUCCESS").endsWith("hello after-failover");
@@ -90,16 +89,7 @@ class ServerAddressListEndToEndTest {
   }
 
   private Daemon startNode(int index, PostgresqlSchema schema) throws Exception {
-    Path conf = Files.writeString(dir.resolve("server-" + index + ".conf"), """
-        schedulerx-server {
-          http-port = %d
-          data-dir = "%s"
-          database { url = "%s", user = "%s", password = "%s" }
-          groups = [{ namespace = "default", group-id = "%s", app-key = "%s" }]
-        }
-        """.formatted(Distribution.freePort(), dir.resolve("server-data-" + index), schema.url(), PostgresqlSchema.USER,
-            PostgresqlSchema.PASSWORD, GROUP, KEY));
-    return Daemon.startServer(conf, dir.resolve("server-" + index + ".log"), READY);
+    return ServerDistribution.startClusterNode(schema, dir, index, Distribution.freePort(), GROUP, KEY, READY);
   }
 
   private static int httpPort(Daemon server) {

@@ -1,10 +1,14 @@
 package dev.schedulerx.e2e;
 
-
+import dev.schedulerx.e2e.Distribution.Daemon;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -14,9 +18,30 @@ import java.util.UUID;
 final class ServerDistribution {
   private ServerDistribution() {}
 
-  /** JVM options that make a daemon (or the CLI) use the standalone server at {@code httpPort}. */
+  /**
+   * JVM options that make a daemon (or the CLI) use the server at {@code httpPort}: a standalone one or the one
+   * embedded in another daemon.
+   */
   static String joining(int httpPort) {
     return "-Dschedulerx.server.embedded=false -Dschedulerx.domain=127.0.0.1:" + httpPort;
+  }
+
+  /**
+   * Starts node {@code index} of a server cluster on {@code schema} serving one group and waits for its ready
+   * line; its files in {@code dir} are server-{index}.conf, server-{index}.log and server-data-{index}/.
+   */
+  static Daemon startClusterNode(PostgresqlSchema schema, Path dir, int index, int httpPort, String groupId, String appKey,
+      Duration readyWithin) throws IOException {
+    Path conf = Files.writeString(dir.resolve("server-" + index + ".conf"), """
+        schedulerx-server {
+          http-port = %d
+          data-dir = "%s"
+          database { url = "%s", user = "%s", password = "%s" }
+          groups = [{ namespace = "default", group-id = "%s", app-key = "%s" }]
+        }
+        """.formatted(httpPort, dir.resolve("server-data-" + index), schema.url(), PostgresqlSchema.USER,
+            PostgresqlSchema.PASSWORD, groupId, appKey));
+    return Daemon.startServer(conf, dir.resolve("server-" + index + ".log"), readyWithin);
   }
 
   /**

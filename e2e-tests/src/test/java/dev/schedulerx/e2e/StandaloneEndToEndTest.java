@@ -41,8 +41,7 @@ class StandaloneEndToEndTest {
   @BeforeAll
   static void startDaemon() throws Exception {
     dir = Files.createTempDirectory("sx-e2e");
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    Files.copy(Distribution.examplesJar(), plugins.resolve("examples.jar"));
+    Path plugins = Distribution.pluginsWithExamples(dir);
     Files.write(plugins.resolve("broken.jar"), "this is not a zip file".getBytes());
     httpPort = Distribution.freePort();
     conf = dir.resolve("worker.conf");
@@ -69,15 +68,11 @@ class StandaloneEndToEndTest {
     if (daemon != null) {
       daemon.close();
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    Distribution.deleteTree(dir);
   }
 
   private static CliResult cli(String... args) {
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    return Distribution.cli(CLI_TIMEOUT, all.toArray(String[]::new));
+    return Distribution.cli(conf, CLI_TIMEOUT, args);
   }
 
   @Test

@@ -51,15 +51,7 @@ class MixedGroupTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {daemonA, daemonB, official, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort: the next one must still be closed
-      }
-    }
+    Processes.closeEach(daemonA, daemonB, official, server);
   }
 
   @Test
@@ -72,9 +64,7 @@ class MixedGroupTest {
     // The server rotates the master over the group: three runs give each worker the master's part once.
     for (int run = 0; run < 3; run++) {
       long id = server.trigger("mixed-sum");
-      await("instance " + id + " finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-          .until(() -> server.instance(id).path("finishedAt").isTextual());
-      JsonNode instance = server.instance(id);
+      JsonNode instance = server.awaitFinished(id, DEADLINE);
       assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
       String result = instance.path("result").asText();
       String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";

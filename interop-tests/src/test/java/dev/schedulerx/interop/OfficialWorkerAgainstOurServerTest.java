@@ -52,25 +52,11 @@ class OfficialWorkerAgainstOurServerTest {
       proxy.calls().forEach(c -> System.out.println("official worker HTTP: " + c.method() + " " + c.path() + "?" + c.query() + " -> " + c.status() + " " + c.body()));
       proxy.close();
     }
-    for (AutoCloseable c : new AutoCloseable[] {first, second, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort: the next resource must still be closed
-      }
-    }
+    Processes.closeEach(first, second, server);
   }
 
   private static List<JsonNode> officialWorkers() {
     return server.workers().stream().filter(w -> "java".equals(w.path("starter").asText())).toList();
-  }
-
-  private static JsonNode awaitFinished(long instanceId) {
-    await("instance " + instanceId + " finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-        .until(() -> server.instance(instanceId).path("finishedAt").isTextual());
-    return server.instance(instanceId);
   }
 
   @Test
@@ -134,7 +120,7 @@ class OfficialWorkerAgainstOurServerTest {
   void aStandaloneJobRunsOnAnOfficialWorkerAndEndsSuccessWithItsResult() {
     server.upsertJob("official-echo", OfficialEcho.class.getName(), "standalone", "hello");
 
-    JsonNode instance = awaitFinished(server.trigger("official-echo"));
+    JsonNode instance = server.awaitFinished(server.trigger("official-echo"), DEADLINE);
 
     assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText()).isEqualTo("official echo: hello");
@@ -144,7 +130,7 @@ class OfficialWorkerAgainstOurServerTest {
   void aBroadcastOverTwoOfficialWorkersGivesPostProcessBothResults() {
     server.upsertJob("official-broadcast", OfficialBroadcast.class.getName(), "broadcast", "");
 
-    JsonNode instance = awaitFinished(server.trigger("official-broadcast"));
+    JsonNode instance = server.awaitFinished(server.trigger("official-broadcast"), DEADLINE);
 
     assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText())
@@ -156,7 +142,7 @@ class OfficialWorkerAgainstOurServerTest {
   void aMapReduceOfOneToAThousandOverOfficialWorkersReducesTo500500() {
     server.upsertJob("official-sum", OfficialSum.class.getName(), "grid", "1000");
 
-    JsonNode instance = awaitFinished(server.trigger("official-sum"));
+    JsonNode instance = server.awaitFinished(server.trigger("official-sum"), DEADLINE);
 
     assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText()).startsWith("500500 ");

@@ -31,10 +31,7 @@ final class OurDaemonProcess {
           data-dir = "%s"
         }
         """.formatted(OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY, domain, dir.resolve("plugins"), dir.resolve("data")));
-    ProcessBuilder pb = new ProcessBuilder(Processes.home().resolve("bin/schedulerx-worker").toString(), "--conf", conf.toString());
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    pb.environment().put("JAVA_OPTS", "-Xmx" + heap + " -XX:+UseSerialGC");
-    return Processes.start(name, pb, dir.resolve("daemon.log"));
+    return Processes.start(name, Processes.launcher("bin/schedulerx-worker", conf, heap), dir.resolve("daemon.log"));
   }
 
   static void awaitReady(Processes daemon) {

@@ -1,5 +1,7 @@
 package dev.schedulerx.interop;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,11 +48,7 @@ final class OurServer implements AutoCloseable {
           groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } ]
         }
         """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY));
-    ProcessBuilder pb = new ProcessBuilder(Processes.home().resolve("bin/schedulerx-server").toString(), "--conf", conf.toString());
-    // The reactor built the distribution already; the launcher must not start a nested build.
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
-    Processes server = Processes.start("our server", pb, dir.resolve("server.log"));
+    Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
     return new OurServer(port, server);
   }
@@ -83,6 +81,13 @@ final class OurServer implements AutoCloseable {
 
   JsonNode instance(long id) {
     return get("/api/v1/instances/" + id);
+  }
+
+  /** Waits until the instance has ended (its finishedAt is set) and returns it as it is then. */
+  JsonNode awaitFinished(long instanceId, Duration within) {
+    await("instance " + instanceId + " finished").atMost(within).pollInterval(Duration.ofMillis(100))
+        .until(() -> instance(instanceId).path("finishedAt").isTextual());
+    return instance(instanceId);
   }
 
   List<JsonNode> workers() {

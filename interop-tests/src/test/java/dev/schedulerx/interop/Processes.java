@@ -31,6 +31,28 @@ final class Processes implements AutoCloseable {
     }
   }
 
+  /** {@code <home>/script --conf conf} with a heap of {@code heap} (e.g. "256m"). */
+  static ProcessBuilder launcher(String script, Path conf, String heap) {
+    ProcessBuilder pb = new ProcessBuilder(home().resolve(script).toString(), "--conf", conf.toString());
+    // The reactor built the distribution already; the launcher must not start a nested build.
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    pb.environment().put("JAVA_OPTS", "-Xmx" + heap + " -XX:+UseSerialGC");
+    return pb;
+  }
+
+  /** Closes each of {@code resources} (nulls skipped), the later ones also when an earlier one fails. */
+  static void closeEach(AutoCloseable... resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort: the next resource must still be closed
+      }
+    }
+  }
+
   /** The repository root: the folder holding bin/schedulerx-worker. */
   static Path home() {
     Path dir = Path.of("").toAbsolutePath();

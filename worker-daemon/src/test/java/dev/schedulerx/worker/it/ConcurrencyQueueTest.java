@@ -68,8 +68,7 @@ class ConcurrencyQueueTest {
         assertThat(server.instance(ids.get(later)).path("state").asText()).isEqualTo("WAITING");
       }
       Files.writeString(releases.get(i), "run " + (i + 1));
-      long id = ids.get(i);
-      await().atMost(DEADLINE).until(() -> server.instance(id).path("finishedAt").isTextual());
+      server.awaitFinished(ids.get(i), DEADLINE);
     }
 
     for (int i = 0; i < 3; i++) {

@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,20 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonAgainstServerTest {
   private static final Duration DEADLINE = Duration.ofSeconds(15);
 
-  private static TestDaemons daemons;
+  @AutoClose private static final TestDaemons daemons = new TestDaemons();
   @TempDir Path dir;
   private TestServer server;
   private WorkerDaemon daemon;
-
-  @BeforeAll
-  static void startProbe() {
-    daemons = new TestDaemons();
-  }
-
-  @AfterAll
-  static void stopProbe() throws Exception {
-    daemons.close();
-  }
 
   @BeforeEach
   void startServer() {
@@ -53,32 +42,30 @@ class DaemonAgainstServerTest {
     server.close();
   }
 
-  private JsonNode awaitFinished(long instanceId) {
-    await().atMost(DEADLINE).until(() -> server.instance(instanceId).path("finishedAt").isTextual());
-    return server.instance(instanceId);
+  private void startReadyDaemon() throws Exception {
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+    daemon.awaitReady(DEADLINE);
   }
 
   @Test
   void aTriggeredJobRunsOnTheDaemonAndEndsSuccessWithTheProcessorsResult() throws Exception {
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
-    daemon.awaitReady(DEADLINE);
+    startReadyDaemon();
     server.upsertJob("echo", "Parameters", "\"parameters\":\"from-job\"");
 
     long id = server.trigger("echo", "from-trigger");
 
-    JsonNode instance = awaitFinished(id);
+    JsonNode instance = server.awaitFinished(id, DEADLINE);
     assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(instance.path("result").asText()).isEqualTo("job=from-job instance=from-trigger");
   }
 
   @Test
   void aFinishedInstanceNamesTheWorkerThatRanItAndWhenItStarted() throws Exception {
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
-    daemon.awaitReady(DEADLINE);
+    startReadyDaemon();
     server.upsertJob("quick", "Ok", "");
 
     for (int i = 0; i < 5; i++) { // a quick job: its report races the submit's acceptance
-      JsonNode instance = awaitFinished(server.trigger("quick", ""));
+      JsonNode instance = server.awaitFinished(server.trigger("quick", ""), DEADLINE);
       assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
       assertThat(instance.path("result").asText()).isEqualTo("ok");
       assertThat(instance.path("workerId").asText()).isEqualTo(daemon.workerId());
@@ -91,11 +78,10 @@ class DaemonAgainstServerTest {
 
   @Test
   void aThrowingProcessorEndsFailedWithItsMessage() throws Exception {
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
-    daemon.awaitReady(DEADLINE);
+    startReadyDaemon();
     server.upsertJob("broken", "Throwing", "");
 
-    JsonNode instance = awaitFinished(server.trigger("broken", ""));
+    JsonNode instance = server.awaitFinished(server.trigger("broken", ""), DEADLINE);
 
     assertThat(instance.path("state").asText()).isEqualTo("FAILED");
     assertThat(instance.path("result").asText()).isEqualTo("database unreachable");
@@ -103,11 +89,10 @@ class DaemonAgainstServerTest {
 
   @Test
   void aJobNamingAnUnknownProcessorEndsFailedSayingWhichOnesExist() throws Exception {
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
-    daemon.awaitReady(DEADLINE);
+    startReadyDaemon();
     server.upsertJob("typo", "Okay", "");
 
-    JsonNode instance = awaitFinished(server.trigger("typo", ""));
+    JsonNode instance = server.awaitFinished(server.trigger("typo", ""), DEADLINE);
 
     assertThat(instance.path("state").asText()).isEqualTo("FAILED");
     assertThat(instance.path("result").asText()).contains("processor Okay not found").contains("Ok, Parameters");
@@ -128,8 +113,7 @@ class DaemonAgainstServerTest {
 
   @Test
   void aClosedDaemonLeavesTheServersWorkerListBeforeItsHeartbeatTimeout() throws Exception {
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
-    daemon.awaitReady(DEADLINE);
+    startReadyDaemon();
     assertThat(server.workers()).hasSize(1);
 
     daemon.close();

@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,20 +24,10 @@ class HealthAndMetricsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(15);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static TestDaemons daemons;
+  @AutoClose private static final TestDaemons daemons = new TestDaemons();
   @TempDir Path dir;
   private TestServer server;
   private WorkerDaemon daemon;
-
-  @BeforeAll
-  static void startProbe() {
-    daemons = new TestDaemons();
-  }
-
-  @AfterAll
-  static void stopProbe() throws Exception {
-    daemons.close();
-  }
 
   @AfterEach
   void stop() {
@@ -59,9 +48,8 @@ class HealthAndMetricsTest {
   }
 
   private void runToEnd(String job, String expectedState) {
-    long id = server.trigger(job, "");
-    await().atMost(DEADLINE).until(() -> server.instance(id).path("finishedAt").isTextual());
-    assertThat(server.instance(id).path("state").asText()).isEqualTo(expectedState);
+    JsonNode finished = server.awaitFinished(server.trigger(job, ""), DEADLINE);
+    assertThat(finished.path("state").asText()).isEqualTo(expectedState);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.it;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.schedulerx.protocol.TlsSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,6 +93,12 @@ public final class TestServer implements AutoCloseable {
 
   public JsonNode instance(long id) {
     return call("GET", "/api/v1/instances/" + id, null);
+  }
+
+  /** Waits until the instance has ended (its finishedAt is set) and returns it as it is then. */
+  public JsonNode awaitFinished(long instanceId, Duration within) {
+    await().atMost(within).until(() -> instance(instanceId).path("finishedAt").isTextual());
+    return instance(instanceId);
   }
 
   public JsonNode job(String name) {

@@ -50,11 +50,6 @@ class PluginHotReloadDaemonTest {
     server.close();
   }
 
-  private JsonNode awaitFinished(long instanceId) {
-    await().atMost(DEADLINE).until(() -> server.instance(instanceId).path("finishedAt").isTextual());
-    return server.instance(instanceId);
-  }
-
   @Test
   void aJarReplacedWhileAnInstanceRunsIsUsedFromTheNextRunOn() throws Exception {
     Path gate = dir.resolve("gate");
@@ -67,14 +62,14 @@ class PluginHotReloadDaemonTest {
           .anyMatch(line -> line.startsWith("plugin versioned.jar changed on disk: reload once")));
       Files.createFile(gate);
 
-      JsonNode finished = awaitFinished(first);
+      JsonNode finished = server.awaitFinished(first, DEADLINE);
       assertThat(finished.path("state").asText()).isEqualTo("SUCCESS");
       assertThat(finished.path("result").asText()).as("the running instance kept the old version").isEqualTo("v1");
       await().atMost(DEADLINE).until(() -> log.messages(ch.qos.logback.classic.Level.INFO)
           .contains("reloaded plugin versioned.jar: Versioned (was: Versioned)"));
     }
 
-    JsonNode next = awaitFinished(server.trigger("versioned", ""));
+    JsonNode next = server.awaitFinished(server.trigger("versioned", ""), DEADLINE);
     assertThat(next.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(next.path("result").asText()).isEqualTo("v2");
   }
@@ -85,14 +80,14 @@ class PluginHotReloadDaemonTest {
     HotReloadJars.write(plugins.resolve("extra.jar"), "Extra", "extra ran");
     await().atMost(DEADLINE).until(() -> daemon.plugins().find("Extra").isPresent());
 
-    JsonNode ran = awaitFinished(server.trigger("extra", ""));
+    JsonNode ran = server.awaitFinished(server.trigger("extra", ""), DEADLINE);
     assertThat(ran.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(ran.path("result").asText()).isEqualTo("extra ran");
 
     Files.delete(plugins.resolve("extra.jar"));
     await().atMost(DEADLINE).until(() -> daemon.plugins().find("Extra").isEmpty());
 
-    JsonNode gone = awaitFinished(server.trigger("extra", ""));
+    JsonNode gone = server.awaitFinished(server.trigger("extra", ""), DEADLINE);
     assertThat(gone.path("state").asText()).isEqualTo("FAILED");
     assertThat(gone.path("result").asText()).startsWith("processor Extra not found");
     assertThat(daemon.plugins().find("Versioned")).as("other plugins are untouched").isPresent();
