@@ -62,8 +62,7 @@ class InstanceLogsTest {
     server.upsertJob("logmap", "LoggingMap", "\"executeMode\":\"grid\",\"parameters\":\"40\"");
 
     long id = server.trigger("logmap", "");
-    await().atMost(DEADLINE).until(() -> server.instance(id).path("finishedAt").isTextual());
-    assertThat(server.instance(id).path("state").asText()).isEqualTo("SUCCESS");
+    assertThat(server.awaitFinished(id, DEADLINE).path("state").asText()).isEqualTo("SUCCESS");
 
     // the root line plus one per sub-task; shipping runs every 50 ms after the instance ended
     await().atMost(DEADLINE).until(() -> readAll(id).size() >= 41);
