@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,6 +31,35 @@ public final class TaskBodyCodec {
       return type.getName().getBytes(StandardCharsets.UTF_8);
     }
   };
+
+  /** One shard of a {@code sharding} instance: the id and the parameter the job's parameters gave it. */
+  public record Shard(long id, String parameter) {}
+
+  /** The class an official Java worker reads a shard's body into. */
+  private static final String SHARD_TYPE = "com.alibaba.schedulerx.worker.domain.ShardingTask";
+
+  /** A shard's task body, as the official Java master writes it (Hessian, typed by its ShardingTask class). */
+  public byte[] encodeShard(Shard shard) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("id", shard.id());
+    fields.put("parameter", shard.parameter());
+    return Hessian1.write(fields, SHARD_TYPE);
+  }
+
+  /** Reads a shard's task body: Hessian from Java masters, JSON {@code {"id":…,"parameter":…}} from Go ones. */
+  public Shard decodeShard(byte[] body) {
+    Object value;
+    try {
+      value = decode(body, Object.class);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("task body is not a shard: " + e.getMessage(), e);
+    }
+    if (!(value instanceof Map<?, ?> fields) || !(fields.get("id") instanceof Number id)) {
+      throw new IllegalArgumentException("task body is not a shard (no numeric id)");
+    }
+    Object parameter = fields.get("parameter");
+    return new Shard(id.longValue(), parameter == null ? "" : parameter.toString());
+  }
 
   public byte[] encode(Object task) {
     if (task instanceof byte[] raw) {

@@ -178,14 +178,19 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     return finished;
   }
 
-  /** First failed task's id and result, for a failure message. */
+  /** First failed task and its result, for a failure message. */
   protected String firstFailure() {
     for (Map.Entry<Long, TaskStatus> e : store.statusesView().entrySet()) {
       if (e.getValue() == TaskStatus.FAILED) {
-        return "task " + e.getKey() + ": " + store.result(e.getKey());
+        return taskLabel(e.getKey()) + ": " + store.result(e.getKey());
       }
     }
     return "";
+  }
+
+  /** How a failure message names a task. */
+  protected String taskLabel(long taskId) {
+    return "task " + taskId;
   }
 
   /** {@code host:port} of a worker named {@code workerId@host:port}, as its status reports name it. */

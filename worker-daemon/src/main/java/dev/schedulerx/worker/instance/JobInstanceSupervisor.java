@@ -6,6 +6,7 @@ import dev.schedulerx.api.MapJobProcessor;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.container.ContainerPool;
+import dev.schedulerx.worker.container.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +59,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   public static final String STANDALONE = "standalone";
   public static final String BROADCAST = "broadcast";
+  public static final String SHARDING = "sharding";
   static final Set<String> MAP_MODES = Set.of("grid", "parallel", "batch");
 
   private final InstanceSpec spec;
@@ -86,6 +88,15 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
         return processor.processor() instanceof MapJobProcessor
             ? MapMaster.create(ctx, spec, runtime, processor)
             : failAtOnce(ctx, spec, runtime, "processor " + processor.name() + " is not a MapJobProcessor, needed by execute mode " + mode);
+      }
+      if (SHARDING.equals(mode)) {
+        List<TaskBodyCodec.Shard> shards;
+        try {
+          shards = ShardingParameters.parse(spec.jobParameters(), spec.instanceParameters());
+        } catch (IllegalArgumentException e) {
+          return failAtOnce(ctx, spec, runtime, e.getMessage());
+        }
+        return MapMaster.createSharded(ctx, spec, runtime, processor, shards);
       }
       return failAtOnce(ctx, spec, runtime, "execute mode " + mode + " is not supported by this worker");
     });

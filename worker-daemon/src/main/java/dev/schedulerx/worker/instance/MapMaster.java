@@ -8,6 +8,7 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Internal;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
+import dev.schedulerx.worker.container.TaskBodyCodec.Shard;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.store.TaskStore;
 import java.util.ArrayList;
@@ -26,11 +27,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * task on this worker, stores the sub-tasks that {@code map()} creates anywhere in the group, spreads them
  * over every live worker within a per-worker window, re-dispatches the tasks of a worker that died, and
  * when all are done runs {@code reduce} (MapReduce) and reports the instance.
+ *
+ * <p>A {@code sharding} instance is spread the same way, without a root task: one task per shard of the
+ * parameters, named by its shard id, its body saying which shard it is; it succeeds when every shard did.
  */
 final class MapMaster extends AbstractMaster {
   private record Reduced(Optional<ProcessResult> result) implements Internal {}
 
   private boolean reducing;
+  /** How many shards a sharding instance has; 0 for Map and MapReduce instances. */
+  private final int shards;
   /** Sub-tasks each parent task has created so far, over all its runs. */
   private final Map<Long, Long> mappedBy = new HashMap<>();
   /**
@@ -41,11 +47,18 @@ final class MapMaster extends AbstractMaster {
   private final Map<Long, Long> sentByThisRun = new HashMap<>();
 
   static Behavior<Command> create(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
-    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor).start());
+    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, 0).start());
   }
 
-  private MapMaster(ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
+  static Behavior<Command> createSharded(
+      ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor, List<Shard> shards) {
+    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, shards.size()).startShards(shards));
+  }
+
+  private MapMaster(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor, int shards) {
     super(ctx, timers, spec, runtime, processor);
+    this.shards = shards;
   }
 
   private Behavior<Command> start() {
@@ -53,6 +66,13 @@ final class MapMaster extends AbstractMaster {
     store.create(JobContext.ROOT_TASK_NAME, runtime.codec().encode(JobContext.ROOT_TASK_NAME));
     sendBatch(runtime.self(), 1);
     return this;
+  }
+
+  private Behavior<Command> startShards(List<Shard> all) {
+    for (Shard shard : all) {
+      store.create(Long.toString(shard.id()), runtime.codec().encodeShard(shard));
+    }
+    return dispatch();
   }
 
   @Override
@@ -127,7 +147,7 @@ final class MapMaster extends AbstractMaster {
     }
     List<TaskSpec> specs = new ArrayList<>(tasks.size());
     for (TaskStore.Task t : tasks) {
-      specs.add(new TaskSpec(t.id(), t.name(), t.body(), 0, retry.maxAttempt(), retry.intervalSeconds(), 0));
+      specs.add(new TaskSpec(t.id(), t.name(), t.body(), 0, retry.maxAttempt(), retry.intervalSeconds(), shards));
     }
     send(worker, specs);
     return tasks.size();
@@ -152,7 +172,7 @@ final class MapMaster extends AbstractMaster {
   }
 
   private Behavior<Command> complete() {
-    if (!(processor.processor() instanceof MapReduceJobProcessor)) {
+    if (shards > 0 || !(processor.processor() instanceof MapReduceJobProcessor)) {
       return finishWith(Optional.empty());
     }
     reducing = true;
@@ -175,6 +195,11 @@ final class MapMaster extends AbstractMaster {
 
   /** SchedulerX rules: any failed sub-task fails the instance; reduce cannot rescue it, but can fail it. */
   private Behavior<Command> finishWith(Optional<ProcessResult> reduce) {
+    if (shards > 0) {
+      return store.failed() > 0
+          ? finish(InstanceStatus.FAILED, store.failed() + " of " + shards + " shards failed (first " + firstFailure() + ")")
+          : finish(InstanceStatus.SUCCESS, shards + " shards succeeded");
+    }
     long subTasks = store.total() - 1;
     if (store.status(0).value() == dev.schedulerx.api.TaskStatus.FAILED.value()) {
       return finish(InstanceStatus.FAILED, "root task failed: " + store.result(0));
@@ -188,6 +213,11 @@ final class MapMaster extends AbstractMaster {
     }
     String result = reduce.map(ProcessResult::result).filter(r -> !r.isEmpty()).orElse(subTasks + " sub-tasks succeeded");
     return finish(InstanceStatus.SUCCESS, result);
+  }
+
+  @Override
+  protected String taskLabel(long taskId) {
+    return shards > 0 ? "shard " + store.name(taskId) : super.taskLabel(taskId);
   }
 
   @Override

@@ -76,9 +76,9 @@ public final class TaskContext implements JobContext {
   @Override public int maxAttempt() { return instance.maxAttempt(); }
   @Override public int taskAttempt() { return task.attempt(); }
   @Override public int taskMaxAttempt() { return task.maxAttempt(); }
-  @Override public long shardingId() { return task.taskId(); }
+  @Override public long shardingId() { return isShard() ? codec.decodeShard(task.body()).id() : task.taskId(); }
   @Override public int shardingNum() { return task.shardingNum(); }
-  @Override public String shardingParameter() { return ""; }
+  @Override public String shardingParameter() { return isShard() ? codec.decodeShard(task.body()).parameter() : ""; }
   @Override public long serialNum() { return 0; }
   @Override public String groupId() { return instance.groupId(); }
   @Override public String user() { return instance.user(); }
@@ -86,6 +86,11 @@ public final class TaskContext implements JobContext {
   @Override public List<String> allWorkerAddrs() { return instance.workers(); }
   @Override public Map<Long, String> taskResults() { return taskResults; }
   @Override public Map<Long, TaskStatus> taskStatuses() { return taskStatuses; }
+
+  /** A task of a sharding instance (not its master's own context): its body says which shard it is. */
+  private boolean isShard() {
+    return JobInstanceSupervisor.SHARDING.equals(instance.executeMode()) && task.body() != null;
+  }
 
   @Override
   public ProcessResult map(List<?> tasks, String taskName) {

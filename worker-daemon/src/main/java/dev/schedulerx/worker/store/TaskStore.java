@@ -258,6 +258,11 @@ public final class TaskStore implements AutoCloseable {
     return taskId < 0 || taskId >= created ? TaskStatus.UNKNOWN : TaskStatus.fromValue(states[(int) taskId] == NONE ? 0 : states[(int) taskId]);
   }
 
+  /** The name the task was created with. */
+  public String name(long taskId) {
+    return names.get(nameOf[Math.toIntExact(taskId)]);
+  }
+
   public String result(long taskId) {
     return results.get(taskId);
   }

@@ -21,6 +21,23 @@ class TaskBodyCodecHessianTest {
 
   record Order(String id, int value) {}
 
+  /** The official worker's bytes for its {@code ShardingTask(3, "Shanghai")}, a sharding instance's task body. */
+  private static final String OFFICIAL_SHARD =
+      "4d740031636f6d2e616c69626162612e7363686564756c6572782e776f726b65722e646f6d61696e2e5368617264696e675461736b"
+          + "53000269644c0000000000000003530009706172616d657465725300085368616e676861697a";
+
+  @Test
+  void aShardIsWrittenAsTheOfficialWorkerWritesItAndReadFromJavaAndGoMasters() {
+    TaskBodyCodec.Shard shard = new TaskBodyCodec.Shard(3, "Shanghai");
+
+    assertThat(HexFormat.of().formatHex(codec.encodeShard(shard))).isEqualTo(OFFICIAL_SHARD);
+    assertThat(codec.decodeShard(hex(OFFICIAL_SHARD))).isEqualTo(shard);
+    assertThat(codec.decodeShard("{\"id\":3,\"parameter\":\"Shanghai\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isEqualTo(shard);
+    assertThatIllegalArgumentException().isThrownBy(() -> codec.decodeShard(codec.encode("plain text")))
+        .withMessage("task body is not a shard (no numeric id)");
+  }
+
   private static byte[] hex(String s) {
     return HexFormat.of().parseHex(s);
   }

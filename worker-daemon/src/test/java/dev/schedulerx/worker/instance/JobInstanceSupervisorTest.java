@@ -128,11 +128,11 @@ class JobInstanceSupervisorTest {
 
   @Test
   void anUnsupportedExecuteModeFailsTheInstanceNamingTheMode() {
-    Started s = start("sharding", "Ok");
+    Started s = start("sideways", "Ok");
 
     Reported failed = s.reports().receiveMessage();
     assertThat(failed.status()).isEqualTo(InstanceStatus.FAILED);
-    assertThat(failed.result()).contains("execute mode sharding").contains("not supported");
+    assertThat(failed.result()).contains("execute mode sideways").contains("not supported");
     s.reports().expectTerminated(s.supervisor());
   }
 

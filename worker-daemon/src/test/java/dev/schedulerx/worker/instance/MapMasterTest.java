@@ -401,4 +401,53 @@ class MapMasterTest {
     i.peers.calls().stream().filter(LoopbackPeers.Call::accepted).forEach(c -> ids.addAll(c.ids()));
     return ids;
   }
+
+  // Sharding instances: one task per id=value pair of the parameters, spread over the workers like a map's.
+
+  @Test
+  void everyShardRunsOnceWithItsIdParameterAndCountSpreadOverTheWorkers() {
+    Instance i = harness.instance("sharding", "ShardEcho", "0=Beijing,1=Hangzhou\r\n2=Shanghai,\n17=k=v\n5=,6=Xi'an").start();
+
+    Reported end = i.awaitEnd();
+
+    assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.SUCCESS, "6 shards succeeded");
+    assertThat(ranFor(i)).containsExactlyInAnyOrder(i.id + " 0=Beijing/6", i.id + " 1=Hangzhou/6", i.id + " 2=Shanghai/6",
+        i.id + " 17=k=v/6", i.id + " 5=/6", i.id + " 6=Xi'an/6");
+    assertThat(i.peers.calls()).extracting(LoopbackPeers.Call::worker).containsExactlyInAnyOrder(SELF, W1, W2);
+  }
+
+  @Test
+  void theRunsOwnParametersReplaceTheJobs() {
+    Instance i = harness.instance("sharding", "ShardEcho", "0=a,1=b").instanceParameters("5=z").start();
+
+    assertThat(i.awaitEnd().result()).isEqualTo("1 shards succeeded");
+    assertThat(ranFor(i)).containsExactly(i.id + " 5=z/1");
+  }
+
+  @Test
+  void aFailedShardFailsTheInstanceNamingTheShard() {
+    Instance i = harness.instance("sharding", "ShardEcho", "0=a,3=fail,4=b").start();
+
+    Reported end = i.awaitEnd();
+
+    assertThat(end).extracting(Reported::status, Reported::result)
+        .containsExactly(InstanceStatus.FAILED, "1 of 3 shards failed (first shard 3: shard 3 refused)");
+  }
+
+  @Test
+  void badShardingParametersFailTheInstanceSayingWhatIsWrongAndRunNothing() {
+    Instance i = harness.instance("sharding", "ShardEcho", "0=a,zero=b").start();
+
+    Reported end = i.awaitFinal();
+
+    assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.FAILED,
+        "sharding id \"zero\" in \"zero=b\" is not a whole number (e.g. 0=a,1=b,2=c)");
+    assertThat(i.peers.calls()).isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> ranFor(Instance i) {
+    List<String> all = ((Supplier<List<String>>) harness.plugins.find("ShardEcho").orElseThrow().processor()).get();
+    return all.stream().filter(e -> e.startsWith(i.id + " ")).toList();
+  }
 }

@@ -4,6 +4,7 @@ import dev.schedulerx.worker.testing.PluginJars;
 import dev.schedulerx.api.JobProcessor;
 import dev.schedulerx.worker.instance.testplugins.NoReduceOnFailProcessor;
 import dev.schedulerx.worker.instance.testplugins.PlainMapProcessor;
+import dev.schedulerx.worker.instance.testplugins.ShardEchoProcessor;
 import dev.schedulerx.worker.instance.testplugins.ShardSumProcessor;
 import dev.schedulerx.worker.instance.testplugins.SumMapReduceProcessor;
 import dev.schedulerx.worker.instance.testplugins.ThrowingReduceProcessor;
@@ -19,7 +20,7 @@ import java.util.List;
 final class MasterTestPlugins {
   static final List<Class<? extends JobProcessor>> PROCESSORS =
       List.of(SumMapReduceProcessor.class, TwoLevelSumProcessor.class, NoReduceOnFailProcessor.class,
-          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class);
+          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class, ShardEchoProcessor.class);
 
   private MasterTestPlugins() {}
 

@@ -10,6 +10,7 @@ import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.it.TestDaemons;
 import dev.schedulerx.worker.it.TestServer;
 import dev.schedulerx.worker.logs.testplugins.LoggingMapProcessor;
+import dev.schedulerx.worker.logs.testplugins.LoggingShardProcessor;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.testing.PluginJars;
 import java.net.URI;
@@ -56,9 +57,7 @@ class InstanceLogsTest {
   void processorLinesOfEveryWorkerArriveOnceWithTheirTaskIds() throws Exception {
     server = TestServer.inMemory();
     WorkerDaemon first = start("a");
-    WorkerDaemon second = start("b");
-    first.awaitReady(DEADLINE);
-    second.awaitReady(DEADLINE);
+    WorkerDaemon second = startReady("b", first);
     server.upsertJob("logmap", "LoggingMap", "\"executeMode\":\"grid\",\"parameters\":\"40\"");
 
     long id = server.trigger("logmap", "");
@@ -91,6 +90,28 @@ class InstanceLogsTest {
   }
 
   @Test
+  void aShardingJobRunsEveryShardOnceOverBothWorkersWithItsParameter() throws Exception {
+    server = TestServer.inMemory();
+    WorkerDaemon first = start("a");
+    WorkerDaemon second = startReady("b", first);
+    String cities = "0=Beijing,1=Hangzhou,2=Shanghai,3=Shenzhen,4=Chengdu,5=Wuhan,6=Nanjing,7=Suzhou";
+    server.upsertJob("cities", "LoggingShard", "\"executeMode\":\"sharding\",\"parameters\":\"" + cities + "\"");
+
+    long id = server.trigger("cities", "");
+    JsonNode end = server.awaitFinished(id, DEADLINE);
+
+    assertThat(end.path("state").asText()).isEqualTo("SUCCESS");
+    assertThat(end.path("result").asText()).isEqualTo("8 shards succeeded");
+    await().atMost(DEADLINE).until(() -> readAll(id).size() >= 8);
+    List<JsonNode> lines = readAll(id);
+    assertThat(lines).extracting(l -> l.path("message").asText()).containsExactlyInAnyOrder(
+        "shard 0 of 8: Beijing", "shard 1 of 8: Hangzhou", "shard 2 of 8: Shanghai", "shard 3 of 8: Shenzhen",
+        "shard 4 of 8: Chengdu", "shard 5 of 8: Wuhan", "shard 6 of 8: Nanjing", "shard 7 of 8: Suzhou");
+    assertThat(lines).extracting(l -> l.path("worker").asText()).as("shards ran on both workers")
+        .containsOnly(first.workerId(), second.workerId()).contains(first.workerId(), second.workerId());
+  }
+
+  @Test
   void theReadApiPagesWithNextAndRefusesUnknownInstancesAndBadLimits() throws Exception {
     server = TestServer.inMemory();
     WorkerDaemon daemon = start("a");
@@ -116,12 +137,21 @@ class InstanceLogsTest {
     assertThat(badLimit.body()).contains("limit");
   }
 
+  /** Starts a second daemon and waits until both it and {@code first} are ready. */
+  private WorkerDaemon startReady(String name, WorkerDaemon first) throws Exception {
+    WorkerDaemon second = start(name);
+    first.awaitReady(DEADLINE);
+    second.awaitReady(DEADLINE);
+    return second;
+  }
+
   private WorkerDaemon start(String name) throws Exception {
     Path home = dir.resolve(name);
     WorkerSettings settings =
         TestDaemons.settings(server.domain(), TestServer.APP_KEY, home, Map.of());
     List<PluginUnit> units =
-        List.of(PluginUnit.of(PluginJars.write(home.resolve("plugins/logging.jar"), List.of(LoggingMapProcessor.class))));
+        List.of(PluginUnit.of(PluginJars.write(home.resolve("plugins/logging.jar"),
+            List.of(LoggingMapProcessor.class, LoggingShardProcessor.class))));
     WorkerDaemon daemon = WorkerDaemon.builder(settings).pluginSource(() -> units).build().start();
     daemons.add(daemon);
     return daemon;
