@@ -56,11 +56,11 @@ public record ContainerSettings(Reports reports, Mapping map, Clock clock) {
             Duration.ofSeconds(60));
 
     public Reports {
-      positive(flushDelay, "flushDelay");
-      positive(askTimeout, "askTimeout");
-      positive(retryMin, "retryMin");
-      positive(retryMax, "retryMax");
-      positive(giveUpAfter, "giveUpAfter");
+      Check.positive(flushDelay, "flushDelay");
+      Check.positive(askTimeout, "askTimeout");
+      Check.positive(retryMin, "retryMin");
+      Check.positive(retryMax, "retryMax");
+      Check.positive(giveUpAfter, "giveUpAfter");
       if (maxEntries < 1 || maxBytes < 1) {
         throw new IllegalArgumentException("maxEntries and maxBytes must be positive");
       }
@@ -87,7 +87,7 @@ public record ContainerSettings(Reports reports, Mapping map, Clock clock) {
     public static final Mapping DEFAULTS = new Mapping(65_536, 1_000, 100_000, Duration.ofSeconds(30), 3, Duration.ofMillis(200));
 
     public Mapping {
-      positive(askTimeout, "askTimeout");
+      Check.positive(askTimeout, "askTimeout");
       requireNonNull(overloadPause, "overloadPause");
       if (maxBodyBytes < 1 || chunkBodies < 1 || chunkBytes < 1 || tries < 1) {
         throw new IllegalArgumentException("map limits must be positive");
@@ -99,10 +99,16 @@ public record ContainerSettings(Reports reports, Mapping map, Clock clock) {
     }
   }
 
-  private static void positive(Duration d, String name) {
-    requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + d);
+  /**
+   * Checks of the nested records. Kept in a class of its own: a record calling a static method of this class
+   * would initialize it, and so read {@link #DEFAULTS}'s parts while they are still being made.
+   */
+  private static final class Check {
+    static void positive(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
     }
   }
 }
