@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.interop.daemon.DaemonShardCheck;
 import dev.schedulerx.interop.daemon.DaemonSum;
+import dev.schedulerx.interop.official.OfficialShardCheck;
 import dev.schedulerx.interop.official.OfficialSum;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One official SchedulerX Java worker and two of our daemons (each its own JVM) in one group of our server
  * run one two-level MapReduce: sub-task bodies cross between them in Hessian, map requests of sub-tasks reach
  * a master of the other kind, sub-tasks run on all three, and the result is exact whether the master is the
- * official worker or one of ours.
+ * official worker or one of ours. A sharding job's shards, too, run on all three with their parameters.
  */
 @Tag("interop")
 class MixedGroupTest {
@@ -39,14 +41,16 @@ class MixedGroupTest {
     server = OurServer.start(dir);
     official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class);
-    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class);
+    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class, DaemonShardCheck.class);
+    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class, DaemonShardCheck.class);
     OfficialWorkerProcess.awaitStarted(official);
     OurDaemonProcess.awaitReady(daemonA);
     OurDaemonProcess.awaitReady(daemonB);
     await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
         .until(() -> server.workers().size() == 3);
     server.upsertJob("mixed-sum", OfficialSum.class.getName(), "grid", "1000");
+    server.upsertJob("mixed-shards", OfficialShardCheck.class.getName(), "sharding",
+        String.join(",", java.util.stream.IntStream.range(0, 12).mapToObj(i -> i + "=p" + i).toList()));
   }
 
   @AfterAll
@@ -79,5 +83,41 @@ class MixedGroupTest {
       masters.add(master);
     }
     assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
+  }
+
+  @Test
+  void aShardingJobGivesEveryShardItsParameterWhicheverKindIsMaster() {
+    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
+    Set<String> masters = new HashSet<>();
+    for (int run = 0; run < 3; run++) {
+      long id = server.trigger("mixed-shards");
+      JsonNode instance = server.awaitFinished(id, DEADLINE);
+      // Every shard checked its own parameter and the shard count: one wrong would have failed the instance.
+      assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
+      String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
+      assertThat(shardRunners(instance)).as("workers that ran shards, run " + run + " (master: " + master + ")").hasSize(3);
+      masters.add(master);
+    }
+    assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
+  }
+
+  /** host:port of the workers that ran shards, from the progress the master reported (each kind has its own shape). */
+  private static Set<String> shardRunners(JsonNode instance) {
+    JsonNode progress;
+    try {
+      progress = new com.fasterxml.jackson.databind.ObjectMapper().readTree(instance.path("progress").asText());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError("progress is not JSON: " + instance, e);
+    }
+    Set<String> runners = new HashSet<>();
+    progress.path("shardingProgress").forEach(shard -> runners.add(shard.path("workerAddr").asText()));
+    progress.path("workerProgress").forEach(w -> {
+      if (w.path("total").asLong() > 0) {
+        String addr = w.path("workerAddr").asText();
+        runners.add(addr.substring(addr.lastIndexOf('@') + 1));
+      }
+    });
+    return runners;
   }
 }

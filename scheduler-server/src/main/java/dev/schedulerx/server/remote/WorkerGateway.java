@@ -26,7 +26,8 @@ public final class WorkerGateway {
   public record Outcome(boolean accepted, String message) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch");
+  /** Modes an official worker runs with a map task master, which needs the job's map settings (xattrs) set. */
+  private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch", "sharding");
 
   private static final int MAX_SELECTIONS = 1024;
 
