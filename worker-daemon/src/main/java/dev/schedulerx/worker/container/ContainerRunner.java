@@ -300,40 +300,19 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   private Behavior<Command> onEndsWaiting() {
     endsSignalled.set(false); // before polling: an end queued from now on signals again
     outgoing = new ArrayList<>();
-    List<MasterChannel.Outcome> outcomes;
     try {
       for (TaskEnded next = ended.poll(); next != null; next = ended.poll()) {
         taskEnded(next);
       }
     } finally {
-      outcomes = outgoing;
+      List<MasterChannel.Outcome> outcomes = outgoing;
       outgoing = null;
       if (!outcomes.isEmpty()) {
         master.reportAll(outcomes);
       }
     }
     dispatch();
-    flushDrained(outcomes);
     return this;
-  }
-
-  /**
-   * Statuses wait a little to travel in batches, but not once this worker has nothing left of their instance to
-   * run: the master is then likely waiting for them to free this worker's window and send more.
-   */
-  private void flushDrained(List<MasterChannel.Outcome> outcomes) {
-    long flushed = -1;
-    for (MasterChannel.Outcome o : outcomes) {
-      long id = o.group().instanceId();
-      if (id == flushed) {
-        continue;
-      }
-      InstanceState state = instances.get(id);
-      if (state == null || (state.queued.isEmpty() && state.running.isEmpty())) {
-        master.flush(id);
-        flushed = id;
-      }
-    }
   }
 
   private void taskEnded(TaskEnded ended) {
