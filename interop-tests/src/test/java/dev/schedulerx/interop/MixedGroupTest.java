@@ -62,8 +62,6 @@ class MixedGroupTest {
   void aMapReduceRunsOnTheOfficialWorkerAndBothDaemonsWithAnExactResultWhicheverIsMaster() {
     Set<String> expectedRunners = Set.of(
         "official-" + official.pid(), "daemon-" + daemonA.pid(), "daemon-" + daemonB.pid());
-    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
-        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
     Set<String> masters = new HashSet<>();
     // The server rotates the master over the group: three runs give each worker the master's part once.
     for (int run = 0; run < 3; run++) {
@@ -71,7 +69,7 @@ class MixedGroupTest {
       JsonNode instance = server.awaitFinished(id, DEADLINE);
       assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
       String result = instance.path("result").asText();
-      String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
+      String master = masterKind(instance);
       assertThat(result).as("run " + run).startsWith("500500 by ").contains(" | ranges by ");
       String[] parts = result.substring("500500 by ".length()).split(" \\| ranges by ");
       assertThat(Set.of(parts[0].split(",")))
@@ -87,19 +85,24 @@ class MixedGroupTest {
 
   @Test
   void aShardingJobGivesEveryShardItsParameterWhicheverKindIsMaster() {
-    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
-        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
     Set<String> masters = new HashSet<>();
     for (int run = 0; run < 3; run++) {
       long id = server.trigger("mixed-shards");
       JsonNode instance = server.awaitFinished(id, DEADLINE);
       // Every shard checked its own parameter and the shard count: one wrong would have failed the instance.
       assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("SUCCESS");
-      String master = instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
+      String master = masterKind(instance);
       assertThat(shardRunners(instance)).as("workers that ran shards, run " + run + " (master: " + master + ")").hasSize(3);
       masters.add(master);
     }
     assertThat(masters).as("who was master").containsExactlyInAnyOrder("official", "daemon");
+  }
+
+  /** "official" or "daemon": the kind of worker the server picked as the instance's master. */
+  private static String masterKind(JsonNode instance) {
+    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+        .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
+    return instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
   }
 
   /** host:port of the workers that ran shards, from the progress the master reported (each kind has its own shape). */
