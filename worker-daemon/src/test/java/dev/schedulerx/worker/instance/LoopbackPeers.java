@@ -107,43 +107,27 @@ final class LoopbackPeers implements Peers, AutoCloseable {
 
   /** Refuses every task (startTasks fails) and misses every liveness check. */
   LoopbackPeers dead(String worker) {
-    Worker w = worker(worker);
-    synchronized (w) {
-      w.mode = Mode.REFUSE;
-      w.answersAlive = false;
-    }
-    return this;
+    return script(worker, Mode.REFUSE, false);
   }
 
-  /** Accepts tasks but never runs them, and misses every liveness check. */
+  /**
+   * Accepts tasks but does not run them, and misses every liveness check. {@link #releaseOne} runs them one by
+   * one: a worker reachable for statuses whose checks queue behind a backlog.
+   */
   LoopbackPeers hanging(String worker) {
-    Worker w = worker(worker);
-    synchronized (w) {
-      w.mode = Mode.HOLD;
-      w.answersAlive = false;
-    }
-    return this;
+    return script(worker, Mode.HOLD, false);
   }
 
   /** Accepts tasks and holds them until {@link #release}, answering liveness checks meanwhile. */
   LoopbackPeers slow(String worker) {
-    Worker w = worker(worker);
-    synchronized (w) {
-      w.mode = Mode.HOLD;
-      w.answersAlive = true;
-    }
-    return this;
+    return script(worker, Mode.HOLD, true);
   }
 
-  /**
-   * Accepts tasks and holds them until {@link #releaseOne} runs them one by one, missing every liveness
-   * check meanwhile: a worker reachable for statuses whose checks queue behind a backlog.
-   */
-  LoopbackPeers deaf(String worker) {
+  private LoopbackPeers script(String worker, Mode mode, boolean answersAlive) {
     Worker w = worker(worker);
     synchronized (w) {
-      w.mode = Mode.HOLD;
-      w.answersAlive = false;
+      w.mode = mode;
+      w.answersAlive = answersAlive;
     }
     return this;
   }

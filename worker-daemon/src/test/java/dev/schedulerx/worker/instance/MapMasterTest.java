@@ -193,7 +193,7 @@ class MapMasterTest {
     DispatchSettings checks = new DispatchSettings(fast.window(), fast.batchSize(), Duration.ofMillis(250), fast.aliveMisses(),
         fast.progressInterval(), fast.memoryBudgetBytes(), fast.spillDir());
     Instance i = grid("SumMapReduce", "100").settings(checks);
-    i.peers.deaf(W2);
+    i.peers.hanging(W2);
     i.start();
     i.reports.expectMessage(DEADLINE, new Reported(InstanceStatus.RUNNING, "", null));
     await().atMost(DEADLINE).until(() -> !i.peers.taskIdsSentTo(W2).isEmpty());
