@@ -282,6 +282,7 @@ function openRunDialog(spec) {
 async function jobPage(group, name, edit, generation) {
   if (edit) return jobFormPage({group, name}, generation);
   const spec = (await api('GET', `/api/v1/jobs/${encodeURIComponent(name)}?group=${encodeURIComponent(group)}`)).spec;
+  const designation = await api('GET', `${jobPath(spec)}/designate${groupQuery(spec)}`);
   if (!current(generation)) return;
   const body = el('tbody');
   show(
@@ -295,6 +296,8 @@ async function jobPage(group, name, edit, generation) {
       fact('Task attempts', `${spec.taskMaxAttempt} (every ${spec.taskAttemptInterval} s)`),
       fact('Timeout', spec.timeout ? spec.timeout + ' s' : 'none'), fact('Max concurrency', spec.maxConcurrency),
       fact('Description', spec.description), fact('xattrs', spec.xattrs)),
+    designationForm(spec, designation),
+    backfillForm(spec),
     el('h2', {}, 'Instances'),
     instanceTable(body, false));
   await every(2000, generation, async () => {
@@ -302,6 +305,53 @@ async function jobPage(group, name, edit, generation) {
     if (!current(generation)) return false;
     fillInstances(body, list, false);
   });
+}
+
+const DESIGNATION_TYPES = {0: 'none', 1: 'workers', 2: 'labels'};
+
+/** Where the job runs: any worker, listed workers (host:port) or labels; transferable falls back to the others. */
+function designationForm(spec, current) {
+  const type = el('select', {name: 'type'}, ['none', 'workers', 'labels'].map(t =>
+    el('option', {value: t, selected: DESIGNATION_TYPES[current.type] === t}, t)));
+  const targets = el('input', {name: 'targets', value: (current.targets || []).join(','), placeholder: 'host:port,… or label,…'});
+  const transferable = el('input', {type: 'checkbox', name: 'transferable', checked: current.transferable});
+  const form = el('form', {id: 'designate-form', class: 'inline-form'},
+    el('h2', {}, 'Designated workers'),
+    el('label', {}, 'Run on ', type), el('label', {}, ' ', targets),
+    el('label', {}, transferable, ' fall back to other workers while none is alive'),
+    el('button', {type: 'submit', class: 'secondary'}, 'Save'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      await api('POST', `${jobPath(spec)}/designate${groupQuery(spec)}`, {type: type.value,
+        targets: targets.value.split(',').map(t => t.trim()).filter(Boolean), transferable: transferable.checked});
+      flash(`Job ${spec.name}: designation saved.`);
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  return form;
+}
+
+/** Back-fill: one run per schedule time between two instants (the browser's local time), oldest first. */
+function backfillForm(spec) {
+  const from = el('input', {type: 'datetime-local', name: 'from', required: ''});
+  const to = el('input', {type: 'datetime-local', name: 'to', required: ''});
+  const form = el('form', {id: 'rerun-form', class: 'inline-form'},
+    el('h2', {}, 'Back-fill'),
+    el('label', {}, 'From ', from), el('label', {}, ' to ', to),
+    el('button', {type: 'submit', class: 'secondary'}, 'Queue runs'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      const answer = await api('POST', `${jobPath(spec)}/rerun${groupQuery(spec)}`,
+        {from: new Date(from.value).toISOString(), to: new Date(to.value).toISOString()});
+      flash(`${answer.instanceIds.length} runs of ${spec.name} queued.`);
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  return form;
 }
 
 function fact(label, value) {
@@ -590,7 +640,7 @@ async function groupsPage(generation) {
           } catch (e) {
             flash(e.message, true);
           }
-        }}, 'Delete'))))))));
+        }}, 'Delete')))))));
 }
 
 async function auditPage(generation) {

@@ -127,6 +127,7 @@ public final class HttpApi implements AutoCloseable {
     // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
     new LeaderForwarding(leaderHttp, settings.host() + ":" + settings.httpPort(), settings.tls()).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(dev.schedulerx.server.store.StoreConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
     app.exception(com.fasterxml.jackson.databind.exc.MismatchedInputException.class, (e, ctx) -> {

@@ -80,6 +80,16 @@ public final class ServerApiClient {
     return get("/api/v1/jobs");
   }
 
+  /** The job as GET /api/v1/jobs/{name} answers it: {@code {id, spec, last…}}. */
+  public JsonNode job(String name) {
+    return get("/api/v1/jobs/" + enc(name) + groupQuery());
+  }
+
+  /** The job's newest instances, newest schedule time first. */
+  public JsonNode jobInstances(String name, int limit) {
+    return get("/api/v1/jobs/" + enc(name) + "/instances" + groupQuery() + (groupQuery().isEmpty() ? "?" : "&") + "limit=" + limit);
+  }
+
   public JsonNode upsertJob(Object spec) {
     return send("POST", "/api/v1/jobs", spec);
   }
