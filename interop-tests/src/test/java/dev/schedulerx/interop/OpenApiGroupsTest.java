@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +85,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void aGroupCreatedOverTheApiReadsBackThroughGetListAndUpdate() {
     OpenApi created = createGroup("api-made", "api-made-key", "made over the OpenAPI");
 
@@ -121,7 +119,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void groupListFiltersByName() {
     createGroup("listed-one", "listed-one-key", "");
     GetAppGroupListRequest request = new GetAppGroupListRequest();
@@ -133,7 +130,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void aDuplicateGroupIdIsRefusedAndTheGroupKeepsItsKey() {
     OpenApi impostor = OpenApi.of(server.domain(), OurServer.NAMESPACE, OurServer.GROUP, "impostor-key");
     CreateAppGroupRequest request = new CreateAppGroupRequest();
@@ -150,7 +146,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void anAppKeyRotatedByGroupUpdateRefusesTheOldKeyAtOnce() {
     OpenApi oldKey = createGroup("rotating", "first-key", "");
     UpdateAppGroupRequest rotate = new UpdateAppGroupRequest();
@@ -167,7 +162,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void deletingAGroupWithJobsIsRefusedUnlessDeleteJobsIsSet() {
     OpenApi doomed = createGroup("doomed", "doomed-key", "");
     OpenApiJobsTest.create(doomed, OpenApiJobsTest.javaJob("doomed-job", OpenApiProbe.class.getName()));
@@ -185,7 +179,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void anEmptyGroupIsDeletedWithoutDeleteJobs() {
     OpenApi empty = createGroup("empty", "empty-key", "");
 
@@ -195,7 +188,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void namespacesAreCreatedListedAndDeleted() {
     CreateNamespaceRequest create = new CreateNamespaceRequest();
     create.setUid("ns-made");
@@ -222,7 +214,6 @@ class OpenApiGroupsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void aDuplicateNamespaceIsRefusedNamingIt() {
     CreateNamespaceRequest create = new CreateNamespaceRequest();
     create.setUid(OurServer.NAMESPACE);
@@ -233,7 +224,6 @@ class OpenApiGroupsTest {
 
   @Test
   @Tag("slow")
-  @Disabled("waiting for issue 12 (app groups and namespaces as data) on main")
   void aGroupCreatedOverTheApiIsJoinedAtOnceByADaemonThatRunsItsJob() throws Exception {
     OpenApi fresh = createGroup("fresh", "fresh-key", "joined at once");
     long job = OpenApiJobsTest.create(fresh, OpenApiJobsTest.javaJob("fresh-job", OpenApiProbe.class.getName()));

@@ -35,7 +35,6 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +101,6 @@ class OpenApiInstancesTest {
   // ---- execute, instance/get ----
 
   @Test
-  @Disabled("waiting for issue 12 (ISO-8601 dates, triggerType) on main")
   void anExecutedJobReadsBackThroughInstanceGetWithDatesTheClientParsed() {
     long job = createJob("execute-me", c -> c.setParameters("from-the-job"));
     Instant before = Instant.now();
@@ -129,7 +127,6 @@ class OpenApiInstancesTest {
   // ---- instance/getList ----
 
   @Test
-  @Disabled("waiting for issue 12 (ISO-8601 dates, instance/getList filters) on main")
   void instanceGetListHonoursStatusTimeWindowAndPaging() {
     long job = createJob("list-runs", c -> {});
     long first = api.execute(job, "one");
@@ -164,7 +161,6 @@ class OpenApiInstancesTest {
   // ---- kill, retry, setSuccess ----
 
   @Test
-  @Disabled("waiting for issue 12 (ISO-8601 dates in instance/get) on main")
   void killEndsARunningInstance() {
     long job = createJob("to-kill", c -> {});
     long id = api.execute(job, "hang");
@@ -180,7 +176,6 @@ class OpenApiInstancesTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (ISO-8601 dates, triggerType) on main")
   void retryRunsAFailedInstanceAgainAsAUserRetry() {
     long job = createJob("to-retry", c -> {});
     long failed = api.execute(job, "fail");
@@ -205,7 +200,6 @@ class OpenApiInstancesTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (ISO-8601 dates in instance/get) on main")
   void setSuccessMarksAFailedInstanceSuccess() {
     long job = createJob("to-set-success", c -> {});
     long id = api.execute(job, "fail");
@@ -222,7 +216,6 @@ class OpenApiInstancesTest {
   // ---- log/get ----
 
   @Test
-  @Disabled("waiting for issue 12 (log/get) on main")
   void logGetAnswersTheLinesTheJobLoggedWithKeywordOffsetAndLineCount() {
     long job = createJob("logger", c -> {});
     long id = api.execute(job, "log:5");
@@ -260,7 +253,6 @@ class OpenApiInstancesTest {
   // ---- job/rerun ----
 
   @Test
-  @Disabled("waiting for issue 12 (job/rerun) on main")
   void rerunBackfillsOneRunPerScheduleTimeWithItsDataTimeOldestFirst() {
     // A daily 02:00 job: three days, three runs, whether the data time comes from the schedule or from dataDateTime.
     long job = createJob("backfill", c -> {
@@ -296,7 +288,6 @@ class OpenApiInstancesTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (job/rerun) on main")
   void aRerunOfTooManyRunsIsRefusedAndCreatesNoRun() {
     long job = createJob("backfill-too-much", c -> {
       TimeConfig time = new TimeConfig(TimeConfig.CRORN_TYPE);
@@ -318,7 +309,6 @@ class OpenApiInstancesTest {
   // ---- designated workers ----
 
   @Test
-  @Disabled("waiting for issue 12 (job/designateWorkers, job/getDesignateInfo) on main")
   void designatedWorkersPinAJobToAWorkerOrALabel() {
     List<WorkerInfo> workers = workers();
     WorkerInfo greenWorker = workers.stream().filter(w -> "green".equals(w.getLabel())).findFirst().orElseThrow(
@@ -371,7 +361,6 @@ class OpenApiInstancesTest {
   // ---- workers, overview ----
 
   @Test
-  @Disabled("waiting for issue 12 (group/getWorkerList) on main")
   void groupGetWorkerListDescribesBothDaemons() {
     List<WorkerInfo> workers = workers();
 
@@ -387,7 +376,6 @@ class OpenApiInstancesTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (overview/read) on main")
   void overviewReadCountsJobsInstancesAndWorkers() {
     long job = createJob("overview", c -> {});
     long id = api.execute(job, "counted");

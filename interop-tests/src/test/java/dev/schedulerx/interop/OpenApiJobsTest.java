@@ -154,7 +154,6 @@ class OpenApiJobsTest {
   // ---- create, get ----
 
   @Test
-  @Disabled("waiting for issue 12 (contentType, jobMonitorInfo, mapTaskXAttrs, priority) on main")
   void aJavaJobCreatedWithEverySettingReadsBackThroughJobGet() {
     JavaJobConfig config = javaJob("full-create", PROBE);
     config.setExecuteMode("grid");
@@ -230,7 +229,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (contentType in job/get) on main")
   void aJobCreatedWithOnlyTheRequiredSettingsReadsBackWithTheClientsDefaults() {
     long id = create(api, javaJob("defaults", PROBE));
 
@@ -283,7 +281,6 @@ class OpenApiJobsTest {
   // ---- update, updateParameter ----
 
   @Test
-  @Disabled("waiting for issue 12 (jobId in the job/update answer) on main")
   void jobUpdateReplacesEverySettingTheClientSendsAndAnswersTheJobId() {
     long id = create(api, "to-update", c -> c.setDescription("before"));
 
@@ -334,7 +331,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (job/updateParameter) on main")
   void updateParameterChangesTheParametersAndNothingElse() {
     long id = create(api, "param-update", c -> {
       c.setParameters("old");
@@ -356,7 +352,6 @@ class OpenApiJobsTest {
   // ---- list ----
 
   @Test
-  @Disabled("waiting for issue 12 (jobConfigInfos and the job/list filters) on main")
   void jobListAnswersJobConfigInfosAndHonoursEveryFilterTheClientSends() {
     long a = create(api, "listing-alpha", c -> {});
     long b = create(api, "listing-beta", c -> c.setStatus(0));
@@ -412,7 +407,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (jobIdJson) on main")
   void batchDisableAndBatchEnableTakeTheClientsJobIdJson() {
     long a = create(api, "batch-a", c -> {});
     long b = create(api, "batch-b", c -> {});
@@ -431,7 +425,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (jobIdJson) on main")
   void deleteAndBatchDeleteRemoveTheJobs() {
     long single = create(api, "delete-single", c -> {});
     long a = create(api, "delete-a", c -> {});
@@ -467,7 +460,6 @@ class OpenApiJobsTest {
   // ---- audit trail ----
 
   @Test
-  @Disabled("waiting for issue 12 (operation/list) on main")
   void operationListShowsWhoCreatedChangedAndDeletedAJobWithOldAndNewValues() {
     OpenApi alice = OpenApi.asUser(server.domain(), OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY, "alice 4711");
     long id = create(alice, "audited", c -> c.setParameters("first"));
@@ -521,7 +513,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (job/updateParameter, jobIdJson, jobConfigInfos) on main")
   void anotherGroupsJobIsNeitherShownNorChanged() {
     long foreign = create(other, "foreign", c -> c.setParameters("theirs"));
     long own = create(api, "own", c -> {});
@@ -549,7 +540,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (jobIdJson) on main")
   void malformedJobIdListsAreRefusedNamingTheParameterAndChangeNothing() {
     long id = create(api, "malformed-ids", c -> {});
     for (String bad : List.of("[" + id + ",x]", "[]", "not a list")) {
@@ -568,7 +558,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for issue 12 (jobConfigInfos in job/list) on main")
   void aSecondJobWithTheSameNameIsRefusedAndTheFirstStaysAsItWas() {
     long first = create(api, "twice", c -> c.setParameters("first"));
     CreateJavaJobRequest again = new CreateJavaJobRequest();

@@ -19,7 +19,6 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,7 +129,6 @@ class OpenApiUnsupportedTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("unsupported")
-  @Disabled("waiting for issue 12 (an envelope for every unsupported path) on main")
   void isAnsweredWithTheEnvelopeACodeAndAMessageNamingThePath(String path, Supplier<BaseRequest<?>> request) {
     api.refused(request.get(), path.substring("/openapi/v1/".length()));
   }
