@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.alibaba.schedulerx.common.domain.InstanceStatus;
+import com.alibaba.schedulerx.common.domain.TimeType;
+import com.alibaba.schedulerx.common.domain.TriggerType;
 import com.alibaba.schedulerx.common.sdk.common.JobInstanceDetail;
 import com.alibaba.schedulerx.common.sdk.common.SchedulerXResult;
 import com.alibaba.schedulerx.common.sdk.request.BaseRequest;
@@ -14,6 +17,7 @@ import com.alibaba.schedulerx.common.sdk.response.BaseResponse;
 import com.alibaba.schedulerx.common.sdk.response.ExecuteJobResponse;
 import com.alibaba.schedulerx.sdk.OpenApiClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,14 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * reason. Tests assert what the client's classes parsed, never raw JSON.
  */
 final class OpenApi {
-  /** Instance statuses of the jar's InstanceStatus enum (OPENAPI.md §2.2). */
-  static final int RUNNING = 3;
-  static final int SUCCESS = 4;
-  static final int FAILED = 5;
-  /** Trigger types of the jar's TriggerType enum. */
-  static final int TRIGGER_RERUN = 2;
-  static final int TRIGGER_API = 3;
-  static final int TRIGGER_USER_RETRY = 4;
+  static final int RUNNING = InstanceStatus.RUNNING.getValue();
+  static final int SUCCESS = InstanceStatus.SUCCESS.getValue();
+  static final int FAILED = InstanceStatus.FAILED.getValue();
+  static final int TRIGGER_RERUN = TriggerType.RERUN.getValue();
+  static final int TRIGGER_API = TriggerType.API.getValue();
+  static final int TRIGGER_USER_RETRY = TriggerType.USER_RETRY.getValue();
 
   final OpenApiClient client;
   final String groupId;
@@ -118,6 +120,7 @@ final class OpenApi {
     request.setJobInstanceId(instanceId);
     JobInstanceDetail detail = ok(request).getJobInstanceDetail();
     assertThat(detail).as("jobInstanceDetail of instance " + instanceId).isNotNull();
+    assertMappable(detail);
     return detail;
   }
 
@@ -155,7 +158,22 @@ final class OpenApi {
     }
     List<JobInstanceDetail> list = ok(request).getJobInstanceDetails();
     assertThat(list).as("jobInstanceDetails of job " + jobId).isNotNull();
+    list.forEach(OpenApi::assertMappable);
     return list;
+  }
+
+  /**
+   * The numbers of an instance are ones the jar's own enums know: a client that maps them (InstanceStatus,
+   * TriggerType, TimeType .parseValue) must not meet an exception.
+   */
+  static void assertMappable(JobInstanceDetail detail) {
+    String what = "instance " + detail.getInstanceId() + " " + detail;
+    assertThat(Arrays.stream(InstanceStatus.values()).map(InstanceStatus::getValue))
+        .as("status of " + what + ", one of the client's InstanceStatus values").contains(detail.getStatus());
+    assertThat(Arrays.stream(TriggerType.values()).map(TriggerType::getValue))
+        .as("triggerType of " + what + ", one of the client's TriggerType values").contains(detail.getTriggerType());
+    assertThat(Arrays.stream(TimeType.values()).map(TimeType::getValue))
+        .as("timeType of " + what + ", one of the client's TimeType values").contains(detail.getTimeType());
   }
 
   private <T extends BaseResponse> SchedulerXResult<T> send(BaseRequest<T> request) {

@@ -21,6 +21,8 @@ import com.alibaba.schedulerx.common.sdk.response.CreateNamespaceResponse;
 import com.alibaba.schedulerx.common.sdk.response.GetAppGroupResponse;
 import com.alibaba.schedulerx.common.sdk.response.UpdateAppGroupResponse;
 import dev.schedulerx.interop.daemon.OpenApiProbe;
+import dev.schedulerx.interop.official.OfficialEcho;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -243,6 +245,29 @@ class OpenApiGroupsTest {
       assertThat(done.getResult()).contains("pid" + daemon.pid() + " ");
     } finally {
       daemon.close();
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  void aGroupCreatedOverTheApiIsJoinedByAnOfficialWorkerThatRunsItsJob() throws Exception {
+    OpenApi fresh = createGroup("fresh-official", "fresh-official-key", "joined by the official worker");
+    long job = OpenApiJobsTest.create(fresh, OpenApiJobsTest.javaJob("official-echo", OfficialEcho.class.getName()));
+    Processes worker = OfficialWorkerProcess.launch("official worker of fresh-official", server.domain(),
+        Files.createDirectories(dir.resolve("fresh-official")).resolve("worker.log"), "256m", "fresh-official", "fresh-official-key");
+    try {
+      OfficialWorkerProcess.awaitStarted(worker);
+      await("the official worker in group/getWorkerList of fresh-official").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+          .until(() -> !fresh.ok(new GetWorkerListRequest()).getWorkers().isEmpty());
+      assertThat(fresh.ok(new GetWorkerListRequest()).getWorkers()).singleElement()
+          .satisfies(w -> assertThat(w.getVersion()).startsWith("1.11"));
+
+      long id = fresh.execute(job, "hello from the API");
+      var done = fresh.awaitStatus(job, id, DEADLINE, OpenApi.SUCCESS, OpenApi.FAILED);
+      assertThat(done.getStatus()).as(done.toString()).isEqualTo(OpenApi.SUCCESS);
+      assertThat(done.getResult()).isEqualTo("official echo: hello from the API");
+    } finally {
+      worker.close();
     }
   }
 }
