@@ -88,6 +88,11 @@ final class OpenApi {
     if (instanceParameters != null) {
       request.setInstanceParameters(instanceParameters);
     }
+    return execute(request);
+  }
+
+  /** {@link #ok} for an {@link ExecuteJobRequest} built by the caller: the new instance's id. */
+  long execute(ExecuteJobRequest request) {
     @SuppressWarnings("unchecked")
     BaseRequest<ExecuteJobResponse> typed = (BaseRequest<ExecuteJobResponse>) (BaseRequest<?>) request;
     ExecuteJobResponse response = ok(typed);

@@ -121,6 +121,17 @@ class OpenApiGroupsTest {
   }
 
   @Test
+  void executeAnswersWithinTheClientsReadTimeoutWhenTheGroupHasNoWorker() {
+    long job = OpenApiJobsTest.create(api, OpenApiJobsTest.javaJob("nobody-runs-me", OpenApiProbe.class.getName()));
+
+    // The client gives up after 5 s (code -10000), which ok() reports as a failure.
+    long id = api.execute(job, "");
+
+    var instance = api.instance(job, id);
+    assertThat(instance.getStatus()).as(instance.toString()).isNotEqualTo(OpenApi.SUCCESS);
+  }
+
+  @Test
   void groupListFiltersByName() {
     createGroup("listed-one", "listed-one-key", "");
     GetAppGroupListRequest request = new GetAppGroupListRequest();

@@ -13,6 +13,7 @@ import com.alibaba.schedulerx.common.sdk.common.JavaJobConfig;
 import com.alibaba.schedulerx.common.sdk.common.JobInstanceDetail;
 import com.alibaba.schedulerx.common.sdk.common.TimeConfig;
 import com.alibaba.schedulerx.common.sdk.request.DesignateWorkersRequest;
+import com.alibaba.schedulerx.common.sdk.request.ExecuteJobRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetJobDesignateInfoRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetLogRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetOverviewRequest;
@@ -124,6 +125,45 @@ class OpenApiInstancesTest {
     assertNear(done.getScheduleTime(), before, "scheduleTime");
     assertThat(done.getEndTime()).isAfterOrEqualTo(done.getStartTime());
     assertThat(done.getDataTime()).as("dataTime").isNotNull();
+  }
+
+  @Test
+  void aDisabledJobRunsOnlyWhenTheCallerSendsCheckJobStatusFalse() {
+    long job = createJob("disabled-run", c -> c.setStatus(0));
+    ExecuteJobRequest checked = new ExecuteJobRequest();
+    checked.setJobId(job);
+
+    api.refused(checked, "disabled");
+
+    assertThat(api.instances(job, null, null, null, null, null)).as("runs after the refusal").isEmpty();
+    ExecuteJobRequest unchecked = new ExecuteJobRequest();
+    unchecked.setJobId(job);
+    unchecked.setCheckJobStatus(false);
+    unchecked.setInstanceParameters("anyway");
+    long id = api.execute(unchecked);
+    assertThat(api.awaitStatus(job, id, DEADLINE, SUCCESS, FAILED).getStatus()).isEqualTo(SUCCESS);
+  }
+
+  @Test
+  void executeRunsOnTheWorkerOrLabelTheCallerDesignatesForThatRun() {
+    WorkerInfo blueWorker = workers().stream().filter(w -> "blue".equals(w.getLabel())).findFirst().orElseThrow();
+    long job = createJob("designated-run", c -> {});
+    for (int run = 0; run < 2; run++) {
+      ExecuteJobRequest onBlue = new ExecuteJobRequest();
+      onBlue.setJobId(job);
+      onBlue.setDesignateType(1);
+      onBlue.setWorker(blueWorker.getWorkerAddr());
+      long id = api.execute(onBlue);
+      assertThat(api.awaitStatus(job, id, DEADLINE, SUCCESS, FAILED).getResult()).as("worker run " + run).contains(pidOf(blue));
+
+      ExecuteJobRequest onGreen = new ExecuteJobRequest();
+      onGreen.setJobId(job);
+      onGreen.setDesignateType(2);
+      onGreen.setLabel("green");
+      long greenId = api.execute(onGreen);
+      assertThat(api.awaitStatus(job, greenId, DEADLINE, SUCCESS, FAILED).getResult()).as("label run " + run).contains(pidOf(green));
+    }
+    assertThat(OpenApiJobsTest.job(api, job).getHasDesignate()).as("a run's designation is not the job's").isNotEqualTo(Boolean.TRUE);
   }
 
   // ---- instance/getList ----
@@ -245,6 +285,23 @@ class OpenApiInstancesTest {
       r.setOffset(3);
       r.setLine(10);
     })).as("keyword, offset 3, line 10").hasSize(2);
+    List<String> oldestFirst = logs(job, id, r -> {
+      r.setKeyword("probe line");
+      r.setReverse(false);
+    });
+    assertThat(oldestFirst).as("reverse=false: oldest first").hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(oldestFirst.get(i)).as("line " + i + " of " + oldestFirst).contains("probe line " + (i + 1) + " ");
+    }
+    assertThat(logs(job, id, r -> {
+      r.setKeyword("probe line");
+      r.setLine(1);
+    })).as("the default order: newest first").singleElement().asString().contains("probe line 5 ");
+    long now = System.currentTimeMillis();
+    assertThat(logs(job, id, r -> {
+      r.setStartTimestamp(now - 3_600_000);
+      r.setEndTimestamp(now - 1_800_000);
+    })).as("lines logged in a window before the run").isEmpty();
   }
 
   private static List<String> logs(long job, long instance, Consumer<GetLogRequest> settings) {

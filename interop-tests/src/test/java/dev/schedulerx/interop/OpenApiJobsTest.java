@@ -197,6 +197,7 @@ class OpenApiJobsTest {
     assertThat(job.getTimeConfig().getTimezone()).isEqualTo("Asia/Shanghai");
     assertMonitor(job, "alice");
     assertXattrs(job.getMapTaskXAttrs(), 4, 3);
+    assertThat(job.getxAttrs()).as("xAttrs, the same settings as JSON text").contains("\"consumerSize\":4");
   }
 
   private static void assertMonitor(JobConfigInfo job, String contactName) {
