@@ -111,6 +111,7 @@ async function api(method, path, body) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers = {};
     if (token) headers['Authorization'] = 'Bearer ' + token;
+    headers['X-Operator'] = 'console';
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
     const date = response.headers.get('Date');
@@ -161,6 +162,8 @@ function route() {
   if (parts[0] === 'instances' && parts[1]) page = instancePage(parts[1], generation);
   else if (parts[0] === 'instances') page = instancesPage(generation);
   else if (parts[0] === 'workers') page = workersPage(generation);
+  else if (parts[0] === 'groups') page = groupsPage(generation);
+  else if (parts[0] === 'audit') page = auditPage(generation);
   else if (parts[0] === 'jobs' && parts[1] === 'new') page = jobFormPage(null, generation);
   else if (parts[0] === 'jobs' && parts[2]) page = jobPage(parts[1], parts[2], parts[3] === 'edit', generation);
   else page = jobsPage(generation);
@@ -531,6 +534,83 @@ async function workersPage(generation) {
         })))]);
     container.replaceChildren(...(sections.length ? sections.flat() : [el('p', {class: 'muted'}, 'No live workers.')]));
   });
+}
+
+// ---- app groups and the audit trail ----
+
+async function groupsPage(generation) {
+  const list = el('div', {id: 'groups'});
+  const form = el('form', {id: 'group-form', class: 'job-form'},
+    el('h2', {}, 'New group'),
+    el('label', {}, 'Group id ', el('input', {name: 'groupId', required: true, pattern: '[A-Za-z0-9_.\\-]{1,128}'})),
+    el('label', {}, 'Namespace ', el('input', {name: 'namespace', value: 'default'})),
+    el('label', {}, 'App key ', el('input', {name: 'appKey', required: true, autocomplete: 'off'})),
+    el('label', {}, 'Description ', el('input', {name: 'description'})),
+    el('div', {class: 'actions'}, el('button', {type: 'submit'}, 'Create group')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = Object.fromEntries(new FormData(form).entries());
+    try {
+      await api('POST', '/api/v1/groups', body);
+      flash(`group ${body.groupId} created: workers may join it now`);
+      form.reset();
+      route();
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  show(el('h1', {}, 'App groups'), list, form);
+  const groups = await api('GET', '/api/v1/groups');
+  if (!current(generation)) return;
+  list.replaceChildren(el('table', {class: 'groups'},
+    el('thead', {}, el('tr', {}, ['Id', 'Group', 'Namespace', 'App name', 'Description', ''].map(h => el('th', {}, h)))),
+    el('tbody', {}, groups.map(g => el('tr', {'data-group': g.groupId},
+      el('td', {}, String(g.appGroupId)),
+      el('td', {}, g.groupId),
+      el('td', {}, g.namespace),
+      el('td', {}, g.appName),
+      el('td', {}, g.description || ''),
+      el('td', {},
+        el('button', {type: 'button', class: 'secondary', onclick: async () => {
+          const key = prompt(`New app key for ${g.groupId} (workers with the old key are refused at once):`);
+          if (!key) return;
+          try {
+            await api('PUT', `/api/v1/groups/${encodeURIComponent(g.groupId)}`, {appKey: key});
+            flash(`app key of ${g.groupId} rotated`);
+          } catch (e) {
+            flash(e.message, true);
+          }
+        }}, 'Rotate key'),
+        el('button', {type: 'button', class: 'secondary', onclick: async () => {
+          if (!confirm(`Delete group ${g.groupId}?`)) return;
+          try {
+            await api('DELETE', `/api/v1/groups/${encodeURIComponent(g.groupId)}`);
+            flash(`group ${g.groupId} deleted`);
+            route();
+          } catch (e) {
+            flash(e.message, true);
+          }
+        }}, 'Delete'))))))));
+}
+
+async function auditPage(generation) {
+  const container = el('div', {id: 'audit'});
+  show(el('h1', {}, 'Audit trail'), container);
+  const ops = await api('GET', '/api/v1/operations?limit=200');
+  if (!current(generation)) return;
+  container.replaceChildren(ops.length ? el('table', {class: 'audit'},
+    el('thead', {}, el('tr', {}, ['Time', 'Operator', 'Through', 'Action', 'Object', 'Group', 'Before', 'After']
+      .map(h => el('th', {}, h)))),
+    el('tbody', {}, ops.map(op => el('tr', {},
+      el('td', {}, fmtTime(op.time)),
+      el('td', {}, op.operator),
+      el('td', {}, op.source),
+      el('td', {}, op.operateType),
+      el('td', {}, `${op.objectType} ${op.objectId}`),
+      el('td', {}, op.groupId || ''),
+      el('td', {class: 'json'}, op.objectOld || ''),
+      el('td', {class: 'json'}, op.objectLatest || '')))))
+    : el('p', {class: 'muted'}, 'Nothing recorded yet.'));
 }
 
 // ---- start ----
