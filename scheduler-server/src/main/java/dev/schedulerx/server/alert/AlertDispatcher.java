@@ -132,7 +132,7 @@ final class AlertDispatcher {
       Optional<ChannelSettings> found = channels.apply(row.target(), row.address());
       if (found.isEmpty()) {
         failed(row, now, "no channel named " + row.target()
-            + ": define it under schedulerx-server.alerting.channels or with PUT /api/v1/alert-channels/" + row.target(), true);
+            + ": define it under schedulerx-server.alerting.channels", true);
         return;
       }
       ChannelSettings channel = found.get();

@@ -198,7 +198,7 @@ public final class AlertService implements AutoCloseable {
     raise(alert, targets);
   }
 
-  private void raise(Alert alert, List<Target> targets) {
+  void raise(Alert alert, List<Target> targets) {
     String payload;
     try {
       payload = json.writeValueAsString(alert);
