@@ -166,8 +166,7 @@ final class AlertDispatcher {
         return;
       }
       if (store.settle(row.id(), nodeId, AlertStore.SENT, clock.instant(), true, null, null)) {
-        log.info("alert {} ({} of job {}, instance {}) sent to {}", row.id(), row.kind(), row.jobName(), row.instanceId(),
-            row.target());
+        log.info("alert {} ({}) sent to {}", row.id(), describe(row), row.target());
         listener.sent(row);
       }
     } catch (Exception e) {
@@ -203,18 +202,21 @@ final class AlertDispatcher {
 
   private void failed(AlertStore.Row row, Instant now, String why, boolean configuration) {
     if (store.settle(row.id(), nodeId, AlertStore.FAILED, now, !configuration, null, why)) {
-      log.warn("alert {} ({} of job {}, instance {}) to {} failed: {}", row.id(), row.kind(), row.jobName(),
-          row.instanceId(), row.target(), why);
+      log.warn("alert {} ({}) to {} failed: {}", row.id(), describe(row), row.target(), why);
       listener.failed(row, why);
     }
   }
 
   private void suppress(AlertStore.Row row, Instant now, String why) {
     if (store.settle(row.id(), nodeId, AlertStore.SUPPRESSED, now, false, null, why)) {
-      log.info("alert {} ({} of job {}, instance {}) to {} suppressed: {}; a digest follows", row.id(), row.kind(),
-          row.jobName(), row.instanceId(), row.target(), why);
+      log.info("alert {} ({}) to {} suppressed: {}; a digest follows", row.id(), describe(row), row.target(), why);
       listener.suppressed(row, why);
     }
+  }
+
+  private static String describe(AlertStore.Row row) {
+    return row.jobName() == null ? row.kind().name()
+        : row.kind() + " of job " + row.jobName() + (row.instanceId() == null ? "" : ", instance " + row.instanceId());
   }
 
   /** One digest row per target whose suppressed rows are not summarised yet, once the target may be sent to. */
@@ -225,7 +227,8 @@ final class AlertDispatcher {
         continue;
       }
       ChannelSettings c = channel.get();
-      if (c.rateLimit() > 0 && store.sentSince(s.target(), now.minus(c.rateWindow())) >= c.rateLimit()) {
+      if ((c.rateLimit() > 0 && store.sentSince(s.target(), now.minus(c.rateWindow())) >= c.rateLimit())
+          || store.digestWaiting(s.target())) {
         continue;
       }
       String key = "digest:" + s.maxId() + "@" + s.target();

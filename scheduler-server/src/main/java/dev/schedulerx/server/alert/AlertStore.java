@@ -197,6 +197,20 @@ final class AlertStore {
         });
   }
 
+  /** Whether a digest to {@code target} waits to be sent: the next suppressed rows wait for the one after it. */
+  boolean digestWaiting(String target) {
+    return with("find waiting digest", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT 1 FROM sx_alert WHERE target = ? AND kind = 'DIGEST' AND status IN ('PENDING', 'SENDING')")) {
+        ps.setString(1, target);
+        ps.setMaxRows(1);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   Optional<Long> idOfKey(String key) {
     return with("find alert " + key, c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sx_alert WHERE alert_key = ?")) {
