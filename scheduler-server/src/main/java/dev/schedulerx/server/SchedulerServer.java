@@ -8,7 +8,10 @@ import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.MonitorSettings;
 import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.store.JobDefinition;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.DuePass;
+import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.HttpApi;
 import dev.schedulerx.server.metrics.MetricsRoutes;
@@ -18,11 +21,14 @@ import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.remote.GroupGuard;
 import dev.schedulerx.server.remote.RemoteEndpoints;
 import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.store.AppGroup;
+import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
+import dev.schedulerx.server.store.OperationRepository;
 import dev.schedulerx.server.store.ServerDatabase;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,6 +62,8 @@ public final class SchedulerServer implements AutoCloseable {
 
   /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
   private static final long DUE_TICK_MILLIS = 2;
+  /** How old the in-memory list of app groups may get before a lookup re-reads it (changes on other nodes). */
+  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(5);
 
   private final ServerSettings settings;
   private final Clock clock;
@@ -88,7 +96,7 @@ public final class SchedulerServer implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.alertSettings = Objects.requireNonNull(alertSettings, "alertSettings");
-    this.alertRulesOf = Objects.requireNonNull(alertRulesOf, "alertRulesOf");
+    this.alertRulesOf = alertRulesOf; // null: the job's stored monitorConfig and contact, group defaults filled in
   }
 
   public static Builder builder(ServerSettings settings) {
@@ -105,7 +113,7 @@ public final class SchedulerServer implements AutoCloseable {
     }
 
     private AlertSettings alerting = AlertSettings.DEFAULT;
-    private Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf = ALERT_RULES_OF_JOB;
+    private Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
 
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -129,9 +137,6 @@ public final class SchedulerServer implements AutoCloseable {
     }
   }
 
-  /** A job's alert rules: none until jobs store their monitorConfig and contact texts. */
-  static final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> ALERT_RULES_OF_JOB = job -> Optional.empty();
-
   /** Opens the database, binds remoting and HTTP, starts scheduling. Returns once everything listens. */
   public SchedulerServer start() {
     database =
@@ -152,21 +157,29 @@ public final class SchedulerServer implements AutoCloseable {
     remotingAddress = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
 
     WorkerRegistry registry = new WorkerRegistry(clock, settings.workerTimeout());
-    GroupGuard groups = new GroupGuard(settings);
+    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH);
+    appGroups.seed(settings.groups());
+    GroupGuard groups = new GroupGuard(appGroups);
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
     metrics = new ServerMetrics(
-        settings.groups().stream().map(ServerSettings.AppGroup::groupId).distinct().toList(), registry, jobs, this::isLeader, clock);
+        appGroups.all().stream().map(AppGroup::groupId).toList(), registry, jobs, this::isLeader, clock);
     health = new ServerHealth(database.dataSource(), this::isLeader);
     nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
-    alerts = new AlertService(alertSettings, database.dataSource(), jobs, instances, alertRulesOf, clock, nodeId,
+    Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> rulesOf = alertRulesOf != null ? alertRulesOf
+        : job -> appGroups.find(job.groupId())
+            .map(g -> MonitorSettings.of(job.monitorConfig(), job.contact(), g.monitorConfig(), g.contact()))
+            .orElseGet(() -> MonitorSettings.of(job.monitorConfig(), job.contact(), "", ""));
+    alerts = new AlertService(alertSettings, database.dataSource(), jobs, instances, rulesOf, clock, nodeId,
         this::isLeader, () -> settings.tls().httpScheme() + "://" + settings.host() + ":" + httpPort, metrics.meterRegistry());
     InstanceLifecycle lifecycle = new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor,
         scheduler, InstanceEvents.all(List.of(metrics, alerts.rules())));
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
+    ObjectMapper json = HttpApi.jsonMapper();
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
-        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()));
+        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
+        new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     http.addRoutes(app -> AlertRoutes.register(app, alerts));
     httpPort = http.start();

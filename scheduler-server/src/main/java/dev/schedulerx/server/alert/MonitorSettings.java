@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A job's (or app group's) alert rules: SchedulerX's {@code monitorConfig} JSON, read with the defaults of the
@@ -54,6 +55,27 @@ public record MonitorSettings(
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A job's rules: its own monitorConfig and contact, each falling back to its app group's. Empty when neither
+   * the job nor its group set either (such a job raises no alert); contacts without a monitorConfig get the
+   * official client's defaults.
+   *
+   * @throws IllegalArgumentException naming the field, for a malformed text
+   */
+  public static Optional<JobAlerts> of(String jobMonitor, String jobContact, String groupMonitor, String groupContact) {
+    String monitor = blank(jobMonitor) ? groupMonitor : jobMonitor;
+    String contact = blank(jobContact) ? groupContact : jobContact;
+    if (blank(monitor) && blank(contact)) {
+      return Optional.empty();
+    }
+    MonitorSettings m = blank(monitor) ? DEFAULTS : parse(monitor);
+    return Optional.of(new JobAlerts(m, parseContacts(contact)));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
 
   /**
    * Parses {@code monitorConfig}; null for a blank text (no rules).

@@ -6,17 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
-import dev.schedulerx.server.alert.MonitorSettings;
-import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.worker.WorkerDaemon;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +29,6 @@ class AlertingTest {
   private static final Duration QUIET = Duration.ofMillis(1500);
 
   @TempDir Path dir;
-  private final Map<String, MonitorSettings.JobAlerts> rules = new ConcurrentHashMap<>();
   private final List<AutoCloseable> open = new ArrayList<>();
   private TestServer server;
   private WebhookReceiver hook;
@@ -56,7 +50,7 @@ class AlertingTest {
     AlertSettings alerting = new AlertSettings(true, "http://console.example", channels, List.of(), 3,
         Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2),
         AlertSettings.Smtp.NONE);
-    server = TestServer.withAlerting(alerting, this::rulesOf);
+    server = TestServer.withAlerting(alerting);
     open.add(server);
     if (withWorker) {
       TestDaemons daemons = new TestDaemons();
@@ -67,13 +61,14 @@ class AlertingTest {
     }
   }
 
-  private Optional<MonitorSettings.JobAlerts> rulesOf(JobDefinition job) {
-    return Optional.ofNullable(rules.get(job.name()));
+  /** Stores a job through the REST API with the monitorConfig and contact JSON texts a SchedulerX client sends. */
+  private void job(String name, String processor, String more, String monitorConfig, String contact) {
+    server.upsertJob(name, processor, (more.isEmpty() ? "" : more + ",") + "\"monitorConfig\":" + quote(monitorConfig)
+        + ",\"contact\":" + quote(contact));
   }
 
-  private void job(String name, String processor, String more, String monitorConfig, String contact) {
-    rules.put(name, new MonitorSettings.JobAlerts(MonitorSettings.parse(monitorConfig), MonitorSettings.parseContacts(contact)));
-    server.upsertJob(name, processor, more);
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private JsonNode run(String job) {
@@ -93,11 +88,12 @@ class AlertingTest {
   }
 
   private static final String TO_HOOK = "[{\"userName\":\"ops\",\"ding\":\"hook\"}]";
+  private static final String FLAKY = "{\"failEnable\":true,\"failLimitTimes\":3,\"sendChannel\":\"ding\"}";
 
   @Test
   void threeFailuresInARowAlertOnceOnTheThirdAndTheNextSuccessSendsARecoveryNotice() throws Exception {
     start(true);
-    job("flaky", "Throwing", "", "{\"failEnable\":true,\"failLimitTimes\":3,\"sendChannel\":\"ding\"}", TO_HOOK);
+    job("flaky", "Throwing", "", FLAKY, TO_HOOK);
 
     assertThat(run("flaky").path("state").asText()).isEqualTo("FAILED");
     assertThat(run("flaky").path("state").asText()).isEqualTo("FAILED");
@@ -117,7 +113,7 @@ class AlertingTest {
     assertThat(failure.path("link").asText()).isEqualTo("http://console.example/console/#/instances/" + third.path("id").asLong());
     assertThat(hook.requests().get(0).header("Idempotency-Key")).isEqualTo(failure.path("id").asText());
 
-    server.upsertJob("flaky", "Ok", ""); // fixed
+    job("flaky", "Ok", "", FLAKY, TO_HOOK); // fixed
     JsonNode ok = run("flaky");
     await().atMost(DEADLINE).until(() -> hook.requests().size() == 2);
     JsonNode recovery = alerts().get(1);
@@ -126,7 +122,7 @@ class AlertingTest {
     assertThat(recovery.path("reason").asText()).contains("after 3 failed run(s)");
 
     // The streak starts again: one more failure is below the limit.
-    server.upsertJob("flaky", "Throwing", "");
+    job("flaky", "Throwing", "", FLAKY, TO_HOOK);
     run("flaky");
     run("flaky");
     quietFor(2);
@@ -157,7 +153,8 @@ class AlertingTest {
     assertThat(alerts().get(0).path("count").asInt()).isEqualTo(2);
     assertThat(alerts().get(0).path("instance").path("attempt").asInt()).isEqualTo(1);
 
-    server.upsertJob("retrying", "Ok", "\"maxAttempt\":1,\"attemptInterval\":0");
+    job("retrying", "Ok", "\"maxAttempt\":1,\"attemptInterval\":0", "{\"failLimitTimes\":2,\"successNotice\":true}",
+        TO_HOOK);
     run("retrying");
     await().atMost(DEADLINE).until(() -> hook.requests().size() == 3);
     assertThat(alerts().stream().map(a -> a.path("type").asText())).containsExactlyInAnyOrder("FAILURE", "RECOVERY",

@@ -45,12 +45,10 @@ public final class TestServer implements AutoCloseable {
     return start(httpPort, "", dataDir);
   }
 
-  /** H2 in memory, with alerting: {@code alerting}'s channels, each job's rules from {@code rulesOf}. */
-  public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting,
-      java.util.function.Function<dev.schedulerx.server.store.JobDefinition,
-          java.util.Optional<dev.schedulerx.server.alert.MonitorSettings.JobAlerts>> rulesOf) {
+  /** H2 in memory, with {@code alerting}'s channels (jobs' rules: their monitorConfig and contact). */
+  public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting) {
     return new TestServer(SchedulerServer.builder(settings(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-        Path.of("target"))).alerting(alerting).alertRulesOf(rulesOf).build().start());
+        Path.of("target"))).alerting(alerting).build().start());
   }
 
   private static TestServer start(int httpPort, String url, Path dataDir) {
