@@ -53,6 +53,12 @@ public record AlertSettings(
         claimLease, pollInterval, httpTimeout, smtp);
   }
 
+  /** This setting with another number of attempts and a short first backoff (tests). */
+  public AlertSettings withRetry(int attempts) {
+    return new AlertSettings(enabled, consoleUrl, channels, defaultChannels, attempts, Duration.ofMillis(100), maxBackoff,
+        claimLease, Duration.ofMillis(50), httpTimeout, smtp);
+  }
+
   /** Outgoing mail; an empty host means no mail is sent (mail alerts are recorded FAILED, naming this key). */
   public record Smtp(String host, int port, String user, String password, String from, boolean startTls) {
     public static final Smtp NONE = new Smtp("", 25, "", "", "schedulerx@localhost", false);

@@ -112,6 +112,17 @@ public final class ServerApiClient {
     return get("/api/v1/workers");
   }
 
+  /** The alert history, newest first; {@code status} and {@code kind} filter when not null. */
+  public JsonNode alerts(int limit, String status, String kind) {
+    return get("/api/v1/alerts?limit=" + limit + (status == null ? "" : "&status=" + enc(status))
+        + (kind == null ? "" : "&kind=" + enc(kind)));
+  }
+
+  /** Queues a test alert to a configured channel; answers {@code {alertId, channel}}. */
+  public JsonNode testAlert(String channel) {
+    return send("POST", "/api/v1/alert-channels/" + enc(channel) + "/test", Map.of());
+  }
+
   private String groupQuery() {
     return group == null || group.isBlank() ? "" : "?group=" + enc(group);
   }
