@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunJobCommand.class, JobsCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
       InstanceCommand.class, KillCommand.class, LogsCommand.class, GroupsCommand.class, GroupsCommand.Create.class,
-      GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class,
-      DesignateCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
+      GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class, DesignateCommand.class,
+      AuditCommand.class, AlertsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
     })
 public final class WorkerCommand implements Callable<Integer> {
   static final int OK = 0;
