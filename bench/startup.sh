@@ -6,7 +6,8 @@
 # just before the JVM is launched to the server's "worker … joined group …" log line) and the resident memory
 # (VmRSS) after IDLE seconds; then the medians and the ratios ours / official.
 #   bench/startup.sh [RUNS] [IDLE_S]           defaults: 3 runs of each, 15 s idle
-# BENCH_JAVA_OPTS adds JVM options to our daemon only (e.g. to try a flag); BENCH_KEEP=1 keeps the work dir.
+# BENCH_JAVA_OPTS adds JVM options to our daemon only (e.g. to try a flag); BENCH_SIDES="ours" (or "official")
+# starts one side only; BENCH_SKIP_BUILD=1 reuses the last build; BENCH_KEEP=1 keeps the work dir.
 set -euo pipefail
 RUNS=${1:-3}
 IDLE=${2:-15}
@@ -21,13 +22,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building the distribution and the interop test classes (offline Maven)…"
-(cd "$HOME_DIR" && mvn -q -o -B -pl interop-tests -am -DskipTests package dependency:build-classpath \
-   -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1) \
-  || { echo "build failed, see $WORK/build.log"; BENCH_KEEP=1; exit 1; }
+CP_FILE="$HOME_DIR/interop-tests/target/official-classpath.txt"
+if [ "${BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$CP_FILE" ]; then
+  echo "building the distribution and the interop test classes (offline Maven)…"
+  (cd "$HOME_DIR" && mvn -q -o -B -pl interop-tests -am -DskipTests package dependency:build-classpath \
+     -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1) \
+    || { echo "build failed, see $WORK/build.log"; BENCH_KEEP=1; exit 1; }
+fi
 # The official worker's JVM: its JAR and dependencies and the interop test classes (OfficialWorkerMain); none
 # of our modules (our protocol classes share names with the official worker's).
-OFFICIAL_CP="$HOME_DIR/interop-tests/target/test-classes:$(tr ':' '\n' < "$WORK/cp.txt" | grep -v '/dev/schedulerx/' | grep -v "^$HOME_DIR/" | paste -sd:)"
+OFFICIAL_CP="$HOME_DIR/interop-tests/target/test-classes:$(tr ':' '\n' < "$CP_FILE" | grep -v '/dev/schedulerx/' | grep -v "^$HOME_DIR/" | paste -sd:)"
 
 cat > "$WORK/server.conf" <<CONF
 schedulerx-server {
@@ -91,7 +95,7 @@ rss_mib() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 printf '%-10s %-4s %-20s %s\n' side run "start→registered ms" "RSS MiB after ${IDLE} s"
 : > "$WORK/results.txt"
 for run in $(seq 1 "$RUNS"); do
-  for side in official ours; do
+  for side in ${BENCH_SIDES:-official ours}; do
     start=$(now_ms)
     launch "$side" "$run"
     registered=$(( $(joined_ms "$side" "$run") - start ))
@@ -105,6 +109,8 @@ done
 python3 - "$WORK/results.txt" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
+if len({r[0] for r in rows}) < 2:
+    sys.exit(0)
 def med(side, col): return statistics.median(int(r[col]) for r in rows if r[0] == side)
 def span(side, col):
     v = [int(r[col]) for r in rows if r[0] == side]; return f"{min(v)}–{max(v)}"
