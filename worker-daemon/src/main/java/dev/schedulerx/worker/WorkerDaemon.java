@@ -192,6 +192,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 root + "groups",
                 List.of(Map.of("namespace", settings.namespace(), "group-id", settings.groupId(), "app-key", settings.appKey()))),
             "the worker's schedulerx block");
+    own = own.withFallback(ConfigFactory.parseMap(Map.of(root + "allow-open-api", s.allowOpenApi()), "schedulerx.server.allow-open-api"));
     TlsSettings tls = settings.tls();
     own = own.withFallback(ConfigFactory.parseMap(
         Map.of(

@@ -116,6 +116,7 @@ public final class HttpApi implements AutoCloseable {
     app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
+    new ScheduleRoutes(java.time.Clock.systemDefaultZone()).register(app);
     new RestGroupRoutes(appGroups, jobs, audit, new JobBackfill(lifecycle, settings.apiSecurity().maxRerunRuns()))
         .register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
