@@ -385,6 +385,7 @@ async function jobFormPage(existing, generation) {
     choice('timeType', 'Time type', TIME_TYPES),
     field('timeExpression', 'Time expression (cron, seconds, ISO date-time)'),
     field('timeZone', 'Time zone (empty = server zone)'),
+    el('p', {class: 'wide muted', id: 'schedule-preview'}),
     field('parameters', 'Parameters'),
     field('maxAttempt', 'Max attempts', 'number'),
     field('attemptInterval', 'Attempt interval (s)', 'number'),
@@ -401,6 +402,31 @@ async function jobFormPage(existing, generation) {
     el('div', {class: 'actions'},
       el('button', {type: 'submit', id: 'save-job'}, existing ? 'Save' : 'Create job'),
       el('button', {type: 'button', class: 'secondary', onclick: () => history.back()}, 'Cancel')));
+  // The next fire times of the schedule as typed, from the server (GET /api/v1/schedules/preview), or why it
+  // would be refused, before anything is saved.
+  const preview = form.querySelector('#schedule-preview');
+  let previewTimer = null;
+  const showPreview = async () => {
+    const value = name => form.querySelector(`[name=${name}]`).value;
+    const query = new URLSearchParams({timeType: value('timeType'), timeExpression: value('timeExpression'), timeZone: value('timeZone')});
+    try {
+      const p = await api('GET', '/api/v1/schedules/preview?' + query);
+      preview.className = 'wide muted';
+      preview.textContent = p.nextFireTimes.length
+        ? `Next runs (${p.timeZone}): ` + p.nextFireTimes.map(fmtTime).join(', ')
+        : (p.timeType === 'second_delay' ? 'Runs again the delay after each run ends.' : 'No scheduled runs: on demand only.');
+    } catch (e) {
+      preview.className = 'wide error';
+      preview.textContent = e.message;
+    }
+  };
+  for (const name of ['timeType', 'timeExpression', 'timeZone']) {
+    form.querySelector(`[name=${name}]`).addEventListener('input', () => {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(showPreview, 300);
+    });
+  }
+  showPreview();
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const values = {};

@@ -117,6 +117,7 @@ public final class HttpApi implements AutoCloseable {
     app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
+    new ScheduleRoutes(java.time.Clock.systemDefaultZone()).register(app);
     Backfill backfill = new Backfill(lifecycle, settings.apiSecurity().maxRerunRuns());
     new RestGroupRoutes(appGroups, jobs, audit, backfill).register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
