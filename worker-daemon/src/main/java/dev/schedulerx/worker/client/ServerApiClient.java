@@ -175,6 +175,8 @@ public final class ServerApiClient {
   public JsonNode rerun(String job, String from, String to, String parameters) {
     return send("POST", "/api/v1/jobs/" + enc(job) + "/rerun" + groupQuery(),
         Map.of("from", from, "to", to, "parameters", parameters == null ? "" : parameters));
+  }
+
   /** The alert history, newest first; {@code status} and {@code kind} filter when not null. */
   public JsonNode alerts(int limit, String status, String kind) {
     return get("/api/v1/alerts?limit=" + limit + (status == null ? "" : "&status=" + enc(status))
