@@ -60,6 +60,9 @@ public final class TaskContext implements JobContext {
     return new TaskContext(instance, TaskSpec.standalone(), workerAddr, Map.of(), Map.of(), codec, null);
   }
 
+  /** The instance as submitted (built-in processors read its job type, content and xattrs). */
+  public InstanceSpec instance() { return instance; }
+
   @Override public long jobId() { return instance.jobId(); }
   @Override public long jobInstanceId() { return instance.instanceId(); }
   @Override public long taskId() { return task.taskId(); }
