@@ -83,4 +83,27 @@ class ScriptSettingsConfigTest {
     assertThatThrownBy(() -> load(Map.of(), "schedulerx.worker.scripts.enabeld = true"))
         .hasMessageStartingWith("unknown key schedulerx.worker.scripts.enabeld");
   }
+
+  @Test
+  void scriptAndHttpJobsCanBeDeclared() throws Exception {
+    Path file = dir.resolve("worker.conf");
+    Files.writeString(file, """
+        schedulerx.jobs {
+          disk { job-type = shell, content = "df -h /", execute-mode = broadcast, time-type = cron, time-expression = "0 0 2 * * ?" }
+          ping { job-type = http, content = "{\\"url\\":\\"http://127.0.0.1/health\\"}" }
+        }
+        """);
+    Properties p = new Properties();
+    p.setProperty("schedulerx.home", "/opt/sx");
+    var jobs = new ConfigLoader(Map.of(), p).load(file).jobs();
+
+    var disk = jobs.get(0).toDefinition();
+    assertThat(disk.jobType()).isEqualTo("shell");
+    assertThat(disk.content()).isEqualTo("df -h /");
+    assertThat(disk.executeMode()).isEqualTo("broadcast");
+    assertThat(jobs.get(1).toDefinition().content()).isEqualTo("{\"url\":\"http://127.0.0.1/health\"}");
+    Files.writeString(file, "schedulerx.jobs { empty { job-type = python } }");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), p).load(file))
+        .hasMessageStartingWith("bad job schedulerx.jobs.empty: content");
+  }
 }
