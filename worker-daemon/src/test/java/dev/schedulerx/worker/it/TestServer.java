@@ -117,7 +117,8 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  private JsonNode call(String method, String path, String body) {
+  /** Any REST call; the answer must be 200. */
+  public JsonNode call(String method, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + domain() + path))
             .timeout(Duration.ofSeconds(10))
