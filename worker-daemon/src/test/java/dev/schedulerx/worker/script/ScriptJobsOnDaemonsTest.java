@@ -33,6 +33,7 @@ class ScriptJobsOnDaemonsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "scripts-t0ken";
   private static final Pattern PID = Pattern.compile("(?:me|child) (\\d+)");
 
   @TempDir Path dir;
@@ -49,7 +50,7 @@ class ScriptJobsOnDaemonsTest {
 
   @Test
   void aBroadcastShellJobRunsOnEveryDaemonWithEachOnesOutputInTheLog() throws Exception {
-    server = TestServer.inMemory();
+    server = TestServer.inMemoryWithToken(TOKEN);
     WorkerDaemon a = start("a", true);
     WorkerDaemon b = start("b", true);
     a.awaitReady(DEADLINE);
@@ -71,7 +72,7 @@ class ScriptJobsOnDaemonsTest {
 
   @Test
   void aNonZeroExitFailsTheInstanceWithTheLastLine() throws Exception {
-    server = TestServer.inMemory();
+    server = TestServer.inMemoryWithToken(TOKEN);
     start("a", true).awaitReady(DEADLINE);
     upsert("backup", "standalone", "echo copying; echo 'rsync: connection refused' >&2; exit 12", 0);
 
@@ -86,7 +87,7 @@ class ScriptJobsOnDaemonsTest {
 
   @Test
   void aKillFromTheServerStopsTheScriptAndEverythingItStarted() throws Exception {
-    server = TestServer.inMemory();
+    server = TestServer.inMemoryWithToken(TOKEN);
     start("a", true).awaitReady(DEADLINE);
     upsert("forever", "standalone", "echo \"me $$\"; sleep 600 & echo \"child $!\"; wait", 0);
     long id = server.trigger("forever", "");
@@ -102,7 +103,7 @@ class ScriptJobsOnDaemonsTest {
 
   @Test
   void aTimeoutStopsAScriptThatIgnoresSigterm() throws Exception {
-    server = TestServer.inMemory();
+    server = TestServer.inMemoryWithToken(TOKEN);
     start("a", true).awaitReady(DEADLINE);
     upsert("stuck", "standalone", "trap '' TERM; echo \"me $$\"; sleep 600 & echo \"child $!\"; while :; do sleep 0.1; done", 1);
     long id = server.trigger("stuck", "");
@@ -118,7 +119,7 @@ class ScriptJobsOnDaemonsTest {
 
   @Test
   void aDaemonWithScriptsOffRefusesNamingTheSetting() throws Exception {
-    server = TestServer.inMemory();
+    server = TestServer.inMemoryWithToken(TOKEN);
     start("off", false).awaitReady(DEADLINE);
     upsert("touch", "standalone", "touch " + dir.resolve("ran"), 0);
 
@@ -128,6 +129,16 @@ class ScriptJobsOnDaemonsTest {
     assertThat(end.path("state").asText()).isEqualTo("FAILED");
     assertThat(end.path("result").asText()).contains("script jobs are disabled", "set schedulerx.worker.scripts.enabled = true");
     assertThat(dir.resolve("ran")).doesNotExist();
+  }
+
+  @Test
+  void aServerWithoutApiTokenRefusesScriptJobs() throws Exception {
+    server = TestServer.inMemory();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> upsert("sneaky", "standalone", "id", 0))
+        .hasMessageContaining("answered 403")
+        .hasMessageContaining("shell jobs are accepted only from authenticated callers: set schedulerx.server.api-token");
+    server.upsertJob("plain", "HelloWorld", ""); // java jobs stay open, as the whole API is without a token
   }
 
   private void upsert(String name, String mode, String script, int timeoutSeconds) throws Exception {
@@ -142,7 +153,7 @@ class ScriptJobsOnDaemonsTest {
   private WorkerDaemon start(String name, boolean scripts) {
     Path home = dir.resolve(name);
     WorkerDaemon daemon = WorkerDaemon.builder(TestDaemons.settings(server.domain(), TestServer.APP_KEY, home,
-        Map.of("worker.scripts.enabled", scripts, "worker.scripts.kill-grace", "500ms"))).pluginSource(List::of).build().start();
+        Map.of("worker.scripts.enabled", scripts, "worker.scripts.kill-grace", "500ms", "api-token", TOKEN))).pluginSource(List::of).build().start();
     daemons.add(daemon);
     return daemon;
   }
@@ -158,7 +169,8 @@ class ScriptJobsOnDaemonsTest {
 
   private List<JsonNode> logs(long id) throws Exception {
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.domain()
-        + "/api/v1/instances/" + id + "/logs?limit=1000")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        + "/api/v1/instances/" + id + "/logs?limit=1000")).header("Authorization", "Bearer " + TOKEN)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     List<JsonNode> lines = new ArrayList<>();
     JSON.readTree(response.body()).path("lines").forEach(lines::add);
     return lines;
