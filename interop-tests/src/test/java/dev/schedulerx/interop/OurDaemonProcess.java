@@ -16,6 +16,11 @@ final class OurDaemonProcess {
 
   /** Starts a daemon in {@code dir} with {@code processors} packed as its one plugin, without waiting. */
   static Processes launch(String name, String domain, Path dir, String heap, Class<?>... processors) throws IOException {
+    return launch(name, domain, dir, heap, "", processors);
+  }
+
+  /** As {@link #launch(String, String, Path, String, Class[])}, with {@code extraConf} inside {@code schedulerx { }}. */
+  static Processes launch(String name, String domain, Path dir, String heap, String extraConf, Class<?>... processors) throws IOException {
     Files.createDirectories(dir.resolve("plugins"));
     writePluginJar(dir.resolve("plugins/interop.jar"), processors);
     Path conf = dir.resolve("worker.conf");
@@ -29,8 +34,9 @@ final class OurDaemonProcess {
           server { embedded = false }
           plugins-dir = "%s"
           data-dir = "%s"
+          %s
         }
-        """.formatted(OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY, domain, dir.resolve("plugins"), dir.resolve("data")));
+        """.formatted(OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY, domain, dir.resolve("plugins"), dir.resolve("data"), extraConf));
     return Processes.start(name, Processes.launcher("bin/schedulerx-worker", conf, heap), dir.resolve("daemon.log"));
   }
 

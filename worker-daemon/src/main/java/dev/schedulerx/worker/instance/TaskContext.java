@@ -71,7 +71,7 @@ public final class TaskContext implements JobContext {
   @Override public String jobParameters() { return instance.jobParameters(); }
   @Override public String instanceParameters() { return instance.instanceParameters(); }
   @Override public String taskName() { return task.taskName(); }
-  @Override public byte[] taskBody() { return task.body().clone(); }
+  @Override public byte[] taskBody() { return task.body() == null ? new byte[0] : task.body().clone(); }
   @Override public <T> T task(Class<T> type) { return codec.decode(task.body(), type); }
   @Override public Instant scheduleTime() { return instance.scheduleTime(); }
   @Override public Instant dataTime() { return instance.dataTime(); }

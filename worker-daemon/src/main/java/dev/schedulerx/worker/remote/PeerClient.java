@@ -75,11 +75,15 @@ public final class PeerClient implements Peers {
         lastName = task.taskName();
         lastNameBytes = utf8(lastName);
       }
+      if (task.body().length == 0) {
+        each.clearTask(); // a broadcast task has no body; the official worker fails on an empty one ("bytes is null or empty")
+      } else {
+        // bodies come fresh from the task store and are never written again: wrapped, not copied
+        each.setTask(UnsafeByteOperations.unsafeWrap(task.body()));
+      }
       MasterStartContainerRequest request =
           each.setTaskId(task.taskId())
               .setTaskNameBytes(lastNameBytes)
-              // bodies come fresh from the task store and are never written again: wrapped, not copied
-              .setTask(UnsafeByteOperations.unsafeWrap(task.body()))
               .setTaskMaxAttempt(task.maxAttempt())
               .setTaskAttemptInterval(task.attemptIntervalSeconds())
               .setShardingNum(task.shardingNum())
