@@ -140,17 +140,8 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-<<<<<<< HEAD
-  /** Any JSON API call; fails unless answered 200. */
-  public JsonNode api(String method, String path, String body) {
-    return call(method, path, body);
-  }
-
-  private JsonNode call(String method, String path, String body) {
-=======
   /** Any REST call; the answer must be 200. */
   public JsonNode call(String method, String path, String body) {
->>>>>>> scripts
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + domain() + path))
             .timeout(Duration.ofSeconds(10))
