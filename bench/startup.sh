@@ -32,7 +32,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$CP_FILE" ]; then
 fi
 # Our daemon's class-data sharing archive, made now rather than in the first measured start (the launcher makes
 # it at the first daemon start after a build).
-(. "$HOME_DIR/bin/launcher.sh" && sx_cds_opts train >/dev/null)
+(. "$HOME_DIR/bin/launcher.sh" && SCHEDULERX_SKIP_BUILD=0 sx_cds_opts train >/dev/null)
 # The official worker's JVM: its JAR and dependencies and the interop test classes (OfficialWorkerMain); none
 # of our modules (our protocol classes share names with the official worker's).
 OFFICIAL_CP="$HOME_DIR/interop-tests/target/test-classes:$(tr ':' '\n' < "$CP_FILE" | grep -v '/dev/schedulerx/' | grep -v "^$HOME_DIR/" | paste -sd:)"

@@ -118,10 +118,11 @@ sx_cds_make() {
 
 # The JVM option that uses the archive when it is up to date. With "train" (a daemon start), the archive is
 # made first when it is missing or older than a JAR; CLI commands and the standalone server only use it, so a
-# quick command never waits for a training run.
+# quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many
+# JVMs under deadlines) means no build work in the launcher: no training either.
 sx_cds_opts() {
   [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
-  if [ "${1:-}" = "train" ] && sx_cds_stale && sx_cds_stale "$SX_CDS_ARCHIVE.failed"; then
+  if [ "${1:-}" = "train" ] && [ "${SCHEDULERX_SKIP_BUILD:-0}" != "1" ] && sx_cds_stale && sx_cds_stale "$SX_CDS_ARCHIVE.failed"; then
     sx_cds_make || true
   fi
   if ! sx_cds_stale; then

@@ -20,8 +20,10 @@ class ClassDataSharingEndToEndTest {
     Path home = Distribution.home();
     Path archive = home.resolve("worker-daemon/target/schedulerx.jsa");
     // What a daemon start does first when the archive is missing or older than a JAR ($0 tells the launcher its home).
-    Process train = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train", home.resolve("bin/schedulerx-worker").toString())
-        .redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train",
+        home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
+    pb.environment().remove("SCHEDULERX_SKIP_BUILD");
+    Process train = pb.start();
     assertThat(train.waitFor(300, TimeUnit.SECONDS)).as("training run finished").isTrue();
     String option = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 
