@@ -152,6 +152,7 @@ class ServerCommandTest {
         "  remoting:   127.0.0.1:any free port",
         "  database:   jdbc:postgresql://db:5432/sx?password=*** (user sx, pool 8)",
         "  groups:     [default/examples]",
+        "  alerting:   on, channels []",
         ""));
   }
 
