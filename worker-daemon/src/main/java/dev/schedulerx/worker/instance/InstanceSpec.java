@@ -22,10 +22,20 @@ public record InstanceSpec(
     int maxAttempt,
     String user,
     String xattrs,
-    List<String> workers) {
+    List<String> workers,
+    WorkflowView workflow) {
 
   public InstanceSpec {
     workers = List.copyOf(workers);
+    workflow = workflow == null ? WorkflowView.NONE : workflow;
+  }
+
+  /** An instance outside any workflow. */
+  public InstanceSpec(long jobId, long instanceId, String jobName, String groupId, String executeMode, String processor,
+      String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
+      String user, String xattrs, List<String> workers) {
+    this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
+        dataTime, attempt, maxAttempt, user, xattrs, workers, WorkflowView.NONE);
   }
 
   /** How the logs name this instance. */
