@@ -18,6 +18,8 @@ import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
 import dev.schedulerx.server.store.ServerDatabase;
+import dev.schedulerx.server.workflow.WorkflowEngine;
+import dev.schedulerx.server.workflow.Workflows;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -49,6 +51,9 @@ public final class SchedulerServer implements AutoCloseable {
   /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
   private static final long DUE_TICK_MILLIS = 2;
 
+  /** How often the workflow engine fires due cron workflows and re-reads unfinished runs. */
+  private static final long WORKFLOW_TICK_MILLIS = 500;
+
   private final ServerSettings settings;
   private final Clock clock;
   private ServerDatabase database;
@@ -58,6 +63,8 @@ public final class SchedulerServer implements AutoCloseable {
   private ServerHealth health;
   private ExecutorService storeExecutor;
   private ScheduledExecutorService scheduler;
+  private WorkflowEngine workflowEngine;
+  private Workflows workflows;
   private int httpPort;
   private String remotingAddress;
   private String nodeId;
@@ -126,6 +133,9 @@ public final class SchedulerServer implements AutoCloseable {
     health = new ServerHealth(database.dataSource(), this::isLeader);
     InstanceLifecycle lifecycle =
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler, metrics);
+    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
+    lifecycle.workflowNodes(workflowEngine);
+    workflows = new Workflows(workflowEngine, jobs, clock);
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
@@ -143,6 +153,8 @@ public final class SchedulerServer implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, DUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
+    // Workflow runs advance on instance ends; the tick fires cron workflows and reconciles from the database.
+    scheduler.scheduleWithFixedDelay(workflowEngine::tick, pollMillis, WORKFLOW_TICK_MILLIS, TimeUnit.MILLISECONDS);
     log.info("scheduler server ready: {} {}:{}, remoting {}://server@{}, database {}",
         settings.tls().httpScheme(), settings.host(), httpPort, ActorPaths.schemeOf(system), remotingAddress,
         JdbcUrls.redact(settings.database().effectiveUrl(settings.dataDir())).split(";")[0]);
@@ -248,6 +260,11 @@ public final class SchedulerServer implements AutoCloseable {
     }
   }
 
+  /** Workflow definitions, runs and operator actions. */
+  public Workflows workflows() {
+    return workflows;
+  }
+
   public int httpPort() {
     return httpPort;
   }
@@ -276,6 +293,9 @@ public final class SchedulerServer implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("could not release the leader lease (it expires by itself): {}", e.toString());
       }
+    }
+    if (workflowEngine != null) {
+      workflowEngine.close();
     }
     if (http != null) {
       http.close();
