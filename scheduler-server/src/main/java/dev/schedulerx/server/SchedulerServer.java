@@ -5,6 +5,7 @@ import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.dispatch.DuePass;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.HttpApi;
+import dev.schedulerx.server.http.WorkflowRoutes;
 import dev.schedulerx.server.metrics.MetricsRoutes;
 import dev.schedulerx.server.metrics.ServerHealth;
 import dev.schedulerx.server.metrics.ServerMetrics;
@@ -143,6 +144,7 @@ public final class SchedulerServer implements AutoCloseable {
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
         jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()));
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
+    http.addRoutes(new WorkflowRoutes(workflows, jobs, new com.fasterxml.jackson.databind.ObjectMapper())::register);
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());

@@ -232,7 +232,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       Instant latest = store.latestScheduleTime(w.id()).orElse(at);
       at = (latest.isAfter(at) ? latest : at).plusMillis(1);
     }
-    throw new IllegalStateException("workflow " + w.id() + ": no free schedule time for a new run; try again");
+    throw new WorkflowStateException("workflow " + w.id() + ": no free schedule time for a new run; try again");
   }
 
   /** Starts queued runs of the workflow, oldest first, while it has free slots. */
@@ -461,10 +461,10 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       Instant now = clock.instant();
       InstanceState from = run.state();
       if (from != InstanceState.RUNNING && from != InstanceState.WAITING) {
-        throw new IllegalStateException("workflow instance " + runId + " is " + run.state() + ", nothing to stop");
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state() + ", nothing to stop");
       }
       if (!store.moveRun(runId, from, InstanceState.KILLED, "stopped by request", now)) {
-        throw new IllegalStateException("workflow instance " + runId + " changed meanwhile; try again");
+        throw new WorkflowStateException("workflow instance " + runId + " changed meanwhile; try again");
       }
       for (WfNode n : store.nodes(runId)) {
         if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
@@ -485,7 +485,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     return call(() -> {
       WfInstance run = requireRun(runId);
       if (run.state() != InstanceState.FAILED && run.state() != InstanceState.KILLED) {
-        throw new IllegalStateException("workflow instance " + runId + " is " + run.state()
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state()
             + "; only a FAILED or stopped instance can be retried");
       }
       Instant now = clock.instant();
@@ -527,7 +527,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         store.endNode(n.id(), InstanceState.SKIPPED, "", now, n.state());
         reopen(run, now);
       } else {
-        throw new IllegalStateException("node " + n.jobName() + " of workflow instance " + runId + " is " + n.state()
+        throw new WorkflowStateException("node " + n.jobName() + " of workflow instance " + runId + " is " + n.state()
             + "; only a waiting, failed or stopped node can be skipped");
       }
       log.info("workflow instance {}: node {} to be skipped", runId, n.jobName());
@@ -541,7 +541,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     return call(() -> {
       WfNode n = requireNode(runId, nodeRef);
       if (!n.skipRequested() || !store.setSkipRequested(n.id(), false)) {
-        throw new IllegalStateException("node " + n.jobName() + " of workflow instance " + runId
+        throw new WorkflowStateException("node " + n.jobName() + " of workflow instance " + runId
             + " has no pending skip (state " + n.state() + ")");
       }
       return requireRun(runId);
@@ -552,7 +552,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     return call(() -> {
       WfInstance run = requireRun(runId);
       if (!store.setSuspended(runId, suspended)) {
-        throw new IllegalStateException("workflow instance " + runId + " is " + run.state() + "; it cannot be "
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state() + "; it cannot be "
             + (suspended ? "suspended" : "resumed"));
       }
       log.info("workflow instance {} {}", runId, suspended ? "suspended: nodes not started yet are held" : "resumed");
@@ -579,7 +579,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           }
         }
         if (!store.moveRun(runId, run.state(), InstanceState.SUCCESS, "set to SUCCESS by request", now)) {
-          throw new IllegalStateException("workflow instance " + runId + " changed meanwhile; try again");
+          throw new WorkflowStateException("workflow instance " + runId + " changed meanwhile; try again");
         }
         log.info("workflow instance {} set to SUCCESS by request", runId);
         startQueued(run.workflowId());
@@ -587,7 +587,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
       WfNode n = requireNode(runId, nodeRef);
       if (n.state() == InstanceState.SUCCESS || n.state() == InstanceState.SKIPPED) {
-        throw new IllegalStateException("node " + n.jobName() + " is " + n.state() + " already");
+        throw new WorkflowStateException("node " + n.jobName() + " is " + n.state() + " already");
       }
       String result = n.result() != null ? n.result() : Optional.ofNullable(n.instanceResult()).orElse("");
       store.endNode(n.id(), InstanceState.SUCCESS, result, now, n.state());
@@ -638,10 +638,10 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new IllegalStateException("the workflow engine did not answer within " + CALL_TIMEOUT.toSeconds() + " s");
+      throw new WorkflowStateException("the workflow engine did not answer within " + CALL_TIMEOUT.toSeconds() + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted");
+      throw new WorkflowStateException("interrupted");
     }
   }
 

@@ -102,7 +102,7 @@ public final class Workflows {
     get(id);
     boolean busy = store.unfinishedRuns().stream().anyMatch(r -> r.workflowId() == id);
     if (busy) {
-      throw new IllegalStateException("workflow " + id + " has an unfinished instance; stop it first");
+      throw new WorkflowStateException("workflow " + id + " has an unfinished instance; stop it first");
     }
     store.delete(id);
     engine.refreshNodeJobs();

@@ -115,6 +115,10 @@ public final class TestServer implements AutoCloseable {
     return job(name).path("id").asLong();
   }
 
+  public void deleteJob(String name) {
+    call("DELETE", "/api/v1/jobs/" + name, null);
+  }
+
   public JsonNode workers() {
     return call("GET", "/api/v1/workers", null);
   }

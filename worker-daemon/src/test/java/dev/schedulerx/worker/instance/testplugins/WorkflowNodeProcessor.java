@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * A workflow node for tests. Its result tells what it saw: {@code <job>|wf=<id>|wfi=<id>|up=[A=ra;B=rb]}. The job
  * parameters pick a behaviour: {@code fail} fails; {@code await} writes {@code <dir>/<job>.started} (dir = the
- * instance parameters) and waits until {@code <dir>/<job>} exists; {@code big} returns a 3,000-byte result.
+ * instance parameters) and waits until {@code <dir>/<job>} exists; {@code big} returns a 3,000-byte result. A parent
+ * result over 500 characters is shown as {@code len:<length>,tail:<last 5 characters>}.
  */
 public final class WorkflowNodeProcessor implements JobProcessor {
   @Override
@@ -32,7 +33,9 @@ public final class WorkflowNodeProcessor implements JobProcessor {
     }
     StringBuilder up = new StringBuilder();
     for (UpstreamResult r : context.upstreamResults()) {
-      up.append(up.length() == 0 ? "" : ";").append(r.jobName()).append('=').append(r.result());
+      String data = r.result().length() <= 500 ? r.result()
+          : "len:" + r.result().length() + ",tail:" + r.result().substring(r.result().length() - 5);
+      up.append(up.length() == 0 ? "" : ";").append(r.jobName()).append('=').append(data);
     }
     return ProcessResult.success(context.jobName() + "|wf=" + context.workflowId() + "|wfi=" + context.workflowInstanceId()
         + "|up=[" + up + "]");
