@@ -2,7 +2,10 @@ package dev.schedulerx.server;
 
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.DuePass;
+import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.HttpApi;
 import dev.schedulerx.server.http.WorkflowRoutes;
@@ -13,11 +16,14 @@ import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.remote.GroupGuard;
 import dev.schedulerx.server.remote.RemoteEndpoints;
 import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.store.AppGroup;
+import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
+import dev.schedulerx.server.store.OperationRepository;
 import dev.schedulerx.server.store.ServerDatabase;
 import dev.schedulerx.server.workflow.WorkflowEngine;
 import dev.schedulerx.server.workflow.Workflows;
@@ -51,6 +57,8 @@ public final class SchedulerServer implements AutoCloseable {
 
   /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
   private static final long DUE_TICK_MILLIS = 2;
+  /** How old the in-memory list of app groups may get before a lookup re-reads it (changes on other nodes). */
+  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(5);
 
   /** How often the workflow engine fires due cron workflows and re-reads unfinished runs. */
   private static final long WORKFLOW_TICK_MILLIS = 500;
@@ -127,10 +135,12 @@ public final class SchedulerServer implements AutoCloseable {
     remotingAddress = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
 
     WorkerRegistry registry = new WorkerRegistry(clock, settings.workerTimeout());
-    GroupGuard groups = new GroupGuard(settings);
+    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH);
+    appGroups.seed(settings.groups());
+    GroupGuard groups = new GroupGuard(appGroups);
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
     metrics = new ServerMetrics(
-        settings.groups().stream().map(ServerSettings.AppGroup::groupId).distinct().toList(), registry, jobs, this::isLeader, clock);
+        appGroups.all().stream().map(AppGroup::groupId).toList(), registry, jobs, this::isLeader, clock);
     health = new ServerHealth(database.dataSource(), this::isLeader);
     InstanceLifecycle lifecycle =
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler, metrics);
@@ -141,8 +151,10 @@ public final class SchedulerServer implements AutoCloseable {
 
     lease = new LeaderLease(database.dataSource());
     nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
+    ObjectMapper json = HttpApi.jsonMapper();
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
-        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()));
+        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
+        new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     http.addRoutes(new WorkflowRoutes(workflows, jobs, new com.fasterxml.jackson.databind.ObjectMapper())::register);
     httpPort = http.start();

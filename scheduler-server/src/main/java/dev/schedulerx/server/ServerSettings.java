@@ -63,8 +63,16 @@ public record ServerSettings(
    * @param apiToken bearer token required on every {@code /api/v1/**} call; empty = no check (local use only)
    * @param openApiSkew how far an {@code openapi-timestamp} may be from the server clock, either way
    */
-  public record ApiSecurity(String apiToken, Duration openApiSkew) {
+  /**
+   * @param maxRerunRuns the most runs one back-fill (OpenAPI {@code job/rerun}, REST, CLI) may create
+   */
+  public record ApiSecurity(String apiToken, Duration openApiSkew, int maxRerunRuns) {
+    public static final int DEFAULT_MAX_RERUN_RUNS = 1000;
     public static final ApiSecurity DEFAULT = new ApiSecurity("", Duration.ofMinutes(5));
+
+    public ApiSecurity(String apiToken, Duration openApiSkew) {
+      this(apiToken, openApiSkew, DEFAULT_MAX_RERUN_RUNS);
+    }
 
     public ApiSecurity {
       apiToken = apiToken == null ? "" : apiToken;
@@ -74,7 +82,8 @@ public record ServerSettings(
     /** Without the token, so settings can be logged. */
     @Override
     public String toString() {
-      return "ApiSecurity[apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", openApiSkew=" + openApiSkew + "]";
+      return "ApiSecurity[apiToken=" + (apiToken.isEmpty() ? "" : "***") + ", openApiSkew=" + openApiSkew
+          + ", maxRerunRuns=" + maxRerunRuns + "]";
     }
   }
 
@@ -136,7 +145,8 @@ public record ServerSettings(
             config.getDuration(key("submit-timeout")),
             config.getDuration(key("history-retention")),
             groups,
-            new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew"))),
+            new ApiSecurity(config.getString(key("api-token")), config.getDuration(key("openapi-timestamp-skew")),
+                config.getInt(key("rerun-max-runs"))),
             new Lease(config.getDuration(key("lease.renew-interval")), config.getDuration(key("lease.ttl"))),
             new TlsSettings(
                 config.getBoolean(key("tls.http")), config.getBoolean(key("tls.remoting")),
@@ -186,6 +196,9 @@ public record ServerSettings(
     if (lease.ttl().compareTo(lease.renewInterval().multipliedBy(2)) < 0) {
       throw bad(c, "lease.ttl", "must be at least twice lease.renew-interval (default 6s with 2s), or a leader"
           + " loses its lease between two renewals");
+    }
+    if (apiSecurity.maxRerunRuns() < 1) {
+      throw bad(c, "rerun-max-runs", "must be at least 1 (default 1000)");
     }
     if (!apiSecurity.apiToken().equals(apiSecurity.apiToken().strip())) {
       throw bad(c, "api-token", "must not start or end with white space");

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class InstanceLifecycle {
   private static final Logger log = LoggerFactory.getLogger(InstanceLifecycle.class);
+  /** How many runs (attempts) one schedule time may get through operators' retries and back-fills. */
+  static final int MAX_ATTEMPTS_PER_SLOT = 100;
 
   private final JobRepository jobs;
   private final InstanceRepository instances;
@@ -50,6 +52,8 @@ public final class InstanceLifecycle {
   private final Map<Long, Object> queueLocks = new ConcurrentHashMap<>();
   /** Jobs seen with concurrency policy queue: only their ends look at the queue (others cost no query). */
   private final Set<Long> queueingJobs = ConcurrentHashMap.newKeySet();
+  /** Jobs with back-fill runs waiting in their queue, whatever their concurrency policy. */
+  private final Set<Long> backfilling = ConcurrentHashMap.newKeySet();
   private volatile LongConsumer runsChanged = jobId -> {};
   /**
    * Creation time of the unfinished runs this node created, for the duration in their end's log line; an entry
@@ -125,6 +129,18 @@ public final class InstanceLifecycle {
         : created.handedOver().thenApply(ignored -> created.instance());
   }
 
+  /**
+   * As {@link #triggerNowPaced(JobDefinition, String)}, waiting for the hand-over at most {@code maxWait}: callers
+   * with a read timeout (the SchedulerX clients give up after 5 s) get the stored run's id in time either way.
+   */
+  public JobInstance triggerNowPaced(JobDefinition job, String instanceParameters, java.time.Duration maxWait) {
+    Created created = createApiRun(job, instanceParameters);
+    if (submitsInFlight.get() > SUBMIT_WINDOW) {
+      created.handedOver().completeOnTimeout(null, maxWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+    }
+    return created.instance();
+  }
+
   private record Created(JobInstance instance, CompletableFuture<Void> handedOver) {}
 
   private Created createApiRun(JobDefinition job, String instanceParameters) {
@@ -147,7 +163,7 @@ public final class InstanceLifecycle {
    */
   public Optional<JobInstance> createScheduled(JobDefinition job, Instant scheduleTime, TriggerType trigger, int attempt, String params) {
     // A retry continues a run that already held a slot; only new runs wait in the queue.
-    boolean queue = remember(job) && trigger != TriggerType.RETRY;
+    boolean queue = remember(job) && !trigger.isRetry();
     Optional<JobInstance> created =
         instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
@@ -164,6 +180,47 @@ public final class InstanceLifecycle {
             launch(job, instance);
           }
         });
+    return created;
+  }
+
+  /**
+   * Runs a failed or killed instance again, as an operator asked: the next free attempt of its schedule time (an
+   * automatic retry may have taken some), trigger type USER_RETRY. Empty when the slot has no attempt left.
+   */
+  public Optional<JobInstance> retryByOperator(JobDefinition job, JobInstance failed) {
+    for (int attempt = failed.attempt() + 1; attempt < failed.attempt() + MAX_ATTEMPTS_PER_SLOT; attempt++) {
+      Optional<JobInstance> created =
+          createScheduled(job, failed.scheduleTime(), TriggerType.USER_RETRY, attempt, failed.instanceParameters());
+      if (created.isPresent()) {
+        return created;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Back-fills past schedule times (SchedulerX's rerun): one run per slot, oldest first, each a new attempt of its
+   * slot with trigger type RERUN, all waiting in the job's queue so they start in order within its max
+   * concurrency. Runs on the caller's thread (stores them); returns the created runs.
+   */
+  public List<JobInstance> backfill(JobDefinition job, List<Instant> slots, String params) {
+    List<JobInstance> created = new java.util.ArrayList<>();
+    for (Instant slot : slots) {
+      for (int attempt = 0; attempt < MAX_ATTEMPTS_PER_SLOT; attempt++) {
+        Optional<JobInstance> run =
+            instances.create(job.id(), job.groupId(), job.name(), slot, TriggerType.RERUN, params, attempt, clock.instant(), true);
+        if (run.isPresent()) {
+          created.add(run.get());
+          break;
+        }
+      }
+    }
+    if (!created.isEmpty()) {
+      backfilling.add(job.id());
+      log.info("job {} ({}): {} back-fill runs queued, {} to {}", job.id(), job.name(), created.size(),
+          created.get(0).scheduleTime(), created.get(created.size() - 1).scheduleTime());
+      startQueued(job);
+    }
     return created;
   }
 
@@ -189,7 +246,11 @@ public final class InstanceLifecycle {
         log.debug("job {}: queue waits, no free slot (max concurrency {})", job.name(), job.maxConcurrency());
         return;
       }
-      for (JobInstance next : instances.findQueued(job.id(), free)) {
+      List<JobInstance> queued = instances.findQueued(job.id(), free);
+      if (queued.isEmpty()) {
+        backfilling.remove(job.id());
+      }
+      for (JobInstance next : queued) {
         if (instances.claimQueued(next.id())) {
           log.info("instance {} of job {} leaves the queue: a slot is free (max concurrency {})",
               next.id(), job.name(), job.maxConcurrency());
@@ -222,7 +283,7 @@ public final class InstanceLifecycle {
   /** After a run of {@code jobId} ended: the due-pass hears of it, and if the job queues runs, the next may start. */
   private void runEnded(long jobId) {
     runsChanged.accept(jobId);
-    if (queueingJobs.contains(jobId)) {
+    if (queueingJobs.contains(jobId) || backfilling.contains(jobId)) {
       storeExecutor.execute(() -> {
         try {
           jobs.findById(jobId).ifPresent(this::startQueued);
@@ -264,9 +325,11 @@ public final class InstanceLifecycle {
       return handedOver;
     }
     WorkerGateway.WorkflowPayload payload = node == null ? null : node.payload();
-    List<WorkerInfo> candidates = registry.rotation(job.groupId());
+    List<WorkerInfo> live = registry.rotation(job.groupId());
+    List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), live);
     if (candidates.isEmpty()) {
-      fail(job, instance, "no live worker in group " + job.groupId());
+      fail(job, instance, live.isEmpty() ? "no live worker in group " + job.groupId()
+          : DesignatedWorkers.noneAlive(job.designation(), job.groupId()));
       handedOver.complete(null);
       return handedOver;
     }

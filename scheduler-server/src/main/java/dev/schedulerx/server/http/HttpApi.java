@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.schedulerx.server.ServerSettings;
-import dev.schedulerx.server.ServerSettings.AppGroup;
+import dev.schedulerx.server.audit.AuditTrail;
+import dev.schedulerx.server.group.AppGroups;
+import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.remote.GroupGuard;
@@ -45,6 +47,8 @@ public final class HttpApi implements AutoCloseable {
   private final InstanceLifecycle lifecycle;
   private final WorkerRegistry registry;
   private final LogRepository logs;
+  private final AppGroups appGroups;
+  private final AuditTrail audit;
   private final ObjectMapper json;
   private final Supplier<Optional<String>> leaderHttp;
   private final List<Consumer<Javalin>> moreRoutes = new ArrayList<>();
@@ -63,7 +67,10 @@ public final class HttpApi implements AutoCloseable {
       InstanceRepository instances,
       InstanceLifecycle lifecycle,
       WorkerRegistry registry,
-      LogRepository logs) {
+      LogRepository logs,
+      AppGroups appGroups,
+      AuditTrail audit,
+      ObjectMapper json) {
     this.leaderHttp = leaderHttp;
     this.settings = settings;
     this.groups = groups;
@@ -73,7 +80,21 @@ public final class HttpApi implements AutoCloseable {
     this.lifecycle = lifecycle;
     this.registry = registry;
     this.logs = logs;
-    this.json = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    this.appGroups = appGroups;
+    this.audit = audit;
+    this.json = json;
+  }
+
+  /** The JSON mapper of the server's HTTP side: ISO-8601 text for instants. */
+  public static ObjectMapper jsonMapper() {
+    return new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
+
+  private final List<Consumer<OpenApiEndpoint>> moreOpenApi = new ArrayList<>();
+
+  /** OpenAPI operations another part of the server adds (e.g. workflows); call before {@link #start()}. */
+  void addOpenApiRoutes(Consumer<OpenApiEndpoint> routes) {
+    moreOpenApi.add(routes);
   }
 
   /** Routes another part of the server adds (e.g. /healthz and /metrics); call before {@link #start()}. */
@@ -92,10 +113,14 @@ public final class HttpApi implements AutoCloseable {
               HttpsConnector.configure(config, settings.tls(), settings.host(), settings.httpPort());
             });
     discoveryRoutes(app);
+    app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
+    new RestGroupRoutes(appGroups, jobs, audit, new JobBackfill(lifecycle, settings.apiSecurity().maxRerunRuns()))
+        .register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
-    new OpenApiRoutes(settings, jobs, instances, lifecycle, json).register(app);
+    new OpenApiRoutes(app, settings, appGroups, jobs, instances, lifecycle, registry, logs, audit, json)
+        .register(endpoint -> moreOpenApi.forEach(routes -> routes.accept(endpoint)));
     new ConsoleRoutes().register(app);
     new LogRoutes(logs, json).register(app);
     // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
@@ -137,11 +162,11 @@ public final class HttpApi implements AutoCloseable {
 
   private Map<String, Object> groupInfo(AppGroup g) {
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("id", groups.appGroupId(g.groupId()));
+    info.put("id", g.id());
     info.put("groupId", g.groupId());
-    info.put("appName", g.groupId());
+    info.put("appName", g.appName());
     info.put("appKey", g.appKey());
-    info.put("maxJobs", 1000);
+    info.put("maxJobs", g.maxJobs());
     info.put("status", 1);
     info.put("namespaceId", g.namespace());
     info.put("enableLog", false);
@@ -163,7 +188,7 @@ public final class HttpApi implements AutoCloseable {
       ctx.json(Map.of("success", false, "code", 403, "message", refusal, "requestId", UUID.randomUUID().toString()));
       return;
     }
-    handler.handle(settings.group(groupId).orElseThrow());
+    handler.handle(appGroups.find(groupId).orElseThrow());
   }
 
   private void envelope(Context ctx, Object data) {
@@ -184,18 +209,26 @@ public final class HttpApi implements AutoCloseable {
     app.get("/api/v1/jobs", ctx -> ctx.json(jobs.findAll().stream().map(this::jobView).toList()));
     app.post("/api/v1/jobs", ctx -> {
       JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
-      JobDefinition stored = jobs.upsert(spec.toDefinition());
+      JobDefinition definition = spec.toDefinition();
+      if (appGroups.find(definition.groupId()).isEmpty()) {
+        throw new IllegalArgumentException("group " + definition.groupId() + " is not known to this server: add it to"
+            + " the server's groups or create it (POST /api/v1/groups)");
+      }
+      Optional<JobDefinition> before = jobs.findByName(definition.groupId(), definition.name());
+      JobDefinition stored = jobs.upsert(definition);
       log.info("job {} ({}) upserted: {} {} {}", stored.id(), stored.name(), stored.executeMode(), stored.timeType().key(), stored.timeExpression());
+      audited(ctx, before.isPresent() ? "update" : "create", stored, before.map(JobSpec::of).orElse(null), JobSpec.of(stored));
       ctx.json(jobView(stored));
     });
     app.get("/api/v1/jobs/{name}", ctx -> ctx.json(jobView(job(ctx))));
     app.delete("/api/v1/jobs/{name}", ctx -> {
       JobDefinition job = job(ctx);
       jobs.delete(job.id());
+      audited(ctx, "delete", job, JobSpec.of(job), null);
       ctx.json(Map.of("deleted", job.name()));
     });
-    app.post("/api/v1/jobs/{name}/enable", ctx -> ctx.json(Map.of("enabled", jobs.setEnabled(job(ctx).id(), true))));
-    app.post("/api/v1/jobs/{name}/disable", ctx -> ctx.json(Map.of("disabled", jobs.setEnabled(job(ctx).id(), false))));
+    app.post("/api/v1/jobs/{name}/enable", ctx -> ctx.json(Map.of("enabled", setEnabled(ctx, true))));
+    app.post("/api/v1/jobs/{name}/disable", ctx -> ctx.json(Map.of("disabled", setEnabled(ctx, false))));
     app.post("/api/v1/jobs/{name}/run", ctx -> {
       JobDefinition job = job(ctx, jobs.findAllNamedCached(ctx.pathParam("name")));
       String params = ctx.body().isBlank() ? "" : String.valueOf(json.readTree(ctx.body()).path("parameters").asText(""));
@@ -219,12 +252,23 @@ public final class HttpApi implements AutoCloseable {
             .orElseThrow(() -> new io.javalin.http.NotFoundResponse("no instance " + ctx.pathParam("id")))));
   }
 
+  private boolean setEnabled(Context ctx, boolean enabled) {
+    JobDefinition job = job(ctx);
+    boolean changed = jobs.setEnabled(job.id(), enabled);
+    audited(ctx, enabled ? "enable" : "disable", job, null, null);
+    return changed;
+  }
+
+  private void audited(Context ctx, String what, JobDefinition job, Object before, Object after) {
+    audit.record(AuditTrail.REST, RestGroupRoutes.operator(ctx), job.groupId(), what, "job", job.id(), before, after);
+  }
+
   private JobDefinition job(Context ctx) {
     return job(ctx, jobs.findAllNamed(ctx.pathParam("name")));
   }
 
   /** The one job of the path's name (in the query's group, if given) among {@code named}. */
-  private static JobDefinition job(Context ctx, List<JobDefinition> named) {
+  static JobDefinition job(Context ctx, List<JobDefinition> named) {
     String name = ctx.pathParam("name");
     String group = ctx.queryParam("group");
     List<JobDefinition> matches =

@@ -31,10 +31,25 @@ public record JobSpec(
     Boolean enabled,
     String xattrs,
     String description,
-    String concurrencyPolicy) {
+    String concurrencyPolicy,
+    String jobType,
+    String content,
+    String monitorConfig,
+    String contact,
+    Integer priority) {
 
   @JsonCreator
   public JobSpec {}
+
+  /** A java job without monitor settings or priority. */
+  public JobSpec(String group, String name, String processor, String executeMode, String parameters, String timeType,
+      String timeExpression, String timeZone, Integer maxAttempt, Integer attemptInterval, Integer taskMaxAttempt,
+      Integer taskAttemptInterval, Long timeout, Integer maxConcurrency, Boolean enabled, String xattrs,
+      String description, String concurrencyPolicy) {
+    this(group, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
+        attemptInterval, taskMaxAttempt, taskAttemptInterval, timeout, maxConcurrency, enabled, xattrs, description,
+        concurrencyPolicy, null, null, null, null, null);
+  }
 
   static final Set<String> EXECUTE_MODES = Set.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
 
@@ -45,7 +60,15 @@ public record JobSpec(
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
       throw new IllegalArgumentException("name \"" + name + "\": use 1-64 letters, digits, '_', '-' or '.'");
     }
-    require(processor, "processor");
+    String kind = jobType == null || jobType.isBlank() ? JobDefinition.JAVA : jobType.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!JobDefinition.JOB_TYPES.contains(kind)) {
+      throw new IllegalArgumentException("jobType \"" + jobType + "\": expected one of " + JobDefinition.JOB_TYPES);
+    }
+    if (kind.equals(JobDefinition.JAVA)) {
+      require(processor, "processor");
+    } else {
+      require(content, "content");
+    }
     String mode = executeMode == null ? "standalone" : executeMode;
     if (!EXECUTE_MODES.contains(mode)) {
       throw new IllegalArgumentException("executeMode \"" + mode + "\": expected one of " + EXECUTE_MODES);
@@ -62,8 +85,14 @@ public record JobSpec(
     if (xattrs != null && !xattrs.isBlank() && !xattrs.strip().startsWith("{")) {
       throw new IllegalArgumentException("xattrs must be a JSON object, e.g. {\"consumerSize\":5}");
     }
+    if (!kind.equals(JobDefinition.JAVA) && !mode.equals("standalone") && !mode.equals("broadcast") && !mode.equals("sharding")) {
+      throw new IllegalArgumentException("executeMode \"" + mode + "\": a " + kind + " job runs standalone, broadcast or sharding");
+    }
+    if (priority != null && (priority < 1 || priority > 100)) {
+      throw new IllegalArgumentException("priority must be between 1 and 100, got " + priority);
+    }
     return new JobDefinition(
-        0, group, name, processor, mode, orEmpty(parameters), type, expression,
+        0, group, name, kind.equals(JobDefinition.JAVA) ? processor : kind, mode, orEmpty(parameters), type, expression,
         timeZone == null ? "" : timeZone,
         nonNegative(maxAttempt, 0, "maxAttempt"),
         nonNegative(attemptInterval, 30, "attemptInterval"),
@@ -74,7 +103,13 @@ public record JobSpec(
         enabled == null || enabled,
         orEmpty(xattrs),
         orEmpty(description),
-        policy);
+        policy,
+        kind,
+        kind.equals(JobDefinition.JAVA) ? "" : content,
+        orEmpty(monitorConfig),
+        orEmpty(contact),
+        priority,
+        null);
   }
 
   /** The spec of a stored job, for GET responses. */
@@ -82,7 +117,9 @@ public record JobSpec(
     return new JobSpec(
         j.groupId(), j.name(), j.processor(), j.executeMode(), j.parameters(), j.timeType().key(), j.timeExpression(),
         j.timeZone(), j.maxAttempt(), j.attemptIntervalSeconds(), j.taskMaxAttempt(), j.taskAttemptIntervalSeconds(),
-        j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description(), j.concurrencyPolicy());
+        j.timeoutSeconds(), j.maxConcurrency(), j.enabled(), j.xattrs(), j.description(), j.concurrencyPolicy(),
+        j.jobType(), j.isJava() ? null : j.content(), emptyToNull(j.monitorConfig()), emptyToNull(j.contact()),
+        j.priority());
   }
 
   private static void require(String value, String field) {
@@ -99,6 +136,10 @@ public record JobSpec(
       throw new IllegalArgumentException(field + " must not be negative, got " + value);
     }
     return value;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private static String orEmpty(String s) {

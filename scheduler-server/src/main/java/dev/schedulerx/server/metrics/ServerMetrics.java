@@ -7,7 +7,6 @@ import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
-import dev.schedulerx.server.store.TriggerType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,7 +74,7 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
   public void started(JobDefinition job, JobInstance instance, Instant acceptedAt) {
     JobMeters meters = jobMeters.computeIfAbsent(job.id(), id -> new JobMeters(jobTags.computeIfAbsent(id, i -> tagsOf(job))));
     meters.started().increment();
-    if (instance.triggerType() != TriggerType.RETRY) { // a retry keeps its slot's schedule time
+    if (instance.triggerType().isOnTime()) { // retries and back-fills keep their slot's past schedule time
       Duration delay = Duration.between(instance.scheduleTime(), acceptedAt);
       meters.triggerDelay().record(delay.isNegative() ? Duration.ZERO : delay);
     }

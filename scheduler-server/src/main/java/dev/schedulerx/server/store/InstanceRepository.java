@@ -356,6 +356,57 @@ public final class InstanceRepository {
         InstanceRepository::map);
   }
 
+  /**
+   * A page of the job's instances, newest schedule time (then attempt) first, optionally only those in {@code
+   * state} and with a schedule time in {@code [from, to]}.
+   */
+  public List<JobInstance> findByJob(long jobId, InstanceState state, Instant from, Instant to, int offset, int limit) {
+    if (limit < 1 || offset < 0) {
+      throw new IllegalArgumentException("limit must be at least 1 and offset not negative, were " + limit + ", " + offset);
+    }
+    StringBuilder where = new StringBuilder(" WHERE job_id = ?");
+    if (state != null) {
+      where.append(" AND state = ?");
+    }
+    if (from != null) {
+      where.append(" AND schedule_time >= ?");
+    }
+    if (to != null) {
+      where.append(" AND schedule_time <= ?");
+    }
+    return jdbc.list(
+        "list instances of job " + jobId,
+        SELECT + where + NEWEST_FIRST + " LIMIT ? OFFSET ?",
+        ps -> {
+          int i = 1;
+          ps.setLong(i++, jobId);
+          if (state != null) {
+            ps.setInt(i++, state.value());
+          }
+          if (from != null) {
+            ps.setLong(i++, from.toEpochMilli());
+          }
+          if (to != null) {
+            ps.setLong(i++, to.toEpochMilli());
+          }
+          ps.setInt(i++, limit);
+          ps.setInt(i, offset);
+        },
+        InstanceRepository::map);
+  }
+
+  /** How many instances of the group's jobs are in each state (states without any are left out). */
+  public Map<InstanceState, Long> countByState(String groupId) {
+    Map<InstanceState, Long> counts = new java.util.EnumMap<>(InstanceState.class);
+    jdbc.list(
+            "count instances of group " + groupId + " by state",
+            "SELECT state, COUNT(*) FROM sx_job_instance WHERE group_id = ? GROUP BY state",
+            ps -> ps.setString(1, groupId),
+            rs -> Map.entry(InstanceState.fromValue(rs.getInt(1)), rs.getLong(2)))
+        .forEach(e -> counts.put(e.getKey(), e.getValue()));
+    return counts;
+  }
+
   /** The newest {@code limit} instances of all jobs, most recently created first (the console's overview). */
   public List<JobInstance> findRecent(int limit) {
     if (limit < 1) {

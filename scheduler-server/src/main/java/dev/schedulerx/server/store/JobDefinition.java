@@ -15,6 +15,13 @@ import java.util.Objects;
  * @param executeMode one of {@link #EXECUTE_MODES}, stored in lower case
  * @param concurrencyPolicy what a trigger beyond {@code maxConcurrency} does: {@link #SKIP} (recorded
  *     SKIPPED) or {@link #QUEUE} (stored WAITING, started when a running instance of the job ends)
+ * @param jobType what the worker runs: {@code java} (a processor, named by {@code processor}) or a script or
+ *     http type, whose script or request is {@code content}; stored in lower case
+ * @param content the script text or the HTTP request JSON of non-java jobs; {@code ""} for java jobs
+ * @param monitorConfig SchedulerX's {@code monitorConfig} JSON as the client sent it, {@code ""} when none
+ * @param contact SchedulerX's {@code contact} JSON array as the client sent it, {@code ""} when none
+ * @param priority SchedulerX's job priority, null when unset
+ * @param designation the workers or labels the job is pinned to ({@link Designation#NONE}: any worker)
  */
 public record JobDefinition(
     long id,
@@ -35,11 +42,20 @@ public record JobDefinition(
     boolean enabled,
     String xattrs,
     String description,
-    String concurrencyPolicy) {
+    String concurrencyPolicy,
+    String jobType,
+    String content,
+    String monitorConfig,
+    String contact,
+    Integer priority,
+    Designation designation) {
 
   public static final String SKIP = "skip";
   public static final String QUEUE = "queue";
   public static final List<String> CONCURRENCY_POLICIES = List.of(SKIP, QUEUE);
+
+  public static final String JAVA = "java";
+  public static final List<String> JOB_TYPES = List.of(JAVA, "shell", "python", "go", "http");
 
   public static final List<String> EXECUTE_MODES =
       List.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
@@ -52,6 +68,32 @@ public record JobDefinition(
 
   /** For {@code parameters} and {@code xattrs}. */
   public static final int MAX_LARGE_TEXT_LENGTH = 65_536;
+
+  /** A java job with no monitor settings, priority or designation: what callers before those fields build. */
+  public JobDefinition(
+      long id,
+      String groupId,
+      String name,
+      String processor,
+      String executeMode,
+      String parameters,
+      TimeType timeType,
+      String timeExpression,
+      String timeZone,
+      int maxAttempt,
+      int attemptIntervalSeconds,
+      int taskMaxAttempt,
+      int taskAttemptIntervalSeconds,
+      long timeoutSeconds,
+      int maxConcurrency,
+      boolean enabled,
+      String xattrs,
+      String description,
+      String concurrencyPolicy) {
+    this(id, groupId, name, processor, executeMode, parameters, timeType, timeExpression, timeZone, maxAttempt,
+        attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds, maxConcurrency, enabled,
+        xattrs, description, concurrencyPolicy, JAVA, "", "", "", null, Designation.NONE);
+  }
 
   public JobDefinition {
     if (id < 0) {
@@ -95,6 +137,15 @@ public record JobDefinition(
               + "\" is invalid: expected one of "
               + String.join(", ", CONCURRENCY_POLICIES));
     }
+    jobType = jobType == null || jobType.isBlank() ? JAVA : jobType.strip().toLowerCase(Locale.ROOT);
+    if (!JOB_TYPES.contains(jobType)) {
+      throw new IllegalArgumentException(
+          "jobType \"" + jobType + "\" is invalid: expected one of " + String.join(", ", JOB_TYPES));
+    }
+    content = Texts.requireLength("content", Texts.orEmpty(content), 0, MAX_LARGE_TEXT_LENGTH);
+    monitorConfig = Texts.requireLength("monitorConfig", Texts.orEmpty(monitorConfig), 0, MAX_LARGE_TEXT_LENGTH);
+    contact = Texts.requireLength("contact", Texts.orEmpty(contact), 0, MAX_LARGE_TEXT_LENGTH);
+    designation = designation == null ? Designation.NONE : designation;
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException(
           "maxConcurrency must be at least 1, was " + maxConcurrency);
@@ -104,6 +155,11 @@ public record JobDefinition(
   /** Whether triggers beyond max concurrency wait instead of being skipped. */
   public boolean queuesExtraRuns() {
     return QUEUE.equals(concurrencyPolicy);
+  }
+
+  /** Whether the worker runs a processor of a plugin (not a script or an HTTP call). */
+  public boolean isJava() {
+    return JAVA.equals(jobType);
   }
 
   /** This job with another id; used by the repository to hand back what it stored. */
@@ -127,7 +183,29 @@ public record JobDefinition(
         enabled,
         xattrs,
         description,
-        concurrencyPolicy);
+        concurrencyPolicy,
+        jobType,
+        content,
+        monitorConfig,
+        contact,
+        priority,
+        designation);
+  }
+
+  /** This job pinned to other workers or labels. */
+  public JobDefinition withDesignation(Designation newDesignation) {
+    return new JobDefinition(id, groupId, name, processor, executeMode, parameters, timeType, timeExpression, timeZone,
+        maxAttempt, attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds,
+        maxConcurrency, enabled, xattrs, description, concurrencyPolicy, jobType, content, monitorConfig, contact,
+        priority, newDesignation);
+  }
+
+  /** This job with other parameters. */
+  public JobDefinition withParameters(String newParameters) {
+    return new JobDefinition(id, groupId, name, processor, executeMode, newParameters, timeType, timeExpression,
+        timeZone, maxAttempt, attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds,
+        maxConcurrency, enabled, xattrs, description, concurrencyPolicy, jobType, content, monitorConfig, contact,
+        priority, designation);
   }
 
   private static void requireNotNegative(String field, long value) {

@@ -30,7 +30,8 @@ public final class JobRepository {
       "id, group_id, job_name, processor, execute_mode, parameters, time_type, time_expression,"
           + " time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
           + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description,"
-          + " concurrency_policy";
+          + " concurrency_policy, job_type, content, monitor_config, contact, priority, designate_type,"
+          + " designate_transferable, designate_targets";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM sx_job";
 
   /** The updatable fields, in the order {@link #bindFields} binds them. */
@@ -38,7 +39,8 @@ public final class JobRepository {
       "processor = ?, execute_mode = ?, parameters = ?, time_type = ?, time_expression = ?,"
           + " time_zone = ?, max_attempt = ?, attempt_interval_s = ?, task_max_attempt = ?,"
           + " task_attempt_interval_s = ?, timeout_s = ?, max_concurrency = ?, enabled = ?, xattrs"
-          + " = ?, description = ?, concurrency_policy = ?";
+          + " = ?, description = ?, concurrency_policy = ?, job_type = ?, content = ?, monitor_config = ?,"
+          + " contact = ?, priority = ?";
 
   private static final String UPDATE_BY_NAME =
       "UPDATE sx_job SET " + SET_FIELDS + " WHERE group_id = ? AND job_name = ?";
@@ -48,7 +50,8 @@ public final class JobRepository {
       "INSERT INTO sx_job (group_id, job_name, processor, execute_mode, parameters, time_type,"
           + " time_expression, time_zone, max_attempt, attempt_interval_s, task_max_attempt,"
           + " task_attempt_interval_s, timeout_s, max_concurrency, enabled, xattrs, description,"
-          + " concurrency_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " concurrency_policy, job_type, content, monitor_config, contact, priority)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String BY_NAME = SELECT + " WHERE group_id = ? AND job_name = ?";
 
   private static final int MAX_CACHED_NAMES = 10_000;
@@ -182,6 +185,25 @@ public final class JobRepository {
   }
 
   /**
+   * Pins the job to workers or labels ({@link Designation#NONE}: any worker). Kept apart from {@link #upsert} and
+   * {@link #update}, which replace a job's definition from a spec that does not carry its designation.
+   *
+   * @return false when no job has that id
+   */
+  public boolean setDesignation(long id, Designation designation) {
+    try (Written w = new Written()) {
+      return jdbc.update("designate workers of job " + id,
+          "UPDATE sx_job SET designate_type = ?, designate_transferable = ?, designate_targets = ? WHERE id = ?",
+          ps -> {
+            ps.setInt(1, designation.type());
+            ps.setBoolean(2, designation.transferable());
+            ps.setString(3, designation.targetsText());
+            ps.setLong(4, id);
+          }) > 0;
+    }
+  }
+
+  /**
    * @return false when no job has that id
    */
   public boolean setEnabled(long id, boolean enabled) {
@@ -291,7 +313,21 @@ public final class JobRepository {
     ps.setString(i++, job.xattrs());
     ps.setString(i++, job.description());
     ps.setString(i++, job.concurrencyPolicy());
+    ps.setString(i++, job.jobType());
+    ps.setString(i++, job.content());
+    ps.setString(i++, job.monitorConfig());
+    ps.setString(i++, job.contact());
+    if (job.priority() == null) {
+      ps.setNull(i++, java.sql.Types.INTEGER);
+    } else {
+      ps.setInt(i++, job.priority());
+    }
     return i;
+  }
+
+  private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static JobDefinition map(ResultSet rs) throws SQLException {
@@ -314,6 +350,12 @@ public final class JobRepository {
         rs.getBoolean("enabled"),
         rs.getString("xattrs"),
         rs.getString("description"),
-        rs.getString("concurrency_policy"));
+        rs.getString("concurrency_policy"),
+        rs.getString("job_type"),
+        rs.getString("content"),
+        rs.getString("monitor_config"),
+        rs.getString("contact"),
+        nullableInt(rs, "priority"),
+        Designation.of(rs.getInt("designate_type"), rs.getBoolean("designate_transferable"), rs.getString("designate_targets")));
   }
 }

@@ -127,6 +127,49 @@ public final class LogRepository {
         });
   }
 
+  /**
+   * A page of the instance's lines, optionally only those logged in {@code [from, to]} and containing {@code
+   * keyword}: oldest first, or newest first when {@code newestFirst}; {@code offset} lines of that order skipped.
+   */
+  public List<LogLine> find(long instanceId, Instant from, Instant to, String keyword, int offset, int limit,
+      boolean newestFirst) {
+    if (limit < 1 || offset < 0) {
+      throw new IllegalArgumentException("limit must be at least 1 and offset not negative, were " + limit + ", " + offset);
+    }
+    StringBuilder where = new StringBuilder(" WHERE instance_id = ?");
+    if (from != null) {
+      where.append(" AND log_time >= ?");
+    }
+    if (to != null) {
+      where.append(" AND log_time <= ?");
+    }
+    boolean filtered = keyword != null && !keyword.isEmpty();
+    if (filtered) {
+      where.append(" AND message LIKE ? ESCAPE '!'");
+    }
+    return jdbc.list(
+        "read log of instance " + instanceId,
+        "SELECT seq, log_time, worker_id, task_id, log_level, logger_name, message FROM sx_instance_log" + where
+            + " ORDER BY seq" + (newestFirst ? " DESC" : "") + " LIMIT ? OFFSET ?",
+        ps -> {
+          int i = 1;
+          ps.setLong(i++, instanceId);
+          if (from != null) {
+            ps.setLong(i++, from.toEpochMilli());
+          }
+          if (to != null) {
+            ps.setLong(i++, to.toEpochMilli());
+          }
+          if (filtered) {
+            ps.setString(i++, "%" + keyword.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+          }
+          ps.setInt(i++, limit);
+          ps.setInt(i, offset);
+        },
+        rs -> new LogLine(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getLong(4),
+            rs.getString(5), rs.getString(6), rs.getString(7)));
+  }
+
   /** Whether the instance exists, i.e. whether its log can be read or written. */
   public boolean exists(long instanceId) {
     return jdbc.withConnection("find instance " + instanceId, c -> exists(c, instanceId));

@@ -6,7 +6,9 @@ import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.ServerSettings;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.remote.WorkerGateway;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
@@ -66,9 +68,15 @@ final class SchedulingFixture implements AutoCloseable {
                 .withFallback(ConfigFactory.defaultReference()));
     lifecycle =
         new InstanceLifecycle(
-            jobs, instances, registry, new WorkerGateway(system, settings.submitTimeout()), new GroupGuard(settings),
+            jobs, instances, registry, new WorkerGateway(system, settings.submitTimeout()), groupGuard(database, settings, clock),
             clock, Runnable::run, timers);
     duePass = new DuePass(jobs, instances, lifecycle, registry, clock);
+  }
+
+  private static GroupGuard groupGuard(ServerDatabase database, ServerSettings settings, java.time.Clock clock) {
+    AppGroups groups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, Duration.ofSeconds(5));
+    groups.seed(settings.groups());
+    return new GroupGuard(groups);
   }
 
   SchedulingFixture(MutableClock clock) {

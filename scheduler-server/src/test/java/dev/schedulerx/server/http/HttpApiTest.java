@@ -201,7 +201,7 @@ class HttpApiTest {
     assertThat(wrongKey.has("data")).as("no leader address for a wrong key").isFalse();
     assertThat(wrongKeyId.path("success").asBoolean(true)).isFalse();
     assertThat(unknownGroup.path("success").asBoolean(true)).isFalse();
-    assertThat(unknownGroup.path("message").asText()).isEqualTo("group other is not configured on this server");
+    assertThat(unknownGroup.path("message").asText()).isEqualTo("group other is not known to this server");
     assertThat(right.path("success").asBoolean()).isTrue();
     assertThat(right.path("data").asText()).isEqualTo(server.remotingAddress());
   }

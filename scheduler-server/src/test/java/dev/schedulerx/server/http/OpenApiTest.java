@@ -210,17 +210,20 @@ class OpenApiTest {
     assertThat(job.path("maxConcurrency").asInt()).isEqualTo(2);
     assertThat(job.path("attemptInterval").asInt()).isEqualTo(15);
     assertThat(job.path("status").asInt()).isEqualTo(1);
-    assertThat(job.path("timeType").asInt()).isEqualTo(1);
-    assertThat(job.path("timeExpression").asText()).isEqualTo("0 0 3 * * ?");
-    assertThat(job.path("timezone").asText()).isEqualTo("UTC");
-    assertThat(job.path("taskMaxAttempt").asInt()).isEqualTo(3);
-    assertThat(job.path("taskAttemptInterval").asInt()).isEqualTo(7);
+    assertThat(job.path("contentType").asInt()).isEqualTo(1);
+    assertThat(job.path("timeConfig").path("timeType").asInt()).isEqualTo(1);
+    assertThat(job.path("timeConfig").path("timeExpression").asText()).isEqualTo("0 0 3 * * ?");
+    assertThat(job.path("timeConfig").path("timezone").asText()).isEqualTo("UTC");
+    assertThat(job.path("mapTaskXAttrs").path("taskMaxAttempt").asInt()).isEqualTo(3);
+    assertThat(job.path("mapTaskXAttrs").path("taskAttemptInterval").asInt()).isEqualTo(7);
+    assertThat(job.path("mapTaskXAttrs").path("consumerSize").asInt()).isEqualTo(5);
+    assertThat(job.path("xAttrs").isTextual()).as("xAttrs is JSON text, as the client's String field wants").isTrue();
 
     // Update: only what is sent changes; the id stays.
     assertOk(as(Style.JAVA, "/openapi/v1/job/update", "jobId", jobId, "parameters", "p2", "timeType", 100, "timeExpression", ""));
     job = as(Style.JAVA, "/openapi/v1/job/get", "jobId", jobId).body().path("data").path("jobConfigInfo");
     assertThat(job.path("parameters").asText()).isEqualTo("p2");
-    assertThat(job.path("timeType").asInt()).isEqualTo(100);
+    assertThat(job.path("timeConfig").path("timeType").asInt()).isEqualTo(100);
     assertThat(job.path("executeMode").asText()).isEqualTo("parallel");
     assertThat(job.path("className").asText()).isEqualTo("com.example.RoundTrip");
 
@@ -244,8 +247,11 @@ class OpenApiTest {
     assertThat(detail.path("result").asText()).startsWith("no live worker");
     assertThat(detail.path("parameters").asText()).isEqualTo("now");
     assertThat(detail.path("attempt").asInt()).isZero();
-    assertThat(detail.path("scheduleTime").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
-    assertThat(detail.path("endTime").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+    // Date fields as ISO-8601 with an offset (what the official client's Gson reads), the human form in *Date.
+    assertThat(detail.path("scheduleTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)");
+    assertThat(detail.path("endTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)");
+    assertThat(detail.path("endDate").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+    assertThat(detail.path("triggerType").asInt()).as("an API run").isEqualTo(3);
 
     JsonNode list = as(Style.JAVA, "/openapi/v1/instance/getList", "jobId", jobId).body().path("data").path("jobInstanceDetails");
     assertThat(list.findValuesAsText("instanceId")).contains(Long.toString(instanceId));
@@ -294,7 +300,7 @@ class OpenApiTest {
     assertOk(as(Style.JAVA, "/openapi/v1/instance/setSuccess", "jobId", jobId, "id", first));
     JsonNode succeeded = detail(jobId, first);
     assertThat(succeeded.path("status").asInt()).isEqualTo(4);
-    assertThat(succeeded.path("result").asText()).startsWith("set to SUCCESS through the OpenAPI (was FAILED: no live worker");
+    assertThat(succeeded.path("result").asText()).startsWith("set to SUCCESS through the OpenAPI by openapi (was FAILED: no live worker");
     assertRefused(as(Style.JAVA, "/openapi/v1/instance/setSuccess", "jobId", jobId, "instanceId", first), 400,
         "is SUCCESS: only a FAILED or KILLED instance can be set to SUCCESS");
     assertRefused(as(Style.GO, "/openapi/v1/instance/retry", "jobId", jobId, "instanceId", first), 400,
@@ -310,16 +316,16 @@ class OpenApiTest {
     asGroup("other", "other-key", Style.JAVA, "/openapi/v1/job/create", "name", "batch-other", "jobType", "java",
         "content", "{\"className\":\"X\"}", "timeType", 100, "timeExpression", "");
 
-    List<String> names = as(Style.JAVA, "/openapi/v1/job/list").body().path("data").path("jobs").findValuesAsText("name");
+    List<String> names = as(Style.JAVA, "/openapi/v1/job/list").body().path("data").path("jobConfigInfos").findValuesAsText("name");
     assertThat(names).contains("batch-a", "batch-b").doesNotContain("batch-other");
-    assertThat(as(Style.GO, "/openapi/v1/job/list", "jobName", "batch-b").body().path("data").path("jobs").findValuesAsText("jobId"))
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "jobName", "batch-b").body().path("data").path("jobConfigInfos").findValuesAsText("jobId"))
         .containsExactly(Long.toString(b));
 
     assertOk(as(Style.JAVA, "/openapi/v1/job/batchDisable", "jobIdList", a + "," + b));
-    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobs").findValuesAsText("name"))
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobConfigInfos").findValuesAsText("name"))
         .contains("batch-a", "batch-b");
     assertOk(as(Style.GO, "/openapi/v1/job/batchEnable", "jobIdList", List.of(a, b)));
-    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobs").findValuesAsText("name"))
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobConfigInfos").findValuesAsText("name"))
         .doesNotContain("batch-a", "batch-b");
 
     // One unknown id: nothing is deleted.
@@ -368,16 +374,36 @@ class OpenApiTest {
   @Test
   void badParametersAre400WithOneLine() throws Exception {
     assertRefused(as(Style.JAVA, "/openapi/v1/job/create", "name", "no-content", "timeType", 100), 400, "content is required");
-    assertRefused(as(Style.GO, "/openapi/v1/job/create", "name", "bad-type", "jobType", "python",
-        "content", "{\"className\":\"X\"}"), 400, "jobType \"python\" is not supported");
+    assertRefused(as(Style.GO, "/openapi/v1/job/create", "name", "bad-type", "jobType", "perl",
+        "content", "{\"className\":\"X\"}"), 400, "jobType \"perl\" is not supported");
     assertRefused(as(Style.JAVA, "/openapi/v1/job/create", "name", "bad-cron", "content", "{\"className\":\"X\"}",
         "timeType", 1, "timeExpression", "61 * * * * ?"), 400, "cron expression");
     assertRefused(as(Style.JAVA, "/openapi/v1/job/create", "name", "bad-tt", "content", "{\"className\":\"X\"}",
-        "timeType", 2), 400, "unknown time type value 2");
+        "timeType", 2), 400, "timeType 2 is not supported");
     assertRefused(as(Style.GO, "/openapi/v1/job/get", "jobId", "abc"), 400, "jobId must be an integer");
     assertRefused(as(Style.GO, "/openapi/v1/job/get"), 400, "jobId is required");
     create(Style.JAVA, "twice");
     assertRefused(as(Style.GO, "/openapi/v1/job/create", "name", "twice", "content", "{\"className\":\"X\"}", "timeType", 100),
         400, "already exists");
+  }
+
+  @Test
+  void unsupportedPathsAnswerTheEnvelopeNamingThePath() throws Exception {
+    assertRefused(as(Style.JAVA, "/openapi/v1/strategy/createRouteStrategy", "name", "s"), 404,
+        "/openapi/v1/strategy/createRouteStrategy is not supported by this server");
+    assertRefused(as(Style.GO, "/openapi/v1/permission/grant"), 404, "/openapi/v1/permission/grant is not supported");
+  }
+
+  @Test
+  void batchCallsTakeTheJavaClientsJsonIdArrayAndChangeNothingWhenOneIdIsForeign() throws Exception {
+    long a = create(Style.JAVA, "json-a");
+    long b = create(Style.JAVA, "json-b");
+    assertOk(as(Style.JAVA, "/openapi/v1/job/batchDisable", "jobIdJson", "[" + a + "," + b + "]"));
+    assertThat(as(Style.GO, "/openapi/v1/job/list", "status", 0).body().path("data").path("jobConfigInfos")
+        .findValuesAsText("name")).contains("json-a", "json-b");
+    assertRefused(as(Style.JAVA, "/openapi/v1/job/batchEnable", "jobIdJson", "[" + a + ",999999]"), 404, "no job 999999");
+    assertThat(as(Style.GO, "/openapi/v1/job/get", "jobId", a).body().path("data").path("jobConfigInfo").path("status").asInt())
+        .as("nothing enabled when one id is unknown").isZero();
+    assertRefused(as(Style.JAVA, "/openapi/v1/job/batchEnable", "jobIdJson", "[\"x\"]"), 400, "must hold job ids");
   }
 }
