@@ -156,7 +156,7 @@ public final class SchedulerServer implements AutoCloseable {
         jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
-    http.addRoutes(new WorkflowRoutes(workflows, jobs, new com.fasterxml.jackson.databind.ObjectMapper())::register);
+    WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);
     httpPort = http.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());

@@ -2,7 +2,9 @@ package dev.schedulerx.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.workflow.Dag;
@@ -36,6 +38,13 @@ public final class WorkflowRoutes {
     this.workflows = workflows;
     this.jobs = jobs;
     this.json = json;
+  }
+
+  /** Adds the workflow routes of every front door to {@code http}: this REST API and the SchedulerX OpenAPI's. */
+  public static void install(HttpApi http, Workflows workflows, JobRepository jobs, InstanceRepository instances,
+      AppGroups groups) {
+    http.addRoutes(new WorkflowRoutes(workflows, jobs, new ObjectMapper())::register);
+    http.addOpenApiRoutes(new OpenApiWorkflowRoutes(workflows, jobs, instances, groups)::register);
   }
 
   public void register(Javalin app) {
