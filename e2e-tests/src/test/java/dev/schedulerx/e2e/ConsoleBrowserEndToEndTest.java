@@ -254,4 +254,21 @@ class ConsoleBrowserEndToEndTest {
     await(d -> d.findElements(By.cssSelector("#jobs tr[data-job]")).stream().map(r -> r.getDomAttribute("data-job")).toList()
         .equals(List.of("hello", "mapreduce")));
   }
+
+  @Test
+  void aGroupCreatedOnTheGroupsPageIsListedAndItsCreationIsInTheAuditTrail() {
+    open("#/groups");
+    WebElement form = await(ExpectedConditions.presenceOfElementLocated(By.id("group-form")));
+    form.findElement(By.name("groupId")).sendKeys("made-in-console");
+    form.findElement(By.name("appKey")).sendKeys("console-key");
+    form.findElement(By.name("description")).sendKeys("from the browser");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    await(ExpectedConditions.textToBe(By.id("flash"), "group made-in-console created: workers may join it now"));
+    await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#groups tr[data-group='made-in-console']"),
+        "from the browser"));
+
+    open("#/audit");
+    await(ExpectedConditions.textToBePresentInElementLocated(By.id("audit"), "group made-in-console"));
+    assertThat(text(By.id("audit"))).contains("console", "rest", "create");
+  }
 }

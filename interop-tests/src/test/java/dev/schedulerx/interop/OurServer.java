@@ -36,6 +36,19 @@ final class OurServer implements AutoCloseable {
   }
 
   static OurServer start(Path dir) throws IOException {
+    return start(dir, "");
+  }
+
+  /**
+   * Started with more app groups than the interop one: {@code moreGroups} are further HOCON entries of the
+   * {@code groups} list, e.g. {@code , { namespace = "interop", group-id = "other", app-key = "k" }}.
+   */
+  static OurServer start(Path dir, String moreGroups) throws IOException {
+    return start(dir, moreGroups, "");
+  }
+
+  /** The same with {@code moreSettings}: further lines of the {@code schedulerx-server} block. */
+  static OurServer start(Path dir, String moreGroups, String moreSettings) throws IOException {
     int port = Processes.freePort();
     Path conf = dir.resolve("server.conf");
     Files.writeString(conf, """
@@ -45,9 +58,10 @@ final class OurServer implements AutoCloseable {
           remoting-port = 0
           data-dir = "%s"
           schedule-poll-interval = 50ms
-          groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } ]
+          groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } %s ]
+          %s
         }
-        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY));
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, moreSettings));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
     return new OurServer(port, server);

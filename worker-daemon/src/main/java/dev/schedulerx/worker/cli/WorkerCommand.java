@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
     description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
     subcommands = {
       RunJobCommand.class, JobsCommand.class, WorkflowsCommand.class, RunWorkflowCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
-      InstanceCommand.class, KillCommand.class, LogsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
+      InstanceCommand.class, KillCommand.class, LogsCommand.class, GroupsCommand.class, GroupsCommand.Create.class,
+      GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class,
+      DesignateCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
     })
 public final class WorkerCommand implements Callable<Integer> {
   static final int OK = 0;
