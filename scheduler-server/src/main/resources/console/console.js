@@ -163,6 +163,7 @@ function route() {
   else if (parts[0] === 'instances') page = instancesPage(generation);
   else if (parts[0] === 'workers') page = workersPage(generation);
   else if (parts[0] === 'groups') page = groupsPage(generation);
+  else if (parts[0] === 'workflows' || parts[0] === 'workflow-instances') page = workflowsRoute(parts, generation);
   else if (parts[0] === 'audit') page = auditPage(generation);
   else if (parts[0] === 'alerts') page = alertsPage(generation);
   else if (parts[0] === 'jobs' && parts[1] === 'new') page = jobFormPage(null, generation);

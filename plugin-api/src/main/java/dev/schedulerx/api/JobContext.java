@@ -211,6 +211,34 @@ public interface JobContext {
     Map<Long, TaskStatus> taskStatuses();
 
     /**
+     * Returns the results of this workflow node's direct parents, one entry per parent in the order the
+     * server sent them. A skipped parent appears with an empty result.
+     *
+     * @return an unmodifiable list, empty outside a workflow and for a workflow's root nodes
+     */
+    default List<UpstreamResult> upstreamResults() {
+        return List.of();
+    }
+
+    /**
+     * Returns the id of the workflow this run belongs to.
+     *
+     * @return the workflow id, null outside a workflow
+     */
+    default Long workflowId() {
+        return null;
+    }
+
+    /**
+     * Returns the id of the workflow instance this run belongs to.
+     *
+     * @return the workflow instance id, null outside a workflow
+     */
+    default Long workflowInstanceId() {
+        return null;
+    }
+
+    /**
      * Tells whether this is the root task of a Map or MapReduce instance.
      *
      * @return true if {@link #taskName()} equals {@link #ROOT_TASK_NAME}

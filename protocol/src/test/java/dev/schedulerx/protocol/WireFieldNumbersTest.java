@@ -26,6 +26,11 @@ class WireFieldNumbersTest {
         Arguments.of(
             Server.ServerSubmitJobInstanceRequest.getDescriptor(), "label_worker_addrs_map", 28),
         Arguments.of(Server.ServerSubmitJobInstanceRequest.getDescriptor(), "template", 29),
+        Arguments.of(Server.ServerSubmitJobInstanceRequest.getDescriptor(), "wf_instance_id", 22),
+        Arguments.of(Server.ServerSubmitJobInstanceRequest.getDescriptor(), "workflow_id", 30),
+        Arguments.of(Worker.MasterStartContainerRequest.getDescriptor(), "upstreamData", 16),
+        Arguments.of(Worker.MasterStartContainerRequest.getDescriptor(), "wf_instance_id", 22),
+        Arguments.of(Worker.MasterStartContainerRequest.getDescriptor(), "workflow_id", 34),
         Arguments.of(Server.ServerRetryTasksRequest.getDescriptor(), "retry_task_entity", 23),
         Arguments.of(Server.ServerRetryTasksRequest.getDescriptor(), "job_name", 24),
         Arguments.of(Server.ServerKillJobInstanceRequest.getDescriptor(), "destory_job", 4),

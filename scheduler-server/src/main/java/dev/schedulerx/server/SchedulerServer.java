@@ -14,6 +14,7 @@ import dev.schedulerx.server.dispatch.DuePass;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.HttpApi;
+import dev.schedulerx.server.http.WorkflowRoutes;
 import dev.schedulerx.server.metrics.MetricsRoutes;
 import dev.schedulerx.server.metrics.ServerHealth;
 import dev.schedulerx.server.metrics.ServerMetrics;
@@ -30,6 +31,8 @@ import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
 import dev.schedulerx.server.store.OperationRepository;
 import dev.schedulerx.server.store.ServerDatabase;
+import dev.schedulerx.server.workflow.WorkflowEngine;
+import dev.schedulerx.server.workflow.Workflows;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -65,6 +68,9 @@ public final class SchedulerServer implements AutoCloseable {
   /** How old the in-memory list of app groups may get before a lookup re-reads it (changes on other nodes). */
   private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(2);
 
+  /** How often the workflow engine fires due cron workflows and re-reads unfinished runs. */
+  private static final long WORKFLOW_TICK_MILLIS = 500;
+
   private final ServerSettings settings;
   private final Clock clock;
   private ServerDatabase database;
@@ -74,6 +80,8 @@ public final class SchedulerServer implements AutoCloseable {
   private ServerHealth health;
   private ExecutorService storeExecutor;
   private ScheduledExecutorService scheduler;
+  private WorkflowEngine workflowEngine;
+  private Workflows workflows;
   private int httpPort;
   private String remotingAddress;
   private String nodeId;
@@ -173,6 +181,9 @@ public final class SchedulerServer implements AutoCloseable {
         this::isLeader, () -> settings.tls().httpScheme() + "://" + settings.host() + ":" + httpPort, metrics.meterRegistry());
     InstanceLifecycle lifecycle = new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor,
         scheduler, InstanceEvents.all(List.of(metrics, alerts.rules())));
+    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
+    lifecycle.workflowNodes(workflowEngine);
+    workflows = new Workflows(workflowEngine, jobs, clock);
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
@@ -182,6 +193,7 @@ public final class SchedulerServer implements AutoCloseable {
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     http.addRoutes(app -> AlertRoutes.register(app, alerts));
+    WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);
     httpPort = http.start();
     alerts.start();
 
@@ -193,6 +205,8 @@ public final class SchedulerServer implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, DUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
         () -> purge(instances), 1, 60, TimeUnit.MINUTES);
+    // Workflow runs advance on instance ends; the tick fires cron workflows and reconciles from the database.
+    scheduler.scheduleWithFixedDelay(workflowEngine::tick, pollMillis, WORKFLOW_TICK_MILLIS, TimeUnit.MILLISECONDS);
     log.info("scheduler server ready: {} {}:{}, remoting {}://server@{}, database {}",
         settings.tls().httpScheme(), settings.host(), httpPort, ActorPaths.schemeOf(system), remotingAddress,
         JdbcUrls.redact(settings.database().effectiveUrl(settings.dataDir())).split(";")[0]);
@@ -298,6 +312,11 @@ public final class SchedulerServer implements AutoCloseable {
     }
   }
 
+  /** Workflow definitions, runs and operator actions. */
+  public Workflows workflows() {
+    return workflows;
+  }
+
   public int httpPort() {
     return httpPort;
   }
@@ -329,6 +348,9 @@ public final class SchedulerServer implements AutoCloseable {
     }
     if (alerts != null) {
       alerts.close();
+    }
+    if (workflowEngine != null) {
+      workflowEngine.close();
     }
     if (http != null) {
       http.close();

@@ -163,7 +163,7 @@ public final class DuePass implements Runnable {
     }
     nextWake = Instant.MAX;
     for (JobDefinition job : jobList) {
-      if (job.enabled() && job.timeType() != TimeType.API) {
+      if (job.enabled() && job.timeType() != TimeType.API && !lifecycle.workflowNodes().holdsJob(job.id())) {
         if (inGrace && registry.workers(job.groupId()).isEmpty()) {
           continue; // its workers have not found this new leader yet
         }

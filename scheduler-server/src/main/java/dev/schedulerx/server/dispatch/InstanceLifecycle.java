@@ -64,6 +64,8 @@ public final class InstanceLifecycle {
   private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
   /** Submits sent to workers and not answered yet. */
   private final AtomicInteger submitsInFlight = new AtomicInteger();
+  /** The workflow engine's view of instances; set once at start. */
+  private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
   static final int SUBMIT_WINDOW = 256;
@@ -258,6 +260,16 @@ public final class InstanceLifecycle {
     }
   }
 
+  /** Connects the workflow engine: node launches carry its payload, and it hears of every instance end. */
+  public void workflowNodes(WorkflowNodes nodes) {
+    workflowNodes = nodes;
+  }
+
+  /** The workflow engine's view (the due-pass asks it which jobs not to fire). */
+  public WorkflowNodes workflowNodes() {
+    return workflowNodes;
+  }
+
   /** This node no longer leads: the runs it created are looked after by the next leader. */
   public void leadershipLost() {
     live.clear();
@@ -301,6 +313,18 @@ public final class InstanceLifecycle {
    */
   public CompletableFuture<Void> launch(JobDefinition job, JobInstance instance) {
     CompletableFuture<Void> handedOver = new CompletableFuture<>();
+    WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job, instance);
+    if (node != null && node.refusal() != null) {
+      storeExecutor.execute(() -> {
+        if (finish(instance.id(), instance.jobId(), InstanceState.KILLED, node.refusal(), clock.instant())) {
+          log.info("instance {} of job {} not started: {}", instance.id(), job.name(), node.refusal());
+          runEnded(instance.jobId());
+        }
+      });
+      handedOver.complete(null);
+      return handedOver;
+    }
+    WorkerGateway.WorkflowPayload payload = node == null ? null : node.payload();
     List<WorkerInfo> live = registry.rotation(job.groupId());
     List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), live);
     if (candidates.isEmpty()) {
@@ -311,17 +335,19 @@ public final class InstanceLifecycle {
       return handedOver;
     }
     List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
-    submitTo(job, instance, candidates, 0, group, handedOver);
+    submitTo(job, instance, candidates, 0, group, handedOver, payload);
     return handedOver;
   }
 
   private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
-      List<WorkerAddress> group, CompletableFuture<Void> handedOver) {
+      List<WorkerAddress> group, CompletableFuture<Void> handedOver, WorkerGateway.WorkflowPayload payload) {
     WorkerInfo master = candidates.get(index);
     submitsInFlight.incrementAndGet();
     CompletionStage<WorkerGateway.Outcome> answer;
     try {
-      answer = gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()));
+      answer = payload == null
+          ? gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
+          : gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()), payload);
     } catch (RuntimeException e) {
       submitsInFlight.decrementAndGet();
       throw e;
@@ -337,7 +363,7 @@ public final class InstanceLifecycle {
                 storeExecutor.execute(() -> storeStart(accepted));
                 handedOver.complete(null);
               } else {
-                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver));
+                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
               }
             });
   }
@@ -365,14 +391,15 @@ public final class InstanceLifecycle {
   }
 
   private void notAccepted(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
-      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome, CompletableFuture<Void> handedOver) {
+      List<WorkerAddress> group, Throwable failure, WorkerGateway.Outcome outcome, CompletableFuture<Void> handedOver,
+      WorkerGateway.WorkflowPayload payload) {
     WorkerInfo master = candidates.get(index);
     String why = failure != null ? "no answer within the submit timeout" : outcome.message();
     if (failure == null && index + 1 < candidates.size()) {
       log.warn("worker {} refused instance {} of job {}: {}; trying the next worker",
           master.workerId(), instance.id(), job.name(), why);
       try {
-        submitTo(job, instance, candidates, index + 1, group, handedOver);
+        submitTo(job, instance, candidates, index + 1, group, handedOver, payload);
       } catch (RuntimeException e) {
         handedOver.completeExceptionally(e); // the trigger's caller must not wait for ever
         throw e;
@@ -558,6 +585,7 @@ public final class InstanceLifecycle {
     if (ended) {
       events.finished(report.jobId(), state);
       events.runEnded(report.instanceId(), report.jobId(), state);
+      workflowNodes.ended(report.instanceId(), report.jobId(), state);
     }
     return ended;
   }
@@ -569,6 +597,7 @@ public final class InstanceLifecycle {
     if (ended) {
       events.finished(jobId, state);
       events.runEnded(instanceId, jobId, state);
+      workflowNodes.ended(instanceId, jobId, state);
     }
     return ended;
   }

@@ -18,6 +18,7 @@ final class ConsoleRoutes {
   private static final Map<String, String> FILES = Map.of(
       "index.html", "text/html; charset=utf-8",
       "console.js", "text/javascript; charset=utf-8",
+      "workflows.js", "text/javascript; charset=utf-8",
       "console.css", "text/css; charset=utf-8");
 
   // Read once: a fixed list, so no request path ever reaches the class loader.

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.remote;
 
+import com.alibaba.schedulerx.protocol.Common.UpstreamData;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
@@ -25,6 +26,24 @@ public final class WorkerGateway {
   /** What a worker said to a request; {@code accepted} false carries the worker's message. */
   public record Outcome(boolean accepted, String message) {}
 
+  /**
+   * What a workflow node's submit carries besides the job: the workflow and workflow-instance ids and one
+   * (parent job name, parent result) pair per direct parent (wire fields 30, 22 and 16).
+   */
+  public record WorkflowPayload(long workflowId, long wfInstanceId, List<Upstream> upstream) {
+    public WorkflowPayload {
+      upstream = List.copyOf(upstream);
+    }
+  }
+
+  /** One parent's result; both fields are required on the wire, so null becomes "". */
+  public record Upstream(String jobName, String data) {
+    public Upstream {
+      jobName = jobName == null ? "" : jobName;
+      data = data == null ? "" : data;
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Modes an official worker runs with a map task master, which needs the job's map settings (xattrs) set. */
   private static final java.util.Set<String> MAP_MODES = java.util.Set.of("grid", "parallel", "batch", "sharding");
@@ -43,7 +62,13 @@ public final class WorkerGateway {
   /** Asks {@code master} to run {@code instance}; {@code workers} is the group the master may use. */
   public CompletionStage<Outcome> submit(
       WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
-    ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId);
+    return submit(master, job, instance, workers, appGroupId, null);
+  }
+
+  /** As {@link #submit(WorkerAddress, JobDefinition, JobInstance, List, long)} for a workflow node (null: none). */
+  public CompletionStage<Outcome> submit(WorkerAddress master, JobDefinition job, JobInstance instance,
+      List<WorkerAddress> workers, long appGroupId, WorkflowPayload workflow) {
+    ServerSubmitJobInstanceRequest request = submitRequest(job, instance, workers, appGroupId, workflow);
     // An explicit executor: Scala's futures run even thenApply asynchronously, by default on a new thread each.
     return Patterns.ask(jobInstanceActor(master), request, timeout)
         .thenApplyAsync(
@@ -92,6 +117,11 @@ public final class WorkerGateway {
 
   static ServerSubmitJobInstanceRequest submitRequest(
       JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId) {
+    return submitRequest(job, instance, workers, appGroupId, null);
+  }
+
+  static ServerSubmitJobInstanceRequest submitRequest(
+      JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId, WorkflowPayload workflow) {
     long scheduleMillis = instance.scheduleTime().toEpochMilli();
     ServerSubmitJobInstanceRequest.Builder b =
         ServerSubmitJobInstanceRequest.newBuilder()
@@ -120,6 +150,12 @@ public final class WorkerGateway {
       b.setXattrs(xattrs);
     }
     workers.forEach(w -> b.addWorkers(w.toString()));
+    if (workflow != null) {
+      b.setWorkflowId(workflow.workflowId()).setWfInstanceId(workflow.wfInstanceId());
+      for (Upstream up : workflow.upstream()) {
+        b.addUpstreamData(UpstreamData.newBuilder().setJobName(up.jobName()).setData(up.data()));
+      }
+    }
     return b.build();
   }
 

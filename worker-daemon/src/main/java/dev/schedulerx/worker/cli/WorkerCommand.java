@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     versionProvider = WorkerCommand.Version.class,
     description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
     subcommands = {
-      RunJobCommand.class, JobsCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
+      RunJobCommand.class, JobsCommand.class, WorkflowsCommand.class, RunWorkflowCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
       InstanceCommand.class, KillCommand.class, LogsCommand.class, GroupsCommand.class, GroupsCommand.Create.class,
       GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class, DesignateCommand.class,
       AuditCommand.class, AlertsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class

@@ -188,6 +188,26 @@ public final class ServerApiClient {
     return send("POST", "/api/v1/alert-channels/" + enc(channel) + "/test", Map.of());
   }
 
+  public JsonNode workflows() {
+    return get("/api/v1/workflows");
+  }
+
+  /** Creates or updates a workflow by group and name, with its DAG when the spec has one. */
+  public JsonNode upsertWorkflow(Object spec) {
+    return send("POST", "/api/v1/workflows", spec);
+  }
+
+  /** Runs a workflow (by name or id) now; returns the new workflow instance. */
+  public JsonNode runWorkflow(String workflow, String parameters) {
+    return send("POST", "/api/v1/workflows/" + enc(workflow) + "/run" + groupQuery(),
+        Map.of("parameters", parameters == null ? "" : parameters));
+  }
+
+  /** A workflow instance with its nodes. */
+  public JsonNode workflowInstance(long id) {
+    return get("/api/v1/workflow-instances/" + id);
+  }
+
   private String groupQuery() {
     return group == null || group.isBlank() ? "" : "?group=" + enc(group);
   }

@@ -24,20 +24,22 @@ public record InstanceSpec(
     String xattrs,
     List<String> workers,
     String jobType,
-    String content) {
+    String content,
+    WorkflowView workflow) {
 
   public InstanceSpec {
     workers = List.copyOf(workers);
     jobType = jobType == null ? "java" : jobType;
     content = content == null ? "" : content;
+    workflow = workflow == null ? WorkflowView.NONE : workflow;
   }
 
-  /** A job whose processor is a plugin's (job type java): the content only names it. */
+  /** A job whose processor is a plugin's (job type java), outside any workflow. */
   public InstanceSpec(long jobId, long instanceId, String jobName, String groupId, String executeMode, String processor,
       String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
       String user, String xattrs, List<String> workers) {
     this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
-        dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "");
+        dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "", WorkflowView.NONE);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.schedulerx.worker.instance;
 import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
+import dev.schedulerx.api.UpstreamResult;
 import dev.schedulerx.worker.container.TaskBodyCodec;
 import java.time.Instant;
 import java.util.List;
@@ -89,6 +90,9 @@ public final class TaskContext implements JobContext {
   @Override public List<String> allWorkerAddrs() { return instance.workers(); }
   @Override public Map<Long, String> taskResults() { return taskResults; }
   @Override public Map<Long, TaskStatus> taskStatuses() { return taskStatuses; }
+  @Override public List<UpstreamResult> upstreamResults() { return instance.workflow().upstream(); }
+  @Override public Long workflowId() { return instance.workflow().workflowId(); }
+  @Override public Long workflowInstanceId() { return instance.workflow().workflowInstanceId(); }
 
   /** A task of a sharding instance (not its master's own context): its body says which shard it is. */
   private boolean isShard() {

@@ -16,6 +16,7 @@ import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerTask;
 import dev.schedulerx.worker.container.TaskGroup;
 import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.instance.WorkflowView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,6 +198,8 @@ public final class ContainerEndpoint extends AbstractActor {
         && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
         && a.getShardingNum() == b.getShardingNum()
         && a.getConsumerNum() == b.getConsumerNum()
+        && a.getWorkflowId() == b.getWorkflowId()
+        && a.getWfInstanceId() == b.getWfInstanceId()
         && a.hasSerialNum() == b.hasSerialNum()
         && a.getSerialNum() == b.getSerialNum()
         && a.getJobTypeBytes().equals(b.getJobTypeBytes())
@@ -223,6 +226,8 @@ public final class ContainerEndpoint extends AbstractActor {
         && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
         && a.getShardingNum() == b.getShardingNum()
         && a.getConsumerNum() == b.getConsumerNum()
+        && a.getWorkflowId() == b.getWorkflowId()
+        && a.getWfInstanceId() == b.getWfInstanceId()
         && a.hasSerialNum() == b.hasSerialNum()
         && a.getSerialNum() == b.getSerialNum()
         && a.getJobType().equals(b.getJobType())
@@ -264,7 +269,8 @@ public final class ContainerEndpoint extends AbstractActor {
             r.getXattrs(),
             List.of(),
             r.getJobType(),
-            r.getContent());
+            r.getContent(),
+            WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), JobInstanceEndpoint.upstream(r.getUpstreamDataList())));
     return new TaskGroup(
         instance,
         masterPath(r.getInstanceMasterAkkaPath()),

@@ -1,16 +1,21 @@
 package dev.schedulerx.worker.remote;
 
+import com.alibaba.schedulerx.protocol.Common.UpstreamData;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.api.UpstreamResult;
 import dev.schedulerx.worker.WorkerGuardian;
 import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.script.BuiltInProcessors;
+import dev.schedulerx.worker.instance.WorkflowView;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
@@ -103,7 +108,20 @@ public final class JobInstanceEndpoint extends AbstractActor {
         r.getXattrs(),
         r.getWorkersList(),
         r.getJobType(),
-        r.getContent());
+        r.getContent(),
+        WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), upstream(r.getUpstreamDataList())));
+  }
+
+  /** Wire upstream entries → the plugin API's pairs (both fields are required on the wire). */
+  static List<UpstreamResult> upstream(List<UpstreamData> data) {
+    if (data.isEmpty()) {
+      return List.of();
+    }
+    List<UpstreamResult> results = new ArrayList<>(data.size());
+    for (UpstreamData d : data) {
+      results.add(new UpstreamResult(d.getJobName(), d.getData()));
+    }
+    return results;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.remote;
 
+import com.alibaba.schedulerx.protocol.Common.UpstreamData;
 import com.alibaba.schedulerx.protocol.Worker.MasterBatchStartContainersRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterBatchStartContainersResponse;
 import com.alibaba.schedulerx.protocol.Worker.MasterCheckWorkerAliveRequest;
@@ -9,11 +10,13 @@ import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.schedulerx.api.UpstreamResult;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.Peers;
 import dev.schedulerx.worker.instance.TaskSpec;
+import dev.schedulerx.worker.instance.WorkflowView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +147,18 @@ public final class PeerClient implements Peers {
    * serializing a bytes field is a copy where a String field would be encoded anew for each request.
    */
   private MasterStartContainerRequest buildTemplate(InstanceSpec instance) {
-    return MasterStartContainerRequest.newBuilder()
+    MasterStartContainerRequest.Builder request = MasterStartContainerRequest.newBuilder();
+    WorkflowView workflow = instance.workflow();
+    if (workflow.workflowId() != null) {
+      request.setWorkflowId(workflow.workflowId());
+    }
+    if (workflow.workflowInstanceId() != null) {
+      request.setWfInstanceId(workflow.workflowInstanceId());
+    }
+    for (UpstreamResult up : workflow.upstream()) {
+      request.addUpstreamData(UpstreamData.newBuilder().setJobName(up.jobName()).setData(up.result()));
+    }
+    return request
         .setJobId(instance.jobId())
         .setJobInstanceId(instance.instanceId())
         .setTaskId(0)

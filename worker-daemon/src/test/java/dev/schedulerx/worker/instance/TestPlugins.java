@@ -7,6 +7,7 @@ import dev.schedulerx.worker.instance.testplugins.BlockingProcessor;
 import dev.schedulerx.worker.instance.testplugins.OkProcessor;
 import dev.schedulerx.worker.instance.testplugins.ParametersProcessor;
 import dev.schedulerx.worker.instance.testplugins.ThrowingProcessor;
+import dev.schedulerx.worker.instance.testplugins.WorkflowNodeProcessor;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import java.io.IOException;
@@ -20,11 +21,11 @@ import java.util.List;
  */
 public final class TestPlugins {
   /** Processor names in the JAR, sorted. */
-  public static final List<String> NAMES = List.of("AwaitFile", "Blocking", "Ok", "Parameters", "Throwing");
+  public static final List<String> NAMES = List.of("AwaitFile", "Blocking", "Ok", "Parameters", "Throwing", "WorkflowNode");
 
   private static final List<Class<? extends JobProcessor>> PROCESSORS =
       List.of(OkProcessor.class, ThrowingProcessor.class, BlockingProcessor.class, ParametersProcessor.class,
-          AwaitFileProcessor.class);
+          AwaitFileProcessor.class, WorkflowNodeProcessor.class);
 
   private TestPlugins() {}
 

@@ -45,7 +45,7 @@ public final class TestDaemons implements AutoCloseable {
   }
 
   /** Starts a daemon exactly as production does. */
-  static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
+  public static WorkerDaemon startOnce(String domain, String appKey, Path dir) throws IOException {
     WorkerSettings settings = settings(domain, appKey, dir, Map.of());
     return WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
   }

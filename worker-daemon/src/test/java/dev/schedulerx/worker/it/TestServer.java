@@ -128,6 +128,20 @@ public final class TestServer implements AutoCloseable {
     return call("GET", "/api/v1/jobs/" + name, null);
   }
 
+  /** The server's workflows, driven directly (the HTTP routes are tested on their own). */
+  public dev.schedulerx.server.workflow.Workflows workflows() {
+    return server.workflows();
+  }
+
+  /** The id of the job of group "g" named {@code name}. */
+  public long jobId(String name) {
+    return job(name).path("id").asLong();
+  }
+
+  public void deleteJob(String name) {
+    call("DELETE", "/api/v1/jobs/" + name, null);
+  }
+
   public JsonNode workers() {
     return call("GET", "/api/v1/workers", null);
   }

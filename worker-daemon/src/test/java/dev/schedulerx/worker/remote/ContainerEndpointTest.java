@@ -91,4 +91,27 @@ class ContainerEndpointTest {
     assertEquals(List.of(1L, 2L), refuse.tasks().stream().map(ContainerTask::taskId).toList());
     assertInstanceOf(ContainerRunner.Start.class, commands.get(1));
   }
+
+  @Test
+  void workflowFieldsReachTheGroupsInstance() throws Exception {
+    MasterStartContainerRequest r = request(1, 1).setWorkflowId(30).setWfInstanceId(22)
+        .addUpstreamData(com.alibaba.schedulerx.protocol.Common.UpstreamData.newBuilder().setJobName("A").setData("a"))
+        .addUpstreamData(com.alibaba.schedulerx.protocol.Common.UpstreamData.newBuilder().setJobName("B").setData(""))
+        .build();
+    ContainerRunner.Start start = (ContainerRunner.Start) ContainerEndpoint.toCommands(overTheWire(r), 0).get(0);
+
+    dev.schedulerx.worker.instance.WorkflowView view = start.group().instance().workflow();
+    assertEquals(30L, view.workflowId());
+    assertEquals(22L, view.workflowInstanceId());
+    assertEquals(List.of(new dev.schedulerx.api.UpstreamResult("A", "a"), new dev.schedulerx.api.UpstreamResult("B", "")),
+        view.upstream());
+  }
+
+  @Test
+  void outsideAWorkflowTheViewIsEmpty() throws Exception {
+    ContainerRunner.Start start = (ContainerRunner.Start) ContainerEndpoint.toCommands(overTheWire(request(1, 1).build()), 0).get(0);
+
+    assertSame(dev.schedulerx.worker.instance.WorkflowView.NONE, start.group().instance().workflow());
+    assertEquals(null, start.group().instance().workflow().workflowId());
+  }
 }

@@ -1,0 +1,665 @@
+package dev.schedulerx.server.workflow;
+
+import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.dispatch.WorkflowNodes;
+import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.schedule.Schedules;
+import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.store.InstanceRepository;
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.store.JobDefinition;
+import dev.schedulerx.server.store.JobInstance;
+import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.TriggerType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs workflow instances as a persisted state machine. Every decision is re-derived from the database
+ * ({@link #advance}): the run's nodes joined with their job instances say which nodes ended, which may start,
+ * and whether the run is over, so a new leader carries on where the old one stopped. A node's job instance is
+ * created with the node's run time and attempt 0, and the instances' unique key makes sure it starts once.
+ *
+ * <p>All engine work runs on one thread of its own (never the actor dispatcher or the store threads): instance
+ * ends are queued to it, operator actions wait for it, and a tick fires cron workflows and reconciles every
+ * unfinished run.
+ */
+public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowEngine.class);
+  /** How long an operator action may wait for the engine thread. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  /** A failed node instance whose retry did not appear this long after its interval is retried by the engine. */
+  private static final Duration RETRY_GRACE = Duration.ofSeconds(10);
+
+  private final WorkflowStore store;
+  private final JobRepository jobs;
+  private final InstanceRepository instances;
+  private final InstanceLifecycle lifecycle;
+  private final Clock clock;
+  private final BooleanSupplier isLeader;
+  private final ExecutorService thread;
+  /** Jobs that are workflow nodes, refreshed every tick and on every DAG change made here. */
+  private volatile Set<Long> nodeJobs = Set.of();
+  /** Payloads of node instances this engine is about to launch: the launch hook needs no query for them. */
+  private final Map<Long, WorkerGateway.WorkflowPayload> launching = new ConcurrentHashMap<>();
+  /** Job instance → workflow instance, for the instances this engine linked (others are looked up). */
+  private final Map<Long, Long> runOfInstance = new ConcurrentHashMap<>();
+  private final AtomicBoolean tickQueued = new AtomicBoolean();
+
+  public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
+      InstanceLifecycle lifecycle, Clock clock, BooleanSupplier isLeader) {
+    this.store = new WorkflowStore(dataSource);
+    this.jobs = jobs;
+    this.instances = instances;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+    this.isLeader = isLeader;
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "sx-server-workflow");
+      t.setDaemon(true);
+      return t;
+    });
+    refreshNodeJobs();
+  }
+
+  WorkflowStore store() {
+    return store;
+  }
+
+  // ---- hooks called by the instance lifecycle and the due-pass ----
+
+  @Override
+  public boolean holdsJob(long jobId) {
+    return nodeJobs.contains(jobId);
+  }
+
+  @Override
+  public NodeLaunch beforeLaunch(JobDefinition job, JobInstance instance) {
+    if (!nodeJobs.contains(job.id())) {
+      return null;
+    }
+    WorkerGateway.WorkflowPayload fresh = launching.remove(instance.id());
+    if (fresh != null) {
+      return new NodeLaunch(fresh, null);
+    }
+    // A retry of a node's instance (the lifecycle's own, or the engine's after a change of leader).
+    Optional<WfNode> node = store.nodeByRun(job.id(), instance.scheduleTime());
+    if (node.isEmpty()) {
+      return null; // a run of the job outside its workflow (e.g. triggered by hand)
+    }
+    WfNode n = node.get();
+    Optional<WfInstance> run = store.findRun(n.wfInstanceId());
+    if (run.isEmpty() || run.get().state() != InstanceState.RUNNING || n.state() != InstanceState.RUNNING) {
+      return new NodeLaunch(null, "workflow instance " + n.wfInstanceId() + " is "
+          + run.map(r -> r.state().name()).orElse("gone") + ", its node " + n.jobName() + " " + n.state());
+    }
+    store.startNode(n.id(), instance.id(), clock.instant(), InstanceState.RUNNING);
+    runOfInstance.put(instance.id(), n.wfInstanceId());
+    return new NodeLaunch(payload(run.get(), n, store.nodes(n.wfInstanceId())), null);
+  }
+
+  @Override
+  public void ended(long instanceId, long jobId, InstanceState state) {
+    if (!nodeJobs.contains(jobId)) {
+      return;
+    }
+    thread.execute(() -> guarded("instance " + instanceId + " ended", () -> {
+      Long runId = runOfInstance.remove(instanceId);
+      if (runId == null) {
+        runId = store.runOfJobInstance(instanceId).orElse(null);
+      }
+      if (runId != null) {
+        advance(runId);
+      }
+    }));
+  }
+
+  // ---- the tick ----
+
+  /** Queues one tick (fire due cron workflows, reconcile unfinished runs); a tick already queued absorbs it. */
+  public void tick() {
+    if (tickQueued.compareAndSet(false, true)) {
+      thread.execute(() -> {
+        tickQueued.set(false);
+        guarded("tick", this::tickNow);
+      });
+    }
+  }
+
+  /** One tick on the caller's thread (tests; the engine thread). */
+  void tickNow() {
+    refreshNodeJobs();
+    if (!isLeader.getAsBoolean()) {
+      return;
+    }
+    Instant now = clock.instant();
+    for (Workflow w : store.findAll()) {
+      if (w.enabled() && w.timeType() == Workflow.CRON && !w.dag().nodes().isEmpty()) {
+        try {
+          fireIfDue(w, now);
+        } catch (RuntimeException e) {
+          log.warn("workflow {} ({}) cannot be scheduled: {}", w.id(), w.name(), e.getMessage());
+        }
+      }
+    }
+    for (WfInstance run : store.unfinishedRuns()) {
+      if (run.state() == InstanceState.RUNNING) {
+        advance(run.id());
+      }
+    }
+    for (WfInstance run : store.unfinishedRuns()) {
+      if (run.state() == InstanceState.WAITING) {
+        startQueued(run.workflowId());
+      }
+    }
+  }
+
+  private void fireIfDue(Workflow w, Instant now) {
+    java.time.ZoneId zone = Schedules.zoneOf(w.timeZone(), clock.getZone());
+    Instant last = store.lastScheduleTime(w.id()).orElse(null);
+    Optional<Instant> due = Schedules.nextDue(TimeType.CRON, w.timeExpression(), zone, last, now);
+    if (due.isPresent() && !due.get().isAfter(now) && (last == null || due.get().isAfter(last))) {
+      trigger(w, due.get(), TriggerType.SCHEDULE.name(), "");
+    }
+  }
+
+  void refreshNodeJobs() {
+    nodeJobs = Set.copyOf(store.jobsInWorkflows());
+  }
+
+  // ---- runs ----
+
+  /**
+   * Creates a run of {@code w} at {@code scheduleTime}: RUNNING, or, with {@code maxConcurrency} runs unfinished,
+   * SKIPPED (policy skip) or WAITING in the queue (policy queue). Empty when that run exists already.
+   */
+  Optional<WfInstance> trigger(Workflow w, Instant scheduleTime, String trigger, String parameters) {
+    Instant now = clock.instant();
+    Map<Long, String> names = new HashMap<>();
+    for (long jobId : w.dag().nodes()) {
+      names.put(jobId, jobs.findById(jobId).map(JobDefinition::name).orElse("job-" + jobId));
+    }
+    int running = store.countRunning(w.id());
+    boolean full = running >= Math.max(1, w.maxConcurrency());
+    InstanceState state = !full ? InstanceState.RUNNING
+        : Workflow.QUEUE.equals(w.concurrencyPolicy()) ? InstanceState.WAITING : InstanceState.SKIPPED;
+    String reason = state == InstanceState.SKIPPED
+        ? "skipped: " + running + " run(s) unfinished, max concurrency " + w.maxConcurrency() : null;
+    Optional<WfInstance> run = store.createRun(w, scheduleTime, trigger, parameters, state, reason, names, now);
+    run.ifPresent(r -> {
+      switch (state) {
+        case RUNNING -> {
+          log.info("workflow instance {} of workflow {} ({}) started ({}), {} node(s)", r.id(), w.id(), w.name(), trigger,
+              w.dag().nodes().size());
+          advance(r.id());
+        }
+        case WAITING -> log.info("workflow instance {} of workflow {} ({}) queued: {} run(s) unfinished, max concurrency {}",
+            r.id(), w.id(), w.name(), running, w.maxConcurrency());
+        default -> log.info("workflow instance {} of workflow {} ({}) {}", r.id(), w.id(), w.name(), reason);
+      }
+    });
+    return run;
+  }
+
+  /** An API run at now, or just after the workflow's latest run (the schedule time is the run's unique key). */
+  WfInstance triggerNow(Workflow w, String parameters, String trigger) {
+    Instant at = clock.instant();
+    for (int i = 0; i < 32; i++) {
+      Optional<WfInstance> run = trigger(w, at, trigger, parameters);
+      if (run.isPresent()) {
+        return run.get();
+      }
+      Instant latest = store.latestScheduleTime(w.id()).orElse(at);
+      at = (latest.isAfter(at) ? latest : at).plusMillis(1);
+    }
+    throw new WorkflowStateException("workflow " + w.id() + ": no free schedule time for a new run; try again");
+  }
+
+  /** Starts queued runs of the workflow, oldest first, while it has free slots. */
+  private void startQueued(long workflowId) {
+    Optional<Workflow> w = store.find(workflowId);
+    if (w.isEmpty()) {
+      return;
+    }
+    while (store.countRunning(workflowId) < Math.max(1, w.get().maxConcurrency())) {
+      Optional<WfInstance> next = store.oldestQueued(workflowId);
+      if (next.isEmpty()) {
+        return;
+      }
+      if (store.moveRun(next.get().id(), InstanceState.WAITING, InstanceState.RUNNING, null, clock.instant())) {
+        log.info("workflow instance {} of workflow {} leaves the queue: a slot is free", next.get().id(), workflowId);
+        advance(next.get().id());
+      }
+    }
+  }
+
+  /**
+   * Brings a running workflow instance up to date: settles nodes whose job instance ended, starts every node whose
+   * parents all succeeded (or were skipped), and ends the run when no node runs and none can start.
+   */
+  void advance(long runId) {
+    Optional<WfInstance> found = store.findRun(runId);
+    if (found.isEmpty() || found.get().state() != InstanceState.RUNNING) {
+      return;
+    }
+    WfInstance run = found.get();
+    Instant now = clock.instant();
+    Map<Long, WfNode> byJob = new LinkedHashMap<>();
+    store.nodes(runId).forEach(n -> byJob.put(n.jobId(), n));
+    Map<Long, InstanceState> state = new HashMap<>();
+    byJob.values().forEach(n -> state.put(n.jobId(), n.state()));
+    Map<Long, String> results = new HashMap<>();
+    byJob.values().forEach(n -> results.put(n.jobId(), n.result()));
+
+    for (WfNode n : byJob.values()) {
+      if (n.state() == InstanceState.RUNNING) {
+        InstanceState settled = settle(run, n, now);
+        if (settled != null) {
+          state.put(n.jobId(), settled);
+          results.put(n.jobId(), settled == InstanceState.SUCCESS ? WorkflowStore.capResult(n.instanceResult()) : null);
+        }
+      }
+    }
+
+    boolean failFast = Workflow.FAIL_FAST.equals(run.failurePolicy());
+    boolean anyFailed = state.values().stream().anyMatch(s -> s == InstanceState.FAILED || s == InstanceState.KILLED);
+    if (failFast && anyFailed) {
+      for (WfNode n : byJob.values()) {
+        if (state.get(n.jobId()) == InstanceState.RUNNING && n.jobInstanceId() != null) {
+          long id = n.jobInstanceId();
+          log.info("workflow instance {}: fail-fast stops node {} (instance {})", runId, n.jobName(), id);
+          lifecycle.kill(id).exceptionally(e -> null);
+        }
+      }
+    }
+
+    Map<Long, List<Long>> parents = run.dag().parents();
+    boolean held = false;
+    boolean progressed = true;
+    while (progressed) { // skipped nodes release their children in the same pass
+      progressed = false;
+      for (long jobId : run.dag().topologicalOrder()) {
+        WfNode n = byJob.get(jobId);
+        if (n == null || state.get(jobId) != InstanceState.WAITING) {
+          continue;
+        }
+        boolean ready = parents.get(jobId).stream().allMatch(p -> {
+          InstanceState s = state.get(p);
+          return s == InstanceState.SUCCESS || s == InstanceState.SKIPPED;
+        });
+        if (!ready) {
+          continue;
+        }
+        if (n.skipRequested()) {
+          if (store.endNode(n.id(), InstanceState.SKIPPED, "", now, InstanceState.WAITING)) {
+            log.info("workflow instance {}: node {} skipped", runId, n.jobName());
+          }
+          state.put(jobId, InstanceState.SKIPPED);
+          results.put(jobId, "");
+          progressed = true;
+        } else if (failFast && anyFailed) {
+          // nothing new starts after a failure
+        } else if (run.suspended()) {
+          held = true;
+        } else if (startNode(run, n, parents.get(jobId), byJob, results, now)) {
+          state.put(jobId, InstanceState.RUNNING);
+        } else {
+          state.put(jobId, store.nodes(runId).stream().filter(x -> x.jobId() == jobId).findFirst()
+              .map(WfNode::state).orElse(InstanceState.FAILED));
+        }
+      }
+    }
+
+    if (state.containsValue(InstanceState.RUNNING) || held) {
+      return;
+    }
+    boolean allDone = state.values().stream().allMatch(s -> s == InstanceState.SUCCESS || s == InstanceState.SKIPPED);
+    InstanceState end = allDone ? InstanceState.SUCCESS : InstanceState.FAILED;
+    String reason = allDone ? null : describeFailure(byJob, state);
+    if (store.moveRun(runId, InstanceState.RUNNING, end, reason, now)) {
+      log.info("workflow instance {} of workflow {} finished {}{}", runId, run.workflowId(), end,
+          reason == null ? "" : ": " + reason);
+      startQueued(run.workflowId());
+    }
+  }
+
+  /** A RUNNING node whose job instance ended: its final state, or null while it runs or a retry is due. */
+  private InstanceState settle(WfInstance run, WfNode n, Instant now) {
+    if (n.jobInstanceId() == null) {
+      return null;
+    }
+    if (n.instanceState() == null) {
+      store.endNode(n.id(), InstanceState.FAILED, "job instance " + n.jobInstanceId() + " no longer exists", now,
+          InstanceState.RUNNING);
+      return InstanceState.FAILED;
+    }
+    if (!n.instanceState().isFinished()) {
+      return null;
+    }
+    if (n.instanceState() == InstanceState.SUCCESS) {
+      store.endNode(n.id(), InstanceState.SUCCESS, Optional.ofNullable(n.instanceResult()).orElse(""), now,
+          InstanceState.RUNNING);
+      log.info("workflow instance {}: node {} succeeded (instance {})", run.id(), n.jobName(), n.jobInstanceId());
+      return InstanceState.SUCCESS;
+    }
+    Optional<JobDefinition> job = jobs.findById(n.jobId());
+    int attempt = n.instanceAttempt() == null ? 0 : n.instanceAttempt();
+    if (n.instanceState() == InstanceState.FAILED && job.isPresent() && attempt < job.get().maxAttempt()) {
+      retryIfOverdue(run, n, job.get(), attempt, now);
+      return null; // the job's own retry is due
+    }
+    InstanceState end = n.instanceState() == InstanceState.KILLED ? InstanceState.KILLED : InstanceState.FAILED;
+    store.endNode(n.id(), end, n.instanceResult(), now, InstanceState.RUNNING);
+    log.info("workflow instance {}: node {} {} (instance {}): {}", run.id(), n.jobName(), end, n.jobInstanceId(),
+        n.instanceResult());
+    return end;
+  }
+
+  /** The lifecycle's retry timer lives in one server's memory: after a change of leader the engine retries. */
+  private void retryIfOverdue(WfInstance run, WfNode n, JobDefinition job, int attempt, Instant now) {
+    Instant ended = n.instanceFinishedAt();
+    if (ended == null || ended.plusSeconds(job.attemptIntervalSeconds()).plus(RETRY_GRACE).isAfter(now)) {
+      return;
+    }
+    instances.create(job.id(), job.groupId(), job.name(), n.runTime(), TriggerType.RETRY, run.instanceParameters(),
+        attempt + 1, now).ifPresent(retry -> {
+          log.info("workflow instance {}: node {} retried by the engine (attempt {})", run.id(), n.jobName(), attempt + 1);
+          lifecycle.launch(job, retry);
+        });
+  }
+
+  /** Creates and launches a WAITING node's job instance; false when it cannot run (the node is then ended). */
+  private boolean startNode(WfInstance run, WfNode n, List<Long> parentIds, Map<Long, WfNode> byJob,
+      Map<Long, String> results, Instant now) {
+    Optional<JobDefinition> job = jobs.findById(n.jobId());
+    if (job.isEmpty()) {
+      store.endNode(n.id(), InstanceState.FAILED, "job " + n.jobId() + " no longer exists", now, InstanceState.WAITING);
+      return false;
+    }
+    JobDefinition j = job.get();
+    TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
+    Optional<JobInstance> created =
+        instances.create(j.id(), j.groupId(), j.name(), n.runTime(), trigger, run.instanceParameters(), 0, now);
+    if (created.isEmpty()) {
+      // Created before (a previous leader, or this node before a crash): adopt it, never start a second one.
+      Optional<Long> existing = store.jobInstanceOfRun(j.id(), n.runTime());
+      existing.ifPresent(id -> {
+        store.startNode(n.id(), id, now, InstanceState.WAITING);
+        runOfInstance.put(id, run.id());
+        log.info("workflow instance {}: node {} adopts its existing instance {}", run.id(), n.jobName(), id);
+      });
+      return existing.isPresent();
+    }
+    JobInstance instance = created.get();
+    if (!store.startNode(n.id(), instance.id(), now, InstanceState.WAITING)) {
+      return false;
+    }
+    List<WorkerGateway.Upstream> upstream = new ArrayList<>();
+    for (long p : parentIds) {
+      upstream.add(new WorkerGateway.Upstream(byJob.get(p).jobName(), results.get(p)));
+    }
+    runOfInstance.put(instance.id(), run.id());
+    launching.put(instance.id(), new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream));
+    log.debug("workflow instance {}: node {} starts as instance {}", run.id(), n.jobName(), instance.id());
+    lifecycle.launch(j, instance);
+    return true;
+  }
+
+  /** The payload of a node from the stored state of its run. */
+  private static WorkerGateway.WorkflowPayload payload(WfInstance run, WfNode node, List<WfNode> nodes) {
+    Map<Long, WfNode> byJob = new HashMap<>();
+    nodes.forEach(x -> byJob.put(x.jobId(), x));
+    List<WorkerGateway.Upstream> upstream = new ArrayList<>();
+    for (long p : run.dag().parents().getOrDefault(node.jobId(), List.of())) {
+      WfNode parent = byJob.get(p);
+      upstream.add(new WorkerGateway.Upstream(parent == null ? "" : parent.jobName(), parent == null ? "" : parent.result()));
+    }
+    return new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream);
+  }
+
+  private static String describeFailure(Map<Long, WfNode> byJob, Map<Long, InstanceState> state) {
+    List<String> failed = new ArrayList<>();
+    state.forEach((jobId, s) -> {
+      if (s == InstanceState.FAILED || s == InstanceState.KILLED) {
+        failed.add(byJob.get(jobId).jobName() + " " + s);
+      }
+    });
+    return failed.isEmpty() ? "nodes left unfinished" : "node(s) " + String.join(", ", failed)
+        + "; their descendants did not run";
+  }
+
+  // ---- operator actions (run on the engine thread, the caller waits) ----
+
+  WfInstance run(Workflow w, String parameters, String trigger) {
+    return call(() -> triggerNow(w, parameters, trigger));
+  }
+
+  /** Stops a run: not-started nodes and running ones end KILLED (their instances killed), then the run. */
+  WfInstance stop(long runId) {
+    return call(() -> {
+      WfInstance run = requireRun(runId);
+      Instant now = clock.instant();
+      InstanceState from = run.state();
+      if (from != InstanceState.RUNNING && from != InstanceState.WAITING) {
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state() + ", nothing to stop");
+      }
+      if (!store.moveRun(runId, from, InstanceState.KILLED, "stopped by request", now)) {
+        throw new WorkflowStateException("workflow instance " + runId + " changed meanwhile; try again");
+      }
+      for (WfNode n : store.nodes(runId)) {
+        if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
+          store.endNode(n.id(), InstanceState.KILLED, "stopped by request", now, InstanceState.RUNNING);
+          lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+        } else if (n.state() == InstanceState.WAITING) {
+          store.endNode(n.id(), InstanceState.KILLED, "stopped before it started", now, InstanceState.WAITING);
+        }
+      }
+      log.info("workflow instance {} of workflow {} stopped by request", runId, run.workflowId());
+      startQueued(run.workflowId());
+      return requireRun(runId);
+    });
+  }
+
+  /** Re-runs a failed or stopped run's failed, stopped and never-run nodes; succeeded and skipped ones keep their results. */
+  WfInstance retry(long runId) {
+    return call(() -> {
+      WfInstance run = requireRun(runId);
+      if (run.state() != InstanceState.FAILED && run.state() != InstanceState.KILLED) {
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state()
+            + "; only a FAILED or stopped instance can be retried");
+      }
+      Instant now = clock.instant();
+      for (WfNode n : store.nodes(runId)) {
+        if (n.state() == InstanceState.FAILED || n.state() == InstanceState.KILLED || n.state() == InstanceState.WAITING) {
+          store.resetNode(n.id(), freeRunTime(n.jobId(), now), InstanceState.FAILED, InstanceState.KILLED, InstanceState.WAITING);
+        }
+      }
+      store.moveRun(runId, run.state(), InstanceState.RUNNING, null, now);
+      log.info("workflow instance {} of workflow {} retried: its failed and never-run nodes run again", runId,
+          run.workflowId());
+      advance(runId);
+      return requireRun(runId);
+    });
+  }
+
+  /** A schedule time at which the job has no instance yet (a retried node's new unique key). */
+  private Instant freeRunTime(long jobId, Instant from) {
+    Instant t = from;
+    while (store.jobHasRunAt(jobId, t)) {
+      t = t.plusMillis(1);
+    }
+    return t;
+  }
+
+  /**
+   * Skips a node: a waiting one is marked and becomes SKIPPED once its parents are done (its children then start as
+   * if it had succeeded, with an empty result); a failed or stopped one becomes SKIPPED at once and a failed run
+   * carries on.
+   */
+  WfInstance skip(long runId, long nodeRef) {
+    return call(() -> {
+      WfInstance run = requireRun(runId);
+      WfNode n = requireNode(runId, nodeRef);
+      Instant now = clock.instant();
+      if (n.state() == InstanceState.WAITING) {
+        store.setSkipRequested(n.id(), true);
+      } else if (n.state() == InstanceState.FAILED || n.state() == InstanceState.KILLED) {
+        store.endNode(n.id(), InstanceState.SKIPPED, "", now, n.state());
+        reopen(run, now);
+      } else {
+        throw new WorkflowStateException("node " + n.jobName() + " of workflow instance " + runId + " is " + n.state()
+            + "; only a waiting, failed or stopped node can be skipped");
+      }
+      log.info("workflow instance {}: node {} to be skipped", runId, n.jobName());
+      advance(runId);
+      return requireRun(runId);
+    });
+  }
+
+  /** Withdraws a skip that has not taken effect yet. */
+  WfInstance cancelSkip(long runId, long nodeRef) {
+    return call(() -> {
+      WfNode n = requireNode(runId, nodeRef);
+      if (!n.skipRequested() || !store.setSkipRequested(n.id(), false)) {
+        throw new WorkflowStateException("node " + n.jobName() + " of workflow instance " + runId
+            + " has no pending skip (state " + n.state() + ")");
+      }
+      return requireRun(runId);
+    });
+  }
+
+  WfInstance suspend(long runId, boolean suspended) {
+    return call(() -> {
+      WfInstance run = requireRun(runId);
+      if (!store.setSuspended(runId, suspended)) {
+        throw new WorkflowStateException("workflow instance " + runId + " is " + run.state() + "; it cannot be "
+            + (suspended ? "suspended" : "resumed"));
+      }
+      log.info("workflow instance {} {}", runId, suspended ? "suspended: nodes not started yet are held" : "resumed");
+      if (!suspended) {
+        advance(runId);
+      }
+      return requireRun(runId);
+    });
+  }
+
+  /**
+   * Sets one node SUCCESS (its result kept, or empty; a running one is killed first) so its children may start, or,
+   * with {@code nodeRef} null, the whole run SUCCESS (running nodes killed).
+   */
+  WfInstance setSuccess(long runId, Long nodeRef) {
+    return call(() -> {
+      WfInstance run = requireRun(runId);
+      Instant now = clock.instant();
+      if (nodeRef == null) {
+        for (WfNode n : store.nodes(runId)) {
+          if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
+            store.endNode(n.id(), InstanceState.KILLED, "stopped: workflow instance set to SUCCESS", now, InstanceState.RUNNING);
+            lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+          }
+        }
+        if (!store.moveRun(runId, run.state(), InstanceState.SUCCESS, "set to SUCCESS by request", now)) {
+          throw new WorkflowStateException("workflow instance " + runId + " changed meanwhile; try again");
+        }
+        log.info("workflow instance {} set to SUCCESS by request", runId);
+        startQueued(run.workflowId());
+        return requireRun(runId);
+      }
+      WfNode n = requireNode(runId, nodeRef);
+      if (n.state() == InstanceState.SUCCESS || n.state() == InstanceState.SKIPPED) {
+        throw new WorkflowStateException("node " + n.jobName() + " is " + n.state() + " already");
+      }
+      String result = n.result() != null ? n.result() : Optional.ofNullable(n.instanceResult()).orElse("");
+      store.endNode(n.id(), InstanceState.SUCCESS, result, now, n.state());
+      if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
+        lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+      }
+      log.info("workflow instance {}: node {} set to SUCCESS by request", runId, n.jobName());
+      reopen(run, now);
+      advance(runId);
+      return requireRun(runId);
+    });
+  }
+
+  /** A failed or stopped run whose node an operator released runs again. */
+  private void reopen(WfInstance run, Instant now) {
+    if (run.state() == InstanceState.FAILED || run.state() == InstanceState.KILLED) {
+      store.moveRun(run.id(), run.state(), InstanceState.RUNNING, null, now);
+    }
+  }
+
+  private WfInstance requireRun(long runId) {
+    return store.findRun(runId).orElseThrow(() -> new NoSuchElementException("no workflow instance " + runId));
+  }
+
+  /** A node named by its job instance id or, for nodes that never ran, by its job id. */
+  private WfNode requireNode(long runId, long ref) {
+    List<WfNode> nodes = store.nodes(runId);
+    return nodes.stream().filter(n -> n.jobInstanceId() != null && n.jobInstanceId() == ref).findFirst()
+        .or(() -> nodes.stream().filter(n -> n.jobId() == ref).findFirst())
+        .orElseThrow(() -> new NoSuchElementException("workflow instance " + runId + " has no node with job instance id or job id "
+            + ref));
+  }
+
+  /** Thrown for an unknown workflow, run or node. */
+  public static final class NoSuchElementException extends IllegalArgumentException {
+    NoSuchElementException(String message) {
+      super(message);
+    }
+  }
+
+  private <T> T call(Callable<T> action) {
+    Future<T> f = thread.submit(action);
+    try {
+      return f.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new WorkflowStateException("the workflow engine did not answer within " + CALL_TIMEOUT.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkflowStateException("interrupted");
+    }
+  }
+
+  private void guarded(String what, Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      log.warn("workflow engine: {} not handled now, the next tick tries again: {}", what, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.schedulerx.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.client.ServerApiClient;
+import dev.schedulerx.worker.it.TestDaemons;
+import dev.schedulerx.worker.it.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code workflows} and {@code run-workflow --wait} against a real server and daemon, with workflows declared through
+ * the REST API as the client sends them (DAG by job name resolved to ids here).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkflowCommandsTest {
+  @TempDir static Path dir;
+  private TestServer server;
+  private TestDaemons daemons;
+  private WorkerDaemon daemon;
+  private Path conf;
+  private ServerApiClient api;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeAll
+  void start() throws Exception {
+    server = TestServer.inMemory();
+    daemons = new TestDaemons();
+    daemon = TestDaemons.startOnce(server.domain(), TestServer.APP_KEY, dir.resolve("daemon"));
+    daemon.awaitReady(Duration.ofSeconds(20));
+    conf = Files.writeString(dir.resolve("worker.conf"), "schedulerx { domain = \"" + server.domain() + "\", group-id = g }\n");
+    api = new ServerApiClient(server.domain(), TestServer.GROUP, "");
+    for (String job : List.of("A", "B", "C")) {
+      server.upsertJob(job, "WorkflowNode", "");
+    }
+    server.upsertJob("F", "WorkflowNode", "\"parameters\":\"fail\"");
+    api.upsertWorkflow(Map.of("group", "g", "name", "abc", "failurePolicy", "block-descendants", "dag", Map.of(
+        "nodes", List.of(Map.of("id", server.jobId("A")), Map.of("id", server.jobId("B")), Map.of("id", server.jobId("C"))),
+        "edges", List.of(Map.of("source", server.jobId("A"), "target", server.jobId("C")),
+            Map.of("source", server.jobId("B"), "target", server.jobId("C"))))));
+    api.upsertWorkflow(Map.of("group", "g", "name", "broken", "dag",
+        "{\"nodes\":[{\"id\":" + server.jobId("F") + "}]}"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    daemons.close();
+  }
+
+  @Test
+  void workflowsListsThemWithTheirNodes() {
+    Result r = cli("workflows");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("abc").contains("A,B,C").contains("block-descendants").contains("broken");
+  }
+
+  @Test
+  void runWorkflowWaitPrintsNodeStatesAndExitsZeroOnSuccess() {
+    Result r = cli("run-workflow", "abc", "--wait");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).containsPattern("C +SUCCESS \\(instance \\d+\\)");
+    assertThat(r.out().strip()).matches("(?s).*SUCCESS workflow instance \\d+$");
+  }
+
+  @Test
+  void runWorkflowWaitExitsOneWhenTheRunFails() {
+    Result r = cli("run-workflow", "broken", "--wait");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("FAILED workflow instance").contains("node(s) F FAILED");
+  }
+
+  @Test
+  void theRestApiRefusesABadDagAndAnUnknownWorkflow() {
+    assertThatThrownBy(() -> api.upsertWorkflow(Map.of("group", "g", "name", "abc", "dag", "{\"nodes\":[1,")))
+        .hasMessageContaining("not valid JSON");
+    JsonNode abc = api.workflows().get(0);
+    assertThat(abc.path("dag").path("nodes")).hasSize(3);
+    assertThatThrownBy(() -> api.runWorkflow("nope", "")).hasMessageContaining("no workflow nope");
+  }
+
+  private Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = WorkerCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
+    return new Result(exit, out.toString(), err.toString());
+  }
+}

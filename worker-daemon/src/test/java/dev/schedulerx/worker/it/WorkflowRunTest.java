@@ -1,0 +1,188 @@
+package dev.schedulerx.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.workflow.WfInstance;
+import dev.schedulerx.server.workflow.WfNode;
+import dev.schedulerx.server.workflow.Workflow;
+import dev.schedulerx.server.workflow.Workflows;
+import dev.schedulerx.worker.WorkerDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workflows end to end on one JVM: a real server (H2) and a real daemon over TCP run DAGs of jobs whose processor
+ * ({@code WorkflowNode}) reports what it saw of its parents and the workflow ids; the operator actions act on
+ * runs whose nodes a test holds (job parameter {@code await}) or fails ({@code fail}).
+ */
+class WorkflowRunTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private TestServer server;
+  private TestDaemons daemons;
+  private WorkerDaemon daemon;
+  private Workflows workflows;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TestServer.inMemory();
+    daemons = new TestDaemons();
+    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir.resolve("daemon"));
+    daemon.awaitReady(DEADLINE);
+    workflows = server.workflows();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (daemons != null) {
+      daemons.close();
+    }
+  }
+
+  private long job(String name, String parameters) {
+    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
+    return server.jobId(name);
+  }
+
+  private Workflow workflow(String name, String failurePolicy, String dagJson) {
+    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, name, null, null, null, null, null, null,
+        failurePolicy, null));
+    return workflows.updateDag(w.id(), dagJson);
+  }
+
+  private WfInstance awaitState(long runId, InstanceState state) {
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == state);
+    return workflows.run(runId).run();
+  }
+
+  private Map<String, WfNode> nodes(long runId) {
+    return workflows.run(runId).nodes().stream().collect(Collectors.toMap(WfNode::jobName, Function.identity()));
+  }
+
+  private void awaitStarted(String job) {
+    await().atMost(DEADLINE).until(() -> Files.exists(dir.resolve(job + ".started")));
+  }
+
+  private void release(String job) throws Exception {
+    Files.writeString(dir.resolve(job), "go");
+  }
+
+  @Test
+  void aChildStartsAfterBothParentsAndReadsExactlyTheirResultsAndTheWorkflowIds() {
+    long a = job("A", "");
+    long b = job("B", "");
+    long c = job("C", "");
+    Workflow w = workflow("abc", null, "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + b + "},{\"id\":" + c + "}],"
+        + "\"edges\":[{\"source\":" + a + ",\"target\":" + c + "},{\"source\":" + b + ",\"target\":" + c + "}]}");
+    assertThat(w.enabled()).as("a new workflow is disabled").isFalse();
+
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+
+    WfInstance run = awaitState(runId, InstanceState.SUCCESS);
+    Map<String, WfNode> nodes = nodes(runId);
+    String ids = "|wf=" + w.id() + "|wfi=" + runId;
+    assertThat(nodes.get("A").result()).isEqualTo("A" + ids + "|up=[]");
+    assertThat(nodes.get("B").result()).isEqualTo("B" + ids + "|up=[]");
+    assertThat(nodes.get("C").result())
+        .isEqualTo("C" + ids + "|up=[A=" + nodes.get("A").result() + ";B=" + nodes.get("B").result() + "]");
+    // C's instance ran after both parents' instances had ended
+    Instant cStarted = Instant.parse(server.instance(nodes.get("C").jobInstanceId()).path("startedAt").asText());
+    for (String parent : new String[] {"A", "B"}) {
+      Instant ended = Instant.parse(server.instance(nodes.get(parent).jobInstanceId()).path("finishedAt").asText());
+      assertThat(cStarted).as("C started after %s ended", parent).isAfterOrEqualTo(ended);
+    }
+    // every node got the run's instance parameters, and the run says so too
+    assertThat(server.instance(nodes.get("C").jobInstanceId()).path("instanceParameters").asText()).isEqualTo(dir.toString());
+    assertThat(run.instanceParameters()).isEqualTo(dir.toString());
+  }
+
+  @Test
+  void blockDescendantsLetsOtherBranchesFinishThenFails() throws Exception {
+    long f = job("F", "fail");
+    long d = job("D", "");
+    long s = job("S", "await");
+    Workflow w = workflow("blocking", null, "{\"nodes\":[{\"id\":" + f + "},{\"id\":" + d + "},{\"id\":" + s + "}],"
+        + "\"edges\":[{\"source\":" + f + ",\"target\":" + d + "}]}");
+
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    awaitStarted("S");
+    await().atMost(DEADLINE).until(() -> nodes(runId).get("F").state() == InstanceState.FAILED);
+    assertThat(workflows.run(runId).run().state()).as("S still runs").isEqualTo(InstanceState.RUNNING);
+    release("S");
+
+    WfInstance run = awaitState(runId, InstanceState.FAILED);
+    Map<String, WfNode> nodes = nodes(runId);
+    assertThat(nodes.get("S").state()).isEqualTo(InstanceState.SUCCESS);
+    assertThat(nodes.get("D").state()).as("blocked, never run").isEqualTo(InstanceState.WAITING);
+    assertThat(nodes.get("D").jobInstanceId()).isNull();
+    assertThat(run.reason()).contains("F FAILED");
+  }
+
+  @Test
+  void failFastStopsTheRunningBranchAtTheFirstFailure() throws Exception {
+    long f = job("F", "await,fail");
+    long s = job("S", "await");
+    long d = job("D", "");
+    Workflow w = workflow("fast", Workflow.FAIL_FAST, "{\"nodes\":[{\"id\":" + f + "},{\"id\":" + s + "},{\"id\":" + d + "}],"
+        + "\"edges\":[{\"source\":" + s + ",\"target\":" + d + "}]}");
+
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    awaitStarted("S");
+    awaitStarted("F");
+    release("F");
+
+    awaitState(runId, InstanceState.FAILED);
+    Map<String, WfNode> nodes = nodes(runId);
+    assertThat(nodes.get("F").state()).isEqualTo(InstanceState.FAILED);
+    assertThat(nodes.get("S").state()).isEqualTo(InstanceState.KILLED);
+    assertThat(server.instance(nodes.get("S").jobInstanceId()).path("state").asText()).isEqualTo("KILLED");
+    assertThat(nodes.get("D").jobInstanceId()).isNull();
+    release("S"); // lets the killed processor's thread end
+  }
+
+  @Test
+  void retryReRunsOnlyTheFailedAndNeverRunNodesWithTheStoredResultsOfTheOthers() throws Exception {
+    long a = job("A", "");
+    long f = job("F", "fail");
+    long d = job("D", "");
+    Workflow w = workflow("retry", null, "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + f + "},{\"id\":" + d + "}],"
+        + "\"edges\":[{\"source\":" + a + ",\"target\":" + f + "},{\"source\":" + f + ",\"target\":" + d + "}]}");
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    awaitState(runId, InstanceState.FAILED);
+    WfNode aBefore = nodes(runId).get("A");
+    long failedInstance = nodes(runId).get("F").jobInstanceId();
+    assertThatThrownBy(() -> workflows.retry(workflows.execute(w.id(), "").id() + 1000))
+        .hasMessageContaining("no workflow instance");
+
+    job("F", ""); // the cause is fixed
+    workflows.retry(runId);
+
+    awaitState(runId, InstanceState.SUCCESS);
+    Map<String, WfNode> nodes = nodes(runId);
+    assertThat(nodes.get("A").jobInstanceId()).as("A kept its instance").isEqualTo(aBefore.jobInstanceId());
+    assertThat(nodes.get("A").result()).isEqualTo(aBefore.result());
+    assertThat(nodes.get("F").jobInstanceId()).isNotEqualTo(failedInstance);
+    assertThat(nodes.get("F").result()).endsWith("|up=[A=" + aBefore.result() + "]");
+    assertThat(nodes.get("D").result()).endsWith("|up=[F=" + nodes.get("F").result() + "]");
+    assertThatThrownBy(() -> workflows.retry(runId)).hasMessageContaining("only a FAILED or stopped instance");
+  }
+}
