@@ -38,12 +38,26 @@ final class OurServer implements AutoCloseable {
     this.token = token;
   }
 
+  /** Started requiring {@code token} on its REST API (script and HTTP jobs need one), which this client sends. */
+  static OurServer withToken(Path dir, String token) throws IOException {
+    OurServer plain = start(dir, "", "api-token = \"" + token + "\"");
+    return new OurServer(plain.httpPort, plain.process, token);
+  }
+
   static OurServer start(Path dir) throws IOException {
     return start(dir, "");
   }
 
-  /** Starts the server requiring {@code token} on its REST API (script and HTTP jobs need one); "" for none. */
-  static OurServer start(Path dir, String token) throws IOException {
+  /**
+   * Started with more app groups than the interop one: {@code moreGroups} are further HOCON entries of the
+   * {@code groups} list, e.g. {@code , { namespace = "interop", group-id = "other", app-key = "k" }}.
+   */
+  static OurServer start(Path dir, String moreGroups) throws IOException {
+    return start(dir, moreGroups, "");
+  }
+
+  /** The same with {@code moreSettings}: further lines of the {@code schedulerx-server} block. */
+  static OurServer start(Path dir, String moreGroups, String moreSettings) throws IOException {
     int port = Processes.freePort();
     Path conf = dir.resolve("server.conf");
     Files.writeString(conf, """
@@ -53,13 +67,13 @@ final class OurServer implements AutoCloseable {
           remoting-port = 0
           data-dir = "%s"
           schedule-poll-interval = 50ms
-          groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } ]
-          api-token = "%s"
+          groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } %s ]
+          %s
         }
-        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, token));
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, moreSettings));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
-    return new OurServer(port, server, token);
+    return new OurServer(port, server, "");
   }
 
   String domain() {
