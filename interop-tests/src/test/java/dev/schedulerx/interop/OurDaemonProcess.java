@@ -16,7 +16,12 @@ final class OurDaemonProcess {
 
   /** Starts a daemon in {@code dir} with {@code processors} packed as its one plugin, without waiting. */
   static Processes launch(String name, String domain, Path dir, String heap, Class<?>... processors) throws IOException {
-    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", processors);
+    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", "", processors);
+  }
+
+  /** As {@link #launch(String, String, Path, String, Class[])}, with {@code extraConf} inside {@code schedulerx { }}. */
+  static Processes launch(String name, String domain, Path dir, String heap, String extraConf, Class<?>... processors) throws IOException {
+    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", extraConf, processors);
   }
 
   /** The same in app group {@code groupId} with {@code appKey}, sending {@code label} with its heartbeats. */
@@ -25,9 +30,8 @@ final class OurDaemonProcess {
     return launch(name, domain, dir, heap, groupId, appKey, label, "", processors);
   }
 
-  /** The same with {@code extraConf}: further lines inside {@code schedulerx { }}, e.g. {@code worker.scripts.enabled = true}. */
-  static Processes launch(String name, String domain, Path dir, String heap, String groupId, String appKey, String label,
-      String extraConf, Class<?>... processors) throws IOException {
+  private static Processes launch(String name, String domain, Path dir, String heap, String groupId, String appKey,
+      String label, String extraConf, Class<?>... processors) throws IOException {
     Files.createDirectories(dir.resolve("plugins"));
     writePluginJar(dir.resolve("plugins/interop.jar"), processors);
     Path conf = dir.resolve("worker.conf");

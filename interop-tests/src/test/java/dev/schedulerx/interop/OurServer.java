@@ -38,12 +38,6 @@ final class OurServer implements AutoCloseable {
     this.token = token;
   }
 
-  /** Started requiring {@code token} on its REST API (script and HTTP jobs need one), which this client sends. */
-  static OurServer withToken(Path dir, String token) throws IOException {
-    OurServer plain = start(dir, "", "api-token = \"" + token + "\"");
-    return new OurServer(plain.httpPort, plain.process, token);
-  }
-
   static OurServer start(Path dir) throws IOException {
     return start(dir, "");
   }
@@ -58,6 +52,15 @@ final class OurServer implements AutoCloseable {
 
   /** The same with {@code moreSettings}: further lines of the {@code schedulerx-server} block. */
   static OurServer start(Path dir, String moreGroups, String moreSettings) throws IOException {
+    return start(dir, moreGroups, moreSettings, "");
+  }
+
+  /** Starts the server requiring {@code token} on its REST API (script and HTTP jobs need one). */
+  static OurServer withToken(Path dir, String token) throws IOException {
+    return start(dir, "", "", token);
+  }
+
+  private static OurServer start(Path dir, String moreGroups, String moreSettings, String token) throws IOException {
     int port = Processes.freePort();
     Path conf = dir.resolve("server.conf");
     Files.writeString(conf, """
@@ -68,12 +71,13 @@ final class OurServer implements AutoCloseable {
           data-dir = "%s"
           schedule-poll-interval = 50ms
           groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } %s ]
+          api-token = "%s"
           %s
         }
-        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, moreSettings));
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, token, moreSettings));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
-    return new OurServer(port, server, "");
+    return new OurServer(port, server, token);
   }
 
   String domain() {

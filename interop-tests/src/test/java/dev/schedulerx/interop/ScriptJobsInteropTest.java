@@ -43,8 +43,8 @@ class ScriptJobsInteropTest {
     server = OurServer.withToken(dir, "interop-token");
     official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    daemon = OurDaemonProcess.launch("daemon", server.domain(), dir.resolve("daemon"), "256m", OurServer.GROUP, OurServer.APP_KEY,
-        "", "worker.scripts.enabled = true\n          worker.http-jobs.enabled = true", DaemonSum.class);
+    daemon = OurDaemonProcess.launch("daemon", server.domain(), dir.resolve("daemon"), "256m",
+        "worker.scripts.enabled = true\n          worker.http-jobs.enabled = true", DaemonSum.class);
     OfficialWorkerProcess.awaitStarted(official);
     OurDaemonProcess.awaitReady(daemon);
     await("two workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))

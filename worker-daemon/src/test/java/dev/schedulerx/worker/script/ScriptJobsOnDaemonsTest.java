@@ -93,7 +93,7 @@ class ScriptJobsOnDaemonsTest {
     long id = server.trigger("forever", "");
     List<Long> pids = awaitPids(id);
 
-    server.api("POST", "/api/v1/instances/" + id + "/kill", "{}");
+    server.call("POST", "/api/v1/instances/" + id + "/kill", "{}");
     JsonNode end = server.awaitFinished(id, DEADLINE);
 
     assertThat(end.path("state").asText()).isIn("KILLED", "FAILED");
@@ -147,7 +147,7 @@ class ScriptJobsOnDaemonsTest {
     if (timeoutSeconds > 0) {
       job.put("timeout", timeoutSeconds);
     }
-    server.api("POST", "/api/v1/jobs", JSON.writeValueAsString(job));
+    server.call("POST", "/api/v1/jobs", JSON.writeValueAsString(job));
   }
 
   private WorkerDaemon start(String name, boolean scripts) {
