@@ -44,7 +44,7 @@ class ScriptJobsInteropTest {
     official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
     daemon = OurDaemonProcess.launch("daemon", server.domain(), dir.resolve("daemon"), "256m",
-        "worker.scripts.enabled = true", DaemonSum.class);
+        "worker.scripts.enabled = true\n          worker.http-jobs.enabled = true", DaemonSum.class);
     OfficialWorkerProcess.awaitStarted(official);
     OurDaemonProcess.awaitReady(daemon);
     await("two workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
@@ -92,6 +92,56 @@ class ScriptJobsInteropTest {
 
     assertThat(runs).containsOnlyKeys("official", "ours");
     runs.values().forEach(results -> assertThat(results).allMatch(r -> r.startsWith("SUCCESS")));
+  }
+
+  @Test
+  void scriptAndHttpJobsCreatedThroughTheOfficialClientRunAlikeOnBothKinds() throws Exception {
+    OpenApi api = OpenApi.of(server.domain(), OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY);
+    com.alibaba.schedulerx.common.sdk.common.JobMonitorInfo monitor = new com.alibaba.schedulerx.common.sdk.common.JobMonitorInfo();
+    monitor.setMonitorConfig(new com.alibaba.schedulerx.common.sdk.common.MonitorConfig());
+    var script = new com.alibaba.schedulerx.common.sdk.common.ScriptJobConfig("shell", "echo checking; echo \"no space left\"; exit 1");
+    script.setName("client-shell");
+    script.setExecuteMode("standalone");
+    script.setTimeConfig(new com.alibaba.schedulerx.common.sdk.common.TimeConfig(com.alibaba.schedulerx.common.sdk.common.TimeConfig.API_TYPE));
+    script.setJobMonitorInfo(monitor);
+    var createScript = new com.alibaba.schedulerx.common.sdk.request.CreateScriptJobRequest();
+    createScript.setScriptJobConfig(script);
+    api.ok(createScript);
+
+    com.sun.net.httpserver.HttpServer pong = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    pong.createContext("/ping", ex -> {
+      byte[] body = "pong".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    pong.start();
+    try {
+      var http = new com.alibaba.schedulerx.common.domain.HttpAttribute();
+      http.setUrl("http://127.0.0.1:" + pong.getAddress().getPort() + "/ping");
+      http.setMethod("GET");
+      http.setRespParseMode(3);
+      http.setRespStr("pong");
+      http.setTimeout(5);
+      var httpConfig = new com.alibaba.schedulerx.common.sdk.common.HttpJobConfig(http);
+      httpConfig.setName("client-http");
+      httpConfig.setExecuteMode("standalone");
+      httpConfig.setTimeConfig(new com.alibaba.schedulerx.common.sdk.common.TimeConfig(com.alibaba.schedulerx.common.sdk.common.TimeConfig.API_TYPE));
+      httpConfig.setJobMonitorInfo(monitor);
+      api.ok(new com.alibaba.schedulerx.common.sdk.request.CreateHttpJobRequest(httpConfig));
+
+      Map<String, Set<String>> shell = outcomes("client-shell");
+      Map<String, Set<String>> calls = outcomes("client-http");
+
+      assertThat(shell).containsOnlyKeys("official", "ours");
+      assertThat(shell.get("official")).containsExactly("FAILED no space left");
+      assertThat(shell.get("ours")).isEqualTo(shell.get("official"));
+      assertThat(calls).containsOnlyKeys("official", "ours");
+      assertThat(calls.get("official")).containsExactly("SUCCESS pong");
+      assertThat(calls.get("ours")).isEqualTo(calls.get("official"));
+    } finally {
+      pong.stop(0);
+    }
   }
 
   /** Four runs of the job, one after the other; their "STATE result" by the kind of worker that mastered them. */
