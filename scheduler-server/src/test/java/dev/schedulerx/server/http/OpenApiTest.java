@@ -267,8 +267,11 @@ class OpenApiTest {
     assertThat(as(Style.GO, "/openapi/v1/instance/get", "jobId", jobId, "jobInstanceId", waiting.id())
         .body().path("data").path("jobInstanceDetail").path("status").asInt()).isEqualTo(1);
     assertOk(as(Style.GO, "/openapi/v1/instance/kill", "jobId", jobId, "instanceId", waiting.id()));
-    assertThat(as(Style.JAVA, "/openapi/v1/instance/get", "jobId", jobId, "jobInstanceId", waiting.id())
-        .body().path("data").path("jobInstanceDetail").path("status").asInt()).isEqualTo(6);
+    // KILLED reads as FAILED (5): the official client's InstanceStatus has no 6; the result says it was killed
+    JsonNode killed = as(Style.JAVA, "/openapi/v1/instance/get", "jobId", jobId, "jobInstanceId", waiting.id())
+        .body().path("data").path("jobInstanceDetail");
+    assertThat(killed.path("status").asInt()).isEqualTo(5);
+    assertThat(killed.path("result").asText()).contains("killed");
 
     assertOk(as(Style.GO, "/openapi/v1/job/delete", "jobId", jobId));
     assertRefused(as(Style.JAVA, "/openapi/v1/job/get", "jobId", jobId), 404, "no job " + jobId + " in group g");
