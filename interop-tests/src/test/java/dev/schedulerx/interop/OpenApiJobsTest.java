@@ -559,6 +559,29 @@ class OpenApiJobsTest {
   }
 
   @Test
+  void aCalendarOrADataOffsetIsRefusedNamingItAndNoJobIsCreated() {
+    JavaJobConfig withCalendar = javaJob("with-calendar", PROBE);
+    TimeConfig calendar = new TimeConfig(TimeConfig.CRORN_TYPE);
+    calendar.setTimeExpression("0 0 1 * * ?");
+    calendar.setCalendar("workday");
+    withCalendar.setTimeConfig(calendar);
+    CreateJavaJobRequest first = new CreateJavaJobRequest();
+    first.setJavaJobConfig(withCalendar);
+    api.refused(first, "calendar");
+
+    JavaJobConfig withOffset = javaJob("with-offset", PROBE);
+    TimeConfig offset = new TimeConfig(TimeConfig.CRORN_TYPE);
+    offset.setTimeExpression("0 0 1 * * ?");
+    offset.setDataOffset(3600);
+    withOffset.setTimeConfig(offset);
+    CreateJavaJobRequest second = new CreateJavaJobRequest();
+    second.setJavaJobConfig(withOffset);
+    api.refused(second, "dataOffset");
+
+    assertThat(names(list(r -> r.setKeyword("with-")))).isEmpty();
+  }
+
+  @Test
   void aSecondJobWithTheSameNameIsRefusedAndTheFirstStaysAsItWas() {
     long first = create(api, "twice", c -> c.setParameters("first"));
     CreateJavaJobRequest again = new CreateJavaJobRequest();
