@@ -117,6 +117,7 @@ public final class HttpApi implements AutoCloseable {
     app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
+    new ScheduleRoutes(java.time.Clock.systemDefaultZone()).register(app);
     Backfill backfill = new Backfill(lifecycle, settings.apiSecurity().maxRerunRuns());
     new RestGroupRoutes(appGroups, jobs, audit, backfill).register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
@@ -127,6 +128,7 @@ public final class HttpApi implements AutoCloseable {
     // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
     new LeaderForwarding(leaderHttp, settings.host() + ":" + settings.httpPort(), settings.tls()).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(dev.schedulerx.server.store.StoreConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
     app.exception(com.fasterxml.jackson.databind.exc.MismatchedInputException.class, (e, ctx) -> {

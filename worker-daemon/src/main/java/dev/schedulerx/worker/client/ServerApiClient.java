@@ -80,6 +80,16 @@ public final class ServerApiClient {
     return get("/api/v1/jobs");
   }
 
+  /** The job as GET /api/v1/jobs/{name} answers it: {@code {id, spec, last…}}. */
+  public JsonNode job(String name) {
+    return get("/api/v1/jobs/" + enc(name) + groupQuery());
+  }
+
+  /** The job's newest instances, newest schedule time first. */
+  public JsonNode jobInstances(String name, int limit) {
+    return get("/api/v1/jobs/" + enc(name) + "/instances" + groupQuery() + (groupQuery().isEmpty() ? "?" : "&") + "limit=" + limit);
+  }
+
   public JsonNode upsertJob(Object spec) {
     return send("POST", "/api/v1/jobs", spec);
   }
@@ -165,6 +175,17 @@ public final class ServerApiClient {
   public JsonNode rerun(String job, String from, String to, String parameters) {
     return send("POST", "/api/v1/jobs/" + enc(job) + "/rerun" + groupQuery(),
         Map.of("from", from, "to", to, "parameters", parameters == null ? "" : parameters));
+  }
+
+  /** The alert history, newest first; {@code status} and {@code kind} filter when not null. */
+  public JsonNode alerts(int limit, String status, String kind) {
+    return get("/api/v1/alerts?limit=" + limit + (status == null ? "" : "&status=" + enc(status))
+        + (kind == null ? "" : "&kind=" + enc(kind)));
+  }
+
+  /** Queues a test alert to a configured channel; answers {@code {alertId, channel}}. */
+  public JsonNode testAlert(String channel) {
+    return send("POST", "/api/v1/alert-channels/" + enc(channel) + "/test", Map.of());
   }
 
   private String groupQuery() {

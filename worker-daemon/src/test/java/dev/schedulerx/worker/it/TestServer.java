@@ -45,14 +45,24 @@ public final class TestServer implements AutoCloseable {
     return start(httpPort, "", dataDir);
   }
 
+  /** H2 in memory, with {@code alerting}'s channels (jobs' rules: their monitorConfig and contact). */
+  public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting) {
+    return new TestServer(SchedulerServer.builder(settings(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+        Path.of("target"))).alerting(alerting).build().start());
+  }
+
   private static TestServer start(int httpPort, String url, Path dataDir) {
+    return new TestServer(SchedulerServer.builder(settings(httpPort, url, dataDir)).build().start());
+  }
+
+  private static ServerSettings settings(int httpPort, String url, Path dataDir) {
     ServerSettings settings =
         new ServerSettings("127.0.0.1", httpPort, 0, dataDir,
             new ServerSettings.DatabaseSettings(url, "sa", "", 4),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
             List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT,
             TlsSettings.OFF);
-    return new TestServer(SchedulerServer.builder(settings).build().start());
+    return settings;
   }
 
   /** A TCP port nothing listens on right now. */
@@ -115,6 +125,11 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Any JSON API call; fails unless answered 200. */
+  public JsonNode api(String method, String path, String body) {
+    return call(method, path, body);
   }
 
   private JsonNode call(String method, String path, String body) {
