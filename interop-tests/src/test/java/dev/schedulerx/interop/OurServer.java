@@ -63,7 +63,8 @@ final class OurServer implements AutoCloseable {
         }
         """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, moreSettings));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
-    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
+    // 120 s: the first start after a build reads every JAR from disk, which took over 60 s on a loaded 2-core machine
+    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(120));
     return new OurServer(port, server);
   }
 
