@@ -63,7 +63,7 @@ public final class SchedulerServer implements AutoCloseable {
   /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
   private static final long DUE_TICK_MILLIS = 2;
   /** How old the in-memory list of app groups may get before a lookup re-reads it (changes on other nodes). */
-  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(5);
+  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(2);
 
   private final ServerSettings settings;
   private final Clock clock;
@@ -157,7 +157,7 @@ public final class SchedulerServer implements AutoCloseable {
     remotingAddress = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
 
     WorkerRegistry registry = new WorkerRegistry(clock, settings.workerTimeout());
-    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH);
+    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH, storeExecutor);
     appGroups.seed(settings.groups());
     GroupGuard groups = new GroupGuard(appGroups);
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());

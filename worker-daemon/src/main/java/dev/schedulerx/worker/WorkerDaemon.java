@@ -24,6 +24,7 @@ import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.script.BuiltInProcessors;
 import dev.schedulerx.worker.plugin.PluginScanner;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
@@ -100,7 +101,7 @@ public final class WorkerDaemon implements AutoCloseable {
 
   /** Loads plugins, starts the embedded server if configured, joins the server. Returns without waiting to register. */
   public WorkerDaemon start() {
-    plugins = new PluginRegistry(pluginSource);
+    plugins = new PluginRegistry(pluginSource, BuiltInProcessors.create(settings.scripts(), System.getenv()));
     plugins.load();
     if (!settings.pluginsScanInterval().isZero()) {
       pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());

@@ -9,6 +9,7 @@ import dev.schedulerx.server.config.LayeredConfig;
 import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.http.JobSpec;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
+import dev.schedulerx.worker.script.ScriptSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,8 @@ public record WorkerSettings(
     InstanceLogShipping.Settings instanceLogs,
     Duration pluginsScanInterval,
     TlsSettings tls,
-    Http http) {
+    Http http,
+    ScriptSettings scripts) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
@@ -50,6 +52,7 @@ public record WorkerSettings(
     Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(scripts, "scripts");
   }
 
   /** {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks. */
@@ -142,7 +145,8 @@ public record WorkerSettings(
                 c.getBoolean("tls.http"), c.getBoolean("tls.remoting"),
                 path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
                 path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")),
-            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")));
+            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")),
+            ScriptSettings.fromConfig(c, home.resolve(c.getString("data-dir")).normalize(), home));
     settings.validate(c);
     return settings;
   }
