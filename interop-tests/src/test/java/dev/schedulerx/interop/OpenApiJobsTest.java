@@ -22,8 +22,11 @@ import com.alibaba.schedulerx.common.sdk.request.CreateScriptJobRequest;
 import com.alibaba.schedulerx.common.sdk.request.DeleteJobRequest;
 import com.alibaba.schedulerx.common.sdk.request.DisableJobRequest;
 import com.alibaba.schedulerx.common.sdk.request.EnableJobRequest;
+import com.alibaba.schedulerx.common.sdk.request.ExecuteJobRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetJobInfoListRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetJobInfoRequest;
+import com.alibaba.schedulerx.common.sdk.request.GetJobInstanceListRequest;
+import com.alibaba.schedulerx.common.sdk.request.GetLogRequest;
 import com.alibaba.schedulerx.common.sdk.request.GetUserOperationListRequest;
 import com.alibaba.schedulerx.common.sdk.request.UpdateJobParameterRequest;
 import com.alibaba.schedulerx.common.sdk.request.UpdateJobRequest;
@@ -226,6 +229,22 @@ class OpenApiJobsTest {
     assertThat(x.getTaskMaxAttempt()).isEqualTo(taskMaxAttempt);
     assertThat(x.getTaskAttemptInterval()).isEqualTo(7);
     assertThat(x.getTaskDispatchMode()).isEqualTo("push");
+  }
+
+  @Test
+  void jobGetFindsAJobByNameWhenTheClientSendsNoId() {
+    long id = create(api, "found-by-name", c -> c.setParameters("by name"));
+    GetJobInfoRequest request = new GetJobInfoRequest();
+    request.setJobName("found-by-name");
+
+    JobConfigInfo job = api.ok(request).getJobConfigInfo();
+
+    assertThat(job).isNotNull();
+    assertThat(job.getJobId()).isEqualTo(id);
+    assertThat(job.getParameters()).isEqualTo("by name");
+    GetJobInfoRequest unknown = new GetJobInfoRequest();
+    unknown.setJobName("no-such-job");
+    api.refused(unknown, "no-such-job");
   }
 
   @Test
@@ -531,6 +550,17 @@ class OpenApiJobsTest {
     batch.setJobIdList(List.of(own, foreign));
     api.refused(batch, Long.toString(foreign));
     assertThat(names(list(r -> {}))).doesNotContain("foreign");
+    ExecuteJobRequest run = new ExecuteJobRequest();
+    run.setJobId(foreign);
+    api.refused(run, Long.toString(foreign));
+    GetJobInstanceListRequest runs = new GetJobInstanceListRequest();
+    runs.setJobId(foreign);
+    api.refused(runs, Long.toString(foreign));
+    GetLogRequest logs = new GetLogRequest();
+    logs.setJobId(foreign);
+    logs.setJobInstanceId(1L);
+    api.refused(logs, Long.toString(foreign));
+    assertThat(other.instances(foreign, null, null, null, null, null)).as("runs of the foreign job").isEmpty();
 
     JobConfigInfo theirs = job(other, foreign);
     assertThat(theirs.getParameters()).as("untouched").isEqualTo("theirs");
@@ -554,6 +584,29 @@ class OpenApiJobsTest {
     unknown.setJobIdList(List.of(id, 99_999_999L));
     api.refused(unknown, "99999999");
     assertThat(job(api, id).getStatus()).as("after a list with an unknown id").isEqualTo(1);
+  }
+
+  @Test
+  void aCalendarOrADataOffsetIsRefusedNamingItAndNoJobIsCreated() {
+    JavaJobConfig withCalendar = javaJob("with-calendar", PROBE);
+    TimeConfig calendar = new TimeConfig(TimeConfig.CRORN_TYPE);
+    calendar.setTimeExpression("0 0 1 * * ?");
+    calendar.setCalendar("workday");
+    withCalendar.setTimeConfig(calendar);
+    CreateJavaJobRequest first = new CreateJavaJobRequest();
+    first.setJavaJobConfig(withCalendar);
+    api.refused(first, "calendar");
+
+    JavaJobConfig withOffset = javaJob("with-offset", PROBE);
+    TimeConfig offset = new TimeConfig(TimeConfig.CRORN_TYPE);
+    offset.setTimeExpression("0 0 1 * * ?");
+    offset.setDataOffset(3600);
+    withOffset.setTimeConfig(offset);
+    CreateJavaJobRequest second = new CreateJavaJobRequest();
+    second.setJavaJobConfig(withOffset);
+    api.refused(second, "dataOffset");
+
+    assertThat(names(list(r -> r.setKeyword("with-")))).isEmpty();
   }
 
   @Test

@@ -32,7 +32,7 @@ class OpenApiTokenTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = OurServer.start(dir, "", "api-token = \"" + TOKEN + "\"");
+    server = OurServer.withToken(dir, TOKEN);
     own = OpenApi.of(server.domain(), OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY);
   }
 

@@ -50,17 +50,12 @@ final class OurServer implements AutoCloseable {
     return start(dir, moreGroups, "");
   }
 
-  /** The same with {@code moreSettings}: further lines of the {@code schedulerx-server} block. */
-  static OurServer start(Path dir, String moreGroups, String moreSettings) throws IOException {
-    return start(dir, moreGroups, moreSettings, "");
-  }
-
   /** Starts the server requiring {@code token} on its REST API (script and HTTP jobs need one). */
   static OurServer withToken(Path dir, String token) throws IOException {
-    return start(dir, "", "", token);
+    return start(dir, "", token);
   }
 
-  private static OurServer start(Path dir, String moreGroups, String moreSettings, String token) throws IOException {
+  private static OurServer start(Path dir, String moreGroups, String token) throws IOException {
     int port = Processes.freePort();
     Path conf = dir.resolve("server.conf");
     Files.writeString(conf, """
@@ -72,11 +67,11 @@ final class OurServer implements AutoCloseable {
           schedule-poll-interval = 50ms
           groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } %s ]
           api-token = "%s"
-          %s
         }
-        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, token, moreSettings));
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, token));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
-    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
+    // 120 s: the first start after a build reads every JAR from disk, which took over 60 s on a loaded 2-core machine
+    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(120));
     return new OurServer(port, server, token);
   }
 
