@@ -178,7 +178,8 @@ public final class AlertService implements AutoCloseable {
 
   private Map<String, ChannelSettings> apiChannels() {
     long now = clock.millis();
-    if (now - apiChannelsReadAt >= API_CHANNELS_REFRESH_MS || now < apiChannelsReadAt) {
+    long readAt = apiChannelsReadAt;
+    if (readAt == Long.MIN_VALUE || now - readAt >= API_CHANNELS_REFRESH_MS || now < readAt) {
       Map<String, ChannelSettings> read = new LinkedHashMap<>();
       store.apiChannels().forEach((name, spec) -> {
         try {
