@@ -111,6 +111,7 @@ async function api(method, path, body) {
     const token = sessionStorage.getItem(TOKEN_KEY);
     const headers = {};
     if (token) headers['Authorization'] = 'Bearer ' + token;
+    headers['X-Operator'] = 'console';
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
     const date = response.headers.get('Date');
@@ -161,6 +162,8 @@ function route() {
   if (parts[0] === 'instances' && parts[1]) page = instancePage(parts[1], generation);
   else if (parts[0] === 'instances') page = instancesPage(generation);
   else if (parts[0] === 'workers') page = workersPage(generation);
+  else if (parts[0] === 'groups') page = groupsPage(generation);
+  else if (parts[0] === 'audit') page = auditPage(generation);
   else if (parts[0] === 'alerts') page = alertsPage(generation);
   else if (parts[0] === 'jobs' && parts[1] === 'new') page = jobFormPage(null, generation);
   else if (parts[0] === 'jobs' && parts[2]) page = jobPage(parts[1], parts[2], parts[3] === 'edit', generation);
@@ -280,6 +283,7 @@ function openRunDialog(spec) {
 async function jobPage(group, name, edit, generation) {
   if (edit) return jobFormPage({group, name}, generation);
   const spec = (await api('GET', `/api/v1/jobs/${encodeURIComponent(name)}?group=${encodeURIComponent(group)}`)).spec;
+  const designation = await api('GET', `${jobPath(spec)}/designate${groupQuery(spec)}`);
   if (!current(generation)) return;
   const body = el('tbody');
   show(
@@ -293,6 +297,8 @@ async function jobPage(group, name, edit, generation) {
       fact('Task attempts', `${spec.taskMaxAttempt} (every ${spec.taskAttemptInterval} s)`),
       fact('Timeout', spec.timeout ? spec.timeout + ' s' : 'none'), fact('Max concurrency', spec.maxConcurrency),
       fact('Description', spec.description), fact('xattrs', spec.xattrs)),
+    designationForm(spec, designation),
+    backfillForm(spec),
     el('h2', {}, 'Instances'),
     instanceTable(body, false));
   await every(2000, generation, async () => {
@@ -300,6 +306,53 @@ async function jobPage(group, name, edit, generation) {
     if (!current(generation)) return false;
     fillInstances(body, list, false);
   });
+}
+
+const DESIGNATION_TYPES = {0: 'none', 1: 'workers', 2: 'labels'};
+
+/** Where the job runs: any worker, listed workers (host:port) or labels; transferable falls back to the others. */
+function designationForm(spec, current) {
+  const type = el('select', {name: 'type'}, ['none', 'workers', 'labels'].map(t =>
+    el('option', {value: t, selected: DESIGNATION_TYPES[current.type] === t}, t)));
+  const targets = el('input', {name: 'targets', value: (current.targets || []).join(','), placeholder: 'host:port,… or label,…'});
+  const transferable = el('input', {type: 'checkbox', name: 'transferable', checked: current.transferable});
+  const form = el('form', {id: 'designate-form', class: 'inline-form'},
+    el('h2', {}, 'Designated workers'),
+    el('label', {}, 'Run on ', type), el('label', {}, ' ', targets),
+    el('label', {}, transferable, ' fall back to other workers while none is alive'),
+    el('button', {type: 'submit', class: 'secondary'}, 'Save'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      await api('POST', `${jobPath(spec)}/designate${groupQuery(spec)}`, {type: type.value,
+        targets: targets.value.split(',').map(t => t.trim()).filter(Boolean), transferable: transferable.checked});
+      flash(`Job ${spec.name}: designation saved.`);
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  return form;
+}
+
+/** Back-fill: one run per schedule time between two instants (the browser's local time), oldest first. */
+function backfillForm(spec) {
+  const from = el('input', {type: 'datetime-local', name: 'from', required: ''});
+  const to = el('input', {type: 'datetime-local', name: 'to', required: ''});
+  const form = el('form', {id: 'rerun-form', class: 'inline-form'},
+    el('h2', {}, 'Back-fill'),
+    el('label', {}, 'From ', from), el('label', {}, ' to ', to),
+    el('button', {type: 'submit', class: 'secondary'}, 'Queue runs'));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      const answer = await api('POST', `${jobPath(spec)}/rerun${groupQuery(spec)}`,
+        {from: new Date(from.value).toISOString(), to: new Date(to.value).toISOString()});
+      flash(`${answer.instanceIds.length} runs of ${spec.name} queued.`);
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  return form;
 }
 
 function fact(label, value) {
@@ -332,6 +385,7 @@ async function jobFormPage(existing, generation) {
     choice('timeType', 'Time type', TIME_TYPES),
     field('timeExpression', 'Time expression (cron, seconds, ISO date-time)'),
     field('timeZone', 'Time zone (empty = server zone)'),
+    el('p', {class: 'wide muted', id: 'schedule-preview'}),
     field('parameters', 'Parameters'),
     field('maxAttempt', 'Max attempts', 'number'),
     field('attemptInterval', 'Attempt interval (s)', 'number'),
@@ -348,6 +402,31 @@ async function jobFormPage(existing, generation) {
     el('div', {class: 'actions'},
       el('button', {type: 'submit', id: 'save-job'}, existing ? 'Save' : 'Create job'),
       el('button', {type: 'button', class: 'secondary', onclick: () => history.back()}, 'Cancel')));
+  // The next fire times of the schedule as typed, from the server (GET /api/v1/schedules/preview), or why it
+  // would be refused, before anything is saved.
+  const preview = form.querySelector('#schedule-preview');
+  let previewTimer = null;
+  const showPreview = async () => {
+    const value = name => form.querySelector(`[name=${name}]`).value;
+    const query = new URLSearchParams({timeType: value('timeType'), timeExpression: value('timeExpression'), timeZone: value('timeZone')});
+    try {
+      const p = await api('GET', '/api/v1/schedules/preview?' + query);
+      preview.className = 'wide muted';
+      preview.textContent = p.nextFireTimes.length
+        ? `Next runs (${p.timeZone}): ` + p.nextFireTimes.map(fmtTime).join(', ')
+        : (p.timeType === 'second_delay' ? 'Runs again the delay after each run ends.' : 'No scheduled runs: on demand only.');
+    } catch (e) {
+      preview.className = 'wide error';
+      preview.textContent = e.message;
+    }
+  };
+  for (const name of ['timeType', 'timeExpression', 'timeZone']) {
+    form.querySelector(`[name=${name}]`).addEventListener('input', () => {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(showPreview, 300);
+    });
+  }
+  showPreview();
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const values = {};
@@ -534,6 +613,83 @@ async function workersPage(generation) {
         })))]);
     container.replaceChildren(...(sections.length ? sections.flat() : [el('p', {class: 'muted'}, 'No live workers.')]));
   });
+}
+
+// ---- app groups and the audit trail ----
+
+async function groupsPage(generation) {
+  const list = el('div', {id: 'groups'});
+  const form = el('form', {id: 'group-form', class: 'job-form'},
+    el('h2', {}, 'New group'),
+    el('label', {}, 'Group id ', el('input', {name: 'groupId', required: true, pattern: '[A-Za-z0-9_.\\-]{1,128}'})),
+    el('label', {}, 'Namespace ', el('input', {name: 'namespace', value: 'default'})),
+    el('label', {}, 'App key ', el('input', {name: 'appKey', required: true, autocomplete: 'off'})),
+    el('label', {}, 'Description ', el('input', {name: 'description'})),
+    el('div', {class: 'actions'}, el('button', {type: 'submit'}, 'Create group')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const body = Object.fromEntries(new FormData(form).entries());
+    try {
+      await api('POST', '/api/v1/groups', body);
+      flash(`group ${body.groupId} created: workers may join it now`);
+      form.reset();
+      route();
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  show(el('h1', {}, 'App groups'), list, form);
+  const groups = await api('GET', '/api/v1/groups');
+  if (!current(generation)) return;
+  list.replaceChildren(el('table', {class: 'groups'},
+    el('thead', {}, el('tr', {}, ['Id', 'Group', 'Namespace', 'App name', 'Description', ''].map(h => el('th', {}, h)))),
+    el('tbody', {}, groups.map(g => el('tr', {'data-group': g.groupId},
+      el('td', {}, String(g.appGroupId)),
+      el('td', {}, g.groupId),
+      el('td', {}, g.namespace),
+      el('td', {}, g.appName),
+      el('td', {}, g.description || ''),
+      el('td', {},
+        el('button', {type: 'button', class: 'secondary', onclick: async () => {
+          const key = prompt(`New app key for ${g.groupId} (workers with the old key are refused at once):`);
+          if (!key) return;
+          try {
+            await api('PUT', `/api/v1/groups/${encodeURIComponent(g.groupId)}`, {appKey: key});
+            flash(`app key of ${g.groupId} rotated`);
+          } catch (e) {
+            flash(e.message, true);
+          }
+        }}, 'Rotate key'),
+        el('button', {type: 'button', class: 'secondary', onclick: async () => {
+          if (!confirm(`Delete group ${g.groupId}?`)) return;
+          try {
+            await api('DELETE', `/api/v1/groups/${encodeURIComponent(g.groupId)}`);
+            flash(`group ${g.groupId} deleted`);
+            route();
+          } catch (e) {
+            flash(e.message, true);
+          }
+        }}, 'Delete')))))));
+}
+
+async function auditPage(generation) {
+  const container = el('div', {id: 'audit'});
+  show(el('h1', {}, 'Audit trail'), container);
+  const ops = await api('GET', '/api/v1/operations?limit=200');
+  if (!current(generation)) return;
+  container.replaceChildren(ops.length ? el('table', {class: 'audit'},
+    el('thead', {}, el('tr', {}, ['Time', 'Operator', 'Through', 'Action', 'Object', 'Group', 'Before', 'After']
+      .map(h => el('th', {}, h)))),
+    el('tbody', {}, ops.map(op => el('tr', {},
+      el('td', {}, fmtTime(op.time)),
+      el('td', {}, op.operator),
+      el('td', {}, op.source),
+      el('td', {}, op.operateType),
+      el('td', {}, `${op.objectType} ${op.objectId}`),
+      el('td', {}, op.groupId || ''),
+      el('td', {class: 'json'}, op.objectOld || ''),
+      el('td', {class: 'json'}, op.objectLatest || '')))))
+    : el('p', {class: 'muted'}, 'Nothing recorded yet.'));
 }
 
 // ---- alerts ----

@@ -53,6 +53,11 @@ final class OfficialWorkerProcess {
 
   /** Starts without waiting (several JVMs start faster side by side); see {@link #awaitStarted}. */
   static Processes launch(String name, String domain, Path log, String heap) {
+    return launch(name, domain, log, heap, OurServer.GROUP, OurServer.APP_KEY);
+  }
+
+  /** The same in app group {@code groupId} with {@code appKey}. */
+  static Processes launch(String name, String domain, Path log, String heap, String groupId, String appKey) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -63,7 +68,7 @@ final class OfficialWorkerProcess {
     command.add("-cp");
     command.add(classpath());
     command.add(OfficialWorkerMain.class.getName());
-    command.addAll(List.of(domain, OurServer.NAMESPACE, OurServer.GROUP, OurServer.APP_KEY));
+    command.addAll(List.of(domain, OurServer.NAMESPACE, groupId, appKey));
     ProcessBuilder pb = new ProcessBuilder(command).directory(log.getParent().toFile());
     return Processes.start(name, pb, log);
   }

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class AppGroups {
   private static final Logger log = LoggerFactory.getLogger(AppGroups.class);
 
+  /** The namespace that always exists, as in SchedulerX. */
+  public static final String DEFAULT_NAMESPACE = "default";
+
   private final AppGroupRepository store;
   private final Clock clock;
   private final long refreshMillis;
@@ -43,14 +46,9 @@ public final class AppGroups {
    * Groups created through the API are left alone.
    */
   public void seed(List<ServerSettings.AppGroup> configured) {
+    ensureNamespace(DEFAULT_NAMESPACE); // where groups go when a caller names none
     for (ServerSettings.AppGroup c : configured) {
-      if (store.namespace(c.namespace()).isEmpty()) {
-        try {
-          store.insertNamespace(new Namespace(c.namespace(), c.namespace(), "", "config"), clock.instant());
-        } catch (dev.schedulerx.server.store.StoreConflictException raced) {
-          // another node seeded it first
-        }
-      }
+      ensureNamespace(c.namespace());
       Optional<AppGroup> stored = store.find(c.groupId());
       if (stored.isEmpty()) {
         try {
@@ -68,6 +66,16 @@ public final class AppGroups {
       }
     }
     reloadAll();
+  }
+
+  private void ensureNamespace(String uid) {
+    if (store.namespace(uid).isEmpty()) {
+      try {
+        store.insertNamespace(new Namespace(uid, uid, "", "config"), clock.instant());
+      } catch (dev.schedulerx.server.store.StoreConflictException raced) {
+        // another node seeded it first
+      }
+    }
   }
 
   /** The group, from memory; a miss asks the store. */

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -116,16 +117,18 @@ public final class HttpApi implements AutoCloseable {
     app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
-    new RestGroupRoutes(appGroups, jobs, audit, new JobBackfill(lifecycle, settings.apiSecurity().maxRerunRuns()))
-        .register(app);
+    new ScheduleRoutes(java.time.Clock.systemDefaultZone()).register(app);
+    Backfill backfill = new Backfill(lifecycle, settings.apiSecurity().maxRerunRuns());
+    new RestGroupRoutes(appGroups, jobs, audit, backfill).register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
-    new OpenApiRoutes(app, settings, appGroups, jobs, instances, lifecycle, registry, logs, audit, json)
+    new OpenApiRoutes(app, settings, appGroups, jobs, instances, lifecycle, registry, logs, audit, backfill, json)
         .register(endpoint -> moreOpenApi.forEach(routes -> routes.accept(endpoint)));
     new ConsoleRoutes().register(app);
     new LogRoutes(logs, json).register(app);
     // After the token check OpenApiRoutes registers: a refused request is refused here, not relayed.
     new LeaderForwarding(leaderHttp, settings.host() + ":" + settings.httpPort(), settings.tls()).register(app);
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    app.exception(dev.schedulerx.server.store.StoreConflictException.class, (e, ctx) -> error(ctx, HttpStatus.CONFLICT, e.getMessage()));
     app.exception(UnrecognizedPropertyException.class,
         (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, "unknown field \"" + e.getPropertyName() + "\""));
     app.exception(com.fasterxml.jackson.databind.exc.MismatchedInputException.class, (e, ctx) -> {
@@ -210,6 +213,12 @@ public final class HttpApi implements AutoCloseable {
     app.post("/api/v1/jobs", ctx -> {
       JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
       JobDefinition definition = spec.toDefinition();
+      if (!definition.isJava() && settings.apiSecurity().apiToken().isEmpty()) {
+        // A script or HTTP job is code run on the workers: only a caller that proved the token may create one.
+        log.warn("API POST /api/v1/jobs refused for {}: {} job {} without an api-token", ctx.ip(), definition.jobType(), definition.name());
+        throw new io.javalin.http.ForbiddenResponse(definition.jobType() + " jobs are accepted only from authenticated callers:"
+            + " set schedulerx.server.api-token (SCHEDULERX_API_TOKEN) on the server and send it as Authorization: Bearer");
+      }
       if (appGroups.find(definition.groupId()).isEmpty()) {
         throw new IllegalArgumentException("group " + definition.groupId() + " is not known to this server: add it to"
             + " the server's groups or create it (POST /api/v1/groups)");

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.server.dispatch.Backfill;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.OpenApiEndpoint.Caller;
@@ -36,10 +37,10 @@ final class OpenApiJobRoutes {
   private final WorkerRegistry registry;
   private final AuditTrail audit;
   private final OpenApiViews views;
-  private final JobBackfill backfill;
+  private final Backfill backfill;
 
   OpenApiJobRoutes(JobRepository jobs, InstanceLifecycle lifecycle, WorkerRegistry registry, AuditTrail audit,
-      OpenApiViews views, JobBackfill backfill) {
+      OpenApiViews views, Backfill backfill) {
     this.jobs = jobs;
     this.lifecycle = lifecycle;
     this.registry = registry;

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.ServerSettings;
 import dev.schedulerx.server.audit.AuditTrail;
@@ -24,11 +25,10 @@ final class OpenApiRoutes {
   private final OpenApiGroupRoutes groupRoutes;
 
   OpenApiRoutes(Javalin app, ServerSettings settings, AppGroups groups, JobRepository jobs, InstanceRepository instances,
-      InstanceLifecycle lifecycle, WorkerRegistry registry, LogRepository logs, AuditTrail audit, ObjectMapper json) {
+      InstanceLifecycle lifecycle, WorkerRegistry registry, LogRepository logs, AuditTrail audit, Backfill backfill, ObjectMapper json) {
     OpenApiViews views = new OpenApiViews(json, ZoneId.systemDefault());
     this.endpoint = new OpenApiEndpoint(settings, groups, json, app);
-    this.jobRoutes = new OpenApiJobRoutes(jobs, lifecycle, registry, audit, views,
-        new JobBackfill(lifecycle, settings.apiSecurity().maxRerunRuns()));
+    this.jobRoutes = new OpenApiJobRoutes(jobs, lifecycle, registry, audit, views, backfill);
     this.instanceRoutes = new OpenApiInstanceRoutes(jobRoutes, instances, lifecycle, logs, audit, views);
     this.groupRoutes = new OpenApiGroupRoutes(groups, jobs, instances, registry, audit, views);
   }

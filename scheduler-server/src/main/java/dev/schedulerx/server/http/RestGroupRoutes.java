@@ -1,5 +1,6 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.group.AppGroups;
@@ -45,9 +46,9 @@ final class RestGroupRoutes {
   private final AppGroups groups;
   private final JobRepository jobs;
   private final AuditTrail audit;
-  private final JobBackfill backfill;
+  private final Backfill backfill;
 
-  RestGroupRoutes(AppGroups groups, JobRepository jobs, AuditTrail audit, JobBackfill backfill) {
+  RestGroupRoutes(AppGroups groups, JobRepository jobs, AuditTrail audit, Backfill backfill) {
     this.groups = groups;
     this.jobs = jobs;
     this.audit = audit;

@@ -50,6 +50,16 @@ final class RunJobCommand extends ClientCommand implements Callable<Integer> {
       follower.show(instance);
       if (isFinished(state)) {
         follower.end();
+        java.util.OptionalLong retry = "FAILED".equals(state) ? awaitRetry(api, instance, deadline) : java.util.OptionalLong.empty();
+        if (retry.isPresent()) {
+          if (!json) {
+            out().println("FAILED " + id + " " + instance.path("result").asText("") + "; retried as instance "
+                + retry.getAsLong() + " (attempt " + (instance.path("attempt").asInt() + 1) + ")");
+            out().flush();
+          }
+          id = retry.getAsLong();
+          continue;
+        }
         if (json) {
           printJson(instance);
         } else {
@@ -62,6 +72,30 @@ final class RunJobCommand extends ClientCommand implements Callable<Integer> {
     follower.end();
     err().println("error: instance " + id + " did not finish within " + timeout);
     return WorkerCommand.FAILED;
+  }
+
+  /**
+   * The next attempt of a failed run, when the job retries it ({@code maxAttempt}): waits for the server to create
+   * it, up to the job's attempt interval and a margin. Empty when the job gives the run no further attempt.
+   */
+  private java.util.OptionalLong awaitRetry(ServerApiClient api, JsonNode failed, Instant deadline) {
+    JsonNode spec = api.job(job).path("spec");
+    int attempt = failed.path("attempt").asInt();
+    if (attempt >= spec.path("maxAttempt").asInt()) {
+      return java.util.OptionalLong.empty();
+    }
+    String slot = failed.path("scheduleTime").asText();
+    Instant until = Instant.now().plusSeconds(spec.path("attemptInterval").asLong() + 30);
+    until = until.isBefore(deadline) ? until : deadline;
+    while (Instant.now().isBefore(until)) {
+      for (JsonNode run : api.jobInstances(job, 20)) {
+        if (run.path("scheduleTime").asText().equals(slot) && run.path("attempt").asInt() == attempt + 1) {
+          return java.util.OptionalLong.of(run.path("id").asLong());
+        }
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // polling the server, not synchronising a test
+    }
+    return java.util.OptionalLong.empty();
   }
 
   /** How the instance's progress is shown while waiting. */

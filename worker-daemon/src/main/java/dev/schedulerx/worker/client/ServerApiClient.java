@@ -80,6 +80,16 @@ public final class ServerApiClient {
     return get("/api/v1/jobs");
   }
 
+  /** The job as GET /api/v1/jobs/{name} answers it: {@code {id, spec, last…}}. */
+  public JsonNode job(String name) {
+    return get("/api/v1/jobs/" + enc(name) + groupQuery());
+  }
+
+  /** The job's newest instances, newest schedule time first. */
+  public JsonNode jobInstances(String name, int limit) {
+    return get("/api/v1/jobs/" + enc(name) + "/instances" + groupQuery() + (groupQuery().isEmpty() ? "?" : "&") + "limit=" + limit);
+  }
+
   public JsonNode upsertJob(Object spec) {
     return send("POST", "/api/v1/jobs", spec);
   }
@@ -110,6 +120,61 @@ public final class ServerApiClient {
 
   public JsonNode workers() {
     return get("/api/v1/workers");
+  }
+
+  public JsonNode groups() {
+    return get("/api/v1/groups");
+  }
+
+  public JsonNode group(String groupId) {
+    return get("/api/v1/groups/" + enc(groupId));
+  }
+
+  public JsonNode createGroup(Map<String, Object> body) {
+    return send("POST", "/api/v1/groups", body);
+  }
+
+  public JsonNode updateGroup(String groupId, Map<String, Object> body) {
+    return send("PUT", "/api/v1/groups/" + enc(groupId), body);
+  }
+
+  public JsonNode deleteGroup(String groupId, boolean deleteJobs) {
+    return send("DELETE", "/api/v1/groups/" + enc(groupId) + "?deleteJobs=" + deleteJobs, Map.of());
+  }
+
+  public JsonNode namespaces() {
+    return get("/api/v1/namespaces");
+  }
+
+  public JsonNode createNamespace(String uid, String name) {
+    return send("POST", "/api/v1/namespaces", Map.of("uid", uid, "name", name == null ? uid : name));
+  }
+
+  /** The audit trail, newest first: optionally one group's, one object type's or one object's. */
+  public JsonNode operations(String groupId, String objectType, String objectId, int limit) {
+    StringBuilder q = new StringBuilder("?limit=" + limit);
+    if (groupId != null) {
+      q.append("&group=").append(enc(groupId));
+    }
+    if (objectType != null) {
+      q.append("&objectType=").append(enc(objectType));
+    }
+    if (objectId != null) {
+      q.append("&objectId=").append(enc(objectId));
+    }
+    return get("/api/v1/operations" + q);
+  }
+
+  /** Pins a job to workers or labels: {@code type} workers, labels or none. */
+  public JsonNode designate(String job, String type, java.util.List<String> targets, boolean transferable) {
+    return send("POST", "/api/v1/jobs/" + enc(job) + "/designate" + groupQuery(),
+        Map.of("type", type, "targets", targets, "transferable", transferable));
+  }
+
+  /** Back-fills the job's schedule times in {@code [from, to]}; returns the created instance ids. */
+  public JsonNode rerun(String job, String from, String to, String parameters) {
+    return send("POST", "/api/v1/jobs/" + enc(job) + "/rerun" + groupQuery(),
+        Map.of("from", from, "to", to, "parameters", parameters == null ? "" : parameters));
   }
 
   /** The alert history, newest first; {@code status} and {@code kind} filter when not null. */
@@ -203,6 +268,8 @@ public final class ServerApiClient {
     if (!token.isEmpty()) {
       request.header("Authorization", "Bearer " + token);
     }
+    // who the server's audit trail names for changes made through this client
+    request.header("X-Operator", System.getProperty("user.name", "cli"));
     HttpResponse<String> response;
     try {
       response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -19,7 +19,7 @@ final class JobDeclarations {
   static final Set<String> KEYS =
       Set.of("processor", "execute-mode", "time-type", "time-expression", "time-zone", "parameters", "max-attempt",
           "attempt-interval", "task-max-attempt", "task-attempt-interval", "timeout", "max-concurrency", "enabled",
-          "description", "xattrs", "concurrency-policy", "monitor-config", "contact");
+          "description", "xattrs", "concurrency-policy", "job-type", "content", "monitor-config", "contact");
 
   private JobDeclarations() {}
 
@@ -60,8 +60,8 @@ final class JobDeclarations {
                 string(job, "xattrs", ""),
                 string(job, "description", ""),
                 string(job, "concurrency-policy", "skip"),
-                null,
-                null,
+                string(job, "job-type", "java"),
+                string(job, "content", null),
                 string(job, "monitor-config", ""), // alert rules: SchedulerX's monitorConfig JSON text
                 string(job, "contact", ""),
                 null);

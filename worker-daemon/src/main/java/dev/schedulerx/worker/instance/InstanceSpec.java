@@ -22,10 +22,30 @@ public record InstanceSpec(
     int maxAttempt,
     String user,
     String xattrs,
-    List<String> workers) {
+    List<String> workers,
+    String jobType,
+    String content) {
 
   public InstanceSpec {
     workers = List.copyOf(workers);
+    jobType = jobType == null ? "java" : jobType;
+    content = content == null ? "" : content;
+  }
+
+  /** A job whose processor is a plugin's (job type java): the content only names it. */
+  public InstanceSpec(long jobId, long instanceId, String jobName, String groupId, String executeMode, String processor,
+      String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
+      String user, String xattrs, List<String> workers) {
+    this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
+        dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "");
+  }
+
+  /**
+   * Whether the job's content is what runs (a script or an HTTP request, run by a built-in processor) rather
+   * than a plugin's processor name: then peers get the job type and content as the server sent them.
+   */
+  public boolean runsContent() {
+    return !"java".equals(jobType) && !content.isEmpty();
   }
 
   /** How the logs name this instance. */

@@ -262,7 +262,9 @@ public final class ContainerEndpoint extends AbstractActor {
             r.getMaxAttempt(),
             r.getUser(),
             r.getXattrs(),
-            List.of());
+            List.of(),
+            r.getJobType(),
+            r.getContent());
     return new TaskGroup(
         instance,
         masterPath(r.getInstanceMasterAkkaPath()),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.worker.WorkerGuardian;
 import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.script.BuiltInProcessors;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.AbstractActor;
@@ -100,10 +101,20 @@ public final class JobInstanceEndpoint extends AbstractActor {
         r.getMaxAttempt(),
         r.getUser(),
         r.getXattrs(),
-        r.getWorkersList());
+        r.getWorkersList(),
+        r.getJobType(),
+        r.getContent());
   }
 
+  /**
+   * The processor of a job: for script and HTTP job types the daemon's built-in one (its content is the
+   * script or request), else the plugin processor the content names.
+   */
   static String processorName(String jobType, String content) {
+    java.util.Optional<String> builtIn = BuiltInProcessors.forJobType(jobType);
+    if (builtIn.isPresent()) {
+      return builtIn.get();
+    }
     JsonNode node;
     try {
       node = JSON.readTree(content);

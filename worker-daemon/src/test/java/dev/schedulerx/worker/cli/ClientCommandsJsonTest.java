@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.it.TestDaemons;
+import dev.schedulerx.worker.instance.testplugins.FailsOnceProcessor;
 import dev.schedulerx.worker.instance.testplugins.OkProcessor;
 import dev.schedulerx.worker.it.TestServer;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
@@ -46,10 +47,11 @@ class ClientCommandsJsonTest {
     server = TestServer.inMemory();
     WorkerSettings settings =
         TestDaemons.settings(server.domain(), TestServer.APP_KEY, dir, Map.of("worker.threads", 2));
-    Path jar = PluginJars.write(dir.resolve("plugins/cli.jar"), List.of(LoggingMapProcessor.class, OkProcessor.class));
+    Path jar = PluginJars.write(dir.resolve("plugins/cli.jar"), List.of(LoggingMapProcessor.class, OkProcessor.class, FailsOnceProcessor.class));
     daemon = WorkerDaemon.builder(settings).pluginSource(() -> List.of(PluginUnit.of(jar))).build().start();
     daemon.awaitReady(Duration.ofSeconds(20));
     server.upsertJob("logmap", "LoggingMap", "\"executeMode\":\"grid\",\"parameters\":\"3\"");
+    server.upsertJob("failsonce", "FailsOnce", "\"maxAttempt\":1,\"attemptInterval\":1");
     conf = Files.writeString(dir.resolve("worker.conf"), "schedulerx { domain = \"" + server.domain() + "\", group-id = g }\n");
   }
 
@@ -101,6 +103,34 @@ class ClientCommandsJsonTest {
     assertThat(plain.out().lines().filter(l -> l.endsWith("sub-task 1 got value 1")))
         .singleElement().asString()
         .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  " + daemon.workerId() + " task 1  sub-task 1 got value 1");
+  }
+
+  @Test
+  void runWaitFollowsAFailedRunIntoItsRetryAndEndsWithTheRetrysOutcome() {
+    Result run = cli("run", "failsonce", "--params", dir.resolve("failsonce.marker").toString(), "--wait");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines).anyMatch(l -> l.matches("FAILED \\d+ first run fails; retried as instance \\d+ \\(attempt 1\\)"));
+    assertThat(lines.get(lines.size() - 1)).matches("SUCCESS \\d+ second time lucky");
+  }
+
+  @Test
+  void groupsAreCreatedReKeyedListedAndAuditedFromTheCli() throws Exception {
+    Result created = cli("create-group", "cli-made", "--app-key", "k1", "--description", "from the CLI");
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).isEqualTo("group cli-made created\n");
+    assertThat(cli("update-group", "cli-made", "--app-key", "k2").exit()).isZero();
+
+    JsonNode groups = JSON.readTree(cli("groups", "--json").out());
+    assertThat(groups.findValuesAsText("groupId")).contains("g", "cli-made");
+    JsonNode audit = JSON.readTree(cli("audit", "--group", "cli-made", "--json").out());
+    assertThat(audit.findValuesAsText("operateType")).containsExactly("update", "create");
+    assertThat(audit.get(0).path("objectLatest").asText()).as("keys stay out of the trail").contains("cli-made").doesNotContain("k2");
+
+    Result duplicate = cli("create-group", "cli-made", "--app-key", "x");
+    assertThat(duplicate.exit()).isEqualTo(1);
+    assertThat(duplicate.err()).contains("group cli-made already exists");
   }
 
   @Test

@@ -128,7 +128,7 @@ class AlertingTest {
     run("flaky");
     quietFor(2);
 
-    JsonNode history = server.api("GET", "/api/v1/alerts", null);
+    JsonNode history = server.call("GET", "/api/v1/alerts", null);
     assertThat(history).hasSize(2);
     assertThat(history.get(0).path("kind").asText()).isEqualTo("RECOVERY");
     assertThat(history.get(1).path("status").asText()).isEqualTo("SENT");
@@ -143,8 +143,8 @@ class AlertingTest {
 
     JsonNode first = run("retrying");
     // attempt 0 failed, its retry (attempt 1) too: one run, one failure of the two the rule waits for
-    await().atMost(DEADLINE).until(() -> server.api("GET", "/api/v1/jobs/retrying/instances", null).size() == 2
-        && server.api("GET", "/api/v1/jobs/retrying/instances", null).get(0).path("finishedAt").isTextual());
+    await().atMost(DEADLINE).until(() -> server.call("GET", "/api/v1/jobs/retrying/instances", null).size() == 2
+        && server.call("GET", "/api/v1/jobs/retrying/instances", null).get(0).path("finishedAt").isTextual());
     quietFor(0);
     assertThat(first.path("state").asText()).isEqualTo("FAILED");
 
@@ -186,7 +186,7 @@ class AlertingTest {
     }
     quietFor(hook.requests().size()); // one timeout alert per run, however long it runs
     assertThat(alertsOf("TIMEOUT")).hasSize(2);
-    server.api("POST", "/api/v1/instances/" + slow + "/kill", "");
+    server.call("POST", "/api/v1/instances/" + slow + "/kill", "");
   }
 
   @Test
@@ -217,10 +217,10 @@ class AlertingTest {
     for (int i = 0; i < 50; i++) {
       server.trigger("storm", "");
     }
-    await().atMost(DEADLINE).until(() -> server.api("GET", "/api/v1/alerts?limit=200&kind=FAILURE", null).size() == 50);
-    await().atMost(DEADLINE.plus(window)).until(() -> server.api("GET", "/api/v1/alerts?limit=200", null).findValuesAsText("status")
+    await().atMost(DEADLINE).until(() -> server.call("GET", "/api/v1/alerts?limit=200&kind=FAILURE", null).size() == 50);
+    await().atMost(DEADLINE.plus(window)).until(() -> server.call("GET", "/api/v1/alerts?limit=200", null).findValuesAsText("status")
         .stream().noneMatch(s -> s.equals("PENDING") || s.equals("SENDING"))
-        && server.api("GET", "/api/v1/alerts?limit=200&status=SUPPRESSED", null).findValues("digestId").stream()
+        && server.call("GET", "/api/v1/alerts?limit=200&status=SUPPRESSED", null).findValues("digestId").stream()
             .allMatch(JsonNode::isNumber));
     int settled = ding.requests().size();
     await().during(QUIET).atMost(DEADLINE).until(() -> ding.requests().size() == settled);
@@ -250,32 +250,32 @@ class AlertingTest {
   @Test
   void theSendTestAlertActionReachesTheChannelAndItsStatusIsInTheHistory() throws Exception {
     start(false);
-    long id = server.api("POST", "/api/v1/alert-channels/hook/test", "").path("alertId").asLong();
-    await().atMost(DEADLINE).until(() -> "SENT".equals(server.api("GET", "/api/v1/alerts/" + id, null).path("status").asText()));
+    long id = server.call("POST", "/api/v1/alert-channels/hook/test", "").path("alertId").asLong();
+    await().atMost(DEADLINE).until(() -> "SENT".equals(server.call("GET", "/api/v1/alerts/" + id, null).path("status").asText()));
     assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.path("type").asText()).isEqualTo("TEST"));
-    JsonNode channels = server.api("GET", "/api/v1/alert-channels", null);
+    JsonNode channels = server.call("GET", "/api/v1/alert-channels", null);
     assertThat(channels.get(0).path("name").asText()).isEqualTo("hook");
     assertThat(channels.get(0).path("signed").asBoolean()).isTrue();
     assertThat(channels.toString()).doesNotContain("whsec").doesNotContain("/alerts");
 
     // A channel defined through the API: stored, usable at once, its secret never answered.
-    server.api("PUT", "/api/v1/alert-channels/team-lark",
+    server.call("PUT", "/api/v1/alert-channels/team-lark",
         "{\"type\":\"lark\",\"url\":\"" + hook.url("/open-apis/bot/v2/hook/abc") + "\",\"secret\":\"larksec\"}");
-    long viaApi = server.api("POST", "/api/v1/alert-channels/team-lark/test", "").path("alertId").asLong();
-    await().atMost(DEADLINE).until(() -> "SENT".equals(server.api("GET", "/api/v1/alerts/" + viaApi, null).path("status").asText()));
+    long viaApi = server.call("POST", "/api/v1/alert-channels/team-lark/test", "").path("alertId").asLong();
+    await().atMost(DEADLINE).until(() -> "SENT".equals(server.call("GET", "/api/v1/alerts/" + viaApi, null).path("status").asText()));
     JsonNode lark = hook.requests().get(1).json();
     assertThat(lark.path("msg_type").asText()).isEqualTo("text");
     assertThat(lark.path("sign").asText()).isNotEmpty();
-    JsonNode both = server.api("GET", "/api/v1/alert-channels", null);
+    JsonNode both = server.call("GET", "/api/v1/alert-channels", null);
     assertThat(both.findValuesAsText("name")).containsExactly("hook", "team-lark");
     assertThat(both.findValuesAsText("source")).containsExactly("config", "api");
     assertThat(both.toString()).doesNotContain("larksec").doesNotContain("hook/abc");
-    assertThatThrownBy(() -> server.api("PUT", "/api/v1/alert-channels/hook", "{\"type\":\"slack\",\"url\":\"http://x\"}"))
+    assertThatThrownBy(() -> server.call("PUT", "/api/v1/alert-channels/hook", "{\"type\":\"slack\",\"url\":\"http://x\"}"))
         .hasMessageContaining("400").hasMessageContaining("defined in the server config");
-    assertThatThrownBy(() -> server.api("PUT", "/api/v1/alert-channels/x", "{\"type\":\"pager\",\"url\":\"http://x\"}"))
+    assertThatThrownBy(() -> server.call("PUT", "/api/v1/alert-channels/x", "{\"type\":\"pager\",\"url\":\"http://x\"}"))
         .hasMessageContaining("400").hasMessageContaining("expected one of dingtalk");
-    server.api("DELETE", "/api/v1/alert-channels/team-lark", null);
-    assertThatThrownBy(() -> server.api("POST", "/api/v1/alert-channels/team-lark/test", ""))
+    server.call("DELETE", "/api/v1/alert-channels/team-lark", null);
+    assertThatThrownBy(() -> server.call("POST", "/api/v1/alert-channels/team-lark/test", ""))
         .hasMessageContaining("400").hasMessageContaining("no alert channel named team-lark");
   }
 }

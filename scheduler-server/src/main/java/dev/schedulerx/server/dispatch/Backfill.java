@@ -1,6 +1,5 @@
-package dev.schedulerx.server.http;
+package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.schedule.Schedule;
 import dev.schedulerx.server.schedule.Schedules;
 import dev.schedulerx.server.store.JobDefinition;
@@ -16,16 +15,19 @@ import java.util.Optional;
  * oldest first and queued behind its max concurrency. The range is refused, nothing created, when it holds no
  * schedule time or more than the configured maximum.
  */
-final class JobBackfill {
+public final class Backfill {
   private final InstanceLifecycle lifecycle;
   private final int maxRuns;
 
-  JobBackfill(InstanceLifecycle lifecycle, int maxRuns) {
+  public Backfill(InstanceLifecycle lifecycle, int maxRuns) {
     this.lifecycle = lifecycle;
     this.maxRuns = maxRuns;
   }
 
-  List<JobInstance> run(JobDefinition job, Instant from, Instant to, String parameters) {
+  /**
+   * Queues the runs; throws IllegalArgumentException, creating nothing, for an empty or too large range.
+   */
+  public List<JobInstance> run(JobDefinition job, Instant from, Instant to, String parameters) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("endDate " + to + " is before startDate " + from);
     }
