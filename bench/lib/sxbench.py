@@ -35,9 +35,15 @@ def pct(values):
 
 
 def create_jobs(api, n, delay):
+    import os
+    # BENCH_ALERT_TARGET=<url>: every job sends a success notice per run to that webhook (alerting under load).
+    target = os.environ.get("BENCH_ALERT_TARGET", "")
+    alerts = {} if not target else {"monitorConfig": json.dumps({"successNotice": True}),
+                                    "contact": json.dumps([{"ding": target}])}
+
     def create(i):
-        call(api + "/jobs", "POST", {"group": "bench", "name": "d%04d" % i, "processor": "StartStamp",
-                                     "timeType": "second_delay", "timeExpression": str(delay)})
+        call(api + "/jobs", "POST", dict({"group": "bench", "name": "d%04d" % i, "processor": "StartStamp",
+                                          "timeType": "second_delay", "timeExpression": str(delay)}, **alerts))
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         list(pool.map(create, range(n)))
 

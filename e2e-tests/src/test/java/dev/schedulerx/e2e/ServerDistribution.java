@@ -32,15 +32,22 @@ final class ServerDistribution {
    */
   static Daemon startClusterNode(PostgresqlSchema schema, Path dir, int index, int httpPort, String groupId, String appKey,
       Duration readyWithin) throws IOException {
+    return startClusterNode(schema, dir, index, httpPort, groupId, appKey, "", readyWithin);
+  }
+
+  /** As above, with {@code moreConf} (keys of the schedulerx-server block, e.g. an alerting block) added. */
+  static Daemon startClusterNode(PostgresqlSchema schema, Path dir, int index, int httpPort, String groupId, String appKey,
+      String moreConf, Duration readyWithin) throws IOException {
     Path conf = Files.writeString(dir.resolve("server-" + index + ".conf"), """
         schedulerx-server {
           http-port = %d
           data-dir = "%s"
           database { url = "%s", user = "%s", password = "%s" }
           groups = [{ namespace = "default", group-id = "%s", app-key = "%s" }]
+        %s
         }
         """.formatted(httpPort, dir.resolve("server-data-" + index), schema.url(), PostgresqlSchema.USER,
-            PostgresqlSchema.PASSWORD, groupId, appKey));
+            PostgresqlSchema.PASSWORD, groupId, appKey, moreConf));
     return Daemon.startServer(conf, dir.resolve("server-" + index + ".log"), readyWithin);
   }
 

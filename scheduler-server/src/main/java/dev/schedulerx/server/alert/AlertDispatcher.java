@@ -186,7 +186,7 @@ final class AlertDispatcher {
       backoff = f.retryAfter().compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : f.retryAfter();
     }
     if (store.settle(row.id(), nodeId, AlertStore.PENDING, now, true, now.plus(backoff), f.getMessage())) {
-      log.info("alert {} to {} not delivered ({}), attempt {} of {}; next in {} ms", row.id(), row.target(),
+      log.debug("alert {} to {} not delivered ({}), attempt {} of {}; next in {} ms", row.id(), row.target(),
           f.getMessage(), attempts, settings.maxAttempts(), backoff.toMillis());
     }
   }

@@ -20,6 +20,13 @@ public final class AlertRoutes {
     app.get("/api/v1/alerts/{id}", ctx -> ctx.json(alerts.alert(ctx.pathParamAsClass("id", Long.class).get())
         .orElseThrow(() -> new NotFoundResponse("no alert " + ctx.pathParam("id")))));
     app.get("/api/v1/alert-channels", ctx -> ctx.json(alerts.channels()));
+    app.put("/api/v1/alert-channels/{name}", ctx -> ctx.json(alerts.putChannel(ctx.pathParam("name"), ctx.body())));
+    app.delete("/api/v1/alert-channels/{name}", ctx -> {
+      if (!alerts.deleteChannel(ctx.pathParam("name"))) {
+        throw new NotFoundResponse("no alert channel " + ctx.pathParam("name") + " defined through the API");
+      }
+      ctx.json(Map.of("deleted", ctx.pathParam("name")));
+    });
     app.post("/api/v1/alert-channels/{name}/test", ctx -> ctx.json(
         Map.of("alertId", alerts.sendTest(ctx.pathParam("name")), "channel", ctx.pathParam("name"))));
   }

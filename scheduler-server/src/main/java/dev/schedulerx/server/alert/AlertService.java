@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AlertService.class);
-  private static final int SEND_THREADS = 4;
+  /** Sending threads (each holds a database connection while it works): the scheduler's pool keeps the rest. */
+  private static final int SEND_THREADS = 2;
   private static final int RULE_QUEUE = 10_000;
 
   private final AlertSettings settings;
@@ -125,7 +126,7 @@ public final class AlertService implements AutoCloseable {
     boolean webhooks = via.contains("ding") || via.contains("webhook");
     for (MonitorSettings.Contact c : alerts.contacts()) {
       if (webhooks && !c.ding().isEmpty()) {
-        if (settings.channel(c.ding()) != null) {
+        if (namedChannel(c.ding()) != null) {
           add(out, new Target(c.ding(), null));
         } else if (c.ding().startsWith("http://") || c.ding().startsWith("https://")) {
           add(out, new Target(typeOfUrl(c.ding()) + ":" + shortHash(c.ding()), c.ding()));
@@ -170,10 +171,85 @@ public final class AlertService implements AutoCloseable {
     return ChannelSettings.WEBHOOK;
   }
 
+  /** Channels defined through the API, as last read (every few seconds at most, and after each change here). */
+  private volatile Map<String, ChannelSettings> apiChannels = Map.of();
+  private volatile long apiChannelsReadAt = Long.MIN_VALUE;
+  private static final long API_CHANNELS_REFRESH_MS = 5_000;
+
+  private Map<String, ChannelSettings> apiChannels() {
+    long now = clock.millis();
+    long readAt = apiChannelsReadAt;
+    if (readAt == Long.MIN_VALUE || now - readAt >= API_CHANNELS_REFRESH_MS || now < readAt) {
+      Map<String, ChannelSettings> read = new LinkedHashMap<>();
+      store.apiChannels().forEach((name, spec) -> {
+        try {
+          read.put(name, json.readValue(spec, ChannelSpec.class).toSettings(name));
+        } catch (Exception e) {
+          log.warn("alert channel {} (defined through the API) is unusable: {}", name, e.getMessage());
+        }
+      });
+      apiChannels = read;
+      apiChannelsReadAt = now;
+    }
+    return apiChannels;
+  }
+
+  /** A configured channel (server.conf first, then the API's), or null. */
+  ChannelSettings namedChannel(String name) {
+    ChannelSettings configured = settings.channel(name);
+    return configured != null ? configured : apiChannels().get(name);
+  }
+
+  /**
+   * Creates or replaces a channel through the API (stored, so every node sees it).
+   *
+   * @throws IllegalArgumentException naming the field, or when server.conf defines the name
+   */
+  public Map<String, Object> putChannel(String name, String body) {
+    if (settings.channel(name) != null) {
+      throw new IllegalArgumentException("channel " + name + " is defined in the server config"
+          + " (schedulerx-server.alerting.channels); change it there");
+    }
+    ChannelSpec spec;
+    try {
+      spec = json.readValue(body, ChannelSpec.class);
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      throw new IllegalArgumentException("unknown field \"" + e.getPropertyName() + "\": a channel has type, url, secret,"
+          + " keyword, atAll, atMobiles, to, rateLimit, rateWindowSeconds, silence, zone");
+    } catch (Exception e) {
+      throw new IllegalArgumentException("malformed channel JSON: " + e.getMessage().split("\n")[0]);
+    }
+    ChannelSettings channel = spec.toSettings(name);
+    try {
+      store.putChannel(name, json.writeValueAsString(spec), clock.instant());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    apiChannelsReadAt = Long.MIN_VALUE;
+    log.info("alert channel {} ({}) saved through the API", name, channel.type());
+    return view(channel, "api");
+  }
+
+  /** Deletes a channel defined through the API; false when there is none of that name. */
+  public boolean deleteChannel(String name) {
+    if (settings.channel(name) != null) {
+      throw new IllegalArgumentException("channel " + name + " is defined in the server config; remove it there");
+    }
+    boolean deleted = store.deleteChannel(name);
+    apiChannelsReadAt = Long.MIN_VALUE;
+    return deleted;
+  }
+
+  private static Map<String, Object> view(ChannelSettings c, String source) {
+    Map<String, Object> v = new LinkedHashMap<>(c.view());
+    v.put("source", source);
+    return v;
+  }
+
   /** The channel a target stands for; empty when a named channel is not configured (the row is then FAILED). */
   Optional<ChannelSettings> channel(String target, String address) {
     if (address == null || address.isEmpty()) {
-      return Optional.ofNullable(settings.channel(target));
+      return Optional.ofNullable(namedChannel(target));
     }
     String type = target.substring(0, Math.max(0, target.indexOf(':')));
     if (type.equals(ChannelSettings.MAIL)) {
@@ -215,7 +291,7 @@ public final class AlertService implements AutoCloseable {
       }
     }
     if (stored > 0) {
-      log.info("{} alert of job {} instance {} raised for {} target(s): {}", alert.kind(), alert.jobName(),
+      log.debug("{} alert of job {} instance {} raised for {} target(s): {}", alert.kind(), alert.jobName(),
           alert.instanceId(), stored, alert.reason().length() > 200 ? alert.reason().substring(0, 200) + "..." : alert.reason());
       dispatcher.wake();
     }
@@ -227,9 +303,9 @@ public final class AlertService implements AutoCloseable {
    * @throws IllegalArgumentException when no channel has that name
    */
   public long sendTest(String channelName) {
-    if (settings.channel(channelName) == null) {
+    if (namedChannel(channelName) == null) {
       throw new IllegalArgumentException("no alert channel named " + channelName + ": configured are "
-          + settings.channels().stream().map(ChannelSettings::name).toList());
+          + channels().stream().map(c -> c.get("name")).toList());
     }
     Instant now = clock.instant();
     Alert alert = new Alert("TEST:" + now.toEpochMilli(), AlertKind.TEST, null, null, null, null, null, null,
@@ -259,7 +335,10 @@ public final class AlertService implements AutoCloseable {
 
   /** The configured channels, without URLs' secrets. */
   public List<Map<String, Object>> channels() {
-    return settings.channels().stream().map(ChannelSettings::view).toList();
+    List<Map<String, Object>> out = new ArrayList<>();
+    settings.channels().forEach(c -> out.add(view(c, "config")));
+    apiChannels().values().forEach(c -> out.add(view(c, "api")));
+    return out;
   }
 
   static Map<String, Object> view(AlertStore.Row r) {

@@ -293,6 +293,49 @@ final class AlertStore {
     });
   }
 
+  /** Channels defined through the API: name to the stored spec JSON. */
+  java.util.Map<String, String> apiChannels() {
+    return with("list alert channels", c -> {
+      java.util.Map<String, String> out = new java.util.TreeMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT channel_name, settings FROM sx_alert_channel");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Creates or replaces an API channel. */
+  void putChannel(String name, String specJson, Instant now) {
+    with("save alert channel " + name, c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sx_alert_channel SET settings = ?, updated_at = ? WHERE channel_name = ?")) {
+        ps.setString(1, specJson);
+        ps.setLong(2, now.toEpochMilli());
+        ps.setString(3, name);
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO sx_alert_channel (channel_name, settings, updated_at) VALUES (?, ?, ?)")) {
+          ps.setString(1, name);
+          ps.setString(2, specJson);
+          ps.setLong(3, now.toEpochMilli());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  boolean deleteChannel(String name) {
+    return update("delete alert channel " + name, "DELETE FROM sx_alert_channel WHERE channel_name = ?",
+        ps -> ps.setString(1, name)) > 0;
+  }
+
   /** Deletes rows older than {@code before} (history retention). */
   int purge(Instant before) {
     return update("purge alerts", "DELETE FROM sx_alert WHERE created_at < ? AND status IN ('SENT', 'FAILED', 'SUPPRESSED')",

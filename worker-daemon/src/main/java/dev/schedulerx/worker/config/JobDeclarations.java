@@ -19,7 +19,7 @@ final class JobDeclarations {
   static final Set<String> KEYS =
       Set.of("processor", "execute-mode", "time-type", "time-expression", "time-zone", "parameters", "max-attempt",
           "attempt-interval", "task-max-attempt", "task-attempt-interval", "timeout", "max-concurrency", "enabled",
-          "description", "xattrs", "concurrency-policy", "job-type", "content");
+          "description", "xattrs", "concurrency-policy", "job-type", "content", "monitor-config", "contact");
 
   private JobDeclarations() {}
 
@@ -62,8 +62,8 @@ final class JobDeclarations {
                 string(job, "concurrency-policy", "skip"),
                 string(job, "job-type", "java"),
                 string(job, "content", null),
-                null,
-                null,
+                string(job, "monitor-config", ""), // alert rules: SchedulerX's monitorConfig JSON text
+                string(job, "contact", ""),
                 null);
         spec.toDefinition(); // validates: a bad cron fails the start, not the first run
         specs.add(spec);

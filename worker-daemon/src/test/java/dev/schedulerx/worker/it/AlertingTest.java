@@ -1,6 +1,7 @@
 package dev.schedulerx.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -256,5 +257,25 @@ class AlertingTest {
     assertThat(channels.get(0).path("name").asText()).isEqualTo("hook");
     assertThat(channels.get(0).path("signed").asBoolean()).isTrue();
     assertThat(channels.toString()).doesNotContain("whsec").doesNotContain("/alerts");
+
+    // A channel defined through the API: stored, usable at once, its secret never answered.
+    server.call("PUT", "/api/v1/alert-channels/team-lark",
+        "{\"type\":\"lark\",\"url\":\"" + hook.url("/open-apis/bot/v2/hook/abc") + "\",\"secret\":\"larksec\"}");
+    long viaApi = server.call("POST", "/api/v1/alert-channels/team-lark/test", "").path("alertId").asLong();
+    await().atMost(DEADLINE).until(() -> "SENT".equals(server.call("GET", "/api/v1/alerts/" + viaApi, null).path("status").asText()));
+    JsonNode lark = hook.requests().get(1).json();
+    assertThat(lark.path("msg_type").asText()).isEqualTo("text");
+    assertThat(lark.path("sign").asText()).isNotEmpty();
+    JsonNode both = server.call("GET", "/api/v1/alert-channels", null);
+    assertThat(both.findValuesAsText("name")).containsExactly("hook", "team-lark");
+    assertThat(both.findValuesAsText("source")).containsExactly("config", "api");
+    assertThat(both.toString()).doesNotContain("larksec").doesNotContain("hook/abc");
+    assertThatThrownBy(() -> server.call("PUT", "/api/v1/alert-channels/hook", "{\"type\":\"slack\",\"url\":\"http://x\"}"))
+        .hasMessageContaining("400").hasMessageContaining("defined in the server config");
+    assertThatThrownBy(() -> server.call("PUT", "/api/v1/alert-channels/x", "{\"type\":\"pager\",\"url\":\"http://x\"}"))
+        .hasMessageContaining("400").hasMessageContaining("expected one of dingtalk");
+    server.call("DELETE", "/api/v1/alert-channels/team-lark", null);
+    assertThatThrownBy(() -> server.call("POST", "/api/v1/alert-channels/team-lark/test", ""))
+        .hasMessageContaining("400").hasMessageContaining("no alert channel named team-lark");
   }
 }
