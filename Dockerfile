@@ -1,6 +1,8 @@
 # Multi-stage build: Maven builds the distribution, a JRE 17 image runs it as a non-root user.
 #   docker build -t schedulerx-worker .
-#   docker run -p 18080:18080 -p 18081:18081 -v $PWD/plugins:/opt/schedulerx/plugins schedulerx-worker
+#   docker run -e SCHEDULERX_API_TOKEN=<a secret> -p 18080:18080 -p 18081:18081 -v $PWD/plugins:/opt/schedulerx/plugins schedulerx-worker
+# The embedded server listens on all interfaces here, so it refuses to start without an API token (or with
+# SCHEDULERX_SERVER_ALLOW_OPEN_API=true, an open API on purpose).
 # 18080: the embedded server (API, discovery, its /healthz and /metrics); 18081: the daemon's /healthz and /metrics.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src

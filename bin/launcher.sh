@@ -56,15 +56,19 @@ sx_runs_daemon() {
 #    big map's tasks went into back-to-back concurrent cycles (the MapReduce bench: 55 -> 36 µs of CPU per
 #    sub-task, wall time halved); young pauses stay in milliseconds, and the heartbeat and liveness timeouts
 #    are seconds.
+#  - The daemon's heap starts at 16 MB and grows as needed (up to the JVM's default maximum, a quarter of the
+#    RAM): the default initial heap, 1/64 of the RAM, is 384 MB on a 24 GB machine, most of it touched by
+#    start-up garbage and then resident for an idle worker (RSS 208 -> 167 MB, see bench/startup.sh).
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then
     echo "$SCHEDULERX_JVM_DEFAULTS"
     return
   fi
-  local gc jit=""
+  local gc jit="" heap=""
   if sx_runs_daemon "$@"; then
     gc="-XX:+UseParallelGC"
+    heap="-Xms16m"
   else
     gc="-XX:+UseSerialGC"
     jit="-XX:TieredStopAtLevel=1"
@@ -72,7 +76,58 @@ sx_jvm_defaults() {
   if [[ " ${JAVA_OPTS:-} " =~ \ -XX:\+Use[A-Za-z0-9]+GC\  ]]; then
     gc=""
   fi
-  echo "$jit $gc"
+  echo "$jit $gc $heap"
+}
+
+# Class-data sharing (CDS): the classes a start loads, parsed and verified once into an archive that later JVMs
+# map instead of reading and verifying them from the JARs again (start-up and memory, see "Start-up and
+# memory" in the README). Made once per build by a training run (CdsTraining: the CLI parses, a config loads, a
+# worker daemon joins a standalone server run as a separate JVM on free loopback ports, registers and stops);
+# the first daemon start after a build waits for it. It holds a worker's classes only: every archived class a JVM
+# uses stays resident, and a worker that joins a remote server should not carry the server's. The embedded
+# server and bin/schedulerx-server (same classpath) use it too, for the classes they share with the worker. SCHEDULERX_CDS=off leaves it out; where the distribution is read-only and has no
+# archive, the JVM starts without one. A JVM that finds the archive unusable (other JARs, other JVM) ignores it.
+SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.jsa"
+sx_cds_stale() { # [file, default: the archive]
+  local file="${1:-$SX_CDS_ARCHIVE}"
+  [ -f "$file" ] || return 0
+  [ -n "$(find "$DAEMON_TARGET" -maxdepth 2 -name '*.jar' -newer "$file" -print -quit)" ]
+}
+
+sx_cds_make() {
+  [ -w "$DAEMON_TARGET" ] || return 1
+  (
+    flock 9                                                 # two launchers starting at once train once
+    sx_cds_stale || exit 0
+    # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
+    [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
+    rm -f "$SX_CDS_ARCHIVE" "$SX_CDS_ARCHIVE.tmp" "$SX_CDS_ARCHIVE.failed"
+    if java -XX:ArchiveClassesAtExit="$SX_CDS_ARCHIVE.tmp" $(sx_jvm_defaults) \
+        -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
+        -Dlogback.configurationFile="$SCHEDULERX_HOME/conf/logback.xml" \
+        -cp "$(sx_classpath)" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" \
+        >"$DAEMON_TARGET/cds-training.log" 2>&1 && [ -s "$SX_CDS_ARCHIVE.tmp" ]; then
+      mv "$SX_CDS_ARCHIVE.tmp" "$SX_CDS_ARCHIVE"
+    else
+      rm -f "$SX_CDS_ARCHIVE.tmp"
+      touch "$SX_CDS_ARCHIVE.failed"                        # not tried again until the next build
+      [ -t 2 ] && echo "schedulerx: no class-data sharing archive (training failed, see $DAEMON_TARGET/cds-training.log); starting without" >&2
+    fi
+  ) 9>"$DAEMON_TARGET/.cds.lock"
+}
+
+# The JVM option that uses the archive when it is up to date. With "train" (a daemon start), the archive is
+# made first when it is missing or older than a JAR; CLI commands and the standalone server only use it, so a
+# quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many
+# JVMs under deadlines) means no build work in the launcher: no training either.
+sx_cds_opts() {
+  [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
+  if [ "${1:-}" = "train" ] && [ "${SCHEDULERX_SKIP_BUILD:-0}" != "1" ] && sx_cds_stale && sx_cds_stale "$SX_CDS_ARCHIVE.failed"; then
+    sx_cds_make || true
+  fi
+  if ! sx_cds_stale; then
+    echo "-XX:SharedArchiveFile=$SX_CDS_ARCHIVE"
+  fi
 }
 
 if sx_needs_build; then

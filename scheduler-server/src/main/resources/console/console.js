@@ -165,6 +165,7 @@ function route() {
   else if (parts[0] === 'groups') page = groupsPage(generation);
   else if (parts[0] === 'workflows' || parts[0] === 'workflow-instances') page = workflowsRoute(parts, generation);
   else if (parts[0] === 'audit') page = auditPage(generation);
+  else if (parts[0] === 'alerts') page = alertsPage(generation);
   else if (parts[0] === 'jobs' && parts[1] === 'new') page = jobFormPage(null, generation);
   else if (parts[0] === 'jobs' && parts[2]) page = jobPage(parts[1], parts[2], parts[3] === 'edit', generation);
   else page = jobsPage(generation);
@@ -385,6 +386,7 @@ async function jobFormPage(existing, generation) {
     choice('timeType', 'Time type', TIME_TYPES),
     field('timeExpression', 'Time expression (cron, seconds, ISO date-time)'),
     field('timeZone', 'Time zone (empty = server zone)'),
+    el('p', {class: 'wide muted', id: 'schedule-preview'}),
     field('parameters', 'Parameters'),
     field('maxAttempt', 'Max attempts', 'number'),
     field('attemptInterval', 'Attempt interval (s)', 'number'),
@@ -394,11 +396,38 @@ async function jobFormPage(existing, generation) {
     field('maxConcurrency', 'Max concurrency', 'number'),
     field('description', 'Description', 'text', {wide: true}),
     field('xattrs', 'xattrs (JSON object)', 'text', {wide: true}),
+    field('monitorConfig', 'Alert rules: monitorConfig (JSON, e.g. {"failLimitTimes":3,"timeout":600})', 'text', {wide: true}),
+    field('contact', 'Alert contacts: contact (JSON, e.g. [{"ding":"ops-ding","userMail":"a@example.com"}])', 'text', {wide: true}),
     el('label', {class: 'check wide'}, el('input', {type: 'checkbox', name: 'enabled', checked: spec.enabled}), 'Enabled'),
     el('datalist', {id: 'known-groups'}, knownGroups.map(g => el('option', {value: g}))),
     el('div', {class: 'actions'},
       el('button', {type: 'submit', id: 'save-job'}, existing ? 'Save' : 'Create job'),
       el('button', {type: 'button', class: 'secondary', onclick: () => history.back()}, 'Cancel')));
+  // The next fire times of the schedule as typed, from the server (GET /api/v1/schedules/preview), or why it
+  // would be refused, before anything is saved.
+  const preview = form.querySelector('#schedule-preview');
+  let previewTimer = null;
+  const showPreview = async () => {
+    const value = name => form.querySelector(`[name=${name}]`).value;
+    const query = new URLSearchParams({timeType: value('timeType'), timeExpression: value('timeExpression'), timeZone: value('timeZone')});
+    try {
+      const p = await api('GET', '/api/v1/schedules/preview?' + query);
+      preview.className = 'wide muted';
+      preview.textContent = p.nextFireTimes.length
+        ? `Next runs (${p.timeZone}): ` + p.nextFireTimes.map(fmtTime).join(', ')
+        : (p.timeType === 'second_delay' ? 'Runs again the delay after each run ends.' : 'No scheduled runs: on demand only.');
+    } catch (e) {
+      preview.className = 'wide error';
+      preview.textContent = e.message;
+    }
+  };
+  for (const name of ['timeType', 'timeExpression', 'timeZone']) {
+    form.querySelector(`[name=${name}]`).addEventListener('input', () => {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(showPreview, 300);
+    });
+  }
+  showPreview();
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const values = {};
@@ -662,6 +691,44 @@ async function auditPage(generation) {
       el('td', {class: 'json'}, op.objectOld || ''),
       el('td', {class: 'json'}, op.objectLatest || '')))))
     : el('p', {class: 'muted'}, 'Nothing recorded yet.'));
+}
+
+// ---- alerts ----
+
+async function alertsPage(generation) {
+  const channels = await api('GET', '/api/v1/alert-channels');
+  if (!current(generation)) return;
+  const channelRows = channels.map(c => el('tr', {'data-channel': c.name},
+    el('td', {}, c.name), el('td', {}, c.type), el('td', {}, c.url || (c.mailTo || []).join(', ')),
+    el('td', {}, c.rateLimit ? `${c.rateLimit} per ${c.rateWindow}` : '—'),
+    el('td', {}, (c.silence || []).join(', ') || '—'),
+    el('td', {}, el('button', {type: 'button', class: 'secondary', onclick: async () => {
+      try {
+        const queued = await api('POST', `/api/v1/alert-channels/${encodeURIComponent(c.name)}/test`, {});
+        flash(`Test alert ${queued.alertId} queued for ${c.name}; its status shows below.`);
+      } catch (e) {
+        flash(e.message, true);
+      }
+    }}, 'Send test alert'))));
+  const history = el('tbody', {});
+  show(el('h1', {}, 'Alerts'),
+    el('h2', {}, 'Channels'),
+    channels.length
+      ? el('table', {id: 'alert-channels'}, el('thead', {}, el('tr', {}, ['Name', 'Type', 'Address', 'Rate limit', 'Silence', '']
+          .map(h => el('th', {}, h)))), el('tbody', {}, channelRows))
+      : el('p', {class: 'muted'}, 'No channel configured (schedulerx-server.alerting.channels); alerts go to robot URLs in jobs\' contacts.'),
+    el('h2', {}, 'History'),
+    el('table', {id: 'alerts'}, el('thead', {}, el('tr', {}, ['#', 'Kind', 'Job', 'Instance', 'Target', 'Status', 'Attempts',
+      'Raised', 'Sent', 'Last error'].map(h => el('th', {}, h)))), history));
+  await every(3000, generation, async () => {
+    const alerts = await api('GET', '/api/v1/alerts?limit=100');
+    if (!current(generation)) return false;
+    history.replaceChildren(...alerts.map(a => el('tr', {'data-alert': a.id},
+      el('td', {}, String(a.id)), el('td', {}, a.kind), el('td', {}, a.jobName || '—'),
+      el('td', {}, a.instanceId ? el('a', {href: '#/instances/' + a.instanceId}, '#' + a.instanceId) : '—'),
+      el('td', {}, a.target), el('td', {class: 'alert-' + a.status.toLowerCase()}, a.status), el('td', {}, String(a.attempts)),
+      el('td', {}, fmtTime(a.createdAt)), el('td', {}, a.sentAt ? fmtTime(a.sentAt) : '—'), el('td', {}, a.lastError || ''))));
+  });
 }
 
 // ---- start ----

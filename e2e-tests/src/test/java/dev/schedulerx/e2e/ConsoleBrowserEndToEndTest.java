@@ -226,9 +226,16 @@ class ConsoleBrowserEndToEndTest {
 
     await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#flash.error")));
     assertThat(text(By.id("flash"))).startsWith("cron expression \"not a cron\" is invalid");
+    // The form's preview line said so before the save, and shows the next runs of a schedule as it is typed.
+    await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#schedule-preview.error"), "cron expression \"not a cron\" is invalid"));
 
     form.findElement(By.name("timeExpression")).clear();
+    form.findElement(By.name("timeExpression")).sendKeys("0 0 0 31 2 ?");
+    await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#schedule-preview.error"), "never fires"));
+    form.findElement(By.name("timeExpression")).clear();
     form.findElement(By.name("timeExpression")).sendKeys("0 0 3 * * ?");
+    await(ExpectedConditions.textToBePresentInElementLocated(By.id("schedule-preview"), "Next runs"));
+    assertThat(text(By.id("schedule-preview"))).matches("Next runs \\(.+\\): (\\d{4}-\\d\\d-\\d\\d 03:00:00(, )?){5}");
     browser.findElement(By.id("save-job")).click();
     await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-facts"), "cron 0 0 3 * * ?"));
     assertThat(text(By.tagName("h1"))).contains("made-in-browser", "enabled");

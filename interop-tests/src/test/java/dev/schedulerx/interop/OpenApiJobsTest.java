@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -243,7 +242,6 @@ class OpenApiJobsTest {
   }
 
   @Test
-  @Disabled("waiting for script and HTTP jobs (issue 17) on main")
   void scriptAndHttpJobsCreatedThroughTheClientReadBackWithTheirTypeAndContent() {
     ScriptJobConfig script = new ScriptJobConfig("shell", "echo hello from a script");
     script.setName("script-job");

@@ -16,12 +16,22 @@ final class OurDaemonProcess {
 
   /** Starts a daemon in {@code dir} with {@code processors} packed as its one plugin, without waiting. */
   static Processes launch(String name, String domain, Path dir, String heap, Class<?>... processors) throws IOException {
-    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", processors);
+    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", "", processors);
+  }
+
+  /** As {@link #launch(String, String, Path, String, Class[])}, with {@code extraConf} inside {@code schedulerx { }}. */
+  static Processes launch(String name, String domain, Path dir, String heap, String extraConf, Class<?>... processors) throws IOException {
+    return launch(name, domain, dir, heap, OurServer.GROUP, OurServer.APP_KEY, "", extraConf, processors);
   }
 
   /** The same in app group {@code groupId} with {@code appKey}, sending {@code label} with its heartbeats. */
   static Processes launch(String name, String domain, Path dir, String heap, String groupId, String appKey, String label,
       Class<?>... processors) throws IOException {
+    return launch(name, domain, dir, heap, groupId, appKey, label, "", processors);
+  }
+
+  private static Processes launch(String name, String domain, Path dir, String heap, String groupId, String appKey,
+      String label, String extraConf, Class<?>... processors) throws IOException {
     Files.createDirectories(dir.resolve("plugins"));
     writePluginJar(dir.resolve("plugins/interop.jar"), processors);
     Path conf = dir.resolve("worker.conf");
@@ -36,8 +46,9 @@ final class OurDaemonProcess {
           server { embedded = false }
           plugins-dir = "%s"
           data-dir = "%s"
+          %s
         }
-        """.formatted(OurServer.NAMESPACE, groupId, appKey, label, domain, dir.resolve("plugins"), dir.resolve("data")));
+        """.formatted(OurServer.NAMESPACE, groupId, appKey, label, domain, dir.resolve("plugins"), dir.resolve("data"), extraConf));
     return Processes.start(name, Processes.launcher("bin/schedulerx-worker", conf, heap), dir.resolve("daemon.log"));
   }
 

@@ -29,10 +29,13 @@ final class OurServer implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   final int httpPort;
   final Processes process;
+  /** The server's api-token, sent on REST calls; "" for none. */
+  private final String token;
 
-  private OurServer(int httpPort, Processes process) {
+  private OurServer(int httpPort, Processes process, String token) {
     this.httpPort = httpPort;
     this.process = process;
+    this.token = token;
   }
 
   static OurServer start(Path dir) throws IOException {
@@ -49,6 +52,15 @@ final class OurServer implements AutoCloseable {
 
   /** The same with {@code moreSettings}: further lines of the {@code schedulerx-server} block. */
   static OurServer start(Path dir, String moreGroups, String moreSettings) throws IOException {
+    return start(dir, moreGroups, moreSettings, "");
+  }
+
+  /** Starts the server requiring {@code token} on its REST API (script and HTTP jobs need one). */
+  static OurServer withToken(Path dir, String token) throws IOException {
+    return start(dir, "", "", token);
+  }
+
+  private static OurServer start(Path dir, String moreGroups, String moreSettings, String token) throws IOException {
     int port = Processes.freePort();
     Path conf = dir.resolve("server.conf");
     Files.writeString(conf, """
@@ -59,12 +71,13 @@ final class OurServer implements AutoCloseable {
           data-dir = "%s"
           schedule-poll-interval = 50ms
           groups = [ { namespace = "%s", group-id = "%s", app-key = "%s" } %s ]
+          api-token = "%s"
           %s
         }
-        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, moreSettings));
+        """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, token, moreSettings));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     server.awaitLine("scheduler server ready: ", Duration.ofSeconds(60));
-    return new OurServer(port, server);
+    return new OurServer(port, server, token);
   }
 
   String domain() {
@@ -113,7 +126,7 @@ final class OurServer implements AutoCloseable {
   /** The raw HTTP answer of a GET on our server (status and body). */
   HttpResponse<String> rawGet(String pathAndQuery) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://" + domain() + pathAndQuery)).timeout(Duration.ofSeconds(10)).GET().build(),
+      return http.send(authorized(HttpRequest.newBuilder(URI.create("http://" + domain() + pathAndQuery))).timeout(Duration.ofSeconds(10)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -130,7 +143,7 @@ final class OurServer implements AutoCloseable {
   JsonNode post(String path, String body) {
     try {
       HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://" + domain() + path)).timeout(Duration.ofSeconds(30))
+          authorized(HttpRequest.newBuilder(URI.create("http://" + domain() + path))).timeout(Duration.ofSeconds(30))
               .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());
       return parse(response, "POST " + path);
@@ -140,6 +153,10 @@ final class OurServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token);
   }
 
   private static JsonNode parse(HttpResponse<String> response, String what) {

@@ -75,13 +75,19 @@ final class Processes implements AutoCloseable {
 
   /** Waits until the log contains {@code marker}; fails at once, with the log, if the process exits. */
   void awaitLine(String marker, Duration within) {
-    await(name + " to log \"" + marker + "\"").atMost(within).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logText());
-          }
-          return logText().contains(marker);
-        });
+    try {
+      await(name + " to log \"" + marker + "\"").atMost(within).pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logText());
+            }
+            return logText().contains(marker);
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String text = logText();
+      throw new AssertionError(name + " did not log \"" + marker + "\" within " + within + "; its log ends:\n"
+          + text.substring(Math.max(0, text.length() - 3000)), e);
+    }
   }
 
   boolean isAlive() {

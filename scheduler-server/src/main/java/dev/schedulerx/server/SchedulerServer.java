@@ -2,6 +2,12 @@ package dev.schedulerx.server;
 
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
+import dev.schedulerx.server.alert.AlertRoutes;
+import dev.schedulerx.server.alert.AlertService;
+import dev.schedulerx.server.alert.AlertSettings;
+import dev.schedulerx.server.alert.MonitorSettings;
+import dev.schedulerx.server.dispatch.InstanceEvents;
+import dev.schedulerx.server.store.JobDefinition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.DuePass;
@@ -29,8 +35,10 @@ import dev.schedulerx.server.workflow.WorkflowEngine;
 import dev.schedulerx.server.workflow.Workflows;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +66,7 @@ public final class SchedulerServer implements AutoCloseable {
   /** How often the due-pass looks at its in-memory plans: the scheduling delay added to a run's start. */
   private static final long DUE_TICK_MILLIS = 2;
   /** How old the in-memory list of app groups may get before a lookup re-reads it (changes on other nodes). */
-  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(5);
+  private static final java.time.Duration GROUP_REFRESH = java.time.Duration.ofSeconds(2);
 
   /** How often the workflow engine fires due cron workflows and re-reads unfinished runs. */
   private static final long WORKFLOW_TICK_MILLIS = 500;
@@ -87,9 +95,16 @@ public final class SchedulerServer implements AutoCloseable {
   /** Another node's lease as of this node's last lease round, or null (this node leads, or none does). */
   private volatile LeaderLease.Holder knownLeader;
 
-  private SchedulerServer(ServerSettings settings, Clock clock) {
+  private final AlertSettings alertSettings;
+  private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
+  private AlertService alerts;
+
+  private SchedulerServer(ServerSettings settings, Clock clock, AlertSettings alertSettings,
+      Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.alertSettings = Objects.requireNonNull(alertSettings, "alertSettings");
+    this.alertRulesOf = alertRulesOf; // null: the job's stored monitorConfig and contact, group defaults filled in
   }
 
   public static Builder builder(ServerSettings settings) {
@@ -105,13 +120,28 @@ public final class SchedulerServer implements AutoCloseable {
       this.settings = settings;
     }
 
+    private AlertSettings alerting = AlertSettings.DEFAULT;
+    private Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
     }
 
+    /** Alert channels and delivery (the {@code alerting} block); default: on, no channel. */
+    public Builder alerting(AlertSettings alerting) {
+      this.alerting = alerting;
+      return this;
+    }
+
+    /** Where a job's alert rules come from; default: its stored monitorConfig and contact. */
+    public Builder alertRulesOf(Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> rulesOf) {
+      this.alertRulesOf = rulesOf;
+      return this;
+    }
+
     public SchedulerServer build() {
-      return new SchedulerServer(settings, clock);
+      return new SchedulerServer(settings, clock, alerting, alertRulesOf);
     }
   }
 
@@ -135,29 +165,37 @@ public final class SchedulerServer implements AutoCloseable {
     remotingAddress = bound.getHost().orElseThrow() + ":" + bound.getPort().orElseThrow();
 
     WorkerRegistry registry = new WorkerRegistry(clock, settings.workerTimeout());
-    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH);
+    AppGroups appGroups = new AppGroups(new AppGroupRepository(database.dataSource()), clock, GROUP_REFRESH, storeExecutor);
     appGroups.seed(settings.groups());
     GroupGuard groups = new GroupGuard(appGroups);
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
     metrics = new ServerMetrics(
         appGroups.all().stream().map(AppGroup::groupId).toList(), registry, jobs, this::isLeader, clock);
     health = new ServerHealth(database.dataSource(), this::isLeader);
-    InstanceLifecycle lifecycle =
-        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler, metrics);
+    nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
+    Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> rulesOf = alertRulesOf != null ? alertRulesOf
+        : job -> appGroups.find(job.groupId())
+            .map(g -> MonitorSettings.of(job.monitorConfig(), job.contact(), g.monitorConfig(), g.contact()))
+            .orElseGet(() -> MonitorSettings.of(job.monitorConfig(), job.contact(), "", ""));
+    alerts = new AlertService(alertSettings, database.dataSource(), jobs, instances, rulesOf, clock, nodeId,
+        this::isLeader, () -> settings.tls().httpScheme() + "://" + settings.host() + ":" + httpPort, metrics.meterRegistry());
+    InstanceLifecycle lifecycle = new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor,
+        scheduler, InstanceEvents.all(List.of(metrics, alerts.rules())));
     workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
     lifecycle.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());
-    nodeId = remotingAddress + "#" + UUID.randomUUID().toString().substring(0, 8);
     ObjectMapper json = HttpApi.jsonMapper();
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
         jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);
+    http.addRoutes(app -> AlertRoutes.register(app, alerts));
     httpPort = http.start();
+    alerts.start();
 
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());
     long renewMillis = Math.max(10, settings.lease().renewInterval().toMillis());
@@ -310,6 +348,9 @@ public final class SchedulerServer implements AutoCloseable {
     }
     if (workflowEngine != null) {
       workflowEngine.close();
+    }
+    if (alerts != null) {
+      alerts.close();
     }
     if (http != null) {
       http.close();

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.store.JdbcUrls;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +183,12 @@ public record ServerSettings(
     if (host.isBlank()) {
       throw bad(c, "host", "must not be empty");
     }
+    if (apiSecurity.apiToken().isEmpty() && !isLoopback(host) && !c.getBoolean(key("allow-open-api"))) {
+      // Located at the host's line: that is where the file made the server reachable.
+      throw new ConfigException.BadValue(c.getValue(key("host")).origin(), key("api-token"), "must be set when host is \"" + host + "\", not a loopback address: without it anyone who"
+          + " reaches port " + httpPort + " can create, run and delete jobs; set " + key("api-token")
+          + " (better: SCHEDULERX_SERVER_API_TOKEN), or " + key("allow-open-api") + " = true to serve an open API on purpose");
+    }
     requirePort(c, "http-port", httpPort);
     requirePort(c, "remoting-port", remotingPort);
     if (database.poolSize() < 1) {
@@ -241,6 +249,15 @@ public record ServerSettings(
   private static ConfigException bad(Config c, String relativeKey, String expected) {
     String key = key(relativeKey);
     return new ConfigException.BadValue(c.getValue(key).origin(), key, expected);
+  }
+
+  /** Whether {@code host} is reachable from this machine only (127.0.0.0/8, ::1, a name resolving to one). */
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String key(String relativeKey) {

@@ -49,6 +49,7 @@ class ServerSettingsTest {
             """
             schedulerx-server {
               host = "10.0.0.7"
+              allow-open-api = true
               http-port = 9080
               remoting-port = 9081
               data-dir = "/var/lib/sx"

@@ -24,6 +24,7 @@ import dev.schedulerx.worker.remote.Containers;
 import dev.schedulerx.worker.remote.PeerClient;
 import dev.schedulerx.worker.plugin.DirectoryPluginSource;
 import dev.schedulerx.worker.plugin.PluginRegistry;
+import dev.schedulerx.worker.script.BuiltInProcessors;
 import dev.schedulerx.worker.plugin.PluginScanner;
 import dev.schedulerx.worker.plugin.PluginSource;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,7 +101,7 @@ public final class WorkerDaemon implements AutoCloseable {
 
   /** Loads plugins, starts the embedded server if configured, joins the server. Returns without waiting to register. */
   public WorkerDaemon start() {
-    plugins = new PluginRegistry(pluginSource);
+    plugins = new PluginRegistry(pluginSource, BuiltInProcessors.create(settings.scripts(), System.getenv()));
     plugins.load();
     if (!settings.pluginsScanInterval().isZero()) {
       pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
@@ -134,7 +136,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 },
                 metrics),
             workerId,
-            RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig());
+            withoutUnusedExtensions(RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig()));
     log.info("worker {} listening on {}://{}@{}, group {}",
         workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
     instanceLogs = startInstanceLogs();
@@ -147,6 +149,20 @@ public final class WorkerDaemon implements AutoCloseable {
           + " (schedulerx.worker.http.*): " + (e.getMessage() == null ? e : e.getMessage()), e);
     }
     return this;
+  }
+
+  /**
+   * Leaves out two extensions Pekko's reference.conf starts in every actor system: the stream materializer
+   * (pekko-stream is on the classpath for Artery, which the SchedulerX wire's classic remoting does not use)
+   * and the typed receptionist (the worker finds its peers through the server). Both only cost start-up time.
+   */
+  static Config withoutUnusedExtensions(Config pekko) {
+    List<String> unused = List.of("org.apache.pekko.stream.SystemMaterializer$", "org.apache.pekko.actor.typed.receptionist.Receptionist$");
+    for (String key : List.of("pekko.library-extensions", "pekko.actor.typed.library-extensions")) {
+      List<String> kept = pekko.getStringList(key).stream().filter(e -> !unused.contains(e)).toList();
+      pekko = pekko.withValue(key, ConfigValueFactory.fromIterable(kept));
+    }
+    return pekko;
   }
 
   /** Processor lines go to this project's server; a SchedulerX cloud endpoint has no API to take them. */
@@ -177,6 +193,7 @@ public final class WorkerDaemon implements AutoCloseable {
                 root + "groups",
                 List.of(Map.of("namespace", settings.namespace(), "group-id", settings.groupId(), "app-key", settings.appKey()))),
             "the worker's schedulerx block");
+    own = own.withFallback(ConfigFactory.parseMap(Map.of(root + "allow-open-api", s.allowOpenApi()), "schedulerx.server.allow-open-api"));
     TlsSettings tls = settings.tls();
     own = own.withFallback(ConfigFactory.parseMap(
         Map.of(

@@ -18,6 +18,7 @@ final class CheckConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ServerSettings s = parent.settings();
+    dev.schedulerx.server.alert.AlertSettings alerting = parent.loader().alerting(parent.conf);
     PrintWriter out = spec.commandLine().getOut();
     out.println("config " + parent.conf + " is valid");
     out.println("  http:       " + s.host() + ":" + s.httpPort());
@@ -25,6 +26,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     out.println("  database:   " + JdbcUrls.redact(s.database().effectiveUrl(s.dataDir())) + " (user " + s.database().user()
         + ", pool " + s.database().poolSize() + ")");
     out.println("  groups:     " + s.groups().stream().map(g -> g.namespace() + "/" + g.groupId()).toList());
+    out.println("  alerting:   " + (alerting.enabled() ? "on" : "off") + ", channels "
+        + alerting.channels().stream().map(c -> c.name() + " (" + c.type() + ")").toList());
     return ServerCommand.OK;
   }
 }

@@ -70,6 +70,10 @@ public final class ServerCommand implements Callable<Integer> {
     return cl;
   }
 
+  ServerConfigLoader loader() {
+    return loader;
+  }
+
   /** Loads and validates the config named by {@code --conf}. */
   ServerSettings settings() {
     return loader.load(conf);
@@ -78,8 +82,9 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServerSettings settings = settings();
+    dev.schedulerx.server.alert.AlertSettings alerting = loader.alerting(conf);
     StopSignals stop = signals.get();
-    try (SchedulerServer server = SchedulerServer.builder(settings).build()) {
+    try (SchedulerServer server = SchedulerServer.builder(settings).alerting(alerting).build()) {
       try {
         server.start(); // logs "scheduler server ready: …"
       } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.schedulerx.server.cli;
 
 import com.typesafe.config.ConfigException;
 import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.config.ConfigError;
 import dev.schedulerx.server.config.LayeredConfig;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ final class ServerConfigLoader {
   private final LayeredConfig layers;
 
   ServerConfigLoader(Map<String, String> env, Properties systemProperties) {
-    this.layers = new LayeredConfig(ServerSettings.ROOT, "conf/server.conf", Set.of(), Set.of(), env, systemProperties);
+    this.layers = new LayeredConfig(ServerSettings.ROOT, "conf/server.conf", Set.of(AlertSettings.CHANNELS_PATH), Set.of(), env,
+        systemProperties);
   }
 
   /** Loads with the process's own environment and system properties. */
@@ -29,6 +31,15 @@ final class ServerConfigLoader {
   ServerSettings load(Path confFile) {
     try {
       return ServerSettings.fromConfig(layers.load(confFile), layers.home());
+    } catch (ConfigException e) {
+      throw new ConfigError(LayeredConfig.oneLine(e));
+    }
+  }
+
+  /** The alerting block of the same layers; {@link ConfigError} with one line on any problem. */
+  AlertSettings alerting(Path confFile) {
+    try {
+      return AlertSettings.fromConfig(layers.load(confFile));
     } catch (ConfigException e) {
       throw new ConfigError(LayeredConfig.oneLine(e));
     }

@@ -328,6 +328,7 @@ public final class InstanceLifecycle {
     List<WorkerInfo> live = registry.rotation(job.groupId());
     List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), live);
     if (candidates.isEmpty()) {
+      events.noWorker(job, instance); // alert rules: missWorkerEnable
       fail(job, instance, live.isEmpty() ? "no live worker in group " + job.groupId()
           : DesignatedWorkers.noneAlive(job.designation(), job.groupId()));
       handedOver.complete(null);
@@ -404,6 +405,9 @@ public final class InstanceLifecycle {
         throw e;
       }
     } else {
+      if (failure == null) {
+        events.allWorkersBusy(job, instance, why); // alert rules: every worker refused
+      }
       fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
       handedOver.complete(null);
     }
@@ -489,10 +493,12 @@ public final class InstanceLifecycle {
       }
       Optional<JobDefinition> job = jobsById.computeIfAbsent(instance.jobId(), jobs::findById);
       long timeout = job.map(JobDefinition::timeoutSeconds).orElse(0L);
-      if (timeout <= 0 || instance.startedAt().plusSeconds(timeout).isAfter(now)) {
+      // Alert rules look at every running run (monitorConfig timeout, deadline) and may ask to end it.
+      String ruleTimeout = job.isPresent() ? events.stillRunning(job.get(), instance, now) : null;
+      if (ruleTimeout == null && (timeout <= 0 || instance.startedAt().plusSeconds(timeout).isAfter(now))) {
         continue;
       }
-      String why = "timeout: still running after " + timeout + " s";
+      String why = ruleTimeout != null ? ruleTimeout : "timeout: still running after " + timeout + " s";
       if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
         if (instance.workerId() != null && !instance.workerId().isEmpty()) {
@@ -578,6 +584,7 @@ public final class InstanceLifecycle {
     live.remove(report.instanceId());
     if (ended) {
       events.finished(report.jobId(), state);
+      events.runEnded(report.instanceId(), report.jobId(), state);
       workflowNodes.ended(report.instanceId(), report.jobId(), state);
     }
     return ended;
@@ -589,6 +596,7 @@ public final class InstanceLifecycle {
     live.remove(instanceId);
     if (ended) {
       events.finished(jobId, state);
+      events.runEnded(instanceId, jobId, state);
       workflowNodes.ended(instanceId, jobId, state);
     }
     return ended;

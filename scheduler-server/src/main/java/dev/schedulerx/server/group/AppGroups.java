@@ -17,10 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The app groups workers join and OpenAPI callers sign with, kept in the store and read from memory. Every
- * lookup that misses, or whose key does not match, asks the store again: a group created or a key rotated on
- * any server node takes effect at once. The whole list is re-read when older than the refresh interval, so
- * deletions elsewhere are seen too.
+ * The app groups workers join and OpenAPI callers sign with, kept in the store and read from memory. On request
+ * threads ({@link #find}, {@link #refusal}) a lookup that misses, or whose key does not match, asks the store again:
+ * a group created or a key rotated on any server node takes effect at once. Actors use {@link
+ * #refusalFromMemory}, which never blocks on the store: a miss or a stale list is re-read in the background, so a
+ * change made on another node reaches the heartbeat path within the refresh interval. The whole list is re-read
+ * when older than that interval, so deletions elsewhere are seen too.
  */
 public final class AppGroups {
   private static final Logger log = LoggerFactory.getLogger(AppGroups.class);
@@ -33,11 +35,20 @@ public final class AppGroups {
   private final long refreshMillis;
   private final Map<String, AppGroup> byId = new ConcurrentHashMap<>();
   private volatile long loadedAt = Long.MIN_VALUE;
+  private final java.util.concurrent.Executor background;
+  private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** Re-reads on the caller's thread only; for tests and tools. */
   public AppGroups(AppGroupRepository store, Clock clock, Duration refresh) {
+    this(store, clock, refresh, Runnable::run);
+  }
+
+  /** @param background where reads for {@link #refusalFromMemory} run: a store executor, never an actor's */
+  public AppGroups(AppGroupRepository store, Clock clock, Duration refresh, java.util.concurrent.Executor background) {
     this.store = store;
     this.clock = clock;
     this.refreshMillis = refresh.toMillis();
+    this.background = background;
   }
 
   /**
@@ -114,9 +125,44 @@ public final class AppGroups {
     return null;
   }
 
-  /** SchedulerX's numeric app group id; 0 for an unknown group. */
+  /**
+   * As {@link #refusal}, from memory only: for actors, which must not wait for the store. A miss, a key that does
+   * not match or a stale list has the store re-read in the background, for the next call.
+   */
+  public String refusalFromMemory(String groupId, String appKey) {
+    AppGroup group = groupId == null ? null : byId.get(groupId);
+    String given = appKey == null ? "" : appKey;
+    if (group == null || !keyMatches(group, given) || clock.millis() - loadedAt > refreshMillis) {
+      reloadInBackground();
+    }
+    if (group == null) {
+      return "group " + groupId + " is not known to this server";
+    }
+    return keyMatches(group, given) ? null : "wrong appKey for group " + groupId;
+  }
+
+  /** SchedulerX's numeric app group id, from memory; 0 for an unknown group. */
   public long appGroupId(String groupId) {
-    return find(groupId).map(AppGroup::id).orElse(0L);
+    AppGroup group = groupId == null ? null : byId.get(groupId);
+    return group == null ? 0L : group.id();
+  }
+
+  private void reloadInBackground() {
+    if (reloading.compareAndSet(false, true)) {
+      try {
+        background.execute(() -> {
+          try {
+            reloadAll();
+          } catch (RuntimeException e) {
+            log.warn("app groups not re-read, the next lookup tries again: {}", e.toString());
+          } finally {
+            reloading.set(false);
+          }
+        });
+      } catch (RuntimeException rejected) {
+        reloading.set(false);
+      }
+    }
   }
 
   /** Stores a new group; refused when one with its id exists. */

@@ -117,6 +117,7 @@ public final class HttpApi implements AutoCloseable {
     app.before("/api/v1/*", ctx -> OpenApiEndpoint.checkApiToken(settings, ctx));
     new WorkerSideRoutes(groups, registry).register(app);
     apiRoutes(app);
+    new ScheduleRoutes(java.time.Clock.systemDefaultZone()).register(app);
     Backfill backfill = new Backfill(lifecycle, settings.apiSecurity().maxRerunRuns());
     new RestGroupRoutes(appGroups, jobs, audit, backfill).register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
@@ -212,6 +213,12 @@ public final class HttpApi implements AutoCloseable {
     app.post("/api/v1/jobs", ctx -> {
       JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
       JobDefinition definition = spec.toDefinition();
+      if (!definition.isJava() && settings.apiSecurity().apiToken().isEmpty()) {
+        // A script or HTTP job is code run on the workers: only a caller that proved the token may create one.
+        log.warn("API POST /api/v1/jobs refused for {}: {} job {} without an api-token", ctx.ip(), definition.jobType(), definition.name());
+        throw new io.javalin.http.ForbiddenResponse(definition.jobType() + " jobs are accepted only from authenticated callers:"
+            + " set schedulerx.server.api-token (SCHEDULERX_API_TOKEN) on the server and send it as Authorization: Bearer");
+      }
       if (appGroups.find(definition.groupId()).isEmpty()) {
         throw new IllegalArgumentException("group " + definition.groupId() + " is not known to this server: add it to"
             + " the server's groups or create it (POST /api/v1/groups)");

@@ -88,12 +88,15 @@ final class JobParams {
     if (p.has("monitorConfig")) {
       JsonNode m = p.jsonObject("monitorConfig");
       monitorConfig = m == null ? null : views.checkedObject("monitorConfig", m, OpenApiViews.MONITOR_CONFIG);
-      // MonitorConfig's defaults: timeoutEnable true, timeout 7200 s
+      // MonitorConfig's defaults: timeoutEnable true, timeout 7200 s, timeoutKillEnable false. The job's own
+      // timeout ends the run, so it is set only with timeoutKillEnable; without it a timeout only alerts (alert rules).
       boolean timeoutEnabled = m == null || m.path("timeoutEnable").asBoolean(true);
-      timeout = timeoutEnabled ? (m != null && m.hasNonNull("timeout") ? m.get("timeout").asLong() : 7200L) : 0L;
-      if (timeout < 0) {
-        throw new Refusal(400, "monitorConfig.timeout must not be negative, got " + timeout);
+      boolean kill = m != null && m.path("timeoutKillEnable").asBoolean(false);
+      long given = m != null && m.hasNonNull("timeout") ? m.get("timeout").asLong() : 7200L;
+      if (given < 0) {
+        throw new Refusal(400, "monitorConfig.timeout must not be negative, got " + given);
       }
+      timeout = timeoutEnabled && kill ? given : 0L;
     }
     String contact = base == null ? null : base.contact();
     if (p.has("contact")) {

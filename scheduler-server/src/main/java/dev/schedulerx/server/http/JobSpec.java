@@ -55,6 +55,8 @@ public record JobSpec(
 
   /** Validates and converts; throws IllegalArgumentException naming the field and what is expected. */
   public JobDefinition toDefinition() {
+    dev.schedulerx.server.alert.MonitorSettings.parse(monitorConfig); // alert rules: a bad one is refused, naming the field
+    dev.schedulerx.server.alert.MonitorSettings.parseContacts(contact);
     require(group, "group");
     require(name, "name");
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -145,7 +145,7 @@ final class OpenApiViews {
     v.put("instanceId", i.id());
     v.put("jobId", i.jobId());
     v.put("jobName", i.jobName());
-    v.put("status", i.state().value());
+    v.put("status", schedulerxStatus(i.state()));
     v.put("scheduleTime", date(i.scheduleTime()));
     v.put("dataTime", date(i.scheduleTime()));
     v.put("startTime", date(i.startedAt()));
@@ -165,6 +165,14 @@ final class OpenApiViews {
     v.put("triggerType", i.triggerType().value());
     v.put("traceId", Long.toString(i.id()));
     return v;
+  }
+
+  /**
+   * The instance status as SchedulerX numbers it. KILLED (6) is this server's own: the official client's
+   * InstanceStatus has no 6 and refuses it, so a killed run reads as FAILED (5), its result saying it was killed.
+   */
+  static int schedulerxStatus(InstanceState state) {
+    return state == InstanceState.KILLED ? InstanceState.FAILED.value() : state.value();
   }
 
   // ---- the nested JSON texts clients send ----

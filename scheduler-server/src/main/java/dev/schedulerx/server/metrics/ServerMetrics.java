@@ -130,6 +130,11 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
   }
 
   /** Every meter in the Prometheus text format, heartbeat ages as of now. */
+  /** The registry, for the meters of other parts of the server (alerting). */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
   public String scrape() {
     Instant now = clock.instant();
     List<MultiGauge.Row<?>> rows =

@@ -15,6 +15,11 @@ public final class GroupGuard {
     return groups.refusal(groupId, appKey);
   }
 
+  /** As {@link #refusal}, without waiting for the store: for actors (heartbeats). */
+  public String refusalFromMemory(String groupId, String appKey) {
+    return groups.refusalFromMemory(groupId, appKey);
+  }
+
   /** The numeric id SchedulerX calls app_group_id. */
   public long appGroupId(String groupId) {
     return groups.appGroupId(groupId);

@@ -59,7 +59,7 @@ final class HeartbeatEndpoint extends AbstractActor {
           .tell(hb, getSender());
       return;
     }
-    String refusal = groups.refusal(hb.getGroupId(), hb.getAppKey());
+    String refusal = groups.refusalFromMemory(hb.getGroupId(), hb.getAppKey());
     if (refusal != null) {
       if (refusedWorkers.add(hb.getWorkerId())) {
         log.warn("heartbeat of worker {} refused: {}", hb.getWorkerId(), refusal);

@@ -88,7 +88,7 @@ public final class WorkerGateway {
             .setJobId(job.id())
             .setJobInstanceId(instance.id())
             .setUser("schedulerx")
-            .setJobType("java")
+            .setJobType(job.jobType())
             .setContent(content(job))
             .setExecuteMode(job.executeMode())
             .build();
@@ -129,7 +129,7 @@ public final class WorkerGateway {
             .setJobInstanceId(instance.id())
             .setScheduleTime(scheduleMillis)
             .setDataTime(scheduleMillis)
-            .setJobType("java")
+            .setJobType(job.jobType())
             .setExecuteMode(job.executeMode())
             .setContent(content(job))
             .setUser("schedulerx")
@@ -182,11 +182,18 @@ public final class WorkerGateway {
         throw new IllegalArgumentException("xattrs of job " + job.name() + " is not a JSON object: " + job.xattrs());
       }
     }
-    return attrs.isEmpty() ? "" : attrs.toString();
+    // The official worker reads a script job's xattrs as ScriptJobXAttrs (command, arch) and fails on none.
+    return attrs.isEmpty() && job.isJava() ? "" : attrs.toString();
   }
 
-  /** The processor locator SchedulerX puts in {@code content} for java jobs. */
+  /**
+   * What SchedulerX puts in {@code content}: the processor locator for java jobs; the script, or the HTTP request
+   * JSON, for the other types.
+   */
   static String content(JobDefinition job) {
+    if (!job.isJava()) {
+      return job.content();
+    }
     // Built by hand (once per submit): a full ObjectMapper write was a visible share of a submit's cost.
     return "{\"className\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(job.processor())) + "\"}";
   }

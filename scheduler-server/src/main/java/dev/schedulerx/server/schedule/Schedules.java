@@ -56,7 +56,40 @@ public final class Schedules {
    *     * * * * ?"}
    */
   public static void validate(TimeType type, String expression, ZoneId zone) {
-    parse(type, expression, zone);
+    validate(type, expression, zone, Instant.now());
+  }
+
+  /**
+   * Same, and a cron expression must have a slot after {@code now}: one that never fires ({@code "0 0 0 31 2
+   * ?"}, February has no 31st; a year in the past) is refused, since a job with it would silently never run.
+   */
+  public static void validate(TimeType type, String expression, ZoneId zone, Instant now) {
+    Schedule schedule = parse(type, expression, zone);
+    if (type == TimeType.CRON && schedule.nextFireTime(now).isEmpty()) {
+      throw new IllegalArgumentException("cron expression \"" + expression.trim() + "\" never fires: no second after "
+          + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " matches it (e.g. day 31 of February, or a year"
+          + " that has passed); check its day-of-month, month, day-of-week and year fields");
+    }
+  }
+
+  /**
+   * The first {@code count} fire times a job with this schedule, created at {@code after}, would have (the
+   * first-fire rule of the class comment, then each slot after the one before): what the console shows before
+   * a schedule is saved. Fewer when the schedule ends (one_time: one), none for api and second_delay (those run
+   * on demand, or a delay after the previous run ends).
+   *
+   * @throws IllegalArgumentException as {@link #validate(TimeType, String, ZoneId, Instant)}
+   */
+  public static java.util.List<Instant> preview(TimeType type, String expression, ZoneId zone, Instant after, int count) {
+    validate(type, expression, zone, after);
+    Schedule schedule = parse(type, expression, zone);
+    java.util.List<Instant> times = new java.util.ArrayList<>();
+    Optional<Instant> next = schedule.nextDue(null, after);
+    while (next.isPresent() && times.size() < count) {
+      times.add(next.get());
+      next = schedule.nextFireTime(next.get());
+    }
+    return times;
   }
 
   /**

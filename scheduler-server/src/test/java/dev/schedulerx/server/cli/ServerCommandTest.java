@@ -86,6 +86,19 @@ class ServerCommandTest {
   }
 
   @Test
+  void aServerOnAllInterfacesWithoutATokenRefusesToStartNamingTheTokenAndTheOptOut() throws Exception {
+    Path conf = conf("schedulerx-server {\n  host = \"0.0.0.0\"\n  http-port = 0\n  groups = [{ group-id = g, app-key = k }]\n}\n");
+
+    Run r = run("--conf", conf.toString());
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("error: ").contains("schedulerx-server.api-token").contains("\"0.0.0.0\"")
+        .contains("SCHEDULERX_SERVER_API_TOKEN").contains("schedulerx-server.allow-open-api = true");
+    assertThat(run("--conf", conf.toString(), "check-config").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void anUnknownSystemPropertyOrABadEnvironmentValueIsAnError() throws Exception {
     Path conf = conf("schedulerx-server.groups = [{ group-id = g, app-key = k }]");
     Properties props = home();
@@ -107,6 +120,7 @@ class ServerCommandTest {
           http-port = 1000
           remoting-port = 1000
           host = "10.0.0.1"
+          allow-open-api = true
           groups = [{ group-id = g, app-key = k }]
         }
         """);
@@ -138,6 +152,7 @@ class ServerCommandTest {
         "  remoting:   127.0.0.1:any free port",
         "  database:   jdbc:postgresql://db:5432/sx?password=*** (user sx, pool 8)",
         "  groups:     [default/examples]",
+        "  alerting:   on, channels []",
         ""));
   }
 

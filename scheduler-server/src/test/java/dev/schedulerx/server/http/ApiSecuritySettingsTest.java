@@ -41,4 +41,21 @@ class ApiSecuritySettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("schedulerx-server.openapi-timestamp-skew");
   }
+
+  @Test
+  void aNonLoopbackHostNeedsATokenOrAnExplicitOpenApi() {
+    assertThatThrownBy(() -> read("schedulerx-server.host = \"0.0.0.0\""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schedulerx-server.api-token")
+        .hasMessageContaining("schedulerx-server.allow-open-api = true");
+    assertThatThrownBy(() -> read("schedulerx-server.host = \"192.0.2.10\""))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schedulerx-server.api-token");
+
+    assertThat(read("schedulerx-server { host = \"0.0.0.0\", api-token = t0k }").host()).isEqualTo("0.0.0.0");
+    assertThat(read("schedulerx-server { host = \"0.0.0.0\", allow-open-api = true }").apiSecurity().apiToken()).isEmpty();
+    for (String loopback : List.of("127.0.0.1", "127.0.0.2", "localhost", "::1")) {
+      assertThat(read("schedulerx-server.host = \"" + loopback + "\"").apiSecurity().apiToken()).as(loopback).isEmpty();
+    }
+  }
 }

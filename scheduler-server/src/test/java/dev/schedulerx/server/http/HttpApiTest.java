@@ -205,4 +205,36 @@ class HttpApiTest {
     assertThat(right.path("success").asBoolean()).isTrue();
     assertThat(right.path("data").asText()).isEqualTo(server.remotingAddress());
   }
+
+  @Test
+  void aSchedulePreviewListsTheNextFireTimesOrTheReasonASaveWouldBeRefused() throws Exception {
+    Answer cron = get("/api/v1/schedules/preview?timeType=cron&timeExpression=" + java.net.URLEncoder.encode("0 0 9 * * ?", java.nio.charset.StandardCharsets.UTF_8)
+        + "&timeZone=Asia/Shanghai&count=3");
+    assertThat(cron.status()).as(cron.text()).isEqualTo(200);
+    assertThat(cron.json().path("timeZone").asText()).isEqualTo("Asia/Shanghai");
+    List<java.time.Instant> times = new java.util.ArrayList<>();
+    cron.json().path("nextFireTimes").forEach(t -> times.add(java.time.Instant.parse(t.asText())));
+    assertThat(times).hasSize(3).isSorted().allSatisfy(t -> {
+      assertThat(t).isAfter(java.time.Instant.now().minusSeconds(5));
+      assertThat(t.atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalTime()).isEqualTo(java.time.LocalTime.of(9, 0));
+    });
+
+    Answer never = get("/api/v1/schedules/preview?timeType=cron&timeExpression=" + java.net.URLEncoder.encode("0 0 0 31 2 ?", java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(never.status()).isEqualTo(400);
+    assertThat(never.json().path("error").asText()).startsWith("cron expression \"0 0 0 31 2 ?\" never fires");
+
+    Answer api = get("/api/v1/schedules/preview?timeType=api");
+    assertThat(api.status()).isEqualTo(200);
+    assertThat(api.json().path("nextFireTimes").size()).isZero();
+    assertThat(get("/api/v1/schedules/preview?timeType=fixed_rate&timeExpression=60&count=51").status()).isEqualTo(400);
+  }
+
+  @Test
+  void aJobWhoseCronNeverFiresIsRefusedWithTheReason() throws Exception {
+    Answer refused = post("/api/v1/jobs", job("never", "\"timeType\":\"cron\",\"timeExpression\":\"0 0 0 31 2 ?\""));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().path("error").asText()).startsWith("cron expression \"0 0 0 31 2 ?\" never fires: ");
+    assertThat(get("/api/v1/jobs/never").status()).isEqualTo(404);
+  }
 }

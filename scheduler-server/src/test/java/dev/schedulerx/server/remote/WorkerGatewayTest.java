@@ -18,4 +18,16 @@ class WorkerGatewayTest {
 
     assertThat(WorkerGateway.content(job)).isEqualTo(new ObjectMapper().writeValueAsString(Map.of("className", processor)));
   }
+
+  @org.junit.jupiter.api.Test
+  void aScriptJobsContentIsItsScriptAndItAlwaysHasXattrs() {
+    JobDefinition shell = new JobDefinition(1, "g", "nightly", "shell", "broadcast", "", TimeType.API, "", "", 0, 0, 0, 0, 0, 1,
+        true, "", "", JobDefinition.SKIP, "shell", "echo hi #{schedule.timestamp}", "", "", null, null);
+    JobDefinition java = new JobDefinition(1, "g", "hello", "HelloWorld", "standalone", "", TimeType.API, "", "", 0, 0, 0, 0, 0, 1,
+        true, "", "", JobDefinition.SKIP);
+
+    assertThat(WorkerGateway.content(shell)).isEqualTo("echo hi #{schedule.timestamp}");
+    assertThat(WorkerGateway.xattrs(shell)).isEqualTo("{}"); // the official worker reads ScriptJobXAttrs and fails on none
+    assertThat(WorkerGateway.xattrs(java)).isEmpty();
+  }
 }

@@ -121,4 +121,45 @@ class ScheduleValidationTest {
             "time zone \"Mars/Olympus\" is invalid: expected a zone id such as \"Asia/Shanghai\","
                 + " \"UTC\" or \"+08:00\"");
   }
+
+  private static final java.time.Instant NOW = java.time.Instant.parse("2026-12-02T18:00:00.250Z");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0 0 0 31 2 ?", "0 0 0 30 2 ?", "0 0 12 31 4,6,9,11 ?", "0 0 0 1 1 ? 2020"})
+  void aCronThatNeverFiresIsRefusedWithItsReason(String expression) {
+    assertThatThrownBy(() -> Schedules.validate(TimeType.CRON, expression, UTC, NOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cron expression \"" + expression + "\" never fires: no second after 2026-12-02T18:00:00Z matches it"
+            + " (e.g. day 31 of February, or a year that has passed); check its day-of-month, month, day-of-week and year fields");
+  }
+
+  @Test
+  void aRareCronIsNotANeverFiringOne() {
+    assertThatCode(() -> Schedules.validate(TimeType.CRON, "0 0 0 29 2 ?", UTC, NOW)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void thePreviewListsTheFireTimesANewJobWouldHave() {
+    assertThat(Schedules.preview(TimeType.CRON, "0 0 9 ? * MON-FRI", UTC, NOW, 3)).containsExactly(
+        java.time.Instant.parse("2026-12-03T09:00:00Z"), java.time.Instant.parse("2026-12-04T09:00:00Z"),
+        java.time.Instant.parse("2026-12-07T09:00:00Z"));
+    assertThat(Schedules.preview(TimeType.CRON, "0 0 0 29 2 ?", ZoneId.of("Asia/Shanghai"), NOW, 2)).containsExactly(
+        java.time.Instant.parse("2028-02-28T16:00:00Z"), java.time.Instant.parse("2032-02-28T16:00:00Z"));
+    // fixed_rate: first one period after creation, never at once
+    assertThat(Schedules.preview(TimeType.FIXED_RATE, "30", UTC, NOW, 2)).containsExactly(
+        NOW.plusSeconds(30), NOW.plusSeconds(60));
+    // one_time: its instant, once, even when already past
+    assertThat(Schedules.preview(TimeType.ONE_TIME, "2026-01-01T00:00:00Z", UTC, NOW, 5)).containsExactly(
+        java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(Schedules.preview(TimeType.API, "", UTC, NOW, 5)).isEmpty();
+    assertThat(Schedules.preview(TimeType.SECOND_DELAY, "10", UTC, NOW, 5)).isEmpty();
+  }
+
+  @Test
+  void thePreviewOfABadScheduleIsItsValidationError() {
+    assertThatThrownBy(() -> Schedules.preview(TimeType.CRON, "0 0 0 31 2 ?", UTC, NOW, 5))
+        .hasMessageStartingWith("cron expression \"0 0 0 31 2 ?\" never fires");
+    assertThatThrownBy(() -> Schedules.preview(TimeType.FIXED_RATE, "0", UTC, NOW, 5))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

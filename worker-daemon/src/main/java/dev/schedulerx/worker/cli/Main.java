@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Set;
 
 /** Entry point of {@code bin/schedulerx-worker}. The only place that calls {@link System#exit}. */
@@ -33,6 +35,36 @@ public final class Main {
         break;
       }
     }
+    Path daemonConf = daemonConf(args);
+    if (daemonConf != null) {
+      int status;
+      try {
+        status = WorkerCommand.runDaemon(daemonConf, new PrintWriter(System.err, true));
+      } catch (InterruptedException e) {
+        status = WorkerCommand.FAILED;
+      }
+      System.exit(status);
+    }
     System.exit(WorkerCommand.commandLine().execute(args));
+  }
+
+  /**
+   * The config file when the arguments only start the daemon (nothing, {@code --conf FILE}, {@code -c FILE},
+   * {@code --conf=FILE}, {@code -cFILE}), else null: those go through picocli.
+   */
+  static Path daemonConf(String[] args) {
+    if (args.length == 0) {
+      return WorkerCommand.defaultConf();
+    }
+    if (args.length == 2 && (args[0].equals("--conf") || args[0].equals("-c")) && !args[1].startsWith("-")) {
+      return Path.of(args[1]);
+    }
+    if (args.length == 1 && args[0].startsWith("--conf=") && args[0].length() > "--conf=".length()) {
+      return Path.of(args[0].substring("--conf=".length()));
+    }
+    if (args.length == 1 && args[0].startsWith("-c") && !args[0].startsWith("-c=") && args[0].length() > 2 && !args[0].startsWith("--")) {
+      return Path.of(args[0].substring(2));
+    }
+    return null;
   }
 }

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunJobCommand.class, JobsCommand.class, WorkflowsCommand.class, RunWorkflowCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
       InstanceCommand.class, KillCommand.class, LogsCommand.class, GroupsCommand.class, GroupsCommand.Create.class,
-      GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class,
-      DesignateCommand.class, AuditCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
+      GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class, DesignateCommand.class,
+      AuditCommand.class, AlertsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
     })
 public final class WorkerCommand implements Callable<Integer> {
   static final int OK = 0;
@@ -74,7 +74,31 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WorkerSettings settings = settings();
+    return runDaemon(settings(), spec.commandLine().getErr());
+  }
+
+  /** The config file the daemon reads when {@code --conf} is not given. */
+  static Path defaultConf() {
+    return Path.of(System.getProperty("schedulerx.home", "."), "conf", "worker.conf");
+  }
+
+  /**
+   * Runs the daemon until a stop signal. Also reached from {@link Main} without building the command line:
+   * picocli reflects over every subcommand, a noticeable part of the daemon's start-up.
+   */
+  static int runDaemon(Path conf, PrintWriter err) throws InterruptedException {
+    WorkerSettings settings;
+    try {
+      settings = ConfigLoader.forProcess().load(conf);
+    } catch (ConfigError e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return USAGE;
+    }
+    return runDaemon(settings, err);
+  }
+
+  private static int runDaemon(WorkerSettings settings, PrintWriter err) throws InterruptedException {
     WorkerDaemon daemon = WorkerDaemon.builder(settings).build();
     StopSignals stop = StopSignals.install();
     try {
@@ -83,7 +107,8 @@ public final class WorkerCommand implements Callable<Integer> {
       stop.await();
       return OK;
     } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
+      err.println("error: " + e.getMessage());
+      err.flush();
       return FAILED;
     } finally {
       daemon.close();

@@ -177,6 +177,17 @@ public final class ServerApiClient {
         Map.of("from", from, "to", to, "parameters", parameters == null ? "" : parameters));
   }
 
+  /** The alert history, newest first; {@code status} and {@code kind} filter when not null. */
+  public JsonNode alerts(int limit, String status, String kind) {
+    return get("/api/v1/alerts?limit=" + limit + (status == null ? "" : "&status=" + enc(status))
+        + (kind == null ? "" : "&kind=" + enc(kind)));
+  }
+
+  /** Queues a test alert to a configured channel; answers {@code {alertId, channel}}. */
+  public JsonNode testAlert(String channel) {
+    return send("POST", "/api/v1/alert-channels/" + enc(channel) + "/test", Map.of());
+  }
+
   public JsonNode workflows() {
     return get("/api/v1/workflows");
   }

@@ -19,7 +19,7 @@ final class JobDeclarations {
   static final Set<String> KEYS =
       Set.of("processor", "execute-mode", "time-type", "time-expression", "time-zone", "parameters", "max-attempt",
           "attempt-interval", "task-max-attempt", "task-attempt-interval", "timeout", "max-concurrency", "enabled",
-          "description", "xattrs", "concurrency-policy");
+          "description", "xattrs", "concurrency-policy", "job-type", "content");
 
   private JobDeclarations() {}
 
@@ -59,7 +59,12 @@ final class JobDeclarations {
                 !job.hasPath("enabled") || job.getBoolean("enabled"),
                 string(job, "xattrs", ""),
                 string(job, "description", ""),
-                string(job, "concurrency-policy", "skip"));
+                string(job, "concurrency-policy", "skip"),
+                string(job, "job-type", "java"),
+                string(job, "content", null),
+                null,
+                null,
+                null);
         spec.toDefinition(); // validates: a bad cron fails the start, not the first run
         specs.add(spec);
       } catch (ConfigException e) {

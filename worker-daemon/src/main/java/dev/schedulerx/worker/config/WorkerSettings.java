@@ -9,6 +9,7 @@ import dev.schedulerx.server.config.LayeredConfig;
 import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.http.JobSpec;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
+import dev.schedulerx.worker.script.ScriptSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,8 @@ public record WorkerSettings(
     InstanceLogShipping.Settings instanceLogs,
     Duration pluginsScanInterval,
     TlsSettings tls,
-    Http http) {
+    Http http,
+    ScriptSettings scripts) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
@@ -52,6 +54,7 @@ public record WorkerSettings(
     Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(scripts, "scripts");
   }
 
   /** {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks. */
@@ -67,7 +70,12 @@ public record WorkerSettings(
   }
 
   /** Settings of the scheduler server the daemon may host. */
-  public record EmbeddedServer(boolean enabled, int httpPort, int remotingPort, String dbUrl, String dbUser, String dbPassword) {}
+  public record EmbeddedServer(boolean enabled, int httpPort, int remotingPort, String dbUrl, String dbUser, String dbPassword,
+      boolean allowOpenApi) {
+    public EmbeddedServer(boolean enabled, int httpPort, int remotingPort, String dbUrl, String dbUser, String dbPassword) {
+      this(enabled, httpPort, remotingPort, dbUrl, dbUser, dbPassword, false);
+    }
+  }
 
   /** True when this daemon starts its own scheduler server (no external endpoint or domain given). */
   public boolean hostsServer() {
@@ -122,7 +130,7 @@ public record WorkerSettings(
             c.getInt("remoting.port"),
             new EmbeddedServer(
                 server.getBoolean("embedded"), server.getInt("http-port"), server.getInt("remoting-port"),
-                db.getString("url"), db.getString("user"), db.getString("password")),
+                db.getString("url"), db.getString("user"), db.getString("password"), server.getBoolean("allow-open-api")),
             c.getInt("worker.threads"),
             new Dispatch(
                 c.getInt("worker.dispatch.window"), c.getInt("worker.dispatch.batch-size"),
@@ -140,7 +148,8 @@ public record WorkerSettings(
                 c.getBoolean("tls.http"), c.getBoolean("tls.remoting"),
                 path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
                 path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")),
-            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")));
+            new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")),
+            ScriptSettings.fromConfig(c, home.resolve(c.getString("data-dir")).normalize(), home));
     settings.validate(c);
     return settings;
   }
@@ -150,6 +159,12 @@ public record WorkerSettings(
     requirePort(c, "remoting.port", remotingPort);
     requirePort(c, "server.http-port", server.httpPort());
     requirePort(c, "server.remoting-port", server.remotingPort());
+    if (hostsServer() && apiToken.isEmpty() && !isLoopback(remotingHost) && !server.allowOpenApi()) {
+      throw bad(c, "api-token", "must be set when the embedded server listens on remoting.host \"" + remotingHost
+          + "\", not a loopback address: without it anyone who reaches port " + server.httpPort() + " can create, run"
+          + " and delete jobs; set schedulerx.api-token (better: SCHEDULERX_API_TOKEN), or"
+          + " schedulerx.server.allow-open-api = true to serve an open API on purpose");
+    }
     requireText(c, "worker.http.host", http.host());
     requirePort(c, "worker.http.port", http.port());
     if (threads < 1) {
@@ -208,6 +223,15 @@ public record WorkerSettings(
   private static void requirePort(Config c, String key, int port) {
     if (port < 0 || port > 65535) {
       throw bad(c, key, "must be a TCP port between 0 and 65535 (0 = any free port)");
+    }
+  }
+
+  /** Whether {@code host} is reachable from this machine only (127.0.0.0/8, ::1, a name resolving to one). */
+  private static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

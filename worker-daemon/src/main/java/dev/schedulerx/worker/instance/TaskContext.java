@@ -61,6 +61,9 @@ public final class TaskContext implements JobContext {
     return new TaskContext(instance, TaskSpec.standalone(), workerAddr, Map.of(), Map.of(), codec, null);
   }
 
+  /** The instance as submitted (built-in processors read its job type, content and xattrs). */
+  public InstanceSpec instance() { return instance; }
+
   @Override public long jobId() { return instance.jobId(); }
   @Override public long jobInstanceId() { return instance.instanceId(); }
   @Override public long taskId() { return task.taskId(); }
@@ -69,7 +72,7 @@ public final class TaskContext implements JobContext {
   @Override public String jobParameters() { return instance.jobParameters(); }
   @Override public String instanceParameters() { return instance.instanceParameters(); }
   @Override public String taskName() { return task.taskName(); }
-  @Override public byte[] taskBody() { return task.body().clone(); }
+  @Override public byte[] taskBody() { return task.body() == null ? new byte[0] : task.body().clone(); }
   @Override public <T> T task(Class<T> type) { return codec.decode(task.body(), type); }
   @Override public Instant scheduleTime() { return instance.scheduleTime(); }
   @Override public Instant dataTime() { return instance.dataTime(); }

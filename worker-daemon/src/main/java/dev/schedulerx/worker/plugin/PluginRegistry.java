@@ -58,6 +58,8 @@ public final class PluginRegistry implements AutoCloseable {
     private static final int MAX_ERRORS_PER_UNIT = 100;
 
     private final PluginSource source;
+    /** The daemon's own processors (script and HTTP jobs), found by name before any plugin's. */
+    private final Map<String, LoadedProcessor> builtIns;
     private final Object lock = new Object();
     /** One scan at a time; scans may take long (they run plugin constructors), so not under {@link #lock}. */
     private final Object scanLock = new Object();
@@ -140,7 +142,19 @@ public final class PluginRegistry implements AutoCloseable {
      * @param source where the plugin units come from
      */
     public PluginRegistry(PluginSource source) {
+        this(source, Map.of());
+    }
+
+    /**
+     * Creates a registry that also finds the daemon's built-in processors; they are not listed among the
+     * plugins' processors and never reloaded.
+     *
+     * @param source where the plugin units come from
+     * @param builtIns processors by name (names no plugin can use)
+     */
+    public PluginRegistry(PluginSource source, Map<String, LoadedProcessor> builtIns) {
         this.source = requireNonNull(source, "source");
+        this.builtIns = Map.copyOf(builtIns);
     }
 
     /**
@@ -428,7 +442,8 @@ public final class PluginRegistry implements AutoCloseable {
      */
     public Optional<LoadedProcessor> find(String nameOrClassName) {
         requireNonNull(nameOrClassName, "nameOrClassName");
-        return Optional.ofNullable(state().byName().get(nameOrClassName));
+        LoadedProcessor builtIn = builtIns.get(nameOrClassName);
+        return Optional.ofNullable(builtIn != null ? builtIn : state().byName().get(nameOrClassName));
     }
 
     /**
@@ -441,6 +456,10 @@ public final class PluginRegistry implements AutoCloseable {
      */
     public Lease acquire(String nameOrClassName) {
         requireNonNull(nameOrClassName, "nameOrClassName");
+        LoadedProcessor builtIn = builtIns.get(nameOrClassName);
+        if (builtIn != null) {
+            return new Lease(builtIn, null);
+        }
         synchronized (lock) { // a swap holds the lock too, so it sees this lease or happens before the lookup
             Loaded current = state();
             LoadedProcessor processor = current.byName().get(nameOrClassName);

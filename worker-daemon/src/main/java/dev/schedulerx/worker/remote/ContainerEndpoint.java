@@ -268,6 +268,8 @@ public final class ContainerEndpoint extends AbstractActor {
             r.getUser(),
             r.getXattrs(),
             List.of(),
+            r.getJobType(),
+            r.getContent(),
             WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), JobInstanceEndpoint.upstream(r.getUpstreamDataList())));
     return new TaskGroup(
         instance,

@@ -11,6 +11,7 @@ import dev.schedulerx.api.UpstreamResult;
 import dev.schedulerx.worker.WorkerGuardian;
 import dev.schedulerx.worker.instance.InstanceSpec;
 import dev.schedulerx.worker.instance.WorkflowView;
+import dev.schedulerx.worker.script.BuiltInProcessors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,6 +107,8 @@ public final class JobInstanceEndpoint extends AbstractActor {
         r.getUser(),
         r.getXattrs(),
         r.getWorkersList(),
+        r.getJobType(),
+        r.getContent(),
         WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), upstream(r.getUpstreamDataList())));
   }
 
@@ -121,7 +124,15 @@ public final class JobInstanceEndpoint extends AbstractActor {
     return results;
   }
 
+  /**
+   * The processor of a job: for script and HTTP job types the daemon's built-in one (its content is the
+   * script or request), else the plugin processor the content names.
+   */
   static String processorName(String jobType, String content) {
+    java.util.Optional<String> builtIn = BuiltInProcessors.forJobType(jobType);
+    if (builtIn.isPresent()) {
+      return builtIn.get();
+    }
     JsonNode node;
     try {
       node = JSON.readTree(content);

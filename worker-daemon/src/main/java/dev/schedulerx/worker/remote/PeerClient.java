@@ -78,11 +78,15 @@ public final class PeerClient implements Peers {
         lastName = task.taskName();
         lastNameBytes = utf8(lastName);
       }
+      if (task.body().length == 0) {
+        each.clearTask(); // a broadcast task has no body; the official worker fails on an empty one ("bytes is null or empty")
+      } else {
+        // bodies come fresh from the task store and are never written again: wrapped, not copied
+        each.setTask(UnsafeByteOperations.unsafeWrap(task.body()));
+      }
       MasterStartContainerRequest request =
           each.setTaskId(task.taskId())
               .setTaskNameBytes(lastNameBytes)
-              // bodies come fresh from the task store and are never written again: wrapped, not copied
-              .setTask(UnsafeByteOperations.unsafeWrap(task.body()))
               .setTaskMaxAttempt(task.maxAttempt())
               .setTaskAttemptInterval(task.attemptIntervalSeconds())
               .setShardingNum(task.shardingNum())
@@ -160,8 +164,9 @@ public final class PeerClient implements Peers {
         .setTaskId(0)
         .setScheduleTime(instance.scheduleTime().toEpochMilli())
         .setDataTime(instance.dataTime().toEpochMilli())
-        .setJobTypeBytes(utf8("java"))
-        .setContentBytes(utf8(content(instance.processor())))
+        .setJobTypeBytes(utf8(instance.runsContent() ? instance.jobType() : "java"))
+        .setContentBytes(utf8(instance.runsContent() ? instance.content() : content(instance.processor())))
+        .setXattrsBytes(utf8(instance.runsContent() && instance.xattrs() != null ? instance.xattrs() : ""))
         .setUserBytes(utf8(instance.user()))
         .setParametersBytes(utf8(instance.jobParameters()))
         .setInstanceMasterAkkaPathBytes(utf8(masterPath))

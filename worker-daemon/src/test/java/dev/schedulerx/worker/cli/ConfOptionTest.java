@@ -26,4 +26,18 @@ class ConfOptionTest {
   void theDefaultIsTheDistributionsConfig() {
     assertThat(confOf("jobs").toString()).endsWith("conf/worker.conf");
   }
+
+  /** Main starts the daemon without picocli for exactly the forms picocli would read as "just the daemon". */
+  @Test
+  void theDaemonsShortcutTakesTheSameFileAsPicocliAndNothingElse() {
+    for (String[] args : new String[][] {{"--conf", "/etc/sx/e.conf"}, {"-c", "/etc/sx/e.conf"}, {"--conf=/etc/sx/e.conf"}, {"-c/etc/sx/e.conf"}}) {
+      assertThat(Main.daemonConf(args)).as(String.join(" ", args)).isEqualTo(Path.of("/etc/sx/e.conf")).isEqualTo(confOf(args));
+    }
+    assertThat(Main.daemonConf(new String[0])).isEqualTo(confOf());
+    assertThat(Main.daemonConf(new String[] {"jobs"})).isNull();
+    assertThat(Main.daemonConf(new String[] {"--conf", "a.conf", "jobs"})).isNull();
+    assertThat(Main.daemonConf(new String[] {"--help"})).isNull();
+    assertThat(Main.daemonConf(new String[] {"--version"})).isNull();
+    assertThat(Main.daemonConf(new String[] {"-c", "--help"})).isNull();
+  }
 }

@@ -85,6 +85,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEmbeddedServerOnAllInterfacesWithoutATokenIsRefusedNamingTheTokenAndTheOptOut() throws Exception {
+    Path open = conf("schedulerx.remoting.host = \"0.0.0.0\"");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(open))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.api-token")
+        .hasMessageContaining("\"0.0.0.0\"")
+        .hasMessageContaining("schedulerx.server.allow-open-api = true");
+    assertThat(new ConfigLoader(Map.of("SCHEDULERX_API_TOKEN", "t0k"), props()).load(open).remotingHost()).isEqualTo("0.0.0.0");
+    assertThat(new ConfigLoader(Map.of("SCHEDULERX_SERVER_ALLOW_OPEN_API", "true"), props()).load(open).server().allowOpenApi()).isTrue();
+    // A worker that joins another server hosts no API: nothing to protect here.
+    assertThat(new ConfigLoader(Map.of("SCHEDULERX_DOMAIN", "10.0.0.1:18080"), props()).load(open).hostsServer()).isFalse();
+  }
+
+  @Test
   void aDispatchBatchLargerThanTheWindowIsNamedWithTheLimit() throws Exception {
     Path file = conf("schedulerx.worker.dispatch { window = 100, batch-size = 500 }");
 

@@ -136,6 +136,8 @@ class HealthAndMetricsTest {
     assertThat(daemonHealth.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(daemonHealth.body()).path("status").asText()).isEqualTo("UP");
     assertThat(JSON.readTree(daemonHealth.body()).path("worker").asText()).isEqualTo(daemon.workerId());
+    assertThat(daemonHealth.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(PrometheusText.get(daemonUrl("/nothing-here")).statusCode()).isEqualTo(404);
 
     server.close();
     server = null;

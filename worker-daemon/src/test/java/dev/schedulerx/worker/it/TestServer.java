@@ -30,9 +30,17 @@ public final class TestServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SchedulerServer server;
+  /** The server's api-token, sent on every call; "" when it has none. */
+  private final String token;
 
-  private TestServer(SchedulerServer server) {
+  private TestServer(SchedulerServer server, String token) {
     this.server = server;
+    this.token = token;
+  }
+
+  /** H2 in memory, requiring {@code token} as bearer token on its REST API (script and HTTP jobs need one). */
+  public static TestServer inMemoryWithToken(String token) {
+    return start(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Path.of("target"), token);
   }
 
   /** H2 in memory, HTTP and remoting on free ports. */
@@ -45,14 +53,29 @@ public final class TestServer implements AutoCloseable {
     return start(httpPort, "", dataDir);
   }
 
+  /** H2 in memory, with {@code alerting}'s channels (jobs' rules: their monitorConfig and contact). */
+  public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting) {
+    return new TestServer(SchedulerServer.builder(settings(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+        Path.of("target"), "")).alerting(alerting).build().start(), "");
+  }
+
   private static TestServer start(int httpPort, String url, Path dataDir) {
+    return start(httpPort, url, dataDir, "");
+  }
+
+  private static TestServer start(int httpPort, String url, Path dataDir, String token) {
+    return new TestServer(SchedulerServer.builder(settings(httpPort, url, dataDir, token)).build().start(), token);
+  }
+
+  private static ServerSettings settings(int httpPort, String url, Path dataDir, String token) {
     ServerSettings settings =
         new ServerSettings("127.0.0.1", httpPort, 0, dataDir,
             new ServerSettings.DatabaseSettings(url, "sa", "", 4),
             Duration.ofSeconds(9), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(1),
-            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), ServerSettings.ApiSecurity.DEFAULT, ServerSettings.Lease.DEFAULT,
-            TlsSettings.OFF);
-    return new TestServer(SchedulerServer.builder(settings).build().start());
+            List.of(new ServerSettings.AppGroup("ns", GROUP, APP_KEY)), token.isEmpty() ? ServerSettings.ApiSecurity.DEFAULT
+                : new ServerSettings.ApiSecurity(token, ServerSettings.ApiSecurity.DEFAULT.openApiSkew()),
+            ServerSettings.Lease.DEFAULT, TlsSettings.OFF);
+    return settings;
   }
 
   /** A TCP port nothing listens on right now. */
@@ -131,11 +154,13 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  private JsonNode call(String method, String path, String body) {
+  /** Any REST call; the answer must be 200. */
+  public JsonNode call(String method, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + domain() + path))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
+            .headers(token.isEmpty() ? new String[] {"X-No-Token", "1"} : new String[] {"Authorization", "Bearer " + token})
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .build();
     try {

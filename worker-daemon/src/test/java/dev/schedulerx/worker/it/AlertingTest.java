@@ -1,0 +1,260 @@
+package dev.schedulerx.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.schedulerx.server.alert.AlertSettings;
+import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.worker.WorkerDaemon;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alert rules end to end: a real server with alerting, a real worker daemon running the test processors over TCP,
+ * and a real HTTP receiver per target checking what arrives. Each job's monitorConfig and contact are the JSON
+ * texts SchedulerX clients send.
+ */
+class AlertingTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  /** Long enough for an alert that should not come to have come: the dispatcher polls every 50 ms. */
+  private static final Duration QUIET = Duration.ofMillis(1500);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private TestServer server;
+  private WebhookReceiver hook;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private void start(boolean withWorker, ChannelSettings... extra) throws Exception {
+    hook = new WebhookReceiver();
+    open.add(hook);
+    List<ChannelSettings> channels = new ArrayList<>();
+    channels.add(new ChannelSettings("hook", "webhook", hook.url("/alerts"), "whsec", "", false, List.of(), List.of(), 0,
+        null, List.of(), null));
+    channels.addAll(List.of(extra));
+    AlertSettings alerting = new AlertSettings(true, "http://console.example", channels, List.of(), 3,
+        Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2),
+        AlertSettings.Smtp.NONE);
+    server = TestServer.withAlerting(alerting);
+    open.add(server);
+    if (withWorker) {
+      TestDaemons daemons = new TestDaemons();
+      open.add(daemons);
+      WorkerDaemon daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir);
+      open.add(daemon);
+      daemon.awaitReady(DEADLINE);
+    }
+  }
+
+  /** Stores a job through the REST API with the monitorConfig and contact JSON texts a SchedulerX client sends. */
+  private void job(String name, String processor, String more, String monitorConfig, String contact) {
+    server.upsertJob(name, processor, (more.isEmpty() ? "" : more + ",") + "\"monitorConfig\":" + quote(monitorConfig)
+        + ",\"contact\":" + quote(contact));
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private JsonNode run(String job) {
+    return server.awaitFinished(server.trigger(job, ""), DEADLINE);
+  }
+
+  private List<JsonNode> alerts() {
+    return hook.requests().stream().map(WebhookReceiver.Request::json).toList();
+  }
+
+  private List<JsonNode> alertsOf(String type) {
+    return alerts().stream().filter(a -> a.path("type").asText().equals(type)).toList();
+  }
+
+  private void quietFor(int expectedRequests) {
+    await().during(QUIET).atMost(DEADLINE).until(() -> hook.requests().size() == expectedRequests);
+  }
+
+  private static final String TO_HOOK = "[{\"userName\":\"ops\",\"ding\":\"hook\"}]";
+  private static final String FLAKY = "{\"failEnable\":true,\"failLimitTimes\":3,\"sendChannel\":\"ding\"}";
+
+  @Test
+  void threeFailuresInARowAlertOnceOnTheThirdAndTheNextSuccessSendsARecoveryNotice() throws Exception {
+    start(true);
+    job("flaky", "Throwing", "", FLAKY, TO_HOOK);
+
+    assertThat(run("flaky").path("state").asText()).isEqualTo("FAILED");
+    assertThat(run("flaky").path("state").asText()).isEqualTo("FAILED");
+    quietFor(0);
+    JsonNode third = run("flaky");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    quietFor(1);
+    JsonNode failure = alerts().get(0);
+    assertThat(failure.path("type").asText()).isEqualTo("FAILURE");
+    assertThat(failure.path("count").asInt()).isEqualTo(3);
+    assertThat(failure.path("group").asText()).isEqualTo(TestServer.GROUP);
+    assertThat(failure.path("job").path("name").asText()).isEqualTo("flaky");
+    assertThat(failure.path("instance").path("id").asLong()).isEqualTo(third.path("id").asLong());
+    assertThat(failure.path("instance").path("worker").asText()).contains(third.path("workerAddr").asText());
+    assertThat(failure.path("reason").asText()).isEqualTo(third.path("result").asText()).isNotEmpty();
+    assertThat(failure.path("instance").path("startTime").asText()).isNotEmpty();
+    assertThat(failure.path("link").asText()).isEqualTo("http://console.example/console/#/instances/" + third.path("id").asLong());
+    assertThat(hook.requests().get(0).header("Idempotency-Key")).isEqualTo(failure.path("id").asText());
+
+    job("flaky", "Ok", "", FLAKY, TO_HOOK); // fixed
+    JsonNode ok = run("flaky");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 2);
+    JsonNode recovery = alerts().get(1);
+    assertThat(recovery.path("type").asText()).isEqualTo("RECOVERY");
+    assertThat(recovery.path("instance").path("id").asLong()).isEqualTo(ok.path("id").asLong());
+    assertThat(recovery.path("reason").asText()).contains("after 3 failed run(s)");
+
+    // The streak starts again: one more failure is below the limit.
+    job("flaky", "Throwing", "", FLAKY, TO_HOOK);
+    run("flaky");
+    run("flaky");
+    quietFor(2);
+
+    JsonNode history = server.call("GET", "/api/v1/alerts", null);
+    assertThat(history).hasSize(2);
+    assertThat(history.get(0).path("kind").asText()).isEqualTo("RECOVERY");
+    assertThat(history.get(1).path("status").asText()).isEqualTo("SENT");
+    assertThat(history.toString()).doesNotContain("/alerts\"").doesNotContain("whsec");
+  }
+
+  @Test
+  void anInstancesOwnRetriesCountAsOneRunAndSuccessNoticesComeOnlyOnSuccess() throws Exception {
+    start(true);
+    job("retrying", "Throwing", "\"maxAttempt\":1,\"attemptInterval\":0",
+        "{\"failLimitTimes\":2,\"successNotice\":true}", TO_HOOK);
+
+    JsonNode first = run("retrying");
+    // attempt 0 failed, its retry (attempt 1) too: one run, one failure of the two the rule waits for
+    await().atMost(DEADLINE).until(() -> server.call("GET", "/api/v1/jobs/retrying/instances", null).size() == 2
+        && server.call("GET", "/api/v1/jobs/retrying/instances", null).get(0).path("finishedAt").isTextual());
+    quietFor(0);
+    assertThat(first.path("state").asText()).isEqualTo("FAILED");
+
+    run("retrying");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    assertThat(alerts().get(0).path("type").asText()).isEqualTo("FAILURE");
+    assertThat(alerts().get(0).path("count").asInt()).isEqualTo(2);
+    assertThat(alerts().get(0).path("instance").path("attempt").asInt()).isEqualTo(1);
+
+    job("retrying", "Ok", "\"maxAttempt\":1,\"attemptInterval\":0", "{\"failLimitTimes\":2,\"successNotice\":true}",
+        TO_HOOK);
+    run("retrying");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 3);
+    assertThat(alerts().stream().map(a -> a.path("type").asText())).containsExactlyInAnyOrder("FAILURE", "RECOVERY",
+        "SUCCESS");
+  }
+
+  @Test
+  void aTimeoutAlertsAndTheRunGoesOnUnlessTimeoutKillEnableStopsIt() throws Exception {
+    start(true);
+    job("slow", "Blocking", "", "{\"timeout\":1,\"timeoutKillEnable\":false}", TO_HOOK);
+    job("slowkilled", "Blocking", "", "{\"timeout\":1,\"timeoutKillEnable\":true}", TO_HOOK);
+
+    long slow = server.trigger("slow", "");
+    long killed = server.trigger("slowkilled", "");
+    await().atMost(DEADLINE).until(() -> alertsOf("TIMEOUT").size() == 2);
+
+    JsonNode killedRun = server.awaitFinished(killed, DEADLINE);
+    assertThat(killedRun.path("state").asText()).isEqualTo("FAILED");
+    assertThat(killedRun.path("result").asText()).contains("timeout", "timeoutKillEnable");
+    JsonNode slowRun = server.instance(slow);
+    assertThat(slowRun.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(Duration.between(Instant.parse(slowRun.path("startedAt").asText()), Instant.now()))
+        .isGreaterThan(Duration.ofSeconds(1));
+    for (JsonNode a : alertsOf("TIMEOUT")) {
+      boolean kill = a.path("job").path("name").asText().equals("slowkilled");
+      assertThat(a.path("reason").asText()).contains("still running after 1 s")
+          .contains(kill ? "the run is stopped" : "the run goes on");
+    }
+    quietFor(hook.requests().size()); // one timeout alert per run, however long it runs
+    assertThat(alertsOf("TIMEOUT")).hasSize(2);
+    server.call("POST", "/api/v1/instances/" + slow + "/kill", "");
+  }
+
+  @Test
+  void aRunDueWithNoLiveWorkerSendsANoMachineAlert() throws Exception {
+    start(false);
+    job("orphan", "Ok", "", "{\"missWorkerEnable\":true,\"failEnable\":false}", TO_HOOK);
+
+    JsonNode run = run("orphan");
+    assertThat(run.path("result").asText()).contains("no live worker");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    JsonNode alert = alerts().get(0);
+    assertThat(alert.path("type").asText()).isEqualTo("NO_WORKER");
+    assertThat(alert.path("reason").asText()).isEqualTo("no live worker in group " + TestServer.GROUP);
+    assertThat(alert.path("instance").path("id").asLong()).isEqualTo(run.path("id").asLong());
+    quietFor(1); // failEnable false: no failure alert besides
+  }
+
+  @Test
+  void fiftyFailingRunsAgainstARateLimitedRobotSendAtMostTheLimitPerWindowAndDigestsForTheRest() throws Exception {
+    WebhookReceiver ding = new WebhookReceiver();
+    open.add(ding);
+    int limit = 5;
+    Duration window = Duration.ofSeconds(4);
+    start(true, new ChannelSettings("robot", "dingtalk", ding.url("/robot/send?access_token=T"), "", "SchedulerX", false,
+        List.of(), List.of(), limit, window, List.of(), null));
+    job("storm", "Throwing", "", "{}", "[{\"ding\":\"robot\"}]");
+
+    for (int i = 0; i < 50; i++) {
+      server.trigger("storm", "");
+    }
+    await().atMost(DEADLINE).until(() -> server.call("GET", "/api/v1/alerts?limit=200&kind=FAILURE", null).size() == 50);
+    await().atMost(DEADLINE.plus(window)).until(() -> server.call("GET", "/api/v1/alerts?limit=200", null).findValuesAsText("status")
+        .stream().noneMatch(s -> s.equals("PENDING") || s.equals("SENDING"))
+        && server.call("GET", "/api/v1/alerts?limit=200&status=SUPPRESSED", null).findValues("digestId").stream()
+            .allMatch(JsonNode::isNumber));
+    int settled = ding.requests().size();
+    await().during(QUIET).atMost(DEADLINE).until(() -> ding.requests().size() == settled);
+
+    List<WebhookReceiver.Request> sent = ding.requests();
+    int failures = 0;
+    int summarised = 0;
+    Pattern digestCount = Pattern.compile("(\\d+) alert\\(s\\) not sent");
+    for (WebhookReceiver.Request r : sent) {
+      String text = r.json().path("text").path("content").asText();
+      assertThat(text).contains("SchedulerX"); // the robot's keyword
+      Matcher m = digestCount.matcher(text);
+      if (m.find()) {
+        summarised += Integer.parseInt(m.group(1));
+      } else {
+        failures++;
+      }
+    }
+    assertThat(failures + summarised).as("every failure sent or counted in a digest").isEqualTo(50);
+    assertThat(summarised).isGreaterThan(0);
+    for (WebhookReceiver.Request r : sent) { // no window of the robot's length holds more than its limit
+      long inWindow = sent.stream().filter(o -> !o.at().isBefore(r.at()) && o.at().isBefore(r.at().plus(window))).count();
+      assertThat(inWindow).as("messages in the %s from %s", window, r.at()).isLessThanOrEqualTo(limit);
+    }
+  }
+
+  @Test
+  void theSendTestAlertActionReachesTheChannelAndItsStatusIsInTheHistory() throws Exception {
+    start(false);
+    long id = server.call("POST", "/api/v1/alert-channels/hook/test", "").path("alertId").asLong();
+    await().atMost(DEADLINE).until(() -> "SENT".equals(server.call("GET", "/api/v1/alerts/" + id, null).path("status").asText()));
+    assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.path("type").asText()).isEqualTo("TEST"));
+    JsonNode channels = server.call("GET", "/api/v1/alert-channels", null);
+    assertThat(channels.get(0).path("name").asText()).isEqualTo("hook");
+    assertThat(channels.get(0).path("signed").asBoolean()).isTrue();
+    assertThat(channels.toString()).doesNotContain("whsec").doesNotContain("/alerts");
+  }
+}
