@@ -192,8 +192,8 @@ public final class SchedulerServer implements AutoCloseable {
         jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
-    http.addRoutes(app -> AlertRoutes.register(app, alerts));
     WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);
+    http.addRoutes(app -> AlertRoutes.register(app, alerts));
     httpPort = http.start();
     alerts.start();
 
@@ -346,11 +346,11 @@ public final class SchedulerServer implements AutoCloseable {
         log.warn("could not release the leader lease (it expires by itself): {}", e.toString());
       }
     }
-    if (alerts != null) {
-      alerts.close();
-    }
     if (workflowEngine != null) {
       workflowEngine.close();
+    }
+    if (alerts != null) {
+      alerts.close();
     }
     if (http != null) {
       http.close();

@@ -228,6 +228,14 @@ public final class WorkerDaemon implements AutoCloseable {
       }
       log.info("declared {} job(s) on the server: {}", settings.jobs().size(), settings.jobs().stream().map(JobSpec::name).toList());
     }
+    if (!settings.workflows().isEmpty()) {
+      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken(), settings.tls());
+      for (java.util.Map<String, Object> workflow : settings.workflows()) {
+        api.upsertWorkflow(workflow);
+      }
+      log.info("declared {} workflow(s) on the server: {}", settings.workflows().size(),
+          settings.workflows().stream().map(w -> w.get("name")).toList());
+    }
     log.info("worker {} registered with server {} in group {}: ready ({} processor(s) loaded, /healthz and /metrics on http://{}:{})",
         workerId, leader, settings.groupId(), plugins.processors().size(), settings.http().host(), httpPort);
   }

@@ -106,6 +106,9 @@ public final class WorkflowRoutes {
         body.hasNonNull("maxConcurrency") ? body.get("maxConcurrency").asInt() : null, text(body, "concurrencyPolicy"),
         text(body, "failurePolicy"), body.hasNonNull("enabled") ? body.get("enabled").asBoolean() : null);
     Optional<Workflow> existing = workflows.findByName(group, name);
+    if (body.hasNonNull("dagByName")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("dag", dagByName(group, body.get("dagByName")));
+    }
     if (body.hasNonNull("dag")) {
       Dag.parse(dagText(body.get("dag"))); // a malformed DAG refuses the whole request before anything is stored
     }
@@ -114,6 +117,27 @@ public final class WorkflowRoutes {
       w = workflows.updateDag(w.id(), dagText(body.get("dag")));
     }
     ctx.json(view(w));
+  }
+
+  /** {@code {"nodes":["a"],"edges":[["a","c"]]}} with job names of {@code group} → the DAG JSON by job id. */
+  private String dagByName(String group, JsonNode byName) {
+    java.util.Map<String, Long> ids = new java.util.LinkedHashMap<>();
+    java.util.function.Function<String, Long> id = name -> ids.computeIfAbsent(name, n -> jobs.findByName(group, n)
+        .map(JobDefinition::id)
+        .orElseThrow(() -> new IllegalArgumentException("dagByName names job " + n + ", which group " + group + " does not have")));
+    byName.path("nodes").forEach(n -> id.apply(n.asText()));
+    com.fasterxml.jackson.databind.node.ObjectNode dag = json.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode edges = json.createArrayNode();
+    for (JsonNode e : byName.path("edges")) {
+      if (!e.isArray() || e.size() != 2) {
+        throw new IllegalArgumentException("dagByName.edges entries must be [parent, child], got " + e);
+      }
+      edges.addObject().put("source", id.apply(e.get(0).asText())).put("target", id.apply(e.get(1).asText()));
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode nodes = dag.putArray("nodes");
+    ids.values().forEach(v -> nodes.addObject().put("id", v));
+    dag.set("edges", edges);
+    return dag.toString();
   }
 
   private static Integer timeType(JsonNode node) {

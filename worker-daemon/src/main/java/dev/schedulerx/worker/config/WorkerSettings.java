@@ -39,6 +39,7 @@ public record WorkerSettings(
     Duration reportRetryInterval,
     Duration shutdownGrace,
     List<JobSpec> jobs,
+    List<Map<String, Object>> workflows,
     InstanceLogShipping.Settings instanceLogs,
     Duration pluginsScanInterval,
     TlsSettings tls,
@@ -48,6 +49,7 @@ public record WorkerSettings(
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
     jobs = List.copyOf(jobs);
+    workflows = List.copyOf(workflows);
     Objects.requireNonNull(instanceLogs, "instanceLogs");
     Objects.requireNonNull(pluginsScanInterval, "pluginsScanInterval");
     Objects.requireNonNull(tls, "tls");
@@ -137,6 +139,7 @@ public record WorkerSettings(
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
             JobDeclarations.read(c.getConfig("jobs"), c.getString("group-id")),
+            WorkflowDeclarations.read(c.getConfig("workflows"), c.getString("group-id")),
             new InstanceLogShipping.Settings(
                 c.getBoolean("instance-logs.ship"), c.getInt("instance-logs.buffer-size"),
                 c.getDuration("instance-logs.flush-interval")),

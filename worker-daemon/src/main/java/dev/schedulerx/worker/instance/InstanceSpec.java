@@ -34,12 +34,20 @@ public record InstanceSpec(
     workflow = workflow == null ? WorkflowView.NONE : workflow;
   }
 
-  /** A job whose processor is a plugin's (job type java), outside any workflow. */
+  /** A job whose processor is a plugin's (job type java): the content only names it. Outside any workflow. */
   public InstanceSpec(long jobId, long instanceId, String jobName, String groupId, String executeMode, String processor,
       String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
       String user, String xattrs, List<String> workers) {
     this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
         dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "", WorkflowView.NONE);
+  }
+
+  /** An instance outside any workflow. */
+  public InstanceSpec(long jobId, long instanceId, String jobName, String groupId, String executeMode, String processor,
+      String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
+      String user, String xattrs, List<String> workers, String jobType, String content) {
+    this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
+        dataTime, attempt, maxAttempt, user, xattrs, workers, jobType, content, WorkflowView.NONE);
   }
 
   /**
