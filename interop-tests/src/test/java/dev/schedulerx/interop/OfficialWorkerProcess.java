@@ -43,7 +43,12 @@ final class OfficialWorkerProcess {
   /** Starts and waits until the worker's {@code init()} returned. */
   static Processes start(String name, String domain, Path log, String heap) {
     Processes worker = launch(name, domain, log, heap);
-    awaitStarted(worker);
+    try {
+      awaitStarted(worker);
+    } catch (RuntimeException | AssertionError e) {
+      worker.close(); // a worker that never started must not outlive the test
+      throw e;
+    }
     return worker;
   }
 

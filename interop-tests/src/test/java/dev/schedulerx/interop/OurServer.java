@@ -71,7 +71,12 @@ final class OurServer implements AutoCloseable {
         """.formatted(port, dir.resolve("server-data"), NAMESPACE, GROUP, APP_KEY, moreGroups, token));
     Processes server = Processes.start("our server", Processes.launcher("bin/schedulerx-server", conf, "512m"), dir.resolve("server.log"));
     // 120 s: the first start after a build reads every JAR from disk, which took over 60 s on a loaded 2-core machine
-    server.awaitLine("scheduler server ready: ", Duration.ofSeconds(120));
+    try {
+      server.awaitLine("scheduler server ready: ", Duration.ofSeconds(120));
+    } catch (RuntimeException | AssertionError e) {
+      server.close(); // a server that never got ready must not outlive the test
+      throw e;
+    }
     return new OurServer(port, server, token);
   }
 

@@ -172,7 +172,7 @@ final class OpenApiJobRoutes {
     change.apply(job);
     audit.record(AuditTrail.OPENAPI, caller.user(), caller.groupId(), what, "job", job.id(),
         views.jobConfigInfo(job), what.equals("delete") ? null : jobs.findById(job.id()).map(views::jobConfigInfo).orElse(null));
-    log.info("OpenAPI: job {} ({}) {}d by {}", job.id(), job.name(), what.equals("delete") ? "delete" : what, caller.user());
+    log.info("OpenAPI: job {} ({}) {}d by {}", job.id(), job.name(), what, caller.user());
     return Map.of();
   }
 
