@@ -79,8 +79,10 @@ public final class LeaderLease {
                     })
                 > 0;
           } catch (SQLException e) {
-            if (SqlErrors.isConstraintViolation(e)) {
-              return false; // the row exists: another node holds the lease (or just inserted it)
+            if (SqlErrors.isConstraintViolation(e) || SqlErrors.isTransient(e)) {
+              // the row exists, or a racing node's insert won the lock (MariaDB answers such a race with a
+              // deadlock): another node holds the lease or just took it
+              return false;
             }
             throw e;
           }
