@@ -372,14 +372,19 @@ public final class InstanceLifecycle {
   private record Accepted(JobDefinition job, JobInstance instance, WorkerInfo master, Instant at) {}
 
   private void storeStart(Accepted accepted) {
-    if (!unstoredStarts.remove(accepted.instance().id(), accepted)) {
-      return; // its final report stored the start with the end
-    }
     WorkerInfo master = accepted.master();
     long id = accepted.instance().id();
-    if (!instances.markRunning(id, master.workerId(), master.address().hostPort(), accepted.at())) {
-      // It ended before (killed, timed out): still record where and when it ran.
-      instances.recordWorker(id, master.workerId(), master.address().hostPort(), accepted.at());
+    // Locked with finishReported: an end stored between claiming the start and storing it would be an end
+    // without its worker, and alert rules reading the ended run would not know where it ran.
+    synchronized (accepted) {
+      if (unstoredStarts.get(id) != accepted) {
+        return; // its final report stored the start with the end
+      }
+      if (!instances.markRunning(id, master.workerId(), master.address().hostPort(), accepted.at())) {
+        // It ended before (killed, timed out): still record where and when it ran.
+        instances.recordWorker(id, master.workerId(), master.address().hostPort(), accepted.at());
+      }
+      unstoredStarts.remove(id, accepted);
     }
     started(accepted);
   }
@@ -570,15 +575,21 @@ public final class InstanceLifecycle {
 
   /** Records a reported end, with the start when that is not stored yet; true when this call ended the run. */
   private boolean finishReported(StatusReport report, InstanceState state, Instant now) {
-    Accepted accepted = unstoredStarts.remove(report.instanceId());
+    Accepted accepted = unstoredStarts.get(report.instanceId());
     if (accepted == null) {
       return finish(report.instanceId(), report.jobId(), state, report.result(), now);
     }
-    WorkerInfo master = accepted.master();
-    boolean ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
-        accepted.at(), state, report.result(), now);
-    if (!ended) {
-      instances.recordWorker(report.instanceId(), master.workerId(), master.address().hostPort(), accepted.at());
+    boolean ended;
+    synchronized (accepted) {
+      if (!unstoredStarts.remove(report.instanceId(), accepted)) {
+        return finish(report.instanceId(), report.jobId(), state, report.result(), now); // storeStart got there first
+      }
+      WorkerInfo master = accepted.master();
+      ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
+          accepted.at(), state, report.result(), now);
+      if (!ended) {
+        instances.recordWorker(report.instanceId(), master.workerId(), master.address().hostPort(), accepted.at());
+      }
     }
     started(accepted);
     live.remove(report.instanceId());
