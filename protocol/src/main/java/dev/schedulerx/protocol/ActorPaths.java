@@ -12,6 +12,8 @@ public final class ActorPaths {
   public static final String SERVER_HEARTBEAT = "heartbeat";
   public static final String SERVER_INSTANCE_STATUS = "instance_status_router";
   public static final String SERVER_MAP_MASTER = "map_master_router";
+  /** Our server only (not SchedulerX): where masters append their operation logs for master resume. */
+  public static final String SERVER_MASTER_LOG = "master_log_router";
 
   // On every worker.
   public static final String WORKER_JOB_INSTANCE = "job_instance_routing";

@@ -13,6 +13,7 @@ import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.DuePass;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.dispatch.MasterResume;
 import dev.schedulerx.server.http.HttpApi;
 import dev.schedulerx.server.http.WorkflowRoutes;
 import dev.schedulerx.server.metrics.MetricsRoutes;
@@ -29,6 +30,7 @@ import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
+import dev.schedulerx.server.store.MasterLogRepository;
 import dev.schedulerx.server.store.OperationRepository;
 import dev.schedulerx.server.store.ServerDatabase;
 import dev.schedulerx.server.workflow.WorkflowEngine;
@@ -99,8 +101,11 @@ public final class SchedulerServer implements AutoCloseable {
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
   private AlertService alerts;
 
+  private final MasterResume.Settings resumeSettings;
+
   private SchedulerServer(ServerSettings settings, Clock clock, AlertSettings alertSettings,
-      Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf) {
+      Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf, MasterResume.Settings resumeSettings) {
+    this.resumeSettings = Objects.requireNonNull(resumeSettings, "resumeSettings");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.alertSettings = Objects.requireNonNull(alertSettings, "alertSettings");
@@ -121,6 +126,7 @@ public final class SchedulerServer implements AutoCloseable {
     }
 
     private AlertSettings alerting = AlertSettings.DEFAULT;
+    private MasterResume.Settings resume = MasterResume.Settings.DEFAULT;
     private Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
 
     public Builder clock(Clock clock) {
@@ -140,8 +146,14 @@ public final class SchedulerServer implements AutoCloseable {
       return this;
     }
 
+    /** Master resume (the {@code resume} block); default: on, 3 hand-overs per instance. */
+    public Builder resume(MasterResume.Settings resume) {
+      this.resume = resume;
+      return this;
+    }
+
     public SchedulerServer build() {
-      return new SchedulerServer(settings, clock, alerting, alertRulesOf);
+      return new SchedulerServer(settings, clock, alerting, alertRulesOf, resume);
     }
   }
 
@@ -184,12 +196,19 @@ public final class SchedulerServer implements AutoCloseable {
     workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
     lifecycle.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
-    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
+    LogRepository instanceLogs = new LogRepository(database.dataSource());
+    MasterResume resume = null;
+    if (resumeSettings.enabled()) {
+      resume = new MasterResume(resumeSettings, new MasterLogRepository(database.dataSource()), instanceLogs, registry,
+          gateway, groups, clock, storeExecutor);
+      lifecycle.masterResume(resume);
+    }
+    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
 
     lease = new LeaderLease(database.dataSource());
     ObjectMapper json = HttpApi.jsonMapper();
     http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
-        jobs, instances, lifecycle, registry, new LogRepository(database.dataSource()), appGroups,
+        jobs, instances, lifecycle, registry, instanceLogs, appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);

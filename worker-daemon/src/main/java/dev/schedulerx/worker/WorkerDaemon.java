@@ -14,6 +14,7 @@ import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.worker.instance.DispatchSettings;
 import dev.schedulerx.worker.instance.Peers;
+import dev.schedulerx.worker.link.LinkMasterLog;
 import dev.schedulerx.worker.link.LinkStatusSink;
 import dev.schedulerx.worker.link.LinkHealth;
 import dev.schedulerx.worker.link.ServerLink;
@@ -132,7 +133,8 @@ public final class WorkerDaemon implements AutoCloseable {
                   String self = workerId + "@" + address;
                   Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
                       Containers.masterPath(Adapter.toClassic(typedSystem)), Duration.ofSeconds(15), Duration.ofSeconds(2));
-                  return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address);
+                  return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address,
+                      new LinkMasterLog(linkRef, d.resume()));
                 },
                 metrics),
             workerId,

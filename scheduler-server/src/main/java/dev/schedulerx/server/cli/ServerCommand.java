@@ -84,7 +84,7 @@ public final class ServerCommand implements Callable<Integer> {
     ServerSettings settings = settings();
     dev.schedulerx.server.alert.AlertSettings alerting = loader.alerting(conf);
     StopSignals stop = signals.get();
-    try (SchedulerServer server = SchedulerServer.builder(settings).alerting(alerting).build()) {
+    try (SchedulerServer server = SchedulerServer.builder(settings).alerting(alerting).resume(loader.resume(conf)).build()) {
       try {
         server.start(); // logs "scheduler server ready: …"
       } catch (RuntimeException e) {

@@ -45,6 +45,14 @@ final class ServerConfigLoader {
     }
   }
 
+  dev.schedulerx.server.dispatch.MasterResume.Settings resume(Path confFile) {
+    try {
+      return dev.schedulerx.server.dispatch.MasterResume.Settings.fromConfig(layers.load(confFile));
+    } catch (ConfigException e) {
+      throw new ConfigError(LayeredConfig.oneLine(e));
+    }
+  }
+
   static String envName(String key) {
     return LayeredConfig.envName(key);
   }

@@ -66,6 +66,8 @@ public final class InstanceLifecycle {
   private final AtomicInteger submitsInFlight = new AtomicInteger();
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
+  /** Master resume; null when off. Set once at start. */
+  private volatile MasterResume resume;
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
   static final int SUBMIT_WINDOW = 256;
@@ -260,6 +262,11 @@ public final class InstanceLifecycle {
     }
   }
 
+  /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
+  public void masterResume(MasterResume masterResume) {
+    resume = masterResume;
+  }
+
   /** Connects the workflow engine: node launches carry its payload, and it hears of every instance end. */
   public void workflowNodes(WorkflowNodes nodes) {
     workflowNodes = nodes;
@@ -437,6 +444,11 @@ public final class InstanceLifecycle {
     if (!state.isFinished()) {
       return;
     }
+    MasterResume r = resume;
+    if (r != null && r.fromReplacedMaster(report.instanceId(), report.from())) {
+      log.info("instance {}: final report {} from {} ignored: that master was replaced", report.instanceId(), state, report.from());
+      return;
+    }
     Instant now = clock.instant();
     Instant createdAt = live.get(report.instanceId());
     if (finishReported(report, state, now)) {
@@ -520,21 +532,41 @@ public final class InstanceLifecycle {
     storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));
   }
 
-  /** A worker stopped heartbeating or went offline: instances it was master of cannot finish anymore. */
+  /** A worker stopped heartbeating or went offline: instances it was master of go on elsewhere, or fail. */
   public void onWorkerDropped(WorkerInfo worker, String why) {
     storeExecutor.execute(
         () -> {
           for (JobInstance instance : instances.findUnfinished()) {
             if (worker.workerId().equals(instance.workerId())) {
-              String reason = "worker " + worker.workerId() + " " + why;
-              if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, reason, clock.instant())) {
-                log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
-                instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
-                runEnded(instance.jobId());
-              }
+              masterLost(instance, worker.workerId(), why);
             }
           }
         });
+  }
+
+  /**
+   * The master of a running instance is gone: a Map/MapReduce/sharding instance whose master kept a log is
+   * resumed by another worker (see {@link MasterResume}); any other fails, and retries as its job says.
+   */
+  private void masterLost(JobInstance instance, String master, String why) {
+    MasterResume r = resume;
+    Optional<JobDefinition> job = r == null ? Optional.empty() : jobs.findById(instance.jobId());
+    if (job.isPresent()) {
+      WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job.get(), instance);
+      if ((node == null || node.refusal() == null)
+          && r.tryResume(job.get(), instance, master, why, node == null ? null : node.payload(), reason -> failLost(instance, reason))) {
+        return;
+      }
+    }
+    failLost(instance, "worker " + master + " " + why);
+  }
+
+  private void failLost(JobInstance instance, String reason) {
+    if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, reason, clock.instant())) {
+      log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
+      instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
+      runEnded(instance.jobId());
+    }
   }
 
   /**
@@ -551,13 +583,10 @@ public final class InstanceLifecycle {
       if (worker != null && !worker.isEmpty() && registry.isAlive(worker)) {
         continue;
       }
-      String why = worker == null || worker.isEmpty()
-          ? "not accepted by any worker before the previous leader stopped"
-          : "worker " + worker + " did not re-register with the new leader";
-      if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
-        log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
-        instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
-        runEnded(instance.jobId());
+      if (worker == null || worker.isEmpty()) {
+        failLost(instance, "not accepted by any worker before the previous leader stopped");
+      } else {
+        masterLost(instance, worker, "did not re-register with the new leader");
       }
     }
   }
@@ -594,9 +623,7 @@ public final class InstanceLifecycle {
     started(accepted);
     live.remove(report.instanceId());
     if (ended) {
-      events.finished(report.jobId(), state);
-      events.runEnded(report.instanceId(), report.jobId(), state);
-      workflowNodes.ended(report.instanceId(), report.jobId(), state);
+      runFinished(report.instanceId(), report.jobId(), state);
     }
     return ended;
   }
@@ -606,11 +633,19 @@ public final class InstanceLifecycle {
     boolean ended = instances.finish(instanceId, state, why, at);
     live.remove(instanceId);
     if (ended) {
-      events.finished(jobId, state);
-      events.runEnded(instanceId, jobId, state);
-      workflowNodes.ended(instanceId, jobId, state);
+      runFinished(instanceId, jobId, state);
     }
     return ended;
+  }
+
+  private void runFinished(long instanceId, long jobId, InstanceState state) {
+    events.finished(jobId, state);
+    events.runEnded(instanceId, jobId, state);
+    workflowNodes.ended(instanceId, jobId, state);
+    MasterResume r = resume;
+    if (r != null) {
+      r.ended(instanceId);
+    }
   }
 
   private void retryIfAllowed(JobInstance failed) {

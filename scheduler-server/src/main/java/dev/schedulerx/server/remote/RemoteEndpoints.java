@@ -2,6 +2,7 @@ package dev.schedulerx.server.remote;
 
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.dispatch.MasterResume;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,13 +16,23 @@ public final class RemoteEndpoints {
     start(system, registry, groups, lifecycle, Optional::empty);
   }
 
+  public static void start(
+      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
+      Supplier<Optional<String>> leaderRemoting) {
+    start(system, registry, groups, lifecycle, leaderRemoting, null);
+  }
+
   /**
+   * @param resume master resume (the master log endpoint); null: none
    * @param leaderRemoting the leader's remoting {@code host:port} while another node leads: heartbeats and
    *     status reports that reach this node are passed on to it (it knows the workers and retries failed instances)
    */
   public static void start(
       ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
-      Supplier<Optional<String>> leaderRemoting) {
+      Supplier<Optional<String>> leaderRemoting, MasterResume resume) {
+    if (resume != null) {
+      system.actorOf(MasterLogEndpoint.props(resume, leaderRemoting), ActorPaths.SERVER_MASTER_LOG);
+    }
     system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_INSTANCE_STATUS),
         ActorPaths.SERVER_INSTANCE_STATUS);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
@@ -78,6 +79,26 @@ public final class WorkerGateway {
               }
               return new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
             },
+            system.dispatcher());
+  }
+
+  /**
+   * Asks {@code master} to carry a running instance on at {@code epoch} from its predecessors' log (our daemons
+   * only: an official worker does not answer, which reads as a refusal after the timeout).
+   */
+  public CompletionStage<Outcome> resume(WorkerAddress master, JobDefinition job, JobInstance instance, List<WorkerAddress> workers,
+      long appGroupId, WorkflowPayload workflow, int epoch, String previousMaster, String reason) {
+    Resume.ServerResumeJobInstanceRequest request = Resume.ServerResumeJobInstanceRequest.newBuilder()
+        .setSubmit(submitRequest(job, instance, workers, appGroupId, workflow).toByteString())
+        .setEpoch(epoch)
+        .setPreviousMaster(previousMaster)
+        .setReason(reason)
+        .build();
+    return Patterns.ask(jobInstanceActor(master), request, timeout)
+        .thenApplyAsync(
+            reply -> reply instanceof ServerSubmitJobInstanceResponse r
+                ? new Outcome(r.getSuccess(), r.getMessage())
+                : new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName()),
             system.dispatcher());
   }
 

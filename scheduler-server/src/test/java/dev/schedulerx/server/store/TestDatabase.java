@@ -102,6 +102,7 @@ final class TestDatabase implements AutoCloseable {
   /** Empties the tables (ids keep counting), so each test starts from no jobs. */
   void clear() throws SQLException {
     execute("DELETE FROM sx_leader_lease");
+    execute("DELETE FROM sx_master_log");
     execute("DELETE FROM sx_job_instance");
     execute("DELETE FROM sx_job");
   }

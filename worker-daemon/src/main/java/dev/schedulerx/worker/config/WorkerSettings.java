@@ -57,8 +57,15 @@ public record WorkerSettings(
     Objects.requireNonNull(scripts, "scripts");
   }
 
-  /** {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks. */
-  public record Dispatch(int window, int batchSize, long memoryBudgetBytes) {}
+  /**
+   * {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks, and whether it keeps
+   * the operation log that lets another worker resume its instance.
+   */
+  public record Dispatch(int window, int batchSize, long memoryBudgetBytes, boolean resume) {
+    public Dispatch(int window, int batchSize, long memoryBudgetBytes) {
+      this(window, batchSize, memoryBudgetBytes, true);
+    }
+  }
 
   /** The daemon's own HTTP listener (/healthz, /metrics): {@code schedulerx.worker.http.*}; port 0 = any free port. */
   public record Http(String host, int port) {}
@@ -134,7 +141,7 @@ public record WorkerSettings(
             c.getInt("worker.threads"),
             new Dispatch(
                 c.getInt("worker.dispatch.window"), c.getInt("worker.dispatch.batch-size"),
-                c.getBytes("worker.dispatch.memory-budget")),
+                c.getBytes("worker.dispatch.memory-budget"), c.getBoolean("worker.dispatch.resume")),
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),

@@ -93,7 +93,9 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
 
   private Behavior<Command> onReports(TaskReports reports) {
     for (TaskOutcome o : reports.outcomes()) {
-      store.finish(o.taskId(), o.status(), o.result());
+      if (store.finish(o.taskId(), o.status(), o.result())) {
+        taskFinished(o.taskId(), o.status(), o.result());
+      }
     }
     heardFrom.merge(hostPort(reports.worker()), 1L, Long::sum);
     reports.replyTo().tell(Done.getInstance());
@@ -131,6 +133,9 @@ abstract class AbstractMaster extends AbstractBehavior<Command> {
     }
     return workerLost(failed.worker(), "refused tasks: " + failed.reason());
   }
+
+  /** A task's first final status was just applied (the ones after it are ignored). */
+  protected void taskFinished(long taskId, TaskStatus status, String result) {}
 
   /** A worker is gone: what it held is re-dispatched (map) or failed (broadcast). */
   protected abstract Behavior<Command> workerLost(String worker, String why);

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * One job instance as the server submitted it, in the daemon's own terms (no wire types beyond the
  * endpoint that builds it).
+ *
+ * @param masterEpoch 0 for the instance's first master; n when this worker resumes it as its n-th successor
  */
 public record InstanceSpec(
     long jobId,
@@ -25,7 +27,8 @@ public record InstanceSpec(
     List<String> workers,
     String jobType,
     String content,
-    WorkflowView workflow) {
+    WorkflowView workflow,
+    int masterEpoch) {
 
   public InstanceSpec {
     workers = List.copyOf(workers);
@@ -39,7 +42,7 @@ public record InstanceSpec(
       String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
       String user, String xattrs, List<String> workers) {
     this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
-        dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "", WorkflowView.NONE);
+        dataTime, attempt, maxAttempt, user, xattrs, workers, "java", "", WorkflowView.NONE, 0);
   }
 
   /** An instance outside any workflow. */
@@ -47,7 +50,14 @@ public record InstanceSpec(
       String jobParameters, String instanceParameters, Instant scheduleTime, Instant dataTime, int attempt, int maxAttempt,
       String user, String xattrs, List<String> workers, String jobType, String content) {
     this(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters, instanceParameters, scheduleTime,
-        dataTime, attempt, maxAttempt, user, xattrs, workers, jobType, content, WorkflowView.NONE);
+        dataTime, attempt, maxAttempt, user, xattrs, workers, jobType, content, WorkflowView.NONE, 0);
+  }
+
+  /** The same instance for a master that resumes it at {@code epoch} from its predecessors' log. */
+  public InstanceSpec resumedAt(int epoch) {
+    return new InstanceSpec(jobId, instanceId, jobName, groupId, executeMode, processor, jobParameters,
+        instanceParameters, scheduleTime, dataTime, attempt, maxAttempt, user, xattrs, workers, jobType, content,
+        workflow, epoch);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.MapReduceJobProcessor;
 import dev.schedulerx.api.ProcessResult;
+import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Internal;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -34,9 +36,24 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class MapMaster extends AbstractMaster {
   private record Reduced(Optional<ProcessResult> result) implements Internal {}
 
+  /** The predecessors' log, read back (resume). */
+  private record LogRead(List<MasterLog.Segment> segments, Throwable failure) implements Internal {}
+
+  /** The server gave the instance to a newer master. */
+  private record Fenced(String why) implements Internal {}
+
+  /** The log said where reduce stands: may it run here (STORED) or has a newer master the instance (FENCED)? */
+  private record ReduceCleared(MasterLog.Appended appended, Throwable failure) implements Internal {}
+
+  private enum FlushTick implements Internal { INSTANCE }
+
+  /** How often recorded operations are sent to the server at the latest. */
+  static final java.time.Duration LOG_FLUSH = java.time.Duration.ofMillis(200);
+
   private boolean reducing;
   /** How many shards a sharding instance has; 0 for Map and MapReduce instances. */
   private final int shards;
+  private final List<Shard> shardList;
   /** Sub-tasks each parent task has created so far, over all its runs. */
   private final Map<Long, Long> mappedBy = new HashMap<>();
   /**
@@ -45,34 +62,141 @@ final class MapMaster extends AbstractMaster {
    * producing the same list on every run, which a processor's map of its input does).
    */
   private final Map<Long, Long> sentByThisRun = new HashMap<>();
+  /** Hash of the bodies each parent's current run has sent, in order ({@link OperationLogCodec#hash}). */
+  private final Map<Long, Long> runHash = new HashMap<>();
+  /** Hash of the bodies each parent has created, over all its runs: a re-run must reproduce it. */
+  private final Map<Long, Long> createdHash = new HashMap<>();
+  /** Parents running again (worker lost, or resumed) whose map() output is checked against the first run's. */
+  private final java.util.Set<Long> rerunning = new java.util.HashSet<>();
+  /** The write-behind log another worker would resume from; null when resume is off. */
+  private final OperationLog log;
+  /** True until the predecessors' log is read back (resume only): the store is not built yet. */
+  private boolean loading;
 
   static Behavior<Command> create(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
-    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, 0).start());
+    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, List.of()).start());
   }
 
   static Behavior<Command> createSharded(
       ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor, List<Shard> shards) {
-    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, shards.size()).startShards(shards));
+    return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, shards).start());
   }
 
   private MapMaster(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor, int shards) {
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor,
+      List<Shard> shardList) {
     super(ctx, timers, spec, runtime, processor);
-    this.shards = shards;
+    this.shardList = shardList;
+    this.shards = shardList.size();
+    if (runtime.masterLog().enabled()) {
+      ActorRef<Command> self = ctx.getSelf();
+      log = new OperationLog(runtime.masterLog(), spec.instanceId(), spec.masterEpoch(), runtime.pool()::execute,
+          why -> self.tell(new Fenced(why)));
+      timers.startTimerWithFixedDelay(FlushTick.INSTANCE, LOG_FLUSH);
+    } else {
+      log = null;
+    }
   }
 
   private Behavior<Command> start() {
+    return spec.masterEpoch() > 0 ? readLog() : startFresh();
+  }
+
+  private Behavior<Command> startFresh() {
+    if (shards > 0) {
+      for (Shard shard : shardList) {
+        create(-1, Long.toString(shard.id()), runtime.codec().encodeShard(shard), 0);
+      }
+      return dispatch();
+    }
     // The root task (id 0) runs on the master itself, as in SchedulerX.
-    store.create(JobContext.ROOT_TASK_NAME, runtime.codec().encode(JobContext.ROOT_TASK_NAME));
+    create(-1, JobContext.ROOT_TASK_NAME, runtime.codec().encode(JobContext.ROOT_TASK_NAME), 0);
     sendBatch(runtime.self(), 1);
     return this;
   }
 
-  private Behavior<Command> startShards(List<Shard> all) {
-    for (Shard shard : all) {
-      store.create(Long.toString(shard.id()), runtime.codec().encodeShard(shard));
+  private long create(long parent, String name, byte[] body, long hash) {
+    long id = store.create(name, body);
+    if (log != null) {
+      log.created(parent, name, body, hash);
     }
-    return dispatch();
+    return id;
+  }
+
+  /** Resume: read every segment the masters before this one stored, then rebuild the store from them. */
+  private Behavior<Command> readLog() {
+    loading = true;
+    getContext().pipeToSelf(MasterLogReader.readAll(runtime.masterLog(), spec.instanceId(), spec.masterEpoch()),
+        (segments, failure) -> new LogRead(segments, failure));
+    return this;
+  }
+
+  private Behavior<Command> onLogRead(LogRead read) {
+    if (isFinished()) {
+      return this;
+    }
+    loading = false;
+    if (read.failure() != null) {
+      return abandon("its log could not be read: " + rootMessage(read.failure()));
+    }
+    boolean[] reduceStarted = {false};
+    try {
+      MasterLogReader.replay(read.segments(), new OperationLogCodec.Replay() {
+        @Override
+        public void created(long parent, String name, byte[] body, long hash) {
+          store.create(name, body);
+          if (parent >= 0) {
+            mappedBy.merge(parent, 1L, Long::sum);
+            createdHash.put(parent, hash);
+          }
+        }
+
+        @Override
+        public void finished(long taskId, TaskStatus status, String result) {
+          store.finish(taskId, status, result);
+        }
+
+        @Override
+        public void reduceStarted() {
+          reduceStarted[0] = true;
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      return abandon(e.getMessage());
+    }
+    if (store.total() == 0) {
+      getContext().getLog().info("{}: resumed at epoch {} with an empty log: it starts from the beginning", spec.label(), spec.masterEpoch());
+      return startFresh();
+    }
+    for (Long parent : mappedBy.keySet()) {
+      if (!store.isFinished(parent)) {
+        rerunning.add(parent); // maps again; what its earlier run created is skipped, and must be the same
+      }
+    }
+    getContext().getLog().info("{}: resumed at epoch {} from {} log segment(s): {} task(s), {} finished, {} to run{}",
+        spec.label(), spec.masterEpoch(), read.segments().size(), store.total(), store.succeeded() + store.failed(),
+        store.waiting(), reduceStarted[0] ? "; reduce had started and runs again" : "");
+    return afterProgress();
+  }
+
+  /** The resume cannot give the exact result: the instance fails with the reason, and the job's retry rule applies. */
+  private Behavior<Command> abandon(String why) {
+    String reason = "resume at epoch " + spec.masterEpoch() + " abandoned: " + why;
+    getContext().getLog().warn("{}: {}", spec.label(), reason);
+    store.failUnfinished(reason);
+    return finish(InstanceStatus.FAILED, reason);
+  }
+
+  private Behavior<Command> onFenced(Fenced fenced) {
+    if (isFinished()) {
+      return this;
+    }
+    // Not a failure of the instance: it goes on under its new master. Nothing is reported, nothing killed
+    // (a kill would reach the new master's tasks on the same workers too).
+    getContext().getLog().warn("{}: this master stops at epoch {}: {}", spec.label(), spec.masterEpoch(), fenced.why());
+    log.close();
+    store.close();
+    return Behaviors.stopped();
   }
 
   @Override
@@ -80,6 +204,11 @@ final class MapMaster extends AbstractMaster {
     return commonHandlers()
         .onMessage(MapTasks.class, this::onMap)
         .onMessage(Reduced.class, this::onReduced)
+        .onMessage(LogRead.class, this::onLogRead)
+        .onMessage(Fenced.class, this::onFenced)
+        .onMessage(ReduceCleared.class, this::onReduceCleared)
+        .onMessage(NotDeterministic.class, n -> isFinished() ? this : notDeterministic(n.parent()))
+        .onMessageEquals(FlushTick.INSTANCE, () -> { log.cut(); return this; })
         .build();
   }
 
@@ -88,20 +217,59 @@ final class MapMaster extends AbstractMaster {
       map.replyTo().tell(new MapReply(false, false, spec.label() + " is no longer running"));
       return this;
     }
+    if (loading) {
+      map.replyTo().tell(new MapReply(false, true, spec.label() + " is resuming: try again shortly"));
+      return this;
+    }
     long parent = map.parentTaskId();
     long created = mappedBy.getOrDefault(parent, 0L);
     long sent = sentByThisRun.getOrDefault(parent, 0L);
+    long hash = runHash.getOrDefault(parent, 0L);
     for (byte[] body : map.bodies()) {
+      hash = OperationLogCodec.hash(hash, map.taskName(), body);
       if (sent++ >= created) {
-        store.create(map.taskName(), body);
+        create(parent, map.taskName(), body, hash);
         created++;
+        createdHash.put(parent, hash);
+      } else if (sent == created && hash != createdHash.getOrDefault(parent, 0L)) {
+        map.replyTo().tell(new MapReply(false, false, spec.label() + ": map() of task " + parent + " is not deterministic"));
+        return notDeterministic(parent);
       }
     }
     mappedBy.put(parent, created);
     sentByThisRun.put(parent, sent);
+    runHash.put(parent, hash);
     map.replyTo().tell(new MapReply(true, false, ""));
     return dispatch();
   }
+
+  /**
+   * A parent that runs again must create what its first run created, in the same order: else the sub-tasks
+   * already done stand for other work than the new ones, and no result can be exact.
+   */
+  private Behavior<Command> notDeterministic(long parent) {
+    String why = "map() of task " + parent + " (" + store.name(parent) + ") did not create the same sub-tasks when it ran again: "
+        + "its output is not deterministic";
+    getContext().getLog().warn("{}: {}", spec.label(), why);
+    for (String worker : live) {
+      runtime.peers().kill(worker, spec);
+    }
+    store.failUnfinished(why);
+    return finish(InstanceStatus.FAILED, spec.masterEpoch() > 0 ? "resume at epoch " + spec.masterEpoch() + " abandoned: " + why : why);
+  }
+
+  @Override
+  protected void taskFinished(long taskId, TaskStatus status, String result) {
+    if (log != null) {
+      log.finished(taskId, status, result);
+    }
+    if (rerunning.remove(taskId) && status == TaskStatus.SUCCESS
+        && sentByThisRun.getOrDefault(taskId, 0L) < mappedBy.getOrDefault(taskId, 0L)) {
+      getContext().getSelf().tell(new NotDeterministic(taskId));
+    }
+  }
+
+  private record NotDeterministic(long parent) implements Internal {}
 
   @Override
   protected Behavior<Command> afterProgress() {
@@ -158,8 +326,10 @@ final class MapMaster extends AbstractMaster {
     live.remove(worker);
     int back = store.requeue(worker);
     for (Long parent : mappedBy.keySet()) {
-      if (store.status(parent) == dev.schedulerx.api.TaskStatus.INIT) {
+      if (store.status(parent) == TaskStatus.INIT) {
         sentByThisRun.put(parent, 0L); // it runs again from the start
+        runHash.put(parent, 0L);
+        rerunning.add(parent);
       }
     }
     getContext().getLog().warn("{}: worker {} {}; {} unfinished task(s) go to the remaining {} worker(s)",
@@ -176,6 +346,25 @@ final class MapMaster extends AbstractMaster {
       return finishWith(Optional.empty());
     }
     reducing = true;
+    if (log != null) {
+      // Reduce runs once the log says so: a master the server replaced in the meantime must not reduce.
+      getContext().pipeToSelf(log.reduceStarting(), ReduceCleared::new);
+      return this;
+    }
+    return reduce();
+  }
+
+  private Behavior<Command> onReduceCleared(ReduceCleared cleared) {
+    if (isFinished()) {
+      return this;
+    }
+    if (cleared.failure() == null && cleared.appended() == MasterLog.Appended.FENCED) {
+      return onFenced(new Fenced("the server refused the start of reduce: a newer master has the instance"));
+    }
+    return reduce();
+  }
+
+  private Behavior<Command> reduce() {
     TaskContext context = masterContext();
     boolean anyFailed = store.failed() > 0;
     getContext().pipeToSelf(
@@ -213,6 +402,14 @@ final class MapMaster extends AbstractMaster {
     }
     String result = reduce.map(ProcessResult::result).filter(r -> !r.isEmpty()).orElse(subTasks + " sub-tasks succeeded");
     return finish(InstanceStatus.SUCCESS, result);
+  }
+
+  @Override
+  protected Behavior<Command> finish(InstanceStatus status, String result) {
+    if (log != null) {
+      log.close();
+    }
+    return super.finish(status, result);
   }
 
   @Override

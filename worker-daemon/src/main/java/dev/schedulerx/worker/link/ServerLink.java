@@ -37,7 +37,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   /** What the link accepts. */
   public sealed interface Command
-      permits ReportStatus, ReportProgress, GoOffline, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver, OfflineAnswered {}
+      permits ReportStatus, ReportProgress, GoOffline, AskServer, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver, OfflineAnswered {}
 
   /** Deliver an instance status to the server (until acknowledged). */
   public record ReportStatus(long jobId, long instanceId, String groupId, InstanceStatus status, String result, String progress)
@@ -51,6 +51,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
    * interval, twice) for unacknowledged status reports first, so the server learns how instances ended.
    */
   public record GoOffline(ActorRef<Done> replyTo) implements Command {}
+
+  /** Ask the current leader's {@code actor} (a path name on the server); the answer or the failure completes {@code reply}. */
+  public record AskServer(String actor, Object request, CompletableFuture<Object> reply) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -145,6 +148,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
         .onMessageEquals(Redeliver.INSTANCE, this::onRedeliver)
         .onMessage(GoOffline.class, this::onGoOffline)
+        .onMessage(AskServer.class, this::onAskServer)
         .onMessage(OfflineAnswered.class, a -> { a.replyTo().tell(Done.getInstance()); return this; })
         .build();
   }
@@ -327,6 +331,21 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   }
 
   /** The leader's actor; selections are kept per leader, since building one parses its path as a URI. */
+  private Behavior<Command> onAskServer(AskServer ask) {
+    if (leader == null) {
+      ask.reply().completeExceptionally(new IllegalStateException("no server found yet"));
+      return this;
+    }
+    Patterns.ask(server(ask.actor()), ask.request(), ASK_TIMEOUT).whenComplete((answer, failure) -> {
+      if (failure != null) {
+        ask.reply().completeExceptionally(failure);
+      } else {
+        ask.reply().complete(answer);
+      }
+    });
+    return this;
+  }
+
   private org.apache.pekko.actor.ActorSelection server(String actor) {
     if (!leader.equals(selectionsLeader)) {
       selections.clear();

@@ -270,7 +270,7 @@ public final class ContainerEndpoint extends AbstractActor {
             List.of(),
             r.getJobType(),
             r.getContent(),
-            WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), JobInstanceEndpoint.upstream(r.getUpstreamDataList())));
+            WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), JobInstanceEndpoint.upstream(r.getUpstreamDataList())), 0);
     return new TaskGroup(
         instance,
         masterPath(r.getInstanceMasterAkkaPath()),

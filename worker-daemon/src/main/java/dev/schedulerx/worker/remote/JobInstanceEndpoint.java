@@ -5,6 +5,7 @@ import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
+import dev.schedulerx.protocol.Resume;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.api.UpstreamResult;
@@ -49,19 +50,42 @@ public final class JobInstanceEndpoint extends AbstractActor {
     return receiveBuilder()
         .match(ServerSubmitJobInstanceRequest.class, this::onSubmit)
         .match(ServerKillJobInstanceRequest.class, this::onKill)
+        .match(Resume.ServerResumeJobInstanceRequest.class, this::onResume)
         .build();
   }
 
   private void onSubmit(ServerSubmitJobInstanceRequest request) {
-    ActorRef replyTo = getSender();
     InstanceSpec spec;
     try {
       spec = toSpec(request);
     } catch (IllegalArgumentException e) {
-      log.warn("submit of instance {} refused: {}", request.getJobInstanceId(), e.getMessage());
-      replyTo.tell(ServerSubmitJobInstanceResponse.newBuilder().setSuccess(false).setMessage(e.getMessage()).build(), getSelf());
+      refuse(request.getJobInstanceId(), "submit", e.getMessage());
       return;
     }
+    submit(spec);
+  }
+
+  /** Our server hands over a running instance whose master was lost: this worker carries it on from its log. */
+  private void onResume(Resume.ServerResumeJobInstanceRequest request) {
+    InstanceSpec spec;
+    try {
+      spec = toSpec(ServerSubmitJobInstanceRequest.parseFrom(request.getSubmit())).resumedAt(request.getEpoch());
+    } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+      refuse(-1, "resume", e.getMessage());
+      return;
+    }
+    log.info("{}: resuming as master at epoch {} (previous master {}: {})", spec.label(), request.getEpoch(),
+        request.getPreviousMaster(), request.getReason());
+    submit(spec);
+  }
+
+  private void refuse(long instanceId, String what, String why) {
+    log.warn("{} of instance {} refused: {}", what, instanceId, why);
+    getSender().tell(ServerSubmitJobInstanceResponse.newBuilder().setSuccess(false).setMessage(why).build(), getSelf());
+  }
+
+  private void submit(InstanceSpec spec) {
+    ActorRef replyTo = getSender();
     AskPattern.<WorkerGuardian.Command, WorkerGuardian.Reply>ask(
             guardian, r -> new WorkerGuardian.Submit(spec, r), ASK_TIMEOUT, Adapter.toTyped(getContext().getSystem()).scheduler())
         .whenComplete(
@@ -109,7 +133,7 @@ public final class JobInstanceEndpoint extends AbstractActor {
         r.getWorkersList(),
         r.getJobType(),
         r.getContent(),
-        WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), upstream(r.getUpstreamDataList())));
+        WorkflowView.of(r.getWorkflowId(), r.getWfInstanceId(), upstream(r.getUpstreamDataList())), 0);
   }
 
   /** Wire upstream entries → the plugin API's pairs (both fields are required on the wire). */

@@ -94,11 +94,14 @@ public final class TaskStore implements AutoCloseable {
     while (out.size() < max && !requeued.isEmpty()) {
       out.add(requeued.poll());
     }
-    pending.poll(max - out.size(), (id, body) -> {
-      if (states[(int) id] == INIT) { // a task failed while waiting (kill) is not sent
-        out.add(new Task(id, names.get(nameOf[(int) id]), body));
-      }
-    });
+    // Tasks that finished while waiting (a kill, or a resumed master's log) are skipped: poll on past them.
+    while (out.size() < max && pending.size() > 0) {
+      pending.poll(max - out.size(), (id, body) -> {
+        if (states[(int) id] == INIT) {
+          out.add(new Task(id, names.get(nameOf[(int) id]), body));
+        }
+      });
+    }
     for (Task t : out) {
       int i = (int) t.id();
       states[i] = PULLED;

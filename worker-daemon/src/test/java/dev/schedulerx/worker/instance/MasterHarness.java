@@ -68,7 +68,7 @@ final class MasterHarness implements AutoCloseable {
 
   /** One job instance mastered by {@link #SELF}, with the other two workers behind loopback peers. */
   final class Instance {
-    final long id = ids.incrementAndGet();
+    final long id;
     final LoopbackPeers peers = new LoopbackPeers(plugins, invoker, codec, testKit.scheduler());
     final TestProbe<Reported> reports = testKit.createTestProbe();
     /** Progress JSON sent while running, oldest first. */
@@ -78,10 +78,17 @@ final class MasterHarness implements AutoCloseable {
     private final String jobParameters;
     private String instanceParameters = "";
     private DispatchSettings settings = fast();
+    private MasterLog masterLog = MasterLog.NONE;
+    private int epoch;
     InstanceSpec spec;
     ActorRef<JobInstanceSupervisor.Command> supervisor;
 
     private Instance(String executeMode, String processor, String jobParameters) {
+      this(ids.incrementAndGet(), executeMode, processor, jobParameters);
+    }
+
+    private Instance(long id, String executeMode, String processor, String jobParameters) {
+      this.id = id;
       this.executeMode = executeMode;
       this.processor = processor;
       this.jobParameters = jobParameters;
@@ -90,6 +97,31 @@ final class MasterHarness implements AutoCloseable {
     Instance instanceParameters(String parameters) {
       this.instanceParameters = parameters;
       return this;
+    }
+
+    /** Its master keeps its operation log in {@code log}. */
+    Instance masterLog(MasterLog log) {
+      this.masterLog = log;
+      return this;
+    }
+
+    /**
+     * The same instance for a new master resuming it at {@code epoch} from the same log, with workers of its own
+     * (fresh loopback peers); start it with {@link #start()}.
+     */
+    Instance resumedAt(int epoch) {
+      Instance next = new Instance(id, executeMode, processor, jobParameters);
+      next.instanceParameters = instanceParameters;
+      next.settings = settings;
+      next.masterLog = masterLog;
+      next.epoch = epoch;
+      return next;
+    }
+
+    /** The master dies here: its actor stops at once, nothing more is reported or flushed. */
+    void crash() {
+      testKit.stop(supervisor, DEADLINE);
+      peers.close();
     }
 
     Instance settings(DispatchSettings settings) {
@@ -110,10 +142,10 @@ final class MasterHarness implements AutoCloseable {
         }
       };
       InstanceRuntime runtime =
-          new InstanceRuntime(plugins, invoker, pool, codec, sink, peers, settings, SELF, "127.0.0.1:4000");
+          new InstanceRuntime(plugins, invoker, pool, codec, sink, peers, settings, SELF, "127.0.0.1:4000", masterLog);
       spec = new InstanceSpec(9, id, "job-" + id, "g", executeMode, processor, jobParameters, instanceParameters,
-          Instant.EPOCH, Instant.EPOCH, 0, 0, "tester", "", WORKERS);
-      supervisor = testKit.spawn(JobInstanceSupervisor.create(spec, runtime), "instance-" + id);
+          Instant.EPOCH, Instant.EPOCH, 0, 0, "tester", "", WORKERS).resumedAt(epoch);
+      supervisor = testKit.spawn(JobInstanceSupervisor.create(spec, runtime), "instance-" + id + "-" + epoch);
       peers.attach(supervisor);
       return this;
     }

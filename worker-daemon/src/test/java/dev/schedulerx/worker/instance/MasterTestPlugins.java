@@ -9,6 +9,7 @@ import dev.schedulerx.worker.instance.testplugins.ShardSumProcessor;
 import dev.schedulerx.worker.instance.testplugins.SumMapReduceProcessor;
 import dev.schedulerx.worker.instance.testplugins.ThrowingReduceProcessor;
 import dev.schedulerx.worker.instance.testplugins.TwoLevelSumProcessor;
+import dev.schedulerx.worker.instance.testplugins.TwoPhaseRootProcessor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.List;
 final class MasterTestPlugins {
   static final List<Class<? extends JobProcessor>> PROCESSORS =
       List.of(SumMapReduceProcessor.class, TwoLevelSumProcessor.class, NoReduceOnFailProcessor.class,
-          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class, ShardEchoProcessor.class);
+          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class, ShardEchoProcessor.class, TwoPhaseRootProcessor.class);
 
   private MasterTestPlugins() {}
 

@@ -33,7 +33,7 @@ final class ScriptJobs {
     long id = IDS.incrementAndGet();
     InstanceSpec spec = new InstanceSpec(42, id, "job-" + id, "g", "standalone", BuiltInProcessors.nameOf(jobType), jobParameters,
         instanceParameters, SCHEDULED, SCHEDULED, 0, 0, "tester", xattrs, List.of("w@127.0.0.1:1"), jobType, content,
-        dev.schedulerx.worker.instance.WorkflowView.NONE);
+        dev.schedulerx.worker.instance.WorkflowView.NONE, 0);
     return new TaskContext(spec, TaskSpec.standalone(), "127.0.0.1:1", Map.of(), Map.of(), new TaskBodyCodec(), null);
   }
 

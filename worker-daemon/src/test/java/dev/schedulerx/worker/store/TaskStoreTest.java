@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,22 @@ class TaskStoreTest {
   private TaskStore store() {
     store = new TaskStore(16L << 20, dir.resolve("spill"));
     return store;
+  }
+
+  @Test
+  void dispatchPassesOverWaitingTasksThatFinishedBeforeTheirTurn() {
+    TaskStore s = store();
+    for (int i = 0; i < 3000; i++) {
+      s.create("Value", new byte[] {(byte) i});
+    }
+    for (long id = 0; id < 2500; id++) { // as a resumed master's log says: finished before any dispatch
+      s.finish(id, TaskStatus.SUCCESS, "ok");
+    }
+
+    List<TaskStore.Task> sent = s.dispatch("w1", 1000);
+
+    assertThat(sent).extracting(TaskStore.Task::id).containsExactlyElementsOf(LongStream.range(2500, 3000).boxed().toList());
+    assertThat(s.waiting()).isZero();
   }
 
   @Test

@@ -1,0 +1,189 @@
+package dev.schedulerx.worker.instance;
+
+import dev.schedulerx.api.TaskStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A master's write-behind operation log: the master records its decisions here as it makes them (nothing
+ * waits for the log), and what it recorded is cut into deflated segments of whole records and appended to
+ * the {@link MasterLog} in order, off the master's thread, re-sent until stored. Losing the unsent tail only
+ * means more re-runs after a resume, never a wrong result: every prefix of the log is a consistent state.
+ *
+ * <p>Recording methods are called by the master actor only; the sending runs on {@code executor}, one
+ * segment after another.
+ */
+final class OperationLog {
+  /** Buffered records are cut into segments once this many bytes wait (or on the master's flush timer). */
+  static final int CUT_BYTES = 256 * 1024;
+  /** A segment must fit one remoting frame (128,000 bytes) with its envelope. */
+  static final int MAX_SEGMENT_BYTES = 120_000;
+  /** Unstored segments beyond this: the server is not keeping up, the log stops (the instance is not resumable). */
+  static final long MAX_UNSTORED_BYTES = 32L * 1024 * 1024;
+  private static final long RETRY_MILLIS = 500;
+  /** A segment the server has not stored for this long: the log stops (a SchedulerX server keeps none). */
+  static final long MAX_LAG_MILLIS = 30_000;
+
+  private final MasterLog target;
+  private final long instanceId;
+  private final int epoch;
+  private final Executor executor;
+  /** Told once, from any thread, when the server says a newer master has the instance. */
+  private final Consumer<String> onFenced;
+  private final Map<String, Integer> nameIds = new HashMap<>();
+  private OperationLogCodec.Records records = new OperationLogCodec.Records();
+  /** Segments are made and sent one batch after another, in the order they were recorded. */
+  private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+  private long nextSeq; // used on the lane only
+  private final Queue<CompletableFuture<MasterLog.Appended>> unstored = new ConcurrentLinkedQueue<>();
+  private final AtomicLong unstoredBytes = new AtomicLong();
+  private volatile String stopped; // why the log stopped, null while it runs
+  private volatile boolean closed;
+  private volatile boolean fenced;
+
+  OperationLog(MasterLog target, long instanceId, int epoch, Executor executor, Consumer<String> fenced) {
+    this.target = target;
+    this.instanceId = instanceId;
+    this.epoch = epoch;
+    this.executor = executor;
+    this.onFenced = fenced;
+  }
+
+  void created(long parent, String name, byte[] body, long hash) {
+    if (stopped != null) {
+      return;
+    }
+    Integer nameId = nameIds.get(name);
+    if (nameId == null) {
+      nameId = nameIds.size();
+      nameIds.put(name, nameId);
+      records.name(nameId, name);
+    }
+    records.create(parent, nameId, body, hash);
+    cutIfFull();
+  }
+
+  void finished(long taskId, TaskStatus status, String result) {
+    if (stopped == null) {
+      records.finish(taskId, status, result);
+      cutIfFull();
+    }
+  }
+
+  /** Why the log stopped (the instance cannot be resumed past this point), or null while it runs. */
+  String stopped() {
+    return stopped;
+  }
+
+  private void cutIfFull() {
+    if (records.size() >= CUT_BYTES) {
+      cut();
+    }
+  }
+
+  /** Sends what is recorded so far (the master's flush timer calls this every few hundred milliseconds). */
+  void cut() {
+    if (records.size() == 0 || stopped != null) {
+      return;
+    }
+    OperationLogCodec.Records batch = records;
+    records = new OperationLogCodec.Records();
+    lane = lane.thenRunAsync(() -> send(batch), executor);
+  }
+
+  /**
+   * Records that reduce is about to run, sends everything, and completes once all of it is stored: with
+   * STORED, or FENCED when a newer master has the instance (then this one must not reduce).
+   */
+  CompletableFuture<MasterLog.Appended> reduceStarting() {
+    if (stopped == null) {
+      records.reduce();
+    }
+    cut();
+    return lane.thenCompose(ignored -> CompletableFuture.allOf(unstored.toArray(CompletableFuture[]::new)))
+        .thenApply(done -> fenced ? MasterLog.Appended.FENCED : MasterLog.Appended.STORED);
+  }
+
+  /** The instance ended here: nothing more is sent or re-sent. */
+  void close() {
+    closed = true;
+  }
+
+  private void send(OperationLogCodec.Records batch) {
+    List<byte[]> segments = new ArrayList<>();
+    if (!split(batch.bytes(), batch.ends(), 0, batch.ends().size(), segments)) {
+      return;
+    }
+    for (byte[] segment : segments) {
+      if (unstoredBytes.addAndGet(segment.length) > MAX_UNSTORED_BYTES) {
+        stop("the server has not stored " + (MAX_UNSTORED_BYTES >> 20) + " MB of its log");
+        return;
+      }
+      CompletableFuture<MasterLog.Appended> stored = new CompletableFuture<>();
+      unstored.add(stored);
+      stored.whenComplete((a, f) -> {
+        unstored.remove(stored);
+        unstoredBytes.addAndGet(-segment.length);
+      });
+      append(nextSeq++, segment, stored, System.nanoTime());
+    }
+  }
+
+  /** Deflates records [from, to) as one segment, or as several when one would not fit a frame. */
+  private boolean split(byte[] raw, List<Integer> ends, int from, int to, List<byte[]> out) {
+    int start = from == 0 ? 0 : ends.get(from - 1);
+    int end = ends.get(to - 1);
+    byte[] segment = OperationLogCodec.deflate(raw, start, end - start);
+    if (segment.length <= MAX_SEGMENT_BYTES) {
+      out.add(segment);
+      return true;
+    }
+    if (to - from == 1) {
+      stop("one record is " + (end - start) + " bytes, too large for a log segment");
+      return false;
+    }
+    int middle = (from + to) / 2;
+    return split(raw, ends, from, middle, out) && split(raw, ends, middle, to, out);
+  }
+
+  private void append(long seq, byte[] segment, CompletableFuture<MasterLog.Appended> stored, long since) {
+    if (closed || stopped != null) {
+      stored.complete(MasterLog.Appended.STORED);
+      return;
+    }
+    target.append(instanceId, epoch, seq, segment).whenComplete((appended, failure) -> {
+      if (failure == null) {
+        if (appended == MasterLog.Appended.FENCED) {
+          fenced = true;
+          stop("a newer master has the instance");
+          onFenced.accept("the server refused segment " + seq + " of epoch " + epoch + ": a newer master has the instance");
+        }
+        stored.complete(appended);
+      } else {
+        if (System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(MAX_LAG_MILLIS)) {
+          stop("the server did not store segment " + seq + " for " + MAX_LAG_MILLIS / 1000 + " s: " + failure.getMessage());
+          stored.complete(MasterLog.Appended.STORED);
+          return;
+        }
+        // Not stored (server unreachable, leader changing): the same segment again; the server stores a seq once.
+        CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS, executor)
+            .execute(() -> append(seq, segment, stored, since));
+      }
+    });
+  }
+
+  private void stop(String why) {
+    if (stopped == null) {
+      stopped = why;
+    }
+  }
+}
