@@ -200,7 +200,7 @@ public final class SchedulerServer implements AutoCloseable {
     MasterResume resume = null;
     if (resumeSettings.enabled()) {
       resume = new MasterResume(resumeSettings, new MasterLogRepository(database.dataSource()), instanceLogs, registry,
-          gateway, groups, clock, storeExecutor);
+          gateway, groups, clock, storeExecutor, metrics.meterRegistry());
       lifecycle.masterResume(resume);
     }
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr), resume);

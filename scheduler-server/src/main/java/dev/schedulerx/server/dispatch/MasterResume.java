@@ -8,6 +8,8 @@ import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.LogRepository;
 import dev.schedulerx.server.store.MasterLogRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +66,21 @@ public final class MasterResume {
   /** Resumed instances and their current master's {@code host:port}: reports from any other are ignored. */
   private final Map<Long, String> currentMaster = new ConcurrentHashMap<>();
 
+  private final Counter resumed;
+  private final Counter notResumed;
+  private final Counter fenced;
+  private final Counter logBytes;
+
   public MasterResume(Settings settings, MasterLogRepository logs, LogRepository instanceLogs, WorkerRegistry registry,
-      WorkerGateway gateway, GroupGuard groups, Clock clock, Executor storeExecutor) {
+      WorkerGateway gateway, GroupGuard groups, Clock clock, Executor storeExecutor, MeterRegistry meters) {
+    this.resumed = Counter.builder("schedulerx.server.master.changes").tag("outcome", "resumed")
+        .description("Instances handed to a new master after theirs was lost").register(meters);
+    this.notResumed = Counter.builder("schedulerx.server.master.changes").tag("outcome", "no_taker")
+        .description("Instances handed to a new master after theirs was lost").register(meters);
+    this.fenced = Counter.builder("schedulerx.server.master.log.fenced")
+        .description("Log segments refused because their master had been replaced").register(meters);
+    this.logBytes = Counter.builder("schedulerx.server.master.log.bytes")
+        .description("Bytes of master operation logs stored").baseUnit("bytes").register(meters);
     this.settings = settings;
     this.logs = logs;
     this.instanceLogs = instanceLogs;
@@ -84,7 +99,11 @@ public final class MasterResume {
   public CompletableFuture<MasterLogRepository.Appended> append(long instanceId, int epoch, long seq, byte[] segment) {
     return CompletableFuture.supplyAsync(() -> {
       MasterLogRepository.Appended appended = logs.append(instanceId, epoch, seq, segment);
+      if (appended == MasterLogRepository.Appended.STORED) {
+        logBytes.increment(segment.length);
+      }
       if (appended == MasterLogRepository.Appended.FENCED) {
+        fenced.increment();
         log.info("instance {}: log segment {} of epoch {} refused: that master was replaced or the instance ended",
             instanceId, seq, epoch);
       } else {
@@ -147,6 +166,7 @@ public final class MasterResume {
   private void handOver(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index, int epoch,
       String lostMaster, String why, WorkerGateway.WorkflowPayload payload, Consumer<String> fallback) {
     if (index >= candidates.size()) {
+      notResumed.increment();
       fallback.accept("master " + lostMaster + " " + why + "; no worker of the group took the instance over");
       return;
     }
@@ -161,6 +181,7 @@ public final class MasterResume {
     gateway.resume(next.address(), job, instance, group, groups.appGroupId(job.groupId()), payload, newEpoch, lostMaster, why)
         .whenCompleteAsync((outcome, failure) -> {
           if (failure == null && outcome.accepted()) {
+            resumed.increment();
             String line = "master " + lostMaster + " " + why + "; instance resumed by " + next.workerId() + " at epoch " + newEpoch;
             log.info("instance {} of job {}: {}", instance.id(), job.name(), line);
             // In the instance's log too, where `logs <id>` and the console show it between the two masters' lines.

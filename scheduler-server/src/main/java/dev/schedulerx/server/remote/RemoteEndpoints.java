@@ -33,6 +33,7 @@ public final class RemoteEndpoints {
     if (resume != null) {
       system.actorOf(MasterLogEndpoint.props(resume, leaderRemoting), ActorPaths.SERVER_MASTER_LOG);
     }
+    system.actorOf(WorkerConnectionWatch.props(registry, lifecycle), "worker-connection-watch");
     system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_INSTANCE_STATUS),
         ActorPaths.SERVER_INSTANCE_STATUS);

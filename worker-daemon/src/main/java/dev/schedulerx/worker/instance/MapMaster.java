@@ -173,9 +173,12 @@ final class MapMaster extends AbstractMaster {
         rerunning.add(parent); // maps again; what its earlier run created is skipped, and must be the same
       }
     }
-    getContext().getLog().info("{}: resumed at epoch {} from {} log segment(s): {} task(s), {} finished, {} to run{}",
+    // In the instance's log too (the MDC ships it), next to the server's line naming the lost master.
+    TaskMdc.run(masterContext(), () -> getContext().getLog().info(
+        "{}: resumed at epoch {} from {} log segment(s): {} task(s), {} finished and kept, {} unfinished (waiting, or "
+            + "running when the previous master was lost) run under this master{}",
         spec.label(), spec.masterEpoch(), read.segments().size(), store.total(), store.succeeded() + store.failed(),
-        store.waiting(), reduceStarted[0] ? "; reduce had started and runs again" : "");
+        store.waiting(), reduceStarted[0] ? "; reduce had started and runs again" : ""));
     return afterProgress();
   }
 
@@ -193,7 +196,8 @@ final class MapMaster extends AbstractMaster {
     }
     // Not a failure of the instance: it goes on under its new master. Nothing is reported, nothing killed
     // (a kill would reach the new master's tasks on the same workers too).
-    getContext().getLog().warn("{}: this master stops at epoch {}: {}", spec.label(), spec.masterEpoch(), fenced.why());
+    TaskMdc.run(masterContext(), () -> getContext().getLog().warn("{}: this master stops at epoch {}: {}", spec.label(),
+        spec.masterEpoch(), fenced.why()));
     log.close();
     store.close();
     return Behaviors.stopped();
