@@ -102,6 +102,8 @@ public final class SchedulerServer implements AutoCloseable {
   private AlertService alerts;
 
   private final MasterResume.Settings resumeSettings;
+  /** Master resume; null when off. */
+  private MasterResume resume;
 
   private SchedulerServer(ServerSettings settings, Clock clock, AlertSettings alertSettings,
       Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf, MasterResume.Settings resumeSettings) {
@@ -197,7 +199,6 @@ public final class SchedulerServer implements AutoCloseable {
     lifecycle.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
     LogRepository instanceLogs = new LogRepository(database.dataSource());
-    MasterResume resume = null;
     if (resumeSettings.enabled()) {
       resume = new MasterResume(resumeSettings, new MasterLogRepository(database.dataSource()), instanceLogs, registry,
           gateway, groups, clock, storeExecutor, metrics.meterRegistry());
@@ -255,6 +256,9 @@ public final class SchedulerServer implements AutoCloseable {
       if (!nodeId.equals(lastHolder)) {
         log.info("this node is now the leader ({}, remoting {})", nodeId, remotingAddress);
         lastHolder = nodeId;
+        if (resume != null) {
+          resume.leadershipGained();
+        }
       }
       return;
     }
@@ -325,6 +329,9 @@ public final class SchedulerServer implements AutoCloseable {
       int purged = instances.purgeFinishedBefore(clock.instant().minus(settings.historyRetention()));
       if (purged > 0) {
         log.info("purged {} finished instances older than {}", purged, settings.historyRetention());
+      }
+      if (resume != null) {
+        resume.purgeEndedLogs();
       }
     } catch (RuntimeException e) {
       log.warn("purge of old instances failed, will try again: {}", e.toString());

@@ -124,6 +124,23 @@ public final class MasterResume {
     return master != null && from != null && !from.endsWith("@" + master);
   }
 
+  /**
+   * This node became the leader: the resumed instances' current masters come from the database, so that
+   * reports of masters an earlier leader replaced are still ignored here.
+   */
+  public void leadershipGained() {
+    currentMaster.clear();
+    currentMaster.putAll(logs.resumedMasters());
+  }
+
+  /** Logs left by instances that ended while no node knew of their log (a change of leader); on the purge thread. */
+  public void purgeEndedLogs() {
+    int purged = logs.deleteOfEnded();
+    if (purged > 0) {
+      log.info("purged {} master log segment(s) of ended instances", purged);
+    }
+  }
+
   /** The instance ended: its log is no longer needed. Called on the store executor. */
   void ended(long instanceId) {
     currentMaster.remove(instanceId);

@@ -106,6 +106,22 @@ public final class MasterLogRepository {
         rs -> new Segment(rs.getInt(1), rs.getLong(2), rs.getBytes(3)));
   }
 
+  /** Running instances that had a master change, with their current master's {@code host:port}. */
+  public java.util.Map<Long, String> resumedMasters() {
+    java.util.Map<Long, String> masters = new java.util.HashMap<>();
+    jdbc.list("read resumed instances",
+        "SELECT id, worker_addr FROM sx_job_instance WHERE master_epoch > 0 AND worker_addr IS NOT NULL AND " + UNFINISHED,
+        Jdbc.Binder.NONE, rs -> masters.put(rs.getLong(1), rs.getString(2)));
+    return masters;
+  }
+
+  /** Drops the logs of instances that ended (or are gone); returns how many segments went. */
+  public int deleteOfEnded() {
+    return jdbc.update("delete master logs of ended instances",
+        "DELETE FROM sx_master_log WHERE instance_id NOT IN (SELECT id FROM sx_job_instance WHERE " + UNFINISHED + ")",
+        Jdbc.Binder.NONE);
+  }
+
   /** Drops an instance's log (it ended). */
   public int delete(long instanceId) {
     return jdbc.update("delete master log of instance " + instanceId,

@@ -100,6 +100,23 @@ abstract class MasterLogRepositoryCompatibilityTest {
   }
 
   @Test
+  void aNewLeaderFindsTheResumedInstancesMastersAndThePurgeDropsLogsOfEndedOnes() {
+    long resumed = running();
+    long untouched = running();
+    long ended = running();
+    logs.append(resumed, 0, 0, bytes(1));
+    logs.append(untouched, 0, 0, bytes(1));
+    logs.append(ended, 0, 0, bytes(1));
+    assertThat(logs.promote(resumed, 0, "w1", "127.0.0.1:2")).isTrue();
+    instances.finish(ended, InstanceState.FAILED, "gone", NOW);
+
+    assertThat(logs.resumedMasters()).containsExactly(java.util.Map.entry(resumed, "127.0.0.1:2"));
+    assertThat(logs.deleteOfEnded()).isEqualTo(1);
+    assertThat(logs.hasLog(ended)).isFalse();
+    assertThat(logs.hasLog(untouched)).isTrue();
+  }
+
+  @Test
   void appendsRacingAPromotionAreEitherStoredBeforeItOrFenced() throws Exception {
     long id = running();
     ExecutorService pool = Executors.newFixedThreadPool(4);
