@@ -76,6 +76,76 @@ class MasterResumeTest {
   }
 
   @Test
+  void aSecondMasterDeathInTheSameInstanceIsResumedAgainFromBothEpochsLogs() {
+    MemoryMasterLog log = new MemoryMasterLog();
+    Instance first = harness.instance("grid", "SumMapReduce", "2000").masterLog(log);
+    first.peers.slow(W1).slow(W2);
+    first.start();
+    await("all but the held tasks finished and logged").atMost(DEADLINE)
+        .until(() -> first.peers.held(W1) > 0 && first.peers.held(W2) > 0
+            && log.counts()[1] == 2001 - first.peers.held(W1) - first.peers.held(W2));
+    first.crash();
+
+    log.promote();
+    Instance second = first.resumedAt(1);
+    second.peers.slow(W2); // W1 and the master finish what they get, W2 holds its share
+    second.start();
+    await("the second master's share of W1 logged").atMost(DEADLINE)
+        .until(() -> second.peers.held(W2) > 0 && !second.peers.taskIdsSentTo(W1).isEmpty()
+            && log.counts()[1] == 2001 - second.peers.held(W2));
+    Set<Long> stillHeld = new HashSet<>(second.peers.taskIdsSentTo(W2));
+    second.crash();
+
+    log.promote();
+    Instance third = second.resumedAt(2);
+    third.start();
+
+    assertThat(third.awaitEnd()).extracting(Reported::status, Reported::result)
+        .containsExactly(InstanceStatus.SUCCESS, Long.toString(sum(2000)));
+    assertThat(sentIds(third)).containsExactlyInAnyOrderElementsOf(stillHeld);
+  }
+
+  @Test
+  void aTwoLevelMapResumesWithEveryLeafCountedOnce() {
+    MemoryMasterLog log = new MemoryMasterLog();
+    Instance first = harness.instance("grid", "TwoLevelSum", "20,100").masterLog(log);
+    first.peers.slow(W1).slow(W2); // groups sent there have not mapped yet when the master dies
+    first.start();
+    await("the master's own groups mapped and their leaves logged").atMost(DEADLINE)
+        .until(() -> first.peers.held(W1) > 0 && log.counts()[1] > 100);
+    first.crash();
+
+    log.promote();
+    Instance second = first.resumedAt(1);
+    second.start();
+
+    assertThat(second.awaitEnd()).extracting(Reported::status, Reported::result)
+        .containsExactly(InstanceStatus.SUCCESS, Long.toString(sum(2000)));
+    assertThat(sentIds(second)).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aMasterLostDuringReduceIsResumedAndItsSuccessorReducesAgain() throws Exception {
+    MemoryMasterLog log = new MemoryMasterLog();
+    Path gate = Files.createDirectories(dir.resolve("reduce-gate"));
+    Instance first = harness.instance("grid", "GatedReduce", "300").instanceParameters(gate.toString()).masterLog(log);
+    first.start();
+    await("reduce started").atMost(DEADLINE).until(() -> Files.exists(gate.resolve("reduce-started")));
+    first.crash();
+
+    log.promote();
+    Files.delete(gate.resolve("reduce-started"));
+    Instance second = first.resumedAt(1);
+    second.start();
+    await("reduce started again").atMost(DEADLINE).until(() -> Files.exists(gate.resolve("reduce-started")));
+    Files.createFile(gate.resolve("go"));
+
+    assertThat(second.awaitEnd()).extracting(Reported::status, Reported::result)
+        .containsExactly(InstanceStatus.SUCCESS, Long.toString(sum(300)));
+    assertThat(sentIds(second)).as("every sub-task had finished: nothing runs again").isEmpty();
+  }
+
+  @Test
   void aRootStillMappingWhenItsMasterDiedMapsAgainAndCreatesNothingTwice() throws Exception {
     MemoryMasterLog log = new MemoryMasterLog();
     Path go = dir.resolve("go-sorted");

@@ -2,6 +2,7 @@ package dev.schedulerx.worker.instance;
 
 import dev.schedulerx.worker.testing.PluginJars;
 import dev.schedulerx.api.JobProcessor;
+import dev.schedulerx.worker.instance.testplugins.GatedReduceProcessor;
 import dev.schedulerx.worker.instance.testplugins.NoReduceOnFailProcessor;
 import dev.schedulerx.worker.instance.testplugins.PlainMapProcessor;
 import dev.schedulerx.worker.instance.testplugins.ShardEchoProcessor;
@@ -21,7 +22,8 @@ import java.util.List;
 final class MasterTestPlugins {
   static final List<Class<? extends JobProcessor>> PROCESSORS =
       List.of(SumMapReduceProcessor.class, TwoLevelSumProcessor.class, NoReduceOnFailProcessor.class,
-          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class, ShardEchoProcessor.class, TwoPhaseRootProcessor.class);
+          ThrowingReduceProcessor.class, PlainMapProcessor.class, ShardSumProcessor.class, ShardEchoProcessor.class, TwoPhaseRootProcessor.class,
+          GatedReduceProcessor.class);
 
   private MasterTestPlugins() {}
 
