@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MasterResume {
   private static final Logger log = LoggerFactory.getLogger(MasterResume.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Set<String> RESUMABLE_MODES = Set.of("grid", "parallel", "batch", "sharding");
 
   /**
@@ -158,7 +159,7 @@ public final class MasterResume {
    */
   boolean tryResume(JobDefinition job, JobInstance instance, String lostMaster, String why, WorkerGateway.WorkflowPayload payload,
       Consumer<String> fallback) {
-    if (!settings.enabled() || !RESUMABLE_MODES.contains(job.executeMode())) {
+    if (!settings.enabled() || !RESUMABLE_MODES.contains(job.executeMode()) || !resumable(job)) {
       return false;
     }
     Optional<Integer> epoch = logs.epoch(instance.id());
@@ -178,6 +179,18 @@ public final class MasterResume {
     }
     handOver(job, instance, candidates, 0, epoch.get(), lostMaster, why, payload, fallback);
     return true;
+  }
+
+  /** A job turns resume off with {@code "resume": false} in its xattrs. */
+  private static boolean resumable(JobDefinition job) {
+    if (job.xattrs() == null || job.xattrs().isBlank()) {
+      return true;
+    }
+    try {
+      return JSON.readTree(job.xattrs()).path("resume").asBoolean(true);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return true;
+    }
   }
 
   private void handOver(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index, int epoch,

@@ -88,7 +88,7 @@ final class MapMaster extends AbstractMaster {
     super(ctx, timers, spec, runtime, processor);
     this.shardList = shardList;
     this.shards = shardList.size();
-    if (runtime.masterLog().enabled()) {
+    if (runtime.masterLog().enabled() && resumable(spec.xattrs())) {
       ActorRef<Command> self = ctx.getSelf();
       log = new OperationLog(runtime.masterLog(), spec.instanceId(), spec.masterEpoch(), runtime.pool()::execute,
           why -> self.tell(new Fenced(why)));
@@ -113,6 +113,18 @@ final class MapMaster extends AbstractMaster {
     create(-1, JobContext.ROOT_TASK_NAME, runtime.codec().encode(JobContext.ROOT_TASK_NAME), 0);
     sendBatch(runtime.self(), 1);
     return this;
+  }
+
+  /** A job turns master resume off with {@code "resume": false} in its xattrs; on by default. */
+  static boolean resumable(String xattrs) {
+    if (xattrs == null || xattrs.isBlank()) {
+      return true;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(xattrs).path("resume").asBoolean(true);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return true;
+    }
   }
 
   private long create(long parent, String name, byte[] body, long hash) {

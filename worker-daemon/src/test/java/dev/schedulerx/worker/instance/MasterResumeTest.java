@@ -202,6 +202,13 @@ class MasterResumeTest {
   }
 
   @Test
+  void aJobThatTurnsResumeOffKeepsNoLog() {
+    assertThat(MapMaster.resumable("")).isTrue();
+    assertThat(MapMaster.resumable("{\"taskMaxAttempt\":2}")).isTrue();
+    assertThat(MapMaster.resumable("{\"resume\":false}")).isFalse();
+  }
+
+  @Test
   void anEmptyLogStartsTheInstanceFromTheBeginning() {
     MemoryMasterLog log = new MemoryMasterLog();
     log.promote();
