@@ -34,7 +34,7 @@ public final class DaemonSum implements MapReduceJobProcessor {
       return map(context, ranges, "Ranges");
     }
     if ("Ranges".equals(context.taskName())) {
-      int count = Integer.parseInt(context.jobParameters().trim());
+      int count = Integer.parseInt(context.jobParameters().split(",")[0].trim());
       int k = context.task(Integer.class);
       List<Integer> numbers = new ArrayList<>();
       for (int i = (k - 1) * count / RANGES + 1; i <= k * count / RANGES; i++) {
@@ -46,7 +46,20 @@ public final class DaemonSum implements MapReduceJobProcessor {
           ? ProcessResult.success("range:daemon-" + ProcessHandle.current().pid()) : mapped;
     }
     int n = context.task(Integer.class);
+    pause(context.jobParameters());
     return ProcessResult.success(n + "@daemon-" + ProcessHandle.current().pid());
+  }
+
+  /** Parameters "N,ms": each number takes ms milliseconds (slow enough to kill its master half way). */
+  static void pause(String parameters) {
+    String[] p = parameters.split(",");
+    if (p.length > 1) {
+      try {
+        Thread.sleep(Long.parseLong(p[1].trim()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

@@ -29,7 +29,7 @@ public class OfficialSum extends MapReduceJobProcessor {
       return map(ranges, "Ranges");
     }
     if ("Ranges".equals(context.getTaskName())) {
-      int count = Integer.parseInt(context.getJobParameters().trim());
+      int count = Integer.parseInt(context.getJobParameters().split(",")[0].trim());
       int k = (Integer) context.getTask();
       List<Integer> numbers = new ArrayList<>();
       for (int i = (k - 1) * count / RANGES + 1; i <= k * count / RANGES; i++) {
@@ -41,7 +41,20 @@ public class OfficialSum extends MapReduceJobProcessor {
           ? new ProcessResult(true, "range:official-" + ProcessHandle.current().pid()) : mapped;
     }
     int n = (Integer) context.getTask();
+    pause(context.getJobParameters());
     return new ProcessResult(true, n + "@official-" + ProcessHandle.current().pid());
+  }
+
+  /** Parameters "N,ms": each number takes ms milliseconds (slow enough to kill its master half way). */
+  static void pause(String parameters) {
+    String[] p = parameters.split(",");
+    if (p.length > 1) {
+      try {
+        Thread.sleep(Long.parseLong(p[1].trim()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

@@ -364,7 +364,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     long maxMb = rt.maxMemory() >> 20;
     double load = Math.max(0, os.getSystemLoadAverage());
     return String.format(java.util.Locale.ROOT,
-        "{\"cpuLoad1\":%.2f,\"cpuLoad5\":%.2f,\"cpuProcessors\":%d,\"heap1Usage\":%.4f,\"heap1Used\":%d,\"heap5Usage\":%.4f,\"heapMax\":%d}",
+        // masterResume: this worker can take over an instance whose master died (our server reads it; others ignore it)
+        "{\"cpuLoad1\":%.2f,\"cpuLoad5\":%.2f,\"cpuProcessors\":%d,\"heap1Usage\":%.4f,\"heap1Used\":%d,\"heap5Usage\":%.4f,\"heapMax\":%d,"
+            + "\"masterResume\":true}",
         load, load, os.getAvailableProcessors(), (double) usedMb / Math.max(1, maxMb), usedMb, (double) usedMb / Math.max(1, maxMb), maxMb);
   }
 

@@ -1,0 +1,118 @@
+package dev.schedulerx.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.interop.daemon.DaemonShardCheck;
+import dev.schedulerx.interop.daemon.DaemonSum;
+import dev.schedulerx.interop.official.OfficialSum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Master resume in a mixed group: the official SchedulerX Java worker and two of our daemons run one two-level
+ * MapReduce mastered by a daemon; that daemon is killed with -9 half way, the other daemon carries the same
+ * instance on, and the official worker's share (its in-flight sub-tasks run again, its late reports go to the
+ * dead master) still adds up to the exact sum.
+ */
+@Tag("interop")
+class MasterResumeInteropTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final int N = 6000;
+
+  @TempDir static Path dir;
+  private static OurServer server;
+  private static Processes official;
+  private static Processes daemonA;
+  private static Processes daemonB;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = OurServer.start(dir);
+    official = OfficialWorkerProcess.launch("official worker", server.domain(),
+        Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
+    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class, DaemonShardCheck.class);
+    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class, DaemonShardCheck.class);
+    OfficialWorkerProcess.awaitStarted(official);
+    OurDaemonProcess.awaitReady(daemonA);
+    OurDaemonProcess.awaitReady(daemonB);
+    await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.workers().size() == 3);
+    server.upsertJob("resume-sum", OfficialSum.class.getName(), "grid", N + ",3");
+  }
+
+  @AfterAll
+  static void stop() {
+    Processes.closeEach(daemonA, daemonB, official, server);
+  }
+
+  @Test
+  void aDaemonMasterKilledHalfWayIsReplacedByTheOtherDaemonAndTheMixedGroupsSumIsExact() throws Exception {
+    long id = instanceMasteredByADaemon();
+    Processes master = masterOf(id);
+    await("a third of the numbers done").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+        .until(() -> done(server.instance(id)) >= N / 3);
+
+    ProcessHandle.of(master.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    assertThat(master.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    Processes heir = master == daemonA ? daemonB : daemonA;
+    JsonNode end;
+    try {
+      end = server.awaitFinished(id, DEADLINE);
+    } catch (RuntimeException | AssertionError e) {
+      System.err.println("---- instance: " + server.instance(id));
+      System.err.println("---- heir:\n" + heir.logText());
+      System.err.println("---- official worker:\n" + official.logText());
+      throw e;
+    }
+    assertThat(end.path("state").asText()).as(end.toString() + "\n" + heir.logText()).isEqualTo("SUCCESS");
+    assertThat(end.path("result").asText()).startsWith((long) N * (N + 1) / 2 + " by ").contains("official-" + official.pid());
+    assertThat(end.path("workerId").asText()).contains("_" + heir.pid() + "_");
+    assertThat(end.path("attempt").asInt()).isZero();
+    assertThat(heir.logText()).contains("instance " + id + ": resumed at epoch 1 from");
+  }
+
+  /** Runs the job until the server picks a daemon as its master (it rotates), killing runs the official worker masters. */
+  private static long instanceMasteredByADaemon() {
+    for (int attempt = 0; attempt < 6; attempt++) {
+      long id = server.trigger("resume-sum");
+      await("master chosen").atMost(DEADLINE).until(() -> !server.instance(id).path("workerId").asText("").isEmpty());
+      if (masterOf(id) != null) {
+        return id;
+      }
+      server.post("/api/v1/instances/" + id + "/kill", "");
+      server.awaitFinished(id, DEADLINE);
+    }
+    throw new AssertionError("the server never picked a daemon as master");
+  }
+
+  /** The daemon mastering the instance, or null when it is the official worker. */
+  private static Processes masterOf(long id) {
+    String workerId = server.instance(id).path("workerId").asText();
+    for (Processes daemon : List.of(daemonA, daemonB)) {
+      if (workerId.contains("_" + daemon.pid() + "_")) {
+        return daemon;
+      }
+    }
+    return null;
+  }
+
+  private static long done(JsonNode instance) throws Exception {
+    long done = 0;
+    for (JsonNode w : new ObjectMapper().readTree(instance.path("progress").asText("{}")).path("workerProgress")) {
+      done += w.path("success").asLong();
+    }
+    return done;
+  }
+}
