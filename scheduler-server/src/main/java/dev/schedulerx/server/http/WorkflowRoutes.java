@@ -216,7 +216,20 @@ public final class WorkflowRoutes {
     v.put("enabled", w.enabled());
     List<Map<String, Object>> nodes = new ArrayList<>();
     for (long jobId : w.dag().nodes()) {
-      nodes.add(Map.of("id", jobId, "jobName", jobs.findById(jobId).map(JobDefinition::name).orElse("")));
+      Map<String, Object> node = new LinkedHashMap<>();
+      node.put("id", jobId);
+      Dag.Condition c = w.dag().conditions().get(jobId);
+      if (c != null) {
+        node.put("type", "condition");
+        node.put("jobName", c.name());
+        node.put("when", c.when());
+        node.put("expect", c.expect());
+        node.put("then", c.then());
+      } else {
+        node.put("jobName", jobs.findById(jobId).map(JobDefinition::name).orElse(""));
+        node.put("parameters", w.dag().parameters().get(jobId));
+      }
+      nodes.add(node);
     }
     v.put("dag", Map.of("nodes", nodes, "edges", w.dag().edges()));
     v.put("createdAt", w.createdAt());
@@ -249,6 +262,7 @@ public final class WorkflowRoutes {
         Map<String, Object> nv = new LinkedHashMap<>();
         nv.put("jobId", n.jobId());
         nv.put("jobName", n.jobName());
+        nv.put("type", run.dag().isCondition(n.jobId()) ? "condition" : "job");
         nv.put("state", n.state());
         nv.put("skipRequested", n.skipRequested());
         nv.put("jobInstanceId", n.jobInstanceId());

@@ -128,7 +128,7 @@ final class WorkflowStore {
    */
   void replaceDag(long workflowId, Dag dag, Instant now) {
     inTransaction("update the DAG of workflow " + workflowId, c -> {
-      for (long jobId : dag.nodes()) {
+      for (long jobId : dag.jobNodes()) {
         Optional<Long> owner = first(c, "SELECT workflow_id FROM sx_workflow_job WHERE job_id = ?", ps -> ps.setLong(1, jobId),
             rs -> rs.getLong(1));
         if (owner.isPresent() && owner.get() != workflowId) {
@@ -137,7 +137,7 @@ final class WorkflowStore {
         }
       }
       update(c, "DELETE FROM sx_workflow_job WHERE workflow_id = ?", ps -> ps.setLong(1, workflowId));
-      for (long jobId : dag.nodes()) {
+      for (long jobId : dag.jobNodes()) {
         update(c, "INSERT INTO sx_workflow_job (job_id, workflow_id) VALUES (?, ?)", ps -> {
           ps.setLong(1, jobId);
           ps.setLong(2, workflowId);
