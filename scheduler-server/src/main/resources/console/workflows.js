@@ -36,7 +36,8 @@ async function workflowPage(id, generation) {
   if (!current(generation)) return;
   const dagText = el('textarea', {id: 'dag-json', rows: 4, cols: 80},
     JSON.stringify({nodes: w.dag.nodes.map(n => ({id: n.id})), edges: w.dag.edges}));
-  const nodes = w.dag.nodes.map(n => ({key: n.id, label: n.jobName || String(n.id), state: w.enabled ? 'WAITING' : 'SKIPPED'}));
+  const nodes = w.dag.nodes.map(n => ({key: n.id, label: nodeLabel(n, n.jobName || String(n.id)),
+    state: w.enabled ? 'WAITING' : 'SKIPPED'}));
   show(el('h1', {}, 'Workflow ' + w.name,
       el('button', {type: 'button', id: 'run-workflow', onclick: async () => {
         const run = await api('POST', `/api/v1/workflows/${w.id}/run`, {parameters: ''});
@@ -80,7 +81,7 @@ async function workflowRunPage(id, generation) {
       }
     }}, name);
     const byJob = new Map(run.nodes.map(n => [n.jobId, n]));
-    const nodes = run.nodes.map(n => ({key: n.jobId, label: n.jobName, state: n.state,
+    const nodes = run.nodes.map(n => ({key: n.jobId, label: nodeLabel(n, n.jobName) + (n.type === 'condition' && n.result ? ' = ' + n.result : ''), state: n.state,
       href: n.jobInstanceId ? '#/instances/' + n.jobInstanceId : null}));
     show(el('h1', {}, `Workflow run #${run.id} `, stateBadge(run.state), run.suspended ? ' (suspended)' : ''),
       el('p', {}, el('a', {href: '#/workflows/' + run.workflowId}, 'workflow ' + run.workflowId),
@@ -95,6 +96,11 @@ async function workflowRunPage(id, generation) {
           el('td', {}, n.result || ''))))));
     return !FINISHED.has(run.state) || byJob.size === 0;
   });
+}
+
+/** A condition node (beyond SchedulerX) is marked with a diamond; its run label shows its decision. */
+function nodeLabel(n, name) {
+  return n.type === 'condition' ? '◇ ' + name : name;
 }
 
 /** The DAG as SVG: one column per depth (longest path from a root), nodes as boxes coloured by state. */
