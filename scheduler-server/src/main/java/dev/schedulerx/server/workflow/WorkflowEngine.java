@@ -177,9 +177,11 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
 
   private void fireIfDue(Workflow w, Instant now) {
     java.time.ZoneId zone = Schedules.zoneOf(w.timeZone(), clock.getZone());
-    Instant last = store.lastScheduleTime(w.id()).orElse(null);
+    // Never run: the first slot after the definition's last change (without a base, the next slot would always
+    // lie ahead of now and a new cron workflow would never fire).
+    Instant last = store.lastScheduleTime(w.id()).orElse(w.updatedAt());
     Optional<Instant> due = Schedules.nextDue(TimeType.CRON, w.timeExpression(), zone, last, now);
-    if (due.isPresent() && !due.get().isAfter(now) && (last == null || due.get().isAfter(last))) {
+    if (due.isPresent() && !due.get().isAfter(now) && due.get().isAfter(last)) {
       trigger(w, due.get(), TriggerType.SCHEDULE.name(), "");
     }
   }
