@@ -232,6 +232,7 @@ public final class WorkflowRoutes {
       nodes.add(node);
     }
     v.put("dag", Map.of("nodes", nodes, "edges", w.dag().edges()));
+    v.put("dagJson", w.dag().toJson()); // what PUT .../dag and POST /api/v1/workflows take back unchanged
     v.put("createdAt", w.createdAt());
     v.put("updatedAt", w.updatedAt());
     return v;

@@ -66,6 +66,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   /** Job instance → workflow instance, for the instances this engine linked (others are looked up). */
   private final Map<Long, Long> runOfInstance = new ConcurrentHashMap<>();
   private final AtomicBoolean tickQueued = new AtomicBoolean();
+  /** Runs with an advance queued on the engine thread. */
+  private final Set<Long> advanceQueued = ConcurrentHashMap.newKeySet();
 
   public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
       InstanceLifecycle lifecycle, Clock clock, BooleanSupplier isLeader) {
@@ -124,15 +126,26 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     if (!nodeJobs.contains(jobId)) {
       return;
     }
-    thread.execute(() -> guarded("instance " + instanceId + " ended", () -> {
-      Long runId = runOfInstance.remove(instanceId);
-      if (runId == null) {
-        runId = store.runOfJobInstance(instanceId).orElse(null);
-      }
-      if (runId != null) {
-        advance(runId);
-      }
-    }));
+    Long known = runOfInstance.remove(instanceId);
+    if (known != null) {
+      queueAdvance(known);
+      return;
+    }
+    thread.execute(() -> guarded("instance " + instanceId + " ended", () ->
+        store.runOfJobInstance(instanceId).ifPresent(this::advance)));
+  }
+
+  /**
+   * Queues one advance of the run; ends that arrive while one is queued ride on it (it reads them all from the
+   * database), so a wide fan-in of ends costs a few passes, not one per node.
+   */
+  private void queueAdvance(long runId) {
+    if (advanceQueued.add(runId)) {
+      thread.execute(() -> {
+        advanceQueued.remove(runId);
+        guarded("workflow instance " + runId + " advance", () -> advance(runId));
+      });
+    }
   }
 
   // ---- the tick ----
