@@ -68,6 +68,21 @@ final class ServerCluster {
     return found[0];
   }
 
+  /** After a failure: every node's log and the worker's, to stderr. */
+  static void printLogs(List<Node> nodes, Path workerLog) {
+    for (Node n : nodes) {
+      System.err.println("---- server " + n.httpPort() + " log:\n" + n.server().logText());
+    }
+    System.err.println("---- worker log:\n" + Distribution.readQuietly(workerLog));
+  }
+
+  /** Closes every node's process. */
+  static void closeAll(List<Node> nodes) throws InterruptedException {
+    for (Node n : nodes) {
+      n.server().close();
+    }
+  }
+
   /** A REST call on {@code node}; the answer must be 200. */
   static JsonNode api(Node node, String method, String path, String body) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))

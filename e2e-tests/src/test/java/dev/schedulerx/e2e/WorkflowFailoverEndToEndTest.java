@@ -87,15 +87,10 @@ class WorkflowFailoverEndToEndTest {
           assertThat(results.get("wb")).isEqualTo("wb<-[wa=wa<-[]]");
         }
       } catch (AssertionError | Exception e) {
-        for (Node n : nodes) {
-          System.err.println("---- server " + n.httpPort() + " log:\n" + n.server().logText());
-        }
-        System.err.println("---- worker log:\n" + Distribution.readQuietly(dir.resolve("worker.log")));
+        ServerCluster.printLogs(nodes, dir.resolve("worker.log"));
         throw e;
       } finally {
-        for (Node n : nodes) {
-          n.server().close();
-        }
+        ServerCluster.closeAll(nodes);
       }
     }
   }

@@ -316,10 +316,11 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
 
     boolean held = false;
     boolean progressed = true;
+    List<Long> order = dag.topologicalOrder();
     while (progressed) { // skipped nodes and decided conditions release their children in the same pass
       progressed = false;
-      Set<Long> offBranch = offBranch(dag, parents, state, results);
-      for (long jobId : dag.topologicalOrder()) {
+      Set<Long> offBranch = offBranch(dag, order, parents, state, results);
+      for (long jobId : order) {
         WfNode n = byJob.get(jobId);
         if (n == null || state.get(jobId) != InstanceState.WAITING) {
           continue;
@@ -398,13 +399,13 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
    * Nodes that will not run because of a decided condition: a child the condition did not choose, and below it
    * every node all of whose ways in are such nodes (a join of both branches still runs after the chosen one).
    */
-  private static Set<Long> offBranch(Dag dag, Map<Long, List<Long>> parents, Map<Long, InstanceState> state,
-      Map<Long, String> results) {
+  private static Set<Long> offBranch(Dag dag, List<Long> order, Map<Long, List<Long>> parents,
+      Map<Long, InstanceState> state, Map<Long, String> results) {
     Set<Long> off = new HashSet<>();
     if (dag.conditions().isEmpty()) {
       return off;
     }
-    for (long node : dag.topologicalOrder()) {
+    for (long node : order) {
       List<Long> in = parents.get(node);
       boolean allClosed = !in.isEmpty() && in.stream().allMatch(p -> {
         if (off.contains(p)) {

@@ -8,7 +8,6 @@ import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
-import dev.schedulerx.worker.WorkerDaemon;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,28 +31,19 @@ class WorkflowCronZoneTest {
   private static final ZoneId ZONE = ZoneId.of("Asia/Kathmandu");
 
   @TempDir Path dir;
+  private ServerWithDaemon both;
   private TestServer server;
-  private TestDaemons daemons;
-  private WorkerDaemon daemon;
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.inMemory();
-    daemons = new TestDaemons();
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir.resolve("daemon"));
-    daemon.awaitReady(DEADLINE);
+    both = ServerWithDaemon.start(dir, DEADLINE);
+    server = both.server;
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (daemons != null) {
-      daemons.close();
+    if (both != null) {
+      both.close();
     }
   }
 
