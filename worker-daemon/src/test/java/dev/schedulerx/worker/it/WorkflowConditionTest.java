@@ -151,8 +151,9 @@ class WorkflowConditionTest {
   }
 
   @Test
-  void nodeParametersReplaceTheJobsParametersForThatNodeOnly() {
-    long p = job("P", "");
+  void nodeParametersReplaceTheJobsParametersForThatNodeOnlyRetriesIncluded() {
+    server.upsertJob("P", "WorkflowNode", "\"parameters\":\"\",\"maxAttempt\":1,\"attemptInterval\":1");
+    long p = server.jobId("P");
     long q = job("Q", "fail");
     Workflow w = workflow("params", "{\"nodes\":[{\"id\":" + p + ",\"parameters\":\"fail\"},{\"id\":" + q
         + ",\"parameters\":\"\"}],\"edges\":[]}");
@@ -162,6 +163,7 @@ class WorkflowConditionTest {
     Map<String, WfNode> nodes = nodes(run.id());
     assertThat(nodes.get("P").state()).as("P ran with the node's parameters 'fail'").isEqualTo(InstanceState.FAILED);
     assertThat(nodes.get("P").result()).isEqualTo("failed on purpose");
+    assertThat(nodes.get("P").instanceAttempt()).as("the job's retry ran with the node's parameters too").isEqualTo(1);
     assertThat(nodes.get("Q").state()).as("Q ran with the node's empty parameters").isEqualTo(InstanceState.SUCCESS);
     assertThat(workflows.get(w.id()).dag().parameters()).containsEntry(p, "fail").containsEntry(q, "");
     // outside the workflow the job keeps its own parameters
