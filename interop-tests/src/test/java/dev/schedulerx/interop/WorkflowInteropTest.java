@@ -409,4 +409,29 @@ class WorkflowInteropTest {
       Files.writeString(release, "go"); // frees the official worker's thread if the kill did not
     }
   }
+
+  @Test
+  void officialWorkersGetNodeParametersAndAConditionsDecision() throws Exception {
+    String official = workerId(true);
+    long step = job("beyond-step", OfficialWorkflowStep.class.getName(), official);
+    long rescue = job("beyond-rescue", OfficialWorkflowNode.class.getName(), official);
+    long normal = job("beyond-normal", OfficialWorkflowNode.class.getName(), official);
+    // the job itself would succeed: the node's parameters make it fail on the official worker
+    String dag = "{\"nodes\":[{\"id\":" + step + ",\"parameters\":\"fail-until:" + dir.resolve("never") + "\"},"
+        + "{\"id\":-1,\"type\":\"condition\",\"name\":\"step-failed\",\"when\":\"any-failed\",\"then\":[" + rescue
+        + "]},{\"id\":" + rescue + "},{\"id\":" + normal + "}],\"edges\":[{\"source\":" + step + ",\"target\":-1},"
+        + "{\"source\":-1,\"target\":" + rescue + "},{\"source\":-1,\"target\":" + normal + "}]}";
+    long workflowId = workflow("beyond", dag);
+
+    GetWorkflowInstanceResponse run = runToEnd(workflowId);
+
+    Map<String, JobInstanceDetail> nodes = nodes(run);
+    assertThat(run.getStatus()).as("the failure is the condition's to handle: " + run).isEqualTo(4);
+    assertThat(nodes.get("beyond-step").getStatus()).isEqualTo(5);
+    assertThat(nodes.get("step-failed").getResult()).isEqualTo("true");
+    String ids = "|wf=" + workflowId + "|wfi=" + run.getWfInstanceInfo().getInstanceId();
+    assertThat(nodes.get("beyond-rescue").getResult()).isEqualTo("beyond-rescue" + ids + "|up=[step-failed=true]|by=official");
+    assertThat(nodes.get("beyond-normal").getStatus()).isEqualTo(12);
+    assertThat(getWorkflow(workflowId).getWorkFlowNodeInfo().getNodes()).extracting(n -> n.getId()).contains(-1L);
+  }
 }
