@@ -4,6 +4,9 @@
   sxbench.py trigger-latency API N FROM_MS TO_MS  latency of runs scheduled in [FROM_MS, TO_MS)
   sxbench.py api-collect API JOB EXPECTED TIMEOUT_S [SINCE_MS]  waits until EXPECTED instances of JOB (created
       at or after SINCE_MS) finished, prints figures
+  sxbench.py workflow API NODES RUNS  a wide (1 root -> NODES-1 children) and a deep (chain of NODES) workflow of
+      StartStamp jobs, each run once: parent end -> child processor start; then RUNS runs of a 3-node workflow
+      for workflow instances per minute
 """
 import concurrent.futures
 import datetime
@@ -97,6 +100,89 @@ def api_collect(api, job, expected, timeout_s, since_ms=0):
     print("trigger -> SUCCESS stored:  " + pct([millis(i["finishedAt"]) - trigger(i) for i in ok]))
 
 
+FINISHED = ("SUCCESS", "FAILED", "KILLED", "SKIPPED")
+
+
+def create_api_jobs(api, names):
+    def create(name):
+        call(api + "/jobs", "POST", {"group": "bench", "name": name, "processor": "StartStamp", "timeType": "api"})
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(create, names))
+    return {name: call(api + "/jobs/" + name)["id"] for name in names}
+
+
+def create_workflow(api, name, ids, edges, max_concurrency=1, policy="skip"):
+    dag = {"nodes": [{"id": i} for i in ids], "edges": [{"source": a, "target": b} for a, b in edges]}
+    return call(api + "/workflows", "POST", {"group": "bench", "name": name, "timeType": "api", "enabled": True,
+                                            "maxConcurrency": max_concurrency, "concurrencyPolicy": policy,
+                                            "dag": dag})["id"]
+
+
+def await_run(api, workflow_id, run_id, timeout_s):
+    """Polls the workflow's run list (no nodes: cheap for the server), then reads the finished run once."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        runs = call(api + "/workflows/%d/instances?limit=5" % workflow_id)
+        if any(r["id"] == run_id and r["state"] in FINISHED for r in runs):
+            break
+        time.sleep(0.2)
+    return call(api + "/workflow-instances/%d" % run_id)
+
+
+def handoff(api, name, workflow_id, timeout_s):
+    """Runs the workflow once; prints parent end (instance finished, as stored) -> child processor start."""
+    t0 = time.time()
+    run_id = call(api + "/workflows/%d/run" % workflow_id, "POST", {})["id"]
+    run = await_run(api, workflow_id, run_id, timeout_s)
+    wall = time.time() - t0
+    nodes = run["nodes"]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        ended = dict(zip([n["jobId"] for n in nodes], pool.map(
+            lambda n: millis(call(api + "/instances/%d" % n["jobInstanceId"])["finishedAt"]) if n["jobInstanceId"] else None,
+            nodes)))
+    gaps = []
+    for n in nodes:
+        if n["state"] != "SUCCESS" or not n["parents"]:
+            continue
+        last_parent_end = max(ended[p] for p in n["parents"])
+        gaps.append(int(n["result"]) - last_parent_end)
+    ok = sum(1 for n in nodes if n["state"] == "SUCCESS")
+    print("%s: %d nodes, run %s, %d SUCCESS, %.1f s from run request to end (%.2f instances/min of this DAG)"
+          % (name, len(nodes), run["state"], ok, wall, 60.0 / wall))
+    print("%s: parent end -> child processor start: %s" % (name, pct(gaps)))
+
+
+def workflow(api, n, runs):
+    wide = create_api_jobs(api, ["ww%04d" % i for i in range(n)])
+    deep = create_api_jobs(api, ["wd%04d" % i for i in range(n)])
+    small = create_api_jobs(api, ["wt-a", "wt-b", "wt-c"])
+    w_ids = list(wide.values())
+    d_ids = list(deep.values())
+    wide_id = create_workflow(api, "wide", w_ids, [(w_ids[0], c) for c in w_ids[1:]])
+    deep_id = create_workflow(api, "deep", d_ids, list(zip(d_ids, d_ids[1:])))
+    small_id = create_workflow(api, "small", list(small.values()),
+                               [(small["wt-a"], small["wt-c"]), (small["wt-b"], small["wt-c"])], 16, "queue")
+    handoff(api, "wide", wide_id, 600)
+    handoff(api, "deep", deep_id, 600)
+    t0 = time.time()
+    first = None
+    for _ in range(runs):
+        rid = call(api + "/workflows/%d/run" % small_id, "POST", {})["id"]
+        first = first or rid
+    deadline = time.time() + 600
+    while True:
+        listed = call(api + "/workflows/%d/instances?limit=500" % small_id)
+        done = [r for r in listed if r["state"] in FINISHED]
+        if len(done) >= runs or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    span = max(millis(r["finishedAt"]) for r in done) - min(millis(r["createdAt"]) for r in listed)
+    ok = sum(1 for r in done if r["state"] == "SUCCESS")
+    print("small (A,B -> C, max concurrency 16, queue): %d runs requested in %.1f s, %d SUCCESS; "
+          "%.0f workflow instances/min (first request to last end, %.1f s)"
+          % (runs, time.time() - t0, ok, ok * 60000.0 / max(1, span), span / 1000.0))
+
+
 if __name__ == "__main__":
     cmd, api = sys.argv[1], sys.argv[2]
     if cmd == "create-jobs":
@@ -105,5 +191,7 @@ if __name__ == "__main__":
         trigger_latency(api, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     elif cmd == "api-collect":
         api_collect(api, sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]) if len(sys.argv) > 6 else 0)
+    elif cmd == "workflow":
+        workflow(api, int(sys.argv[3]), int(sys.argv[4]))
     else:
         sys.exit("unknown command " + cmd)

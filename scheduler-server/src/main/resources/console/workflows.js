@@ -17,7 +17,7 @@ async function workflowListPage(generation) {
   const list = await api('GET', '/api/v1/workflows');
   if (!current(generation)) return;
   show(el('h1', {}, 'Workflows'),
-    list.length === 0 ? el('p', {class: 'muted'}, 'No workflows yet: POST /api/v1/workflows or the OpenAPI CreateWorkflow.')
+    list.length === 0 ? el('p', {class: 'muted'}, 'No workflows yet: create one below, POST /api/v1/workflows or the OpenAPI CreateWorkflow.')
       : el('table', {},
         el('thead', {}, el('tr', {}, ['ID', 'Name', 'Group', 'Schedule', 'Enabled', 'On failure', 'Nodes'].map(h => el('th', {}, h)))),
         el('tbody', {}, list.map(w => el('tr', {},
@@ -27,16 +27,69 @@ async function workflowListPage(generation) {
           el('td', {}, w.timeType + (w.timeExpression ? ' ' + w.timeExpression : '')),
           el('td', {}, w.enabled ? 'yes' : 'no'),
           el('td', {}, w.failurePolicy),
-          el('td', {}, w.dag.nodes.map(n => n.jobName).join(', ')))))));
+          el('td', {}, w.dag.nodes.map(n => n.jobName).join(', ')))))),
+    el('h2', {}, 'New workflow'), workflowForm(null));
+}
+
+/**
+ * Creates a workflow, or (with {@code w}) edits one: its settings and its DAG, typed as the DAG JSON (job ids; a
+ * condition node and per-node parameters as the README shows). Saved with POST /api/v1/workflows, which creates or
+ * updates by group and name and refuses a bad DAG before anything changes.
+ */
+function workflowForm(w) {
+  const spec = w || {timeType: 'api', maxConcurrency: 1, concurrencyPolicy: 'skip', failurePolicy: 'block-descendants',
+    enabled: false, dagJson: '{"nodes":[],"edges":[]}'};
+  const field = (name, label, type) => el('label', {}, label,
+    el('input', {name, type: type || 'text', value: spec[name] ?? '', disabled: Boolean(w && (name === 'group' || name === 'name')),
+      required: name === 'group' || name === 'name', min: type === 'number' ? 1 : undefined}));
+  const choice = (name, label, options) => el('label', {}, label,
+    el('select', {name}, options.map(o => el('option', {value: o, selected: o === spec[name]}, o))));
+  const form = el('form', {class: 'job', id: 'workflow-form'},
+    field('group', 'Group'), field('name', 'Name'),
+    choice('timeType', 'Time type', ['api', 'cron']),
+    field('timeExpression', 'Cron expression (with seconds)'), field('timeZone', 'Time zone (empty = server zone)'),
+    field('maxConcurrency', 'Max concurrency', 'number'),
+    choice('concurrencyPolicy', 'Over max concurrency', ['skip', 'queue']),
+    choice('failurePolicy', 'On failure', ['block-descendants', 'fail-fast']),
+    field('description', 'Description'),
+    el('label', {class: 'wide'}, 'DAG (JSON, job ids)',
+      el('textarea', {name: 'dag', id: 'workflow-dag', rows: 5, cols: 80}, spec.dagJson)),
+    el('label', {class: 'check wide'}, el('input', {type: 'checkbox', name: 'enabled', checked: spec.enabled}), 'Enabled'),
+    el('div', {class: 'actions'}, el('button', {type: 'submit', id: 'save-workflow'}, w ? 'Save' : 'Create workflow')));
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const values = {};
+    for (const input of form.querySelectorAll('input, select, textarea')) {
+      if (input.type === 'checkbox') values[input.name] = input.checked;
+      else if (input.type === 'number') values[input.name] = input.value === '' ? null : Number(input.value);
+      else if (input.value !== '' || w) values[input.name] = input.value === '' ? null : input.value;
+    }
+    try {
+      values.dag = JSON.parse(values.dag || '{"nodes":[],"edges":[]}');
+    } catch (e) {
+      flash('The DAG is not valid JSON: ' + e.message, true);
+      return;
+    }
+    try {
+      const saved = await api('POST', '/api/v1/workflows', values);
+      flash(`Workflow ${saved.name} saved.`);
+      const target = '#/workflows/' + saved.id;
+      if (location.hash === target) route(); // same page: show it again with what was saved
+      else location.hash = target;
+    } catch (e) {
+      flash(e.message, true);
+    }
+  });
+  return form;
 }
 
 async function workflowPage(id, generation) {
   const w = await api('GET', '/api/v1/workflows/' + encodeURIComponent(id));
   const runs = await api('GET', `/api/v1/workflows/${w.id}/instances?limit=20`);
   if (!current(generation)) return;
-  const dagText = el('textarea', {id: 'dag-json', rows: 4, cols: 80},
-    JSON.stringify({nodes: w.dag.nodes.map(n => ({id: n.id})), edges: w.dag.edges}));
-  const nodes = w.dag.nodes.map(n => ({key: n.id, label: n.jobName || String(n.id), state: w.enabled ? 'WAITING' : 'SKIPPED'}));
+  const dagText = el('textarea', {id: 'dag-json', rows: 4, cols: 80}, w.dagJson);
+  const nodes = w.dag.nodes.map(n => ({key: n.id, label: nodeLabel(n, n.jobName || String(n.id)),
+    state: w.enabled ? 'WAITING' : 'SKIPPED'}));
   show(el('h1', {}, 'Workflow ' + w.name,
       el('button', {type: 'button', id: 'run-workflow', onclick: async () => {
         const run = await api('POST', `/api/v1/workflows/${w.id}/run`, {parameters: ''});
@@ -59,6 +112,7 @@ async function workflowPage(id, generation) {
         flash(e.message, true);
       }
     }}, 'Save DAG')),
+    el('details', {}, el('summary', {}, 'Edit settings'), workflowForm(w)),
     el('h2', {}, 'Runs'),
     el('table', {},
       el('thead', {}, el('tr', {}, ['Run', 'State', 'Trigger', 'Scheduled', 'Finished', 'Reason'].map(h => el('th', {}, h)))),
@@ -80,7 +134,7 @@ async function workflowRunPage(id, generation) {
       }
     }}, name);
     const byJob = new Map(run.nodes.map(n => [n.jobId, n]));
-    const nodes = run.nodes.map(n => ({key: n.jobId, label: n.jobName, state: n.state,
+    const nodes = run.nodes.map(n => ({key: n.jobId, label: nodeLabel(n, n.jobName) + (n.type === 'condition' && n.result ? ' = ' + n.result : ''), state: n.state,
       href: n.jobInstanceId ? '#/instances/' + n.jobInstanceId : null}));
     show(el('h1', {}, `Workflow run #${run.id} `, stateBadge(run.state), run.suspended ? ' (suspended)' : ''),
       el('p', {}, el('a', {href: '#/workflows/' + run.workflowId}, 'workflow ' + run.workflowId),
@@ -95,6 +149,11 @@ async function workflowRunPage(id, generation) {
           el('td', {}, n.result || ''))))));
     return !FINISHED.has(run.state) || byJob.size === 0;
   });
+}
+
+/** A condition node (beyond SchedulerX) is marked with a diamond; its run label shows its decision. */
+function nodeLabel(n, name) {
+  return n.type === 'condition' ? '◇ ' + name : name;
 }
 
 /** The DAG as SVG: one column per depth (longest path from a root), nodes as boxes coloured by state. */

@@ -3,21 +3,15 @@ package dev.schedulerx.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.Daemon;
+import dev.schedulerx.e2e.ServerCluster.Node;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,17 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeaderFailoverEndToEndTest {
   private static final Duration READY = Duration.ofSeconds(90);
-  private static final Pattern READY_LINE =
-      Pattern.compile("scheduler server ready: http 127\\.0\\.0\\.1:(\\d+), remoting akka\\.tcp://server@([^,\\s]+),");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String GROUP = "ha-e2e";
   private static final String KEY = "ha-key";
 
   @TempDir Path dir;
-
-  /** One server process, its HTTP port and its remoting address (host:port) from its ready line. */
-  private record Node(Daemon server, int httpPort, String remoting) {}
 
   @Test
   void aKilledLeaderIsReplacedAndTheJobKeepsRunningWithoutDuplicateRuns() throws Exception {
@@ -94,67 +81,19 @@ class LeaderFailoverEndToEndTest {
           assertThat(daemon.logText()).as("worker log").isNotEmpty();
         }
       } catch (AssertionError | Exception e) {
-        for (Node n : nodes) {
-          System.err.println("---- server " + n.httpPort() + " log:\n" + n.server().logText());
-        }
-        System.err.println("---- worker log:\n" + Distribution.readQuietly(dir.resolve("worker.log")));
+        ServerCluster.printLogs(nodes, dir.resolve("worker.log"));
         throw e;
       } finally {
-        for (Node n : nodes) {
-          n.server().close();
-        }
+        ServerCluster.closeAll(nodes);
       }
     }
   }
 
   private Node startNode(int index, PostgresqlSchema schema) throws Exception {
-    int httpPort = Distribution.freePort();
-    Daemon server = ServerDistribution.startClusterNode(schema, dir, index, httpPort, GROUP, KEY, READY);
-    Matcher m = READY_LINE.matcher(server.logText());
-    assertThat(m.find()).as("ready line in " + server.logText()).isTrue();
-    assertThat(Integer.parseInt(m.group(1))).isEqualTo(httpPort);
-    return new Node(server, httpPort, m.group(2));
+    return ServerCluster.startNode(schema, dir, index, GROUP, KEY, READY);
   }
 
-  /**
-   * The node all of {@code nodes} name in discovery and that logged taking the lease; {@code within} null
-   * means a generous start-up wait.
-   */
   private static Node awaitLeader(List<Node> nodes, Duration within) {
-    Node[] found = new Node[1];
-    await("one leader named by every node").atMost(within == null ? Duration.ofSeconds(30) : within)
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> {
-          String answer = null;
-          for (Node n : nodes) {
-            String a = leaderAddr(n);
-            if (a == null || (answer != null && !answer.equals(a))) {
-              return false;
-            }
-            answer = a;
-          }
-          for (Node n : nodes) {
-            if (n.remoting().equals(answer) && n.server().logText().contains("this node is now the leader")) {
-              found[0] = n;
-              return true;
-            }
-          }
-          return false;
-        });
-    return found[0];
-  }
-
-  private static String leaderAddr(Node node) {
-    try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
-              + "/worker/v1/appgroup/getLeaderAddr?groupId=" + GROUP + "&appKey=" + KEY + "&namespace=default"))
-          .timeout(Duration.ofSeconds(2))
-          .build();
-      String body = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-      String data = JSON.readTree(body).path("data").asText("");
-      return data.isEmpty() ? null : data;
-    } catch (Exception e) {
-      return null;
-    }
+    return ServerCluster.awaitLeader(nodes, within, GROUP, KEY);
   }
 }

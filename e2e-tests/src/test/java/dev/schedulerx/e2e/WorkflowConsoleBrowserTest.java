@@ -22,6 +22,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -65,6 +66,9 @@ class WorkflowConsoleBrowserTest {
             a { processor = "HelloWorld" }
             b { processor = "HelloWorld" }
             c { processor = "HelloWorld" }
+            d { processor = "HelloWorld" }
+            e { processor = "HelloWorld" }
+            f { processor = "HelloWorld" }
           }
         }
         """.formatted(plugins, dir.resolve("data"), httpPort));
@@ -128,5 +132,40 @@ class WorkflowConsoleBrowserTest {
     Path target = Path.of(System.getProperty("console.workflow.screenshot", "target/console-workflow.png"));
     Files.createDirectories(target.toAbsolutePath().getParent());
     Files.write(target, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void aWorkflowCreatedWithTheFormKeepsItsConditionNodeAndRunsTheChosenBranch() throws Exception {
+    long d = http("GET", "/api/v1/jobs/d", null).path("id").asLong();
+    long e = http("GET", "/api/v1/jobs/e", null).path("id").asLong();
+    long f = http("GET", "/api/v1/jobs/f", null).path("id").asLong();
+    String dag = "{\"nodes\":[{\"id\":" + d + "},{\"id\":-1,\"type\":\"condition\",\"name\":\"d-ok\",\"when\":"
+        + "\"all-succeeded\",\"then\":[" + e + "]},{\"id\":" + e + ",\"parameters\":\"from-the-dag\"},{\"id\":" + f
+        + "}],\"edges\":[{\"source\":" + d + ",\"target\":-1},{\"source\":-1,\"target\":" + e + "},{\"source\":-1,"
+        + "\"target\":" + f + "}]}";
+
+    browser.get(console + "/console/#/workflows");
+    WebElement form = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("workflow-form")));
+    form.findElement(By.name("group")).sendKeys("wf");
+    form.findElement(By.name("name")).sendKeys("made-in-form");
+    WebElement dagField = form.findElement(By.name("dag"));
+    dagField.clear();
+    dagField.sendKeys(dag);
+    form.findElement(By.name("enabled")).click();
+    form.findElement(By.id("save-workflow")).click();
+
+    wait.until(ExpectedConditions.urlMatches("#/workflows/\\d+$"));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.dag g[data-node='\u25c7 d-ok']")));
+    JsonNode saved = http("GET", "/api/v1/workflows/made-in-form", null);
+    assertThat(saved.path("enabled").asBoolean()).isTrue();
+    assertThat(saved.path("dagJson").asText()).contains("\"type\":\"condition\"").contains("\"parameters\":\"from-the-dag\"");
+
+    wait.until(dr -> dr.findElement(By.id("run-workflow"))).click();
+    wait.until(ExpectedConditions.urlMatches("#/workflow-instances/\\d+$"));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.dag g[data-node='e'][data-state='SUCCESS']")));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.dag g[data-node='f'][data-state='SKIPPED']")));
+    wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("svg.dag g[data-node='\u25c7 d-ok = true'][data-state='SUCCESS']")));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("h1 .state"), "SUCCESS"));
   }
 }

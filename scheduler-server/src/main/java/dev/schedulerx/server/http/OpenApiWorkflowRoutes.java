@@ -217,6 +217,13 @@ final class OpenApiWorkflowRoutes {
       Map<String, Object> n = new LinkedHashMap<>();
       n.put("id", jobId);
       n.put("jobId", jobId);
+      Dag.Condition condition = w.dag().conditions().get(jobId);
+      if (condition != null) { // beyond SchedulerX: the node's own JSON as its content
+        n.put("label", condition.name());
+        n.put("jobName", condition.name());
+        n.put("jobType", "condition");
+        n.put("content", w.dag().nodeJson(jobId));
+      }
       Optional<JobDefinition> job = jobs.findById(jobId);
       job.ifPresent(j -> {
         n.put("label", j.name());

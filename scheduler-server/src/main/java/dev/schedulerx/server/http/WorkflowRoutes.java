@@ -119,12 +119,19 @@ public final class WorkflowRoutes {
     ctx.json(view(w));
   }
 
-  /** {@code {"nodes":["a"],"edges":[["a","c"]]}} with job names of {@code group} → the DAG JSON by job id. */
+  /**
+   * {@code {"nodes":["a"],"edges":[["a","c"]]}} with job names of {@code group} → the DAG JSON by job id. Optional
+   * {@code "parameters":{"a":"..."}} (per node, by job name) and {@code "conditions":{"ok":{"when":"any-failed",
+   * "then":["c"]}}} (condition nodes by name, used in edges like jobs; {@code expect} and {@code then} name jobs).
+   */
   private String dagByName(String group, JsonNode byName) {
     java.util.Map<String, Long> ids = new java.util.LinkedHashMap<>();
-    java.util.function.Function<String, Long> id = name -> ids.computeIfAbsent(name, n -> jobs.findByName(group, n)
-        .map(JobDefinition::id)
-        .orElseThrow(() -> new IllegalArgumentException("dagByName names job " + n + ", which group " + group + " does not have")));
+    java.util.Map<String, Long> conditionIds = new java.util.LinkedHashMap<>();
+    byName.path("conditions").fieldNames().forEachRemaining(n -> conditionIds.put(n, -1L - conditionIds.size()));
+    java.util.function.Function<String, Long> id = name -> ids.computeIfAbsent(name, n -> conditionIds.containsKey(n)
+        ? conditionIds.get(n)
+        : jobs.findByName(group, n).map(JobDefinition::id)
+            .orElseThrow(() -> new IllegalArgumentException("dagByName names job " + n + ", which group " + group + " does not have")));
     byName.path("nodes").forEach(n -> id.apply(n.asText()));
     com.fasterxml.jackson.databind.node.ObjectNode dag = json.createObjectNode();
     com.fasterxml.jackson.databind.node.ArrayNode edges = json.createArrayNode();
@@ -134,8 +141,27 @@ public final class WorkflowRoutes {
       }
       edges.addObject().put("source", id.apply(e.get(0).asText())).put("target", id.apply(e.get(1).asText()));
     }
+    java.util.function.Function<String, Long> known = n -> java.util.Optional.ofNullable(ids.get(n)).orElseThrow(() ->
+        new IllegalArgumentException("dagByName.conditions names " + n + ", which is not a node of the DAG (edges or nodes)"));
     com.fasterxml.jackson.databind.node.ArrayNode nodes = dag.putArray("nodes");
-    ids.values().forEach(v -> nodes.addObject().put("id", v));
+    ids.forEach((name, nodeId) -> {
+      com.fasterxml.jackson.databind.node.ObjectNode node = nodes.addObject().put("id", nodeId);
+      JsonNode condition = byName.path("conditions").path(name);
+      if (conditionIds.containsKey(name)) {
+        node.put("type", "condition").put("name", name);
+        if (condition.has("when")) {
+          node.set("when", condition.get("when"));
+        }
+        if (condition.has("expect")) {
+          com.fasterxml.jackson.databind.node.ObjectNode expect = node.putObject("expect");
+          condition.get("expect").fields().forEachRemaining(x -> expect.set(Long.toString(known.apply(x.getKey())), x.getValue()));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode then = node.putArray("then");
+        condition.path("then").forEach(t -> then.add(known.apply(t.asText())));
+      } else if (byName.path("parameters").has(name)) {
+        node.set("parameters", byName.path("parameters").get(name));
+      }
+    });
     dag.set("edges", edges);
     return dag.toString();
   }
@@ -216,9 +242,23 @@ public final class WorkflowRoutes {
     v.put("enabled", w.enabled());
     List<Map<String, Object>> nodes = new ArrayList<>();
     for (long jobId : w.dag().nodes()) {
-      nodes.add(Map.of("id", jobId, "jobName", jobs.findById(jobId).map(JobDefinition::name).orElse("")));
+      Map<String, Object> node = new LinkedHashMap<>();
+      node.put("id", jobId);
+      Dag.Condition c = w.dag().conditions().get(jobId);
+      if (c != null) {
+        node.put("type", "condition");
+        node.put("jobName", c.name());
+        node.put("when", c.when());
+        node.put("expect", c.expect());
+        node.put("then", c.then());
+      } else {
+        node.put("jobName", jobs.findById(jobId).map(JobDefinition::name).orElse(""));
+        node.put("parameters", w.dag().parameters().get(jobId));
+      }
+      nodes.add(node);
     }
     v.put("dag", Map.of("nodes", nodes, "edges", w.dag().edges()));
+    v.put("dagJson", w.dag().toJson()); // what PUT .../dag and POST /api/v1/workflows take back unchanged
     v.put("createdAt", w.createdAt());
     v.put("updatedAt", w.updatedAt());
     return v;
@@ -249,6 +289,7 @@ public final class WorkflowRoutes {
         Map<String, Object> nv = new LinkedHashMap<>();
         nv.put("jobId", n.jobId());
         nv.put("jobName", n.jobName());
+        nv.put("type", run.dag().isCondition(n.jobId()) ? "condition" : "job");
         nv.put("state", n.state());
         nv.put("skipRequested", n.skipRequested());
         nv.put("jobInstanceId", n.jobInstanceId());

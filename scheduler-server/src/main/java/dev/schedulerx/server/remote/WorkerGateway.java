@@ -29,11 +29,16 @@ public final class WorkerGateway {
 
   /**
    * What a workflow node's submit carries besides the job: the workflow and workflow-instance ids and one
-   * (parent job name, parent result) pair per direct parent (wire fields 30, 22 and 16).
+   * (parent job name, parent result) pair per direct parent (wire fields 30, 22 and 16), and the node's own
+   * parameters when its DAG entry overrides the job's ({@code nodeParameters}, null for the job's).
    */
-  public record WorkflowPayload(long workflowId, long wfInstanceId, List<Upstream> upstream) {
+  public record WorkflowPayload(long workflowId, long wfInstanceId, List<Upstream> upstream, String nodeParameters) {
     public WorkflowPayload {
       upstream = List.copyOf(upstream);
+    }
+
+    public WorkflowPayload(long workflowId, long wfInstanceId, List<Upstream> upstream) {
+      this(workflowId, wfInstanceId, upstream, null);
     }
   }
 
@@ -173,6 +178,9 @@ public final class WorkerGateway {
     workers.forEach(w -> b.addWorkers(w.toString()));
     if (workflow != null) {
       b.setWorkflowId(workflow.workflowId()).setWfInstanceId(workflow.wfInstanceId());
+      if (workflow.nodeParameters() != null) {
+        b.setParameters(workflow.nodeParameters());
+      }
       for (Upstream up : workflow.upstream()) {
         b.addUpstreamData(UpstreamData.newBuilder().setJobName(up.jobName()).setData(up.data()));
       }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   /** Job instance → workflow instance, for the instances this engine linked (others are looked up). */
   private final Map<Long, Long> runOfInstance = new ConcurrentHashMap<>();
   private final AtomicBoolean tickQueued = new AtomicBoolean();
+  /** Runs with an advance queued on the engine thread. */
+  private final Set<Long> advanceQueued = ConcurrentHashMap.newKeySet();
 
   public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
       InstanceLifecycle lifecycle, Clock clock, BooleanSupplier isLeader) {
@@ -123,15 +126,26 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     if (!nodeJobs.contains(jobId)) {
       return;
     }
-    thread.execute(() -> guarded("instance " + instanceId + " ended", () -> {
-      Long runId = runOfInstance.remove(instanceId);
-      if (runId == null) {
-        runId = store.runOfJobInstance(instanceId).orElse(null);
-      }
-      if (runId != null) {
-        advance(runId);
-      }
-    }));
+    Long known = runOfInstance.remove(instanceId);
+    if (known != null) {
+      queueAdvance(known);
+      return;
+    }
+    thread.execute(() -> guarded("instance " + instanceId + " ended", () ->
+        store.runOfJobInstance(instanceId).ifPresent(this::advance)));
+  }
+
+  /**
+   * Queues one advance of the run; ends that arrive while one is queued ride on it (it reads them all from the
+   * database), so a wide fan-in of ends costs a few passes, not one per node.
+   */
+  private void queueAdvance(long runId) {
+    if (advanceQueued.add(runId)) {
+      thread.execute(() -> {
+        advanceQueued.remove(runId);
+        guarded("workflow instance " + runId + " advance", () -> advance(runId));
+      });
+    }
   }
 
   // ---- the tick ----
@@ -176,9 +190,11 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
 
   private void fireIfDue(Workflow w, Instant now) {
     java.time.ZoneId zone = Schedules.zoneOf(w.timeZone(), clock.getZone());
-    Instant last = store.lastScheduleTime(w.id()).orElse(null);
+    // Never run: the first slot after the definition's last change (without a base, the next slot would always
+    // lie ahead of now and a new cron workflow would never fire).
+    Instant last = store.lastScheduleTime(w.id()).orElse(w.updatedAt());
     Optional<Instant> due = Schedules.nextDue(TimeType.CRON, w.timeExpression(), zone, last, now);
-    if (due.isPresent() && !due.get().isAfter(now) && (last == null || due.get().isAfter(last))) {
+    if (due.isPresent() && !due.get().isAfter(now) && due.get().isAfter(last)) {
       trigger(w, due.get(), TriggerType.SCHEDULE.name(), "");
     }
   }
@@ -197,7 +213,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     Instant now = clock.instant();
     Map<Long, String> names = new HashMap<>();
     for (long jobId : w.dag().nodes()) {
-      names.put(jobId, jobs.findById(jobId).map(JobDefinition::name).orElse("job-" + jobId));
+      Dag.Condition c = w.dag().conditions().get(jobId);
+      names.put(jobId, c != null ? c.name() : jobs.findById(jobId).map(JobDefinition::name).orElse("job-" + jobId));
     }
     int running = store.countRunning(w.id());
     boolean full = running >= Math.max(1, w.maxConcurrency());
@@ -281,8 +298,12 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
     }
 
+    Dag dag = run.dag();
+    Map<Long, List<Long>> parents = dag.parents();
+    Map<Long, List<Long>> children = dag.children();
     boolean failFast = Workflow.FAIL_FAST.equals(run.failurePolicy());
-    boolean anyFailed = state.values().stream().anyMatch(s -> s == InstanceState.FAILED || s == InstanceState.KILLED);
+    boolean anyFailed = state.entrySet().stream()
+        .anyMatch(e -> isFailure(e.getValue()) && !handledByConditions(dag, children, e.getKey()));
     if (failFast && anyFailed) {
       for (WfNode n : byJob.values()) {
         if (state.get(n.jobId()) == InstanceState.RUNNING && n.jobInstanceId() != null) {
@@ -293,20 +314,29 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
     }
 
-    Map<Long, List<Long>> parents = run.dag().parents();
     boolean held = false;
     boolean progressed = true;
-    while (progressed) { // skipped nodes release their children in the same pass
+    List<Long> order = dag.topologicalOrder();
+    while (progressed) { // skipped nodes and decided conditions release their children in the same pass
       progressed = false;
-      for (long jobId : run.dag().topologicalOrder()) {
+      Set<Long> offBranch = offBranch(dag, order, parents, state, results);
+      for (long jobId : order) {
         WfNode n = byJob.get(jobId);
         if (n == null || state.get(jobId) != InstanceState.WAITING) {
           continue;
         }
-        boolean ready = parents.get(jobId).stream().allMatch(p -> {
-          InstanceState s = state.get(p);
-          return s == InstanceState.SUCCESS || s == InstanceState.SKIPPED;
-        });
+        if (offBranch.contains(jobId)) {
+          if (store.endNode(n.id(), InstanceState.SKIPPED, "", now, InstanceState.WAITING)) {
+            log.info("workflow instance {}: node {} skipped, not on a branch its conditions chose", runId, n.jobName());
+          }
+          state.put(jobId, InstanceState.SKIPPED);
+          results.put(jobId, "");
+          progressed = true;
+          continue;
+        }
+        Dag.Condition condition = dag.conditions().get(jobId);
+        boolean ready = parents.get(jobId).stream().allMatch(p -> condition != null ? state.get(p).isFinished()
+            : state.get(p) == InstanceState.SUCCESS || state.get(p) == InstanceState.SKIPPED);
         if (!ready) {
           continue;
         }
@@ -321,6 +351,17 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           // nothing new starts after a failure
         } else if (run.suspended()) {
           held = true;
+        } else if (condition != null) {
+          Map<Long, Boolean> succeeded = new LinkedHashMap<>();
+          parents.get(jobId).forEach(p -> succeeded.put(p, !isFailure(state.get(p))));
+          String decision = Boolean.toString(condition.holds(succeeded));
+          if (store.endNode(n.id(), InstanceState.SUCCESS, decision, now, InstanceState.WAITING)) {
+            log.info("workflow instance {}: condition {} is {} for its parents {}", runId, n.jobName(), decision, succeeded);
+          }
+          state.put(jobId, InstanceState.SUCCESS);
+          results.put(jobId, decision);
+          progressed = true;
+          break; // the branches it closed are known only after offBranch is worked out again
         } else if (startNode(run, n, parents.get(jobId), byJob, results, now)) {
           state.put(jobId, InstanceState.RUNNING);
         } else {
@@ -333,14 +374,54 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     if (state.containsValue(InstanceState.RUNNING) || held) {
       return;
     }
-    boolean allDone = state.values().stream().allMatch(s -> s == InstanceState.SUCCESS || s == InstanceState.SKIPPED);
+    boolean allDone = state.entrySet().stream().allMatch(e -> e.getValue() == InstanceState.SUCCESS
+        || e.getValue() == InstanceState.SKIPPED || isFailure(e.getValue()) && handledByConditions(dag, children, e.getKey()));
     InstanceState end = allDone ? InstanceState.SUCCESS : InstanceState.FAILED;
-    String reason = allDone ? null : describeFailure(byJob, state);
+    String reason = allDone ? null : describeFailure(byJob, state, dag, children);
     if (store.moveRun(runId, InstanceState.RUNNING, end, reason, now)) {
       log.info("workflow instance {} of workflow {} finished {}{}", runId, run.workflowId(), end,
           reason == null ? "" : ": " + reason);
       startQueued(run.workflowId());
     }
+  }
+
+  private static boolean isFailure(InstanceState s) {
+    return s == InstanceState.FAILED || s == InstanceState.KILLED;
+  }
+
+  /** A node whose children are all conditions: its failure is an outcome they branch on, not the run's failure. */
+  private static boolean handledByConditions(Dag dag, Map<Long, List<Long>> children, long node) {
+    List<Long> below = children.getOrDefault(node, List.of());
+    return !below.isEmpty() && below.stream().allMatch(dag::isCondition);
+  }
+
+  /**
+   * Nodes that will not run because of a decided condition: a child the condition did not choose, and below it
+   * every node all of whose ways in are such nodes (a join of both branches still runs after the chosen one).
+   */
+  private static Set<Long> offBranch(Dag dag, List<Long> order, Map<Long, List<Long>> parents,
+      Map<Long, InstanceState> state, Map<Long, String> results) {
+    Set<Long> off = new HashSet<>();
+    if (dag.conditions().isEmpty()) {
+      return off;
+    }
+    for (long node : order) {
+      List<Long> in = parents.get(node);
+      boolean allClosed = !in.isEmpty() && in.stream().allMatch(p -> {
+        if (off.contains(p)) {
+          return true;
+        }
+        Dag.Condition c = dag.conditions().get(p);
+        if (c == null || state.get(p) != InstanceState.SUCCESS || results.get(p) == null) {
+          return false;
+        }
+        return c.then().contains(node) != "true".equals(results.get(p));
+      });
+      if (allClosed) {
+        off.add(node);
+      }
+    }
+    return off;
   }
 
   /** A RUNNING node whose job instance ended: its final state, or null while it runs or a retry is due. */
@@ -419,7 +500,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       upstream.add(new WorkerGateway.Upstream(byJob.get(p).jobName(), results.get(p)));
     }
     runOfInstance.put(instance.id(), run.id());
-    launching.put(instance.id(), new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream));
+    launching.put(instance.id(),
+        new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(n.jobId())));
     log.debug("workflow instance {}: node {} starts as instance {}", run.id(), n.jobName(), instance.id());
     lifecycle.launch(j, instance);
     return true;
@@ -434,13 +516,14 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       WfNode parent = byJob.get(p);
       upstream.add(new WorkerGateway.Upstream(parent == null ? "" : parent.jobName(), parent == null ? "" : parent.result()));
     }
-    return new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream);
+    return new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(node.jobId()));
   }
 
-  private static String describeFailure(Map<Long, WfNode> byJob, Map<Long, InstanceState> state) {
+  private static String describeFailure(Map<Long, WfNode> byJob, Map<Long, InstanceState> state, Dag dag,
+      Map<Long, List<Long>> children) {
     List<String> failed = new ArrayList<>();
     state.forEach((jobId, s) -> {
-      if (s == InstanceState.FAILED || s == InstanceState.KILLED) {
+      if (isFailure(s) && !handledByConditions(dag, children, jobId)) {
         failed.add(byJob.get(jobId).jobName() + " " + s);
       }
     });
@@ -489,8 +572,14 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
             + "; only a FAILED or stopped instance can be retried");
       }
       Instant now = clock.instant();
-      for (WfNode n : store.nodes(runId)) {
-        if (n.state() == InstanceState.FAILED || n.state() == InstanceState.KILLED || n.state() == InstanceState.WAITING) {
+      Map<Long, List<Long>> children = run.dag().children();
+      Map<Long, InstanceState> states = new HashMap<>();
+      List<WfNode> nodes = store.nodes(runId);
+      nodes.forEach(n -> states.put(n.jobId(), n.state()));
+      for (WfNode n : nodes) {
+        boolean decided = handledByConditions(run.dag(), children, n.jobId())
+            && children.get(n.jobId()).stream().allMatch(c -> states.get(c) != InstanceState.WAITING);
+        if (!decided && (isFailure(n.state()) || n.state() == InstanceState.WAITING)) {
           store.resetNode(n.id(), freeRunTime(n.jobId(), now), InstanceState.FAILED, InstanceState.KILLED, InstanceState.WAITING);
         }
       }

@@ -38,6 +38,13 @@ final class WorkflowStore {
           + "FROM sx_wf_node n LEFT JOIN sx_job_instance i ON i.id = n.job_instance_id ";
 
   private final DataSource dataSource;
+  /** Parsed DAGs of recent runs by run id, eldest dropped beyond 256 (guarded by itself). */
+  private final Map<Long, Dag> runDags = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Dag> eldest) {
+      return size() > 256;
+    }
+  };
 
   WorkflowStore(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -128,7 +135,7 @@ final class WorkflowStore {
    */
   void replaceDag(long workflowId, Dag dag, Instant now) {
     inTransaction("update the DAG of workflow " + workflowId, c -> {
-      for (long jobId : dag.nodes()) {
+      for (long jobId : dag.jobNodes()) {
         Optional<Long> owner = first(c, "SELECT workflow_id FROM sx_workflow_job WHERE job_id = ?", ps -> ps.setLong(1, jobId),
             rs -> rs.getLong(1));
         if (owner.isPresent() && owner.get() != workflowId) {
@@ -137,7 +144,7 @@ final class WorkflowStore {
         }
       }
       update(c, "DELETE FROM sx_workflow_job WHERE workflow_id = ?", ps -> ps.setLong(1, workflowId));
-      for (long jobId : dag.nodes()) {
+      for (long jobId : dag.jobNodes()) {
         update(c, "INSERT INTO sx_workflow_job (job_id, workflow_id) VALUES (?, ?)", ps -> {
           ps.setLong(1, jobId);
           ps.setLong(2, workflowId);
@@ -269,7 +276,7 @@ final class WorkflowStore {
 
   Optional<WfInstance> findRun(long id) {
     return with("find workflow instance " + id, c -> first(c, "SELECT " + RUN_COLUMNS + " FROM sx_wf_instance WHERE id = ?",
-        ps -> ps.setLong(1, id), WorkflowStore::mapRun));
+        ps -> ps.setLong(1, id), this::mapRun));
   }
 
   List<WfInstance> runsOf(long workflowId, int limit) {
@@ -292,7 +299,7 @@ final class WorkflowStore {
   /** Runs that are running (3) or queued (1). */
   List<WfInstance> unfinishedRuns() {
     return with("list unfinished workflow runs", c -> list(c,
-        "SELECT " + RUN_COLUMNS + " FROM sx_wf_instance WHERE state IN (1, 3) ORDER BY id", ps -> {}, WorkflowStore::mapRun));
+        "SELECT " + RUN_COLUMNS + " FROM sx_wf_instance WHERE state IN (1, 3) ORDER BY id", ps -> {}, this::mapRun));
   }
 
   int countRunning(long workflowId) {
@@ -304,7 +311,7 @@ final class WorkflowStore {
   Optional<WfInstance> oldestQueued(long workflowId) {
     return with("find the oldest queued run of workflow " + workflowId, c -> first(c,
         "SELECT " + RUN_COLUMNS + " FROM sx_wf_instance WHERE workflow_id = ? AND state = 1 ORDER BY id",
-        ps -> ps.setLong(1, workflowId), WorkflowStore::mapRun));
+        ps -> ps.setLong(1, workflowId), this::mapRun));
   }
 
   Optional<Instant> lastScheduleTime(long workflowId) {
@@ -350,13 +357,31 @@ final class WorkflowStore {
         }) > 0);
   }
 
-  private static WfInstance mapRun(ResultSet rs) throws SQLException {
+  private WfInstance mapRun(ResultSet rs) throws SQLException {
     long finished = rs.getLong("finished_at");
     Instant finishedAt = rs.wasNull() ? null : Instant.ofEpochMilli(finished);
     return new WfInstance(rs.getLong("id"), rs.getLong("workflow_id"), Instant.ofEpochMilli(rs.getLong("schedule_time")),
         rs.getString("trigger_type"), InstanceState.fromValue(rs.getInt("state")), rs.getBoolean("suspended"),
-        rs.getString("instance_parameters"), Dag.parse(rs.getString("dag_json")), rs.getString("failure_policy"),
-        rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("created_at")), finishedAt);
+        rs.getString("instance_parameters"), runDag(rs.getLong("id"), rs.getString("dag_json")),
+        rs.getString("failure_policy"), rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("created_at")), finishedAt);
+  }
+
+  /**
+   * A run's DAG, parsed once: a run's copy never changes, and the engine reads the run at every node end (a
+   * 1,000-node DAG costs milliseconds to parse and check). The few most recent runs are kept.
+   */
+  private Dag runDag(long runId, String json) {
+    synchronized (runDags) {
+      Dag dag = runDags.get(runId);
+      if (dag != null) {
+        return dag;
+      }
+    }
+    Dag dag = Dag.parse(json);
+    synchronized (runDags) {
+      runDags.put(runId, dag);
+    }
+    return dag;
   }
 
   // ---- nodes ----

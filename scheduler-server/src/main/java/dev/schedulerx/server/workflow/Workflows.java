@@ -78,7 +78,7 @@ public final class Workflows {
   public Workflow updateDag(long id, String dagJson) {
     Workflow w = get(id);
     Dag dag = Dag.parse(dagJson);
-    for (long jobId : dag.nodes()) {
+    for (long jobId : dag.jobNodes()) {
       JobDefinition job = jobs.findById(jobId).orElseThrow(() ->
           new IllegalArgumentException("dagJson names job " + jobId + ", which does not exist; create it first"));
       if (!job.groupId().equals(w.groupId())) {

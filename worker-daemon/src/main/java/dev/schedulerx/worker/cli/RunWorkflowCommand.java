@@ -57,7 +57,8 @@ final class RunWorkflowCommand extends ClientCommand implements Callable<Integer
       if (!json) {
         for (JsonNode node : detail.path("nodes")) {
           String name = node.path("jobName").asText();
-          String line = node.path("state").asText()
+          boolean decided = "condition".equals(node.path("type").asText()) && node.path("result").isTextual();
+          String line = node.path("state").asText() + (decided ? " = " + node.path("result").asText() : "")
               + (node.path("jobInstanceId").isNumber() ? " (instance " + node.path("jobInstanceId").asText() + ")" : "");
           if (!line.equals(shown.put(name, line))) {
             out().printf("  %-20s %s%n", name, line);

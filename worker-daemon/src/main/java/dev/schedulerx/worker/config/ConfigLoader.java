@@ -16,13 +16,15 @@ import java.util.Set;
 public final class ConfigLoader {
   static final String ROOT = "schedulerx";
   static final String JOBS = ROOT + ".jobs";
+  /** Declared workflows: WorkflowDeclarations checks their keys. */
+  static final String WORKFLOWS = ROOT + ".workflows";
   /** Variables set for every script: their names are the user's. */
   static final String SCRIPT_ENV = ROOT + ".worker.scripts.env";
 
   private final LayeredConfig layers;
 
   public ConfigLoader(Map<String, String> env, Properties systemProperties) {
-    this.layers = new LayeredConfig(ROOT, "conf/worker.conf", Set.of(JOBS, SCRIPT_ENV), Set.of("pekko"), env, systemProperties);
+    this.layers = new LayeredConfig(ROOT, "conf/worker.conf", Set.of(JOBS, WORKFLOWS, SCRIPT_ENV), Set.of("pekko"), env, systemProperties);
   }
 
   /** Loads with the process's own environment and system properties. */

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class WorkflowDeclarations {
   static final Set<String> KEYS = Set.of("time-type", "time-expression", "time-zone", "max-concurrency",
-      "concurrency-policy", "failure-policy", "enabled", "description", "nodes", "edges");
+      "concurrency-policy", "failure-policy", "enabled", "description", "nodes", "edges", "parameters", "conditions");
 
   private WorkflowDeclarations() {}
 
@@ -68,7 +68,16 @@ final class WorkflowDeclarations {
           body.put("maxConcurrency", w.getInt("max-concurrency"));
         }
         body.put("enabled", !w.hasPath("enabled") || w.getBoolean("enabled"));
-        body.put("dagByName", Map.of("nodes", List.copyOf(nodes), "edges", edges));
+        Map<String, Object> dag = new LinkedHashMap<>();
+        dag.put("nodes", List.copyOf(nodes));
+        dag.put("edges", edges);
+        if (w.hasPath("parameters")) { // per node, by job name: replaces the job's parameters in this workflow
+          dag.put("parameters", w.getConfig("parameters").root().unwrapped());
+        }
+        if (w.hasPath("conditions")) { // condition nodes by name: { when | expect, then }, named in edges like jobs
+          dag.put("conditions", w.getConfig("conditions").root().unwrapped());
+        }
+        body.put("dagByName", dag);
         bodies.add(body);
       } catch (ConfigException e) {
         throw new ConfigError(LayeredConfig.oneLine(e));

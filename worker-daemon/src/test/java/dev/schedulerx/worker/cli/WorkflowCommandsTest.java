@@ -56,6 +56,13 @@ class WorkflowCommandsTest {
             Map.of("source", server.jobId("B"), "target", server.jobId("C"))))));
     api.upsertWorkflow(Map.of("group", "g", "name", "broken", "dag",
         "{\"nodes\":[{\"id\":" + server.jobId("F") + "}]}"));
+    server.upsertJob("F2", "WorkflowNode", "\"parameters\":\"fail\"");
+    server.upsertJob("G", "WorkflowNode", "");
+    long f2 = server.jobId("F2");
+    long g = server.jobId("G");
+    api.upsertWorkflow(Map.of("group", "g", "name", "branch", "dag", "{\"nodes\":[{\"id\":" + f2 + "},{\"id\":-1,"
+        + "\"type\":\"condition\",\"name\":\"f2-failed\",\"when\":\"any-failed\",\"then\":[" + g + "]},{\"id\":" + g
+        + "}],\"edges\":[{\"source\":" + f2 + ",\"target\":-1},{\"source\":-1,\"target\":" + g + "}]}"));
   }
 
   @AfterAll
@@ -83,6 +90,14 @@ class WorkflowCommandsTest {
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).containsPattern("C +SUCCESS \\(instance \\d+\\)");
     assertThat(r.out().strip()).matches("(?s).*SUCCESS workflow instance \\d+$");
+  }
+
+  @Test
+  void runWorkflowWaitPrintsAConditionsDecision() {
+    Result r = cli("run-workflow", "branch", "--wait");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).containsPattern("f2-failed +SUCCESS = true\n").containsPattern("G +SUCCESS \\(instance \\d+\\)");
   }
 
   @Test

@@ -226,6 +226,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aWorkflowDeclaredInTheFileIsReadNotRefusedAsAnUnknownKey() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
+        schedulerx.jobs { a { processor = HelloWorld }, b { processor = HelloWorld } }
+        schedulerx.workflows { chain { edges = ["a -> b"], failure-policy = fail-fast } }
+        """));
+
+    assertThat(s.workflows()).hasSize(1);
+    assertThat(s.workflows().get(0)).containsEntry("name", "chain").containsEntry("failurePolicy", "fail-fast");
+  }
+
+  @Test
   void aJobsConcurrencyPolicyIsReadAndDefaultsToSkip() throws Exception {
     WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf("""
         schedulerx.jobs {

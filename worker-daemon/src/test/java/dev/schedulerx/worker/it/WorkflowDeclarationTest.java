@@ -45,6 +45,37 @@ class WorkflowDeclarationTest {
   }
 
   @Test
+  void aDeclaredWorkflowMayHaveConditionNodesAndNodeParametersByName() throws Exception {
+    try (TestServer server = TestServer.inMemory(); TestDaemons daemons = new TestDaemons()) {
+      Map<String, Object> overrides = Map.of(
+          "jobs.x.processor", "WorkflowNode", "jobs.y.processor", "WorkflowNode", "jobs.z.processor", "WorkflowNode",
+          "workflows.guarded.edges", List.of("x -> x-ok", "x-ok -> y", "x-ok -> z"),
+          "workflows.guarded.conditions.x-ok.expect.x", "success",
+          "workflows.guarded.conditions.x-ok.then", List.of("y"),
+          "workflows.guarded.parameters.z", "mode=cleanup");
+      WorkerDaemon daemon = WorkerDaemon.builder(TestDaemons.settings(server.domain(), TestServer.APP_KEY, dir, overrides))
+          .pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
+      try {
+        daemon.awaitReady(Duration.ofSeconds(30));
+
+        Dag dag = server.workflows().findByName(TestServer.GROUP, "guarded").orElseThrow().dag();
+        long x = server.jobId("x");
+        long y = server.jobId("y");
+        long z = server.jobId("z");
+        assertThat(dag.conditions()).hasSize(1);
+        Dag.Condition condition = dag.conditions().values().iterator().next();
+        assertThat(condition.name()).isEqualTo("x-ok");
+        assertThat(condition.expect()).containsExactly(Map.entry(x, "success"));
+        assertThat(condition.then()).containsExactly(y);
+        assertThat(dag.parameters()).containsExactly(Map.entry(z, "mode=cleanup"));
+        assertThat(dag.jobNodes()).containsExactlyInAnyOrder(x, y, z);
+      } finally {
+        daemon.close();
+      }
+    }
+  }
+
+  @Test
   void aBadEdgeOrKeyFailsTheConfigNamingIt() {
     assertThatThrownBy(() -> TestDaemons.settings("127.0.0.1:1", "k", dir, Map.of("workflows.w.edges", List.of("a c"))))
         .isInstanceOf(ConfigError.class).hasMessageContaining("bad edge \"a c\" in schedulerx.workflows.w.edges");

@@ -9,7 +9,6 @@ import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
-import dev.schedulerx.worker.WorkerDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,30 +30,21 @@ class WorkflowRunTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
   @TempDir Path dir;
+  private ServerWithDaemon both;
   private TestServer server;
-  private TestDaemons daemons;
-  private WorkerDaemon daemon;
   private Workflows workflows;
 
   @BeforeEach
   void start() throws Exception {
-    server = TestServer.inMemory();
-    daemons = new TestDaemons();
-    daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir.resolve("daemon"));
-    daemon.awaitReady(DEADLINE);
-    workflows = server.workflows();
+    both = ServerWithDaemon.start(dir, DEADLINE);
+    server = both.server;
+    workflows = both.workflows();
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (daemon != null) {
-      daemon.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (daemons != null) {
-      daemons.close();
+    if (both != null) {
+      both.close();
     }
   }
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Workflow benchmark (issue 13): one daemon with the embedded server (H2) and the benchmark processor StartStamp
+# (no work; returns the ms at which the worker called it). Runs once a wide DAG (one root, NODES-1 children) and a
+# deep DAG (a chain of NODES), default 1,000 nodes each, and prints for every child the time from its parent's end
+# (the parent instance's end as the server stored it) to the child's processor start: p50/p99/max
+# (target p99 <= 50 ms). Then RUNS (default 300) runs of a 3-node workflow (A,B -> C, 16 at a time, the rest
+# queued): workflow instances per minute.
+#   bench/workflow.sh [NODES] [RUNS]
+set -euo pipefail
+NODES=${1:-1000}
+RUNS=${2:-300}
+HOME_DIR="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+. "$HOME_DIR/bench/lib/one-daemon.sh"
+
+start_daemon
+echo "daemon ready; creating $((2 * NODES + 3)) api jobs and 3 workflows"
+CPU0=$(daemon_cpu_ms)
+python3 "$HOME_DIR/bench/lib/sxbench.py" workflow "$API" "$NODES" "$RUNS"
+echo "daemon CPU: $(( ($(daemon_cpu_ms) - CPU0) / 1000 )) s during the runs; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
