@@ -184,6 +184,8 @@ public final class SchedulerServer implements AutoCloseable {
     workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
     lifecycle.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
+    workflowEngine.events(alerts.workflowRules(workflows,
+        groupId -> appGroups.find(groupId).flatMap(g -> MonitorSettings.of("", "", g.monitorConfig(), g.contact()))));
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr));
 
     lease = new LeaderLease(database.dataSource());

@@ -75,7 +75,8 @@ final class AlertRules implements InstanceEvents {
     return p.alerts();
   }
 
-  private void async(String what, Runnable work) {
+  /** Runs {@code work} on the rules' thread; a failure or a full queue is logged, never thrown. */
+  void async(String what, Runnable work) {
     try {
       executor.execute(() -> {
         try {

@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.workflow.WfNode;
+import dev.schedulerx.server.workflow.Workflow;
+import dev.schedulerx.server.workflow.Workflows;
 import dev.schedulerx.worker.WorkerDaemon;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,6 +206,58 @@ class AlertingTest {
     assertThat(alert.path("reason").asText()).isEqualTo("no live worker in group " + TestServer.GROUP);
     assertThat(alert.path("instance").path("id").asLong()).isEqualTo(run.path("id").asLong());
     quietFor(1); // failEnable false: no failure alert besides
+  }
+
+  @Test
+  void aFailedWorkflowRunAlertsOnceToItsGroupsContactsNamingEachFailedNode() throws Exception {
+    start(true);
+    server.call("PUT", "/api/v1/groups/" + TestServer.GROUP, "{\"monitorConfig\":" + quote("{\"failEnable\":true}")
+        + ",\"contact\":" + quote(TO_HOOK) + "}");
+    long a = nodeJob("A", "");
+    long f = nodeJob("F", "fail");
+    long d = nodeJob("D", "");
+    Workflows workflows = server.workflows();
+    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, "nightly", null, null, null, null, null, null,
+        null, null));
+    workflows.updateDag(w.id(), "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + f + "},{\"id\":" + d + "}],"
+        + "\"edges\":[{\"source\":" + f + ",\"target\":" + d + "}]}");
+
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.FAILED);
+    WfNode failed = workflows.run(runId).nodes().stream().filter(n -> n.jobName().equals("F")).findFirst().orElseThrow();
+
+    await().atMost(DEADLINE).until(() -> alertsOf("WORKFLOW_FAILURE").size() == 1);
+    quietFor(hook.requests().size());
+    assertThat(alertsOf("WORKFLOW_FAILURE")).as("one alert per failed run").hasSize(1);
+    JsonNode alert = alertsOf("WORKFLOW_FAILURE").get(0);
+    assertThat(alert.path("title").asText()).isEqualTo("[SchedulerX] workflow nightly failed");
+    assertThat(alert.path("group").asText()).isEqualTo(TestServer.GROUP);
+    assertThat(alert.path("workflow").path("id").asLong()).isEqualTo(w.id());
+    assertThat(alert.path("workflow").path("name").asText()).isEqualTo("nightly");
+    assertThat(alert.path("workflow").path("instanceId").asLong()).isEqualTo(runId);
+    assertThat(alert.path("reason").asText()).contains("F FAILED");
+    assertThat(alert.path("details").toString()).contains("failed node: F (job " + f + ", instance "
+        + failed.jobInstanceId() + ") FAILED: " + failed.result().split("\n")[0]).contains("not run: D")
+        .doesNotContain("node: A");
+    assertThat(alert.path("link").asText()).isEqualTo("http://console.example/console/#/workflow-instances/" + runId);
+    assertThat(alert.path("text").asText()).contains("workflow: nightly", "workflow instance: " + runId);
+    assertThat(server.call("GET", "/api/v1/alerts?kind=WORKFLOW_FAILURE", null).get(0).path("jobName").asText())
+        .isEqualTo("workflow nightly");
+
+    // The same run retried and failing again is a new failure, alerted again; a run that succeeds sends nothing.
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> alertsOf("WORKFLOW_FAILURE").size() == 2);
+    nodeJob("F", "");
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.SUCCESS);
+    quietFor(hook.requests().size());
+    assertThat(alertsOf("WORKFLOW_FAILURE")).hasSize(2);
+  }
+
+  private long nodeJob(String name, String parameters) {
+    // the group's rules apply to the node jobs too: one failing node alerts as a job as well (FAILURE)
+    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
+    return server.jobId(name);
   }
 
   @Test
