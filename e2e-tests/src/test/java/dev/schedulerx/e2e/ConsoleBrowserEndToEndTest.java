@@ -279,7 +279,9 @@ class ConsoleBrowserEndToEndTest {
     browser.findElement(By.id("save-job")).click();
 
     await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-facts"), "Job type\nshell"));
-    assertThat(text(By.id("job-content"))).isEqualTo("echo \"first line\"\nif true; then\n\techo \"answer $((6*7))\"\nfi");
+    // Stored as typed: the Tab key indented the line instead of leaving the editor.
+    assertThat(browser.findElement(By.id("job-content")).getDomProperty("textContent"))
+        .isEqualTo("echo \"first line\"\nif true; then\n\techo \"answer $((6*7))\"\nfi\n");
     assertThat(text(By.id("job-facts"))).doesNotContain("Processor");
 
     open("#/jobs");
