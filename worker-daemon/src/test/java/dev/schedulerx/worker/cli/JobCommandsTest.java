@@ -12,12 +12,9 @@ import dev.schedulerx.worker.it.TestDaemons;
 import dev.schedulerx.worker.it.TestServer;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.testing.PluginJars;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code create-job} and {@code update-job} against a real server (with an API token, which script jobs need) and a
@@ -42,7 +38,6 @@ class JobCommandsTest {
   private WorkerDaemon daemon;
   private Path conf;
 
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   void start() throws Exception {
@@ -69,7 +64,7 @@ class JobCommandsTest {
   @Test
   void aShellJobCreatedFromAFileRunsAndUpdateChangesOnlyTheFieldsGiven() throws Exception {
     Path script = Files.writeString(dir.resolve("report.sh"), "echo \"counting\"\necho \"total $((20+22))\"\n");
-    Result created = cli("create-job", "report", "--type", "shell", "--content", "@" + script, "--time-type", "cron",
+    CliRun created = cli("create-job", "report", "--type", "shell", "--content", "@" + script, "--time-type", "cron",
         "--time-expression", "0 0 3 * * ?", "--enabled", "false");
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out().strip()).isEqualTo("job report created (group g, shell, standalone, cron 0 0 3 * * ?)");
@@ -78,23 +73,23 @@ class JobCommandsTest {
     assertThat(spec.path("content").asText()).isEqualTo(Files.readString(script));
     assertThat(spec.path("enabled").asBoolean()).isFalse();
 
-    Result run = cli("run", "report", "--wait", "--json");
+    CliRun run = cli("run", "report", "--wait", "--json");
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     long id = JSON.readTree(run.out()).path("id").asLong();
     await().atMost(Duration.ofSeconds(20)).until(() -> cli("logs", Long.toString(id)).out().contains("total 42"));
     assertThat(cli("logs", Long.toString(id)).out()).contains("counting");
 
-    Result again = cli("create-job", "report", "--type", "shell", "--content", "echo x");
+    CliRun again = cli("create-job", "report", "--type", "shell", "--content", "echo x");
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).contains("job report exists in group g: change it with update-job");
 
-    Result updated = cli("update-job", "report", "--content", "echo \"disk full\"; exit 3", "--json");
+    CliRun updated = cli("update-job", "report", "--content", "echo \"disk full\"; exit 3", "--json");
     assertThat(updated.exit()).as(updated.err()).isZero();
     JsonNode after = JSON.readTree(updated.out()).path("spec");
     assertThat(after.path("content").asText()).isEqualTo("echo \"disk full\"; exit 3");
     assertThat(after.path("timeExpression").asText()).as("kept").isEqualTo("0 0 3 * * ?");
     assertThat(after.path("enabled").asBoolean()).as("kept").isFalse();
-    Result failed = cli("run", "report", "--wait");
+    CliRun failed = cli("run", "report", "--wait");
     assertThat(failed.exit()).isEqualTo(1);
     assertThat(failed.out()).contains("FAILED").contains("disk full");
 
@@ -105,37 +100,29 @@ class JobCommandsTest {
 
   @Test
   void aJavaJobNeedsAProcessorAScriptJobItsContentAndAnUnknownJobCannotBeUpdated() {
-    Result java = cli("create-job", "plain", "--processor", "Ok", "--parameters", "p1");
+    CliRun java = cli("create-job", "plain", "--processor", "Ok", "--parameters", "p1");
     assertThat(java.exit()).as(java.err()).isZero();
     assertThat(java.out().strip()).isEqualTo("job plain created (group g, processor Ok, standalone, api)");
     assertThat(server.job("plain").path("spec").path("parameters").asText()).isEqualTo("p1");
 
-    Result noProcessor = cli("create-job", "broken");
+    CliRun noProcessor = cli("create-job", "broken");
     assertThat(noProcessor.exit()).isEqualTo(2);
     assertThat(noProcessor.err()).contains("a java job needs --processor");
-    Result noContent = cli("create-job", "broken", "--type", "python");
+    CliRun noContent = cli("create-job", "broken", "--type", "python");
     assertThat(noContent.exit()).isEqualTo(2);
     assertThat(noContent.err()).contains("a python job needs --content");
-    Result noFile = cli("create-job", "broken", "--type", "shell", "--content", "@" + dir.resolve("missing.sh"));
+    CliRun noFile = cli("create-job", "broken", "--type", "shell", "--content", "@" + dir.resolve("missing.sh"));
     assertThat(noFile.exit()).isEqualTo(2);
     assertThat(noFile.err()).contains("cannot read").contains("missing.sh");
-    Result badType = cli("create-job", "broken", "--type", "cobol", "--content", "x");
+    CliRun badType = cli("create-job", "broken", "--type", "cobol", "--content", "x");
     assertThat(badType.exit()).isEqualTo(1);
     assertThat(badType.err()).contains("jobType \"cobol\"");
-    Result unknown = cli("update-job", "nosuch", "--parameters", "x");
+    CliRun unknown = cli("update-job", "nosuch", "--parameters", "x");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("nosuch");
   }
 
-  private Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = WorkerCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of(conf, args);
   }
 }
