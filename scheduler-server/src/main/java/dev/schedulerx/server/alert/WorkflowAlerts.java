@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WORKFLOW_FAILURE: a workflow run that ends FAILED raises one alert naming the workflow, the run and each failed
- * node (job, instance, reason). The official client sends no alert settings with a workflow, so the rules and
+ * node (job, instance, worker, reason). The official client sends no alert settings with a workflow, so the rules and
  * contacts are those of the workflow's app group ({@code failEnable} and {@code globalNoticeSwitch} decide); a group
  * without any raises nothing. Evaluated on the alert rules' thread, like the job rules.
  */
@@ -67,8 +67,10 @@ final class WorkflowAlerts implements WorkflowEvents {
     List<String> notRun = new ArrayList<>();
     for (WfNode n : workflows.run(run.id()).nodes()) {
       if (n.state() == InstanceState.FAILED || n.state() == InstanceState.KILLED) {
+        String worker = n.jobInstanceId() == null ? null : rules.workerOf(n.jobInstanceId());
         details.add("failed node: " + n.jobName() + " (job " + n.jobId() + ", instance "
-            + (n.jobInstanceId() == null ? "none" : n.jobInstanceId()) + ") " + n.state()
+            + (n.jobInstanceId() == null ? "none" : n.jobInstanceId()) + (worker == null ? "" : " on " + worker) + ") "
+            + n.state()
             + (n.result() == null || n.result().isBlank() ? "" : ": " + abbreviate(n.result())));
       } else if (n.state() == InstanceState.WAITING) {
         notRun.add(n.jobName());

@@ -242,9 +242,10 @@ class AlertingTest {
     assertThat(alert.path("workflow").path("name").asText()).isEqualTo("nightly");
     assertThat(alert.path("workflow").path("instanceId").asLong()).isEqualTo(runId);
     assertThat(alert.path("reason").asText()).contains("F FAILED");
+    JsonNode failedRun = server.instance(failed.jobInstanceId());
     assertThat(alert.path("details").toString()).contains("failed node: F (job " + f + ", instance "
-        + failed.jobInstanceId() + ") FAILED: " + failed.result().split("\n")[0]).contains("not run: D")
-        .doesNotContain("node: A");
+        + failed.jobInstanceId() + " on " + failedRun.path("workerId").asText() + "@" + failedRun.path("workerAddr").asText()
+        + ") FAILED: " + failed.result().split("\n")[0]).contains("not run: D").doesNotContain("node: A");
     assertThat(alert.path("link").asText()).isEqualTo("http://console.example/console/#/workflow-instances/" + runId);
     assertThat(alert.path("text").asText()).contains("workflow: nightly", "workflow instance: " + runId);
     assertThat(server.call("GET", "/api/v1/alerts?kind=WORKFLOW_FAILURE", null).get(0).path("jobName").asText())
