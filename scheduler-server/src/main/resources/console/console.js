@@ -5,6 +5,13 @@ const TOKEN_KEY = 'schedulerx.apiToken';
 const FINISHED = new Set(['SUCCESS', 'FAILED', 'KILLED', 'SKIPPED', 'REMOVED']);
 const EXECUTE_MODES = ['standalone', 'broadcast', 'grid', 'parallel', 'batch', 'sharding'];
 const TIME_TYPES = ['api', 'cron', 'fixed_rate', 'second_delay', 'one_time'];
+const JOB_TYPES = ['java', 'shell', 'python', 'http'];
+/** What the script editor holds, per job type. */
+const CONTENT_HINTS = {
+  shell: 'Shell script (run with /bin/sh; the last output line is the result)',
+  python: 'Python script (run with python3; the last output line is the result)',
+  http: 'HTTP request: HttpAttribute JSON, e.g. {"url":"https://example.com/ping","method":"GET","respParseMode":"statusCode","respCode":200}',
+};
 const LOG_PAGE = 500;
 
 const view = document.getElementById('view');
@@ -292,12 +299,15 @@ async function jobPage(group, name, edit, generation) {
     jobActions(spec, () => route()),
     el('h2', {}, 'Definition'),
     el('dl', {class: 'facts', id: 'job-facts'},
-      fact('Group', spec.group), fact('Processor', spec.processor), fact('Execute mode', spec.executeMode),
+      fact('Group', spec.group), fact('Job type', spec.jobType || 'java'),
+      (spec.jobType || 'java') === 'java' ? fact('Processor', spec.processor) : null, fact('Execute mode', spec.executeMode),
       fact('Schedule', schedule(spec) + (spec.timeZone ? ` (${spec.timeZone})` : '')),
       fact('Parameters', spec.parameters), fact('Max attempts', `${spec.maxAttempt} (every ${spec.attemptInterval} s)`),
       fact('Task attempts', `${spec.taskMaxAttempt} (every ${spec.taskAttemptInterval} s)`),
       fact('Timeout', spec.timeout ? spec.timeout + ' s' : 'none'), fact('Max concurrency', spec.maxConcurrency),
       fact('Description', spec.description), fact('xattrs', spec.xattrs)),
+    spec.content ? el('section', {}, el('h2', {}, spec.jobType === 'http' ? 'Request' : 'Script'),
+      el('pre', {class: 'script', id: 'job-content'}, spec.content)) : '',
     designationForm(spec, designation),
     backfillForm(spec),
     el('h2', {}, 'Instances'),
@@ -381,8 +391,11 @@ async function jobFormPage(existing, generation) {
   const form = el('form', {class: 'job', id: 'job-form'},
     field('group', 'Group', 'text', {fixed: true, required: true}),
     field('name', 'Name', 'text', {fixed: true, required: true}),
+    choice('jobType', 'Job type', JOB_TYPES),
     field('processor', 'Processor (short or class name)', 'text', {required: true}),
     choice('executeMode', 'Execute mode', EXECUTE_MODES),
+    el('label', {class: 'wide', id: 'content-field'}, el('span', {id: 'content-hint'}),
+      el('textarea', {name: 'content', id: 'script-editor', rows: 12, spellcheck: 'false', wrap: 'off'}, spec.content ?? '')),
     choice('timeType', 'Time type', TIME_TYPES),
     field('timeExpression', 'Time expression (cron, seconds, ISO date-time)'),
     field('timeZone', 'Time zone (empty = server zone)'),
@@ -403,6 +416,27 @@ async function jobFormPage(existing, generation) {
     el('div', {class: 'actions'},
       el('button', {type: 'submit', id: 'save-job'}, existing ? 'Save' : 'Create job'),
       el('button', {type: 'button', class: 'secondary', onclick: () => history.back()}, 'Cancel')));
+  // Java jobs name a processor; script and HTTP jobs carry their content in the editor instead.
+  const jobType = form.querySelector('[name=jobType]');
+  const showJobType = () => {
+    const java = jobType.value === 'java';
+    const processor = form.querySelector('[name=processor]');
+    processor.required = java;
+    processor.closest('label').hidden = !java;
+    form.querySelector('#content-field').hidden = java;
+    form.querySelector('#content-hint').textContent = CONTENT_HINTS[jobType.value] || '';
+    form.querySelector('#script-editor').required = !java;
+  };
+  jobType.value = spec.jobType || 'java';
+  jobType.addEventListener('change', showJobType);
+  showJobType();
+  // The editor keeps tabs: Tab inserts one instead of leaving the field.
+  form.querySelector('#script-editor').addEventListener('keydown', event => {
+    if (event.key !== 'Tab' || event.shiftKey) return;
+    event.preventDefault();
+    const t = event.target;
+    t.setRangeText('\t', t.selectionStart, t.selectionEnd, 'end');
+  });
   // The next fire times of the schedule as typed, from the server (GET /api/v1/schedules/preview), or why it
   // would be refused, before anything is saved.
   const preview = form.querySelector('#schedule-preview');
@@ -431,11 +465,13 @@ async function jobFormPage(existing, generation) {
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const values = {};
-    for (const input of form.querySelectorAll('input, select')) {
+    for (const input of form.querySelectorAll('input, select, textarea')) {
       if (input.type === 'checkbox') values[input.name] = input.checked;
       else if (input.type === 'number') values[input.name] = input.value === '' ? null : Number(input.value);
       else values[input.name] = input.value;
     }
+    if (values.jobType === 'java') delete values.content;
+    else delete values.processor;
     try {
       const saved = await api('POST', '/api/v1/jobs', values);
       flash(`Job ${saved.spec.name} saved.`);

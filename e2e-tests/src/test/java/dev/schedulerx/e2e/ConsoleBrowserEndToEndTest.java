@@ -65,6 +65,7 @@ class ConsoleBrowserEndToEndTest {
           plugins-dir = "%s"
           data-dir = "%s"
           server.http-port = %d
+          worker.scripts.enabled = true
           jobs {
             hello { processor = "HelloWorld" }
             mapreduce { processor = "TestMapReduceJob", execute-mode = grid }
@@ -260,6 +261,53 @@ class ConsoleBrowserEndToEndTest {
     await(ExpectedConditions.textToBe(By.id("flash"), "Job made-in-browser deleted."));
     await(d -> d.findElements(By.cssSelector("#jobs tr[data-job]")).stream().map(r -> r.getDomAttribute("data-job")).toList()
         .equals(List.of("hello", "mapreduce")));
+  }
+
+  @Test
+  @Order(5)
+  void aShellJobWrittenInTheScriptEditorRunsWithItsOutputInTheLogAndFailsWithItsLastLineAsTheResult() {
+    open("#/jobs");
+    await(ExpectedConditions.elementToBeClickable(By.id("new-job"))).click();
+    WebElement form = await(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
+    assertThat(form.findElement(By.id("script-editor")).isDisplayed()).as("no editor for a java job").isFalse();
+    form.findElement(By.name("name")).sendKeys("script-in-browser");
+    new org.openqa.selenium.support.ui.Select(form.findElement(By.name("jobType"))).selectByValue("shell");
+    assertThat(form.findElement(By.name("processor")).isDisplayed()).as("a script job names no processor").isFalse();
+    assertThat(text(By.id("content-hint"))).startsWith("Shell script");
+    WebElement editor = form.findElement(By.id("script-editor"));
+    editor.sendKeys("echo \"first line\"\nif true; then\n\techo \"answer $((6*7))\"\nfi\n");
+    browser.findElement(By.id("save-job")).click();
+
+    await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-facts"), "Job type\nshell"));
+    // Stored as typed: the Tab key indented the line instead of leaving the editor.
+    assertThat(browser.findElement(By.id("job-content")).getDomProperty("textContent"))
+        .isEqualTo("echo \"first line\"\nif true; then\n\techo \"answer $((6*7))\"\nfi\n");
+    assertThat(text(By.id("job-facts"))).doesNotContain("Processor");
+
+    open("#/jobs");
+    click(jobRow("script-in-browser", "button.run"));
+    await(ExpectedConditions.visibilityOfElementLocated(By.id("run-params")));
+    browser.findElement(By.id("run-submit")).click();
+    await(ExpectedConditions.urlMatches("#/instances/\\d+$"));
+    await(ExpectedConditions.textToBe(By.cssSelector("#instance-state .state"), "SUCCESS"));
+    await(ExpectedConditions.textToBePresentInElementLocated(By.id("logs"), "answer 42"));
+    assertThat(text(By.id("logs"))).contains("first line");
+
+    // Edited in the editor: a script that fails is FAILED with its last line as the result.
+    open("#/jobs/console/script-in-browser");
+    click(By.cssSelector("button.edit"));
+    WebElement edit = await(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
+    assertThat(edit.findElement(By.id("script-editor")).getDomProperty("value")).contains("answer $((6*7))");
+    edit.findElement(By.id("script-editor")).clear();
+    edit.findElement(By.id("script-editor")).sendKeys("echo \"disk full\" >&2\nexit 3\n");
+    browser.findElement(By.id("save-job")).click();
+    await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-content"), "exit 3"));
+    click(By.cssSelector("button.run"));
+    await(ExpectedConditions.visibilityOfElementLocated(By.id("run-params")));
+    browser.findElement(By.id("run-submit")).click();
+    await(ExpectedConditions.urlMatches("#/instances/\\d+$"));
+    await(ExpectedConditions.textToBe(By.cssSelector("#instance-state .state"), "FAILED"));
+    assertThat(text(By.id("instance-result"))).contains("disk full");
   }
 
   @Test

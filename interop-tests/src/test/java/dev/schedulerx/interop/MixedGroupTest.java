@@ -100,7 +100,7 @@ class MixedGroupTest {
 
   /** "official" or "daemon": the kind of worker the server picked as the instance's master. */
   private static String masterKind(JsonNode instance) {
-    String officialWorkerId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+    String officialWorkerId = server.workers().stream().filter(OfficialWorkerProcess::isOfficial)
         .map(w -> w.path("address").path("workerId").asText(w.path("workerId").asText())).findFirst().orElseThrow();
     return instance.path("workerId").asText().equals(officialWorkerId) ? "official" : "daemon";
   }

@@ -56,6 +56,14 @@ final class OfficialWorkerProcess {
     worker.awaitLine(OfficialWorkerMain.STARTED, Duration.ofSeconds(90));
   }
 
+  /**
+   * Whether a worker of {@code GET /api/v1/workers} is an official one: it reports the version of its jar, 1.11.x
+   * (1.11.4 says 1.11.3). Not its starter: our daemon also says "java", as the official worker does.
+   */
+  static boolean isOfficial(com.fasterxml.jackson.databind.JsonNode worker) {
+    return worker.path("version").asText().startsWith("1.11.");
+  }
+
   /** Starts without waiting (several JVMs start faster side by side); see {@link #awaitStarted}. */
   static Processes launch(String name, String domain, Path log, String heap) {
     return launch(name, domain, log, heap, OurServer.GROUP, OurServer.APP_KEY);
@@ -69,6 +77,9 @@ final class OfficialWorkerProcess {
     command.add("-XX:+UseSerialGC");
     // Keeps the worker's files (task store, logs) under the test's folder.
     command.add("-Duser.home=" + log.getParent());
+    // Script output lines the worker collects, one file per worker (see LineFileLogCollector).
+    command.add("-D" + dev.schedulerx.interop.official.LineFileLogCollector.FILE_PROPERTY + "="
+        + log.getParent().resolve("collected-lines.txt"));
     command.addAll(ADD_OPENS);
     command.add("-cp");
     command.add(classpath());

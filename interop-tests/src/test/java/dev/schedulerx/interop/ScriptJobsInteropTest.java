@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScriptJobsInteropTest {
   private static final Duration DEADLINE = Duration.ofSeconds(40);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "interop-token";
 
   @TempDir static Path dir;
   private static OurServer server;
@@ -40,16 +41,17 @@ class ScriptJobsInteropTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = OurServer.withToken(dir, "interop-token");
+    server = OurServer.withToken(dir, TOKEN);
     official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
     daemon = OurDaemonProcess.launch("daemon", server.domain(), dir.resolve("daemon"), "256m",
-        "worker.scripts.enabled = true\n          worker.http-jobs.enabled = true", DaemonSum.class);
+        "worker.scripts.enabled = true\n          worker.http-jobs.enabled = true\n          api-token = \"" + TOKEN + "\"",
+        DaemonSum.class); // the token: the daemon ships script output to the instance log through the API
     OfficialWorkerProcess.awaitStarted(official);
     OurDaemonProcess.awaitReady(daemon);
     await("two workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
         .until(() -> server.workers().size() == 2);
-    officialId = server.workers().stream().filter(w -> "java".equals(w.path("starter").asText()))
+    officialId = server.workers().stream().filter(OfficialWorkerProcess::isOfficial)
         .map(w -> w.path("address").path("workerId").asText()).findFirst().orElseThrow();
   }
 
@@ -71,6 +73,74 @@ class ScriptJobsInteropTest {
     assertThat(failed.get("ours")).isEqualTo(failed.get("official"));
     assertThat(worked.get("official")).containsExactly("SUCCESS ");
     assertThat(worked.get("ours")).isEqualTo(worked.get("official"));
+  }
+
+  /**
+   * The official worker hands each output line of a script to its log collector (SLS in the cloud; here {@code
+   * LineFileLogCollector}, set through the worker's {@code log.collector.type}); ours sends them to the instance's
+   * log on the server. The same script gives the same lines in the same order, with the same status and result
+   * (its last line).
+   */
+  @Test
+  void theSameShellScriptLogsTheSameLinesOnTheOfficialWorkerAndOnOurs() throws Exception {
+    upsert("shell-logs", "shell", "standalone",
+        "echo \"step one\"; echo \"step two: $((3*4))\"; echo \"warning: disk 91% full\" >&2; echo \"done | ok\"; exit 5");
+
+    Map<String, List<JsonNode>> runs = runs("shell-logs");
+
+    assertThat(runs).containsOnlyKeys("official", "ours");
+    List<String> expected = List.of("step one", "step two: 12", "warning: disk 91% full", "done | ok");
+    // Each kind brackets the script's lines with one of its own before and after (the submit and the end).
+    for (JsonNode run : runs.get("official")) {
+      long id = run.path("id").asLong();
+      assertThat(run.path("state").asText() + " " + run.path("result").asText()).isEqualTo("FAILED done | ok");
+      await("official worker's log lines of instance " + id).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+          .until(() -> officialLines(id).size() >= expected.size() + 2);
+      assertScriptLines("official worker, instance " + id, officialLines(id), expected,
+          "submit jobInstance success.*", "instance finished, final status is:failed");
+    }
+    for (JsonNode run : runs.get("ours")) {
+      long id = run.path("id").asLong();
+      assertThat(run.path("state").asText() + " " + run.path("result").asText()).isEqualTo("FAILED done | ok");
+      await("our log lines of instance " + id).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+          .until(() -> ourLines(id).size() >= expected.size() + 2);
+      assertScriptLines("our daemon, instance " + id, ourLines(id), expected,
+          "shell script started as pid \\d+ \\(/bin/sh\\)", "shell script pid \\d+ exited with code 5 after \\d+ ms");
+    }
+  }
+
+  private static void assertScriptLines(String who, List<String> lines, List<String> script, String first, String last) {
+    assertThat(lines).as(who).hasSize(script.size() + 2);
+    assertThat(lines.get(0)).as(who).matches(first);
+    assertThat(lines.subList(1, lines.size() - 1)).as(who).isEqualTo(script);
+    assertThat(lines.get(lines.size() - 1)).as(who).matches(last);
+  }
+
+  /**
+   * The lines the official worker's log collector got for an instance, in order: its own under uniqueId {@code
+   * jobId_instanceId}, the script's under {@code jobId_instanceId_taskId}.
+   */
+  private static List<String> officialLines(long instanceId) throws java.io.IOException {
+    Path collected = dir.resolve("official/collected-lines.txt");
+    if (!Files.exists(collected)) {
+      return List.of();
+    }
+    List<String> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(collected)) {
+      String[] idAndLine = line.split("\t", 2);
+      String[] id = idAndLine[0].split("_");
+      if (idAndLine.length == 2 && id.length >= 2 && id[1].equals(Long.toString(instanceId))) {
+        lines.add(idAndLine[1]);
+      }
+    }
+    return lines;
+  }
+
+  /** The lines of an instance's log on our server, in order. */
+  private static List<String> ourLines(long instanceId) {
+    List<String> lines = new java.util.ArrayList<>();
+    server.get("/api/v1/instances/" + instanceId + "/logs").path("lines").forEach(l -> lines.add(l.path("message").asText()));
+    return lines;
   }
 
   @Test
@@ -147,11 +217,18 @@ class ScriptJobsInteropTest {
   /** Four runs of the job, one after the other; their "STATE result" by the kind of worker that mastered them. */
   private static Map<String, Set<String>> outcomes(String job) {
     Map<String, Set<String>> byKind = new HashMap<>();
+    runs(job).forEach((kind, ends) -> ends.forEach(end -> byKind.computeIfAbsent(kind, k -> new java.util.TreeSet<>())
+        .add(end.path("state").asText() + " " + end.path("result").asText())));
+    return byKind;
+  }
+
+  /** Four runs of the job, one after the other, ended, by the kind of worker that mastered them. */
+  private static Map<String, List<JsonNode>> runs(String job) {
+    Map<String, List<JsonNode>> byKind = new HashMap<>();
     for (int i = 0; i < 4; i++) {
       JsonNode end = server.awaitFinished(server.trigger(job), DEADLINE);
       String kind = officialId.equals(end.path("workerId").asText()) ? "official" : "ours";
-      byKind.computeIfAbsent(kind, k -> new java.util.TreeSet<>())
-          .add(end.path("state").asText() + " " + end.path("result").asText());
+      byKind.computeIfAbsent(kind, k -> new java.util.ArrayList<>()).add(end);
     }
     return byKind;
   }

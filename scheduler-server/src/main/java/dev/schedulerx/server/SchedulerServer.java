@@ -204,6 +204,8 @@ public final class SchedulerServer implements AutoCloseable {
           gateway, groups, clock, storeExecutor, metrics.meterRegistry());
       lifecycle.masterResume(resume);
     }
+    workflowEngine.events(alerts.workflowRules(workflows,
+        groupId -> appGroups.find(groupId).flatMap(g -> MonitorSettings.of("", "", g.monitorConfig(), g.contact()))));
     RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
 
     lease = new LeaderLease(database.dataSource());

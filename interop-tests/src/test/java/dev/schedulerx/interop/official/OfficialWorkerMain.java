@@ -18,6 +18,12 @@ public final class OfficialWorkerMain {
       System.err.println("usage: OfficialWorkerMain <domain host:port> <namespace> <groupId> <appKey>");
       System.exit(2);
     }
+    if (System.getProperty(LineFileLogCollector.FILE_PROPERTY) != null) {
+      // The worker's own setting picks its log collector: script output lines go to a file the test reads.
+      com.alibaba.schedulerx.common.util.ConfigUtil.getWorkerConfig().setProperty("log.collector.type", "interop");
+      com.alibaba.schedulerx.common.util.ConfigUtil.getWorkerConfig()
+          .setProperty("log.collector.interop", LineFileLogCollector.class.getName());
+    }
     SchedulerxWorker worker = new SchedulerxWorker();
     worker.setDomainName(args[0]);
     worker.setNamespace(args[1]);

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import java.util.List;
  *     idempotency key receivers see
  * @param count consecutive failures for FAILURE, suppressed alerts for DIGEST, else 0
  * @param mentionAll @all on platforms that have it
+ * @param workflow the workflow run a WORKFLOW_FAILURE alert is about; null for the others
  */
 public record Alert(
     String key,
@@ -29,17 +31,38 @@ public record Alert(
     String link,
     int count,
     boolean mentionAll,
-    List<String> details) {
+    List<String> details,
+    WorkflowRun workflow) {
 
+  /** The workflow and the run of a workflow alert. */
+  public record WorkflowRun(long id, String name, long instanceId) {}
+
+  @JsonCreator
   public Alert {
     details = details == null ? List.of() : List.copyOf(details);
     reason = reason == null ? "" : reason;
+  }
+
+  /** An alert about a job (or none): no workflow. */
+  public Alert(String key, AlertKind kind, String groupId, Long jobId, String jobName, Long instanceId, Integer attempt,
+      String worker, String reason, Instant scheduleTime, Instant startTime, Instant endTime, Instant raisedAt,
+      String link, int count, boolean mentionAll, List<String> details) {
+    this(key, kind, groupId, jobId, jobName, instanceId, attempt, worker, reason, scheduleTime, startTime, endTime,
+        raisedAt, link, count, mentionAll, details, null);
+  }
+
+  /** What the alert is about, as the history's job name column shows it: the job's name or "workflow NAME". */
+  String subject() {
+    return workflow != null ? "workflow " + workflow.name() : jobName;
   }
 
   /** The message title, e.g. {@code [SchedulerX] job hello failed}. */
   String title() {
     if (kind == AlertKind.DIGEST || kind == AlertKind.TEST) {
       return "[SchedulerX] " + kind.verb();
+    }
+    if (workflow != null) {
+      return "[SchedulerX] workflow " + workflow.name() + " " + kind.verb();
     }
     return "[SchedulerX] job " + jobName + " " + kind.verb();
   }
@@ -49,6 +72,10 @@ public record Alert(
     StringBuilder b = new StringBuilder(title()).append('\n');
     if (groupId != null) {
       b.append("group: ").append(groupId).append('\n');
+    }
+    if (workflow != null) {
+      b.append("workflow: ").append(workflow.name()).append(" (id ").append(workflow.id()).append(")\n")
+          .append("workflow instance: ").append(workflow.instanceId()).append('\n');
     }
     if (jobName != null) {
       b.append("job: ").append(jobName).append(jobId == null ? "" : " (id " + jobId + ")").append('\n');

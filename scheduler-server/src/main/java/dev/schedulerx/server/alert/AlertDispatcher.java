@@ -216,7 +216,8 @@ final class AlertDispatcher {
 
   private static String describe(AlertStore.Row row) {
     return row.jobName() == null ? row.kind().name()
-        : row.kind() + " of job " + row.jobName() + (row.instanceId() == null ? "" : ", instance " + row.instanceId());
+        : row.kind() + " of " + (row.kind() == AlertKind.WORKFLOW_FAILURE ? "" : "job ") + row.jobName()
+            + (row.instanceId() == null ? "" : ", instance " + row.instanceId());
   }
 
   /** One digest row per target whose suppressed rows are not summarised yet, once the target may be sent to. */

@@ -8,6 +8,7 @@ public enum AlertKind {
   NO_WORKER("has no live worker", "critical"),
   ALL_BUSY("found all workers busy", "warning"),
   DEADLINE("missed its deadline", "warning"),
+  WORKFLOW_FAILURE("failed", "critical"),
   SUCCESS("succeeded", "info"),
   RECOVERY("recovered", "info"),
   DIGEST("digest of suppressed alerts", "warning"),

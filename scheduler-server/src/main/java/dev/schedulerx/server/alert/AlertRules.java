@@ -75,7 +75,8 @@ final class AlertRules implements InstanceEvents {
     return p.alerts();
   }
 
-  private void async(String what, Runnable work) {
+  /** Runs {@code work} on the rules' thread; a failure or a full queue is logged, never thrown. */
+  void async(String what, Runnable work) {
     try {
       executor.execute(() -> {
         try {
@@ -208,9 +209,18 @@ final class AlertRules implements InstanceEvents {
     return end;
   }
 
+  /** Where an instance ran, {@code workerId@host:port}; null before it started somewhere or when it is gone. */
+  String workerOf(long instanceId) {
+    return instances.findById(instanceId).map(AlertRules::worker).orElse(null);
+  }
+
+  private static String worker(JobInstance i) {
+    return i.workerAddr() == null ? null : (i.workerId() == null ? "" : i.workerId() + "@") + i.workerAddr();
+  }
+
   private Alert alert(AlertKind kind, JobDefinition job, JobInstance i, MonitorSettings m, String reason, int count) {
     String key = kind.name() + ":job:" + job.id() + ":instance:" + i.id();
-    String worker = i.workerAddr() == null ? null : (i.workerId() == null ? "" : i.workerId() + "@") + i.workerAddr();
+    String worker = worker(i);
     return new Alert(key, kind, job.groupId(), job.id(), job.name(), i.id(), i.attempt(), worker, reason,
         i.scheduleTime(), i.startedAt(), i.finishedAt(), clock.instant(), service.link(i.id()), count, m.webhookIsAtAll(),
         List.of());

@@ -7,6 +7,8 @@ import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.workflow.WorkflowEvents;
+import dev.schedulerx.server.workflow.Workflows;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -110,10 +112,29 @@ public final class AlertService implements AutoCloseable {
     return json;
   }
 
+  /**
+   * The observer to hand to the workflow engine: a run that ends FAILED raises a WORKFLOW_FAILURE alert to its
+   * group's contacts; does nothing while alerting is off.
+   *
+   * @param groupRulesOf the rules and contacts of an app group (its monitorConfig and contact); empty without any
+   */
+  public WorkflowEvents workflowRules(Workflows workflows,
+      Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf) {
+    return settings.enabled() ? new WorkflowAlerts(this, rules, workflows, groupRulesOf, clock) : WorkflowEvents.NONE;
+  }
+
   /** The console page of an instance. */
   String link(long instanceId) {
-    String base = settings.consoleUrl().isEmpty() ? ownHttp.get() : settings.consoleUrl();
-    return base + "/console/#/instances/" + instanceId;
+    return consoleBase() + "/console/#/instances/" + instanceId;
+  }
+
+  /** The console page of a workflow run. */
+  String workflowLink(long wfInstanceId) {
+    return consoleBase() + "/console/#/workflow-instances/" + wfInstanceId;
+  }
+
+  private String consoleBase() {
+    return settings.consoleUrl().isEmpty() ? ownHttp.get() : settings.consoleUrl();
   }
 
   /** A target of an alert: a configured channel (address null) or a webhook/mail address from a job's contacts. */
@@ -267,8 +288,8 @@ public final class AlertService implements AutoCloseable {
   void raise(Alert alert, MonitorSettings.JobAlerts alerts) {
     List<Target> targets = targets(alerts);
     if (targets.isEmpty()) {
-      log.info("{} alert of job {} instance {} has no target: the job's contact names none and no default channel is set",
-          alert.kind(), alert.jobName(), alert.instanceId());
+      log.info("{} alert of {} instance {} has no target: its contact names none and no default channel is set",
+          alert.kind(), alert.subject(), alert.workflow() == null ? alert.instanceId() : alert.workflow().instanceId());
       return;
     }
     raise(alert, targets);
@@ -285,13 +306,13 @@ public final class AlertService implements AutoCloseable {
     int stored = 0;
     for (Target t : targets) {
       Optional<Long> id = store.insert(new AlertStore.NewRow(alert.key() + "@" + t.name(), alert.kind(), t.name(),
-          t.address(), alert.groupId(), alert.jobId(), alert.jobName(), alert.instanceId(), payload), AlertStore.PENDING, now);
+          t.address(), alert.groupId(), alert.jobId(), alert.subject(), alert.instanceId(), payload), AlertStore.PENDING, now);
       if (id.isPresent()) {
         stored++;
       }
     }
     if (stored > 0) {
-      log.debug("{} alert of job {} instance {} raised for {} target(s): {}", alert.kind(), alert.jobName(),
+      log.debug("{} alert of {} instance {} raised for {} target(s): {}", alert.kind(), alert.subject(),
           alert.instanceId(), stored, alert.reason().length() > 200 ? alert.reason().substring(0, 200) + "..." : alert.reason());
       dispatcher.wake();
     }

@@ -178,7 +178,9 @@ final class AlertStore {
         ps.setLong(2, maxId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next() && out.size() < 20) {
-            out.add(rs.getInt(3) + " x " + rs.getString(1) + (rs.getString(2) == null ? "" : " of job " + rs.getString(2)));
+            String subject = rs.getString(2);
+            out.add(rs.getInt(3) + " x " + rs.getString(1) + (subject == null ? ""
+                : (subject.startsWith("workflow ") ? " of " : " of job ") + subject));
           }
         }
       }

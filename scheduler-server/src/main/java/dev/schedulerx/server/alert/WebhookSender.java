@@ -209,6 +209,10 @@ final class WebhookSender {
       }
       job.put("name", alert.jobName());
     }
+    if (alert.workflow() != null) {
+      body.putObject("workflow").put("id", alert.workflow().id()).put("name", alert.workflow().name())
+          .put("instanceId", alert.workflow().instanceId());
+    }
     if (alert.instanceId() != null) {
       ObjectNode instance = body.putObject("instance").put("id", alert.instanceId());
       if (alert.attempt() != null) {

@@ -68,6 +68,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private final AtomicBoolean tickQueued = new AtomicBoolean();
   /** Runs with an advance queued on the engine thread. */
   private final Set<Long> advanceQueued = ConcurrentHashMap.newKeySet();
+  /** Told of every run that ends by its nodes; set once at assembly. */
+  private volatile WorkflowEvents events = WorkflowEvents.NONE;
 
   public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
       InstanceLifecycle lifecycle, Clock clock, BooleanSupplier isLeader) {
@@ -87,6 +89,11 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
 
   WorkflowStore store() {
     return store;
+  }
+
+  /** Who hears of runs that end (alerting). */
+  public void events(WorkflowEvents events) {
+    this.events = java.util.Objects.requireNonNull(events, "events");
   }
 
   // ---- hooks called by the instance lifecycle and the due-pass ----
@@ -382,6 +389,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       log.info("workflow instance {} of workflow {} finished {}{}", runId, run.workflowId(), end,
           reason == null ? "" : ": " + reason);
       startQueued(run.workflowId());
+      store.findRun(runId).ifPresent(events::runEnded);
     }
   }
 

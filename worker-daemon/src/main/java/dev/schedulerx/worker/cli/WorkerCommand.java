@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     versionProvider = WorkerCommand.Version.class,
     description = "SchedulerX-compatible worker daemon. Without a subcommand: run the daemon in the foreground.",
     subcommands = {
-      RunJobCommand.class, JobsCommand.class, WorkflowsCommand.class, RunWorkflowCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
+      RunJobCommand.class, JobsCommand.class, JobChangeCommand.Create.class, JobChangeCommand.Update.class, WorkflowsCommand.class, RunWorkflowCommand.class, PluginsCommand.class, CheckConfigCommand.class, WorkersCommand.class,
       InstanceCommand.class, KillCommand.class, LogsCommand.class, GroupsCommand.class, GroupsCommand.Create.class,
       GroupsCommand.Update.class, GroupsCommand.Delete.class, RerunCommand.class, DesignateCommand.class,
       AuditCommand.class, AlertsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class
@@ -45,6 +45,7 @@ public final class WorkerCommand implements Callable<Integer> {
   /** The command line with our exit codes: usage and config errors 2, failures 1. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new WorkerCommand());
+    cl.setExpandAtFiles(false); // "@FILE" is ours: create-job --content @run.sh reads the script from the file
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

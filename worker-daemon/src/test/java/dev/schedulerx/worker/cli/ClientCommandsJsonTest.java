@@ -14,8 +14,6 @@ import dev.schedulerx.worker.logs.InstanceLogShipping;
 import dev.schedulerx.worker.logs.testplugins.LoggingMapProcessor;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.testing.PluginJars;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The client commands against a real server and daemon in this JVM: --json parses, logs shows the processor's lines. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,8 +36,6 @@ class ClientCommandsJsonTest {
   private WorkerDaemon daemon;
   private Path conf;
 
-  /** Exit code, standard output and error of one command line. */
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   void start() throws Exception {
@@ -67,7 +62,7 @@ class ClientCommandsJsonTest {
 
   @Test
   void runStatusJobsWorkersAndLogsPrintJsonAndLogsPrintsTheProcessorsLines() throws Exception {
-    Result run = cli("run", "logmap", "--wait", "--json");
+    CliRun run = cli("run", "logmap", "--wait", "--json");
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode instance = JSON.readTree(run.out());
     assertThat(instance.path("state").asText()).isEqualTo("SUCCESS");
@@ -80,7 +75,7 @@ class ClientCommandsJsonTest {
     assertThat(triggered.path("instanceId").asLong()).isGreaterThan(id);
 
     // --follow on a finished instance: prints what arrived, waits for stragglers, ends
-    Result follow = cli("logs", Long.toString(id), "--follow", "--json");
+    CliRun follow = cli("logs", Long.toString(id), "--follow", "--json");
     assertThat(follow.exit()).as(follow.err()).isZero();
     List<JsonNode> lines = new ArrayList<>();
     for (String text : follow.out().split("\n")) {
@@ -95,11 +90,11 @@ class ClientCommandsJsonTest {
     }
 
     // --follow right after triggering: polls while the instance runs, ends once it has finished with every line
-    Result followRunning = cli("logs", triggered.path("instanceId").asText(), "--follow", "--json");
+    CliRun followRunning = cli("logs", triggered.path("instanceId").asText(), "--follow", "--json");
     assertThat(followRunning.exit()).as(followRunning.err()).isZero();
     assertThat(followRunning.out().lines()).hasSize(4);
 
-    Result plain = cli("logs", Long.toString(id));
+    CliRun plain = cli("logs", Long.toString(id));
     assertThat(plain.out().lines().filter(l -> l.endsWith("sub-task 1 got value 1")))
         .singleElement().asString()
         .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  " + daemon.workerId() + " task 1  sub-task 1 got value 1");
@@ -107,7 +102,7 @@ class ClientCommandsJsonTest {
 
   @Test
   void runWaitFollowsAFailedRunIntoItsRetryAndEndsWithTheRetrysOutcome() {
-    Result run = cli("run", "failsonce", "--params", dir.resolve("failsonce.marker").toString(), "--wait");
+    CliRun run = cli("run", "failsonce", "--params", dir.resolve("failsonce.marker").toString(), "--wait");
 
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     List<String> lines = run.out().lines().toList();
@@ -117,7 +112,7 @@ class ClientCommandsJsonTest {
 
   @Test
   void groupsAreCreatedReKeyedListedAndAuditedFromTheCli() throws Exception {
-    Result created = cli("create-group", "cli-made", "--app-key", "k1", "--description", "from the CLI");
+    CliRun created = cli("create-group", "cli-made", "--app-key", "k1", "--description", "from the CLI");
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out()).isEqualTo("group cli-made created\n");
     assertThat(cli("update-group", "cli-made", "--app-key", "k2").exit()).isZero();
@@ -128,21 +123,21 @@ class ClientCommandsJsonTest {
     assertThat(audit.findValuesAsText("operateType")).containsExactly("update", "create");
     assertThat(audit.get(0).path("objectLatest").asText()).as("keys stay out of the trail").contains("cli-made").doesNotContain("k2");
 
-    Result duplicate = cli("create-group", "cli-made", "--app-key", "x");
+    CliRun duplicate = cli("create-group", "cli-made", "--app-key", "x");
     assertThat(duplicate.exit()).isEqualTo(1);
     assertThat(duplicate.err()).contains("group cli-made already exists");
   }
 
   @Test
   void logsOfAnUnknownInstanceIsAOneLineError() {
-    Result result = cli("logs", "987654321");
+    CliRun result = cli("logs", "987654321");
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.err()).isEqualTo("error: no instance 987654321\n");
   }
 
   @Test
   void completionPrintsABashScriptCoveringCommandsAndOptions() {
-    Result result = cli("completion");
+    CliRun result = cli("completion");
     assertThat(result.exit()).isZero();
     assertThat(result.out())
         .contains("complete -F _complete_schedulerx-worker")
@@ -150,15 +145,7 @@ class ClientCommandsJsonTest {
         .contains("ZSH_VERSION");
   }
 
-  private Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = WorkerCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of(conf, args);
   }
 }

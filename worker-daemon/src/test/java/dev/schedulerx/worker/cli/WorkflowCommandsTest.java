@@ -8,12 +8,9 @@ import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.it.TestDaemons;
 import dev.schedulerx.worker.it.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code workflows} and {@code run-workflow --wait} against a real server and daemon, with workflows declared through
@@ -36,7 +32,6 @@ class WorkflowCommandsTest {
   private Path conf;
   private ServerApiClient api;
 
-  record Result(int exit, String out, String err) {}
 
   @BeforeAll
   void start() throws Exception {
@@ -78,14 +73,14 @@ class WorkflowCommandsTest {
 
   @Test
   void workflowsListsThemWithTheirNodes() {
-    Result r = cli("workflows");
+    CliRun r = cli("workflows");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("abc").contains("A,B,C").contains("block-descendants").contains("broken");
   }
 
   @Test
   void runWorkflowWaitPrintsNodeStatesAndExitsZeroOnSuccess() {
-    Result r = cli("run-workflow", "abc", "--wait");
+    CliRun r = cli("run-workflow", "abc", "--wait");
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).containsPattern("C +SUCCESS \\(instance \\d+\\)");
@@ -94,7 +89,7 @@ class WorkflowCommandsTest {
 
   @Test
   void runWorkflowWaitPrintsAConditionsDecision() {
-    Result r = cli("run-workflow", "branch", "--wait");
+    CliRun r = cli("run-workflow", "branch", "--wait");
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).containsPattern("f2-failed +SUCCESS = true\n").containsPattern("G +SUCCESS \\(instance \\d+\\)");
@@ -102,7 +97,7 @@ class WorkflowCommandsTest {
 
   @Test
   void runWorkflowWaitExitsOneWhenTheRunFails() {
-    Result r = cli("run-workflow", "broken", "--wait");
+    CliRun r = cli("run-workflow", "broken", "--wait");
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("FAILED workflow instance").contains("node(s) F FAILED");
@@ -117,15 +112,7 @@ class WorkflowCommandsTest {
     assertThatThrownBy(() -> api.runWorkflow("nope", "")).hasMessageContaining("no workflow nope");
   }
 
-  private Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = WorkerCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("--conf", conf.toString()));
-    all.addAll(List.of(args));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+  private CliRun cli(String... args) {
+    return CliRun.of(conf, args);
   }
 }

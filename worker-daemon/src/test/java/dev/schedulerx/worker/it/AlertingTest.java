@@ -7,12 +7,22 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.workflow.WfNode;
+import dev.schedulerx.server.workflow.Workflow;
+import dev.schedulerx.server.workflow.Workflows;
 import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.it.alertplugins.HalfFailingMapProcessor;
+import dev.schedulerx.worker.testing.PluginJars;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -202,6 +212,145 @@ class AlertingTest {
     assertThat(alert.path("reason").asText()).isEqualTo("no live worker in group " + TestServer.GROUP);
     assertThat(alert.path("instance").path("id").asLong()).isEqualTo(run.path("id").asLong());
     quietFor(1); // failEnable false: no failure alert besides
+  }
+
+  @Test
+  void aFailedWorkflowRunAlertsOnceToItsGroupsContactsNamingEachFailedNode() throws Exception {
+    start(true);
+    server.call("PUT", "/api/v1/groups/" + TestServer.GROUP, "{\"monitorConfig\":" + quote("{\"failEnable\":true}")
+        + ",\"contact\":" + quote(TO_HOOK) + "}");
+    long a = nodeJob("A", "");
+    long f = nodeJob("F", "fail");
+    long d = nodeJob("D", "");
+    Workflows workflows = server.workflows();
+    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, "nightly", null, null, null, null, null, null,
+        null, null));
+    workflows.updateDag(w.id(), "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + f + "},{\"id\":" + d + "}],"
+        + "\"edges\":[{\"source\":" + f + ",\"target\":" + d + "}]}");
+
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.FAILED);
+    WfNode failed = workflows.run(runId).nodes().stream().filter(n -> n.jobName().equals("F")).findFirst().orElseThrow();
+
+    await().atMost(DEADLINE).until(() -> alertsOf("WORKFLOW_FAILURE").size() == 1);
+    quietFor(hook.requests().size());
+    assertThat(alertsOf("WORKFLOW_FAILURE")).as("one alert per failed run").hasSize(1);
+    JsonNode alert = alertsOf("WORKFLOW_FAILURE").get(0);
+    assertThat(alert.path("title").asText()).isEqualTo("[SchedulerX] workflow nightly failed");
+    assertThat(alert.path("group").asText()).isEqualTo(TestServer.GROUP);
+    assertThat(alert.path("workflow").path("id").asLong()).isEqualTo(w.id());
+    assertThat(alert.path("workflow").path("name").asText()).isEqualTo("nightly");
+    assertThat(alert.path("workflow").path("instanceId").asLong()).isEqualTo(runId);
+    assertThat(alert.path("reason").asText()).contains("F FAILED");
+    JsonNode failedRun = server.instance(failed.jobInstanceId());
+    assertThat(alert.path("details").toString()).contains("failed node: F (job " + f + ", instance "
+        + failed.jobInstanceId() + " on " + failedRun.path("workerId").asText() + "@" + failedRun.path("workerAddr").asText()
+        + ") FAILED: " + failed.result().split("\n")[0]).contains("not run: D").doesNotContain("node: A");
+    assertThat(alert.path("link").asText()).isEqualTo("http://console.example/console/#/workflow-instances/" + runId);
+    assertThat(alert.path("text").asText()).contains("workflow: nightly", "workflow instance: " + runId);
+    assertThat(server.call("GET", "/api/v1/alerts?kind=WORKFLOW_FAILURE", null).get(0).path("jobName").asText())
+        .isEqualTo("workflow nightly");
+
+    // The same run retried and failing again is a new failure, alerted again; a run that succeeds sends nothing.
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> alertsOf("WORKFLOW_FAILURE").size() == 2);
+    nodeJob("F", "");
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.SUCCESS);
+    quietFor(hook.requests().size());
+    assertThat(alertsOf("WORKFLOW_FAILURE")).hasSize(2);
+  }
+
+  private long nodeJob(String name, String parameters) {
+    // the group's rules apply to the node jobs too: one failing node alerts as a job as well (FAILURE)
+    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
+    return server.jobId(name);
+  }
+
+  @Test
+  void aRunThatEveryLiveWorkerRefusesSendsAnAllBusyAlert() throws Exception {
+    start(false);
+    // A daemon that is draining (shutting down gracefully) still heartbeats but refuses new runs: the only worker
+    // of the group refuses, which is "all workers busy", not "no worker".
+    TestDaemons daemons = new TestDaemons();
+    open.add(daemons);
+    WorkerDaemon daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir, Map.of("worker.shutdown-grace", "60s"),
+        List.of());
+    daemon.awaitReady(DEADLINE);
+    job("holder", "Blocking", "", "{\"failEnable\":false,\"timeoutEnable\":false}", TO_HOOK);
+    job("busy", "Ok", "", "{\"missWorkerEnable\":true,\"failEnable\":false}", TO_HOOK);
+    long holder = server.trigger("holder", "");
+    await().atMost(DEADLINE).until(() -> "RUNNING".equals(server.instance(holder).path("state").asText()));
+    Thread closing = new Thread(daemon::close, "close-daemon"); // drains until the holder ends
+    closing.start();
+
+    JsonNode refused = await().atMost(DEADLINE).until(() -> run("busy"),
+        r -> r.path("result").asText().contains("worker is shutting down"));
+    assertThat(refused.path("state").asText()).isEqualTo("FAILED");
+    await().atMost(DEADLINE).until(() -> alertsOf("ALL_BUSY").size() == 1);
+    JsonNode alert = alertsOf("ALL_BUSY").get(0);
+    assertThat(alert.path("severity").asText()).isEqualTo("warning");
+    assertThat(alert.path("job").path("name").asText()).isEqualTo("busy");
+    assertThat(alert.path("instance").path("id").asLong()).isEqualTo(refused.path("id").asLong());
+    assertThat(alert.path("reason").asText()).isEqualTo("every live worker refused the run: worker is shutting down");
+    assertThat(alertsOf("NO_WORKER")).isEmpty();
+
+    server.call("POST", "/api/v1/instances/" + holder + "/kill", "");
+    closing.join(DEADLINE.toMillis());
+    assertThat(closing.isAlive()).as("the daemon stopped once its last run ended").isFalse();
+  }
+
+  @Test
+  void aDistributedRunWhoseFailedSubTaskShareReachesFailRateAlertsAndOneBelowItDoesNot() throws Exception {
+    start(false);
+    TestDaemons daemons = new TestDaemons();
+    open.add(daemons);
+    Path jar = PluginJars.write(dir.resolve("alert-plugins/alert-processors.jar"), List.of(HalfFailingMapProcessor.class));
+    WorkerDaemon daemon = daemons.start(server.domain(), TestServer.APP_KEY, dir, Map.of(), List.of(jar));
+    open.add(daemon);
+    daemon.awaitReady(DEADLINE);
+    // Half of the four items fail (two of five tasks if the root counts): 30 % is reached, 60 % is not.
+    job("halfmap30", "HalfFailingMap", "\"executeMode\":\"parallel\"", "{\"failRate\":30,\"failEnable\":false}",
+        TO_HOOK);
+    job("halfmap60", "HalfFailingMap", "\"executeMode\":\"parallel\"", "{\"failRate\":60,\"failEnable\":false}",
+        TO_HOOK);
+
+    JsonNode reached = run("halfmap30");
+    JsonNode below = run("halfmap60");
+    await().atMost(DEADLINE).until(() -> alertsOf("FAIL_RATE").size() == 1);
+    quietFor(1);
+    JsonNode alert = alertsOf("FAIL_RATE").get(0);
+    assertThat(alert.path("job").path("name").asText()).isEqualTo("halfmap30");
+    assertThat(alert.path("instance").path("id").asLong()).isEqualTo(reached.path("id").asLong());
+    assertThat(alert.path("reason").asText()).matches("2 of [45] sub-tasks failed \\((50|40)%, alert at 30%\\)");
+    assertThat(below.path("progress").asText()).as("the run reported its sub-tasks").contains("\"failed\":2");
+  }
+
+  @Test
+  void aRunNotFinishedByItsDeadlineAlertsOnceAndARunFinishedBeforeItDoesNot() throws Exception {
+    start(true);
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    ZonedDateTime soon = now.plusSeconds(3);
+    String deadline = soon.toLocalTime().truncatedTo(ChronoUnit.SECONDS).toString();
+    int days = soon.toLocalDate().equals(now.toLocalDate()) ? 0 : 1;
+    job("late", "Blocking", "\"timeZone\":\"UTC\"",
+        "{\"deadline\":\"" + deadline + "\",\"daysOfDeadline\":" + days + ",\"timeoutEnable\":false}", TO_HOOK);
+    job("early", "Ok", "\"timeZone\":\"UTC\"",
+        "{\"deadline\":\"" + deadline + "\",\"daysOfDeadline\":" + days + ",\"timeoutEnable\":false}", TO_HOOK);
+
+    long late = server.trigger("late", "");
+    JsonNode early = run("early");
+    assertThat(early.path("state").asText()).isEqualTo("SUCCESS");
+    await().atMost(DEADLINE).until(() -> alertsOf("DEADLINE").size() == 1);
+    assertThat(Instant.now()).as("not before the deadline").isAfterOrEqualTo(soon.truncatedTo(ChronoUnit.SECONDS).toInstant());
+    JsonNode alert = alertsOf("DEADLINE").get(0);
+    assertThat(alert.path("job").path("name").asText()).isEqualTo("late");
+    assertThat(alert.path("instance").path("id").asLong()).isEqualTo(late);
+    assertThat(alert.path("reason").asText()).startsWith("not finished by " + deadline);
+    assertThat(server.instance(late).path("state").asText()).as("a deadline only alerts").isEqualTo("RUNNING");
+    quietFor(hook.requests().size()); // once, however long it runs on
+    assertThat(alertsOf("DEADLINE")).hasSize(1);
+    server.call("POST", "/api/v1/instances/" + late + "/kill", "");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.instance.TestPlugins;
+import dev.schedulerx.worker.plugin.PluginUnit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,22 @@ public final class TestDaemons implements AutoCloseable {
    */
   WorkerDaemon start(String domain, String appKey, Path dir) throws IOException {
     WorkerDaemon daemon = startOnce(domain, appKey, dir);
+    await("job endpoint of " + daemon.workerId()).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> endpointAnswers(daemon));
+    return daemon;
+  }
+
+  /**
+   * Like {@link #start(String, String, Path)}, with {@code overrides} over the test settings and the plugin JARs
+   * {@code extraJars} besides the test processors.
+   */
+  WorkerDaemon start(String domain, String appKey, Path dir, Map<String, ?> overrides, List<Path> extraJars)
+      throws IOException {
+    WorkerSettings settings = settings(domain, appKey, dir, overrides);
+    List<PluginUnit> units = new java.util.ArrayList<>(TestPlugins.source(dir.resolve("plugins")).units());
+    extraJars.forEach(jar -> units.add(PluginUnit.of(jar)));
+    List<PluginUnit> all = List.copyOf(units);
+    WorkerDaemon daemon = WorkerDaemon.builder(settings).pluginSource(() -> all).build().start();
     await("job endpoint of " + daemon.workerId()).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
         .until(() -> endpointAnswers(daemon));
     return daemon;

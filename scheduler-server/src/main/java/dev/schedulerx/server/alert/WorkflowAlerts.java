@@ -1,0 +1,94 @@
+package dev.schedulerx.server.alert;
+
+import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.workflow.WfInstance;
+import dev.schedulerx.server.workflow.WfNode;
+import dev.schedulerx.server.workflow.Workflow;
+import dev.schedulerx.server.workflow.WorkflowEvents;
+import dev.schedulerx.server.workflow.Workflows;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WORKFLOW_FAILURE: a workflow run that ends FAILED raises one alert naming the workflow, the run and each failed
+ * node (job, instance, worker, reason). The official client sends no alert settings with a workflow, so the rules and
+ * contacts are those of the workflow's app group ({@code failEnable} and {@code globalNoticeSwitch} decide); a group
+ * without any raises nothing. Evaluated on the alert rules' thread, like the job rules.
+ */
+final class WorkflowAlerts implements WorkflowEvents {
+  private static final Logger log = LoggerFactory.getLogger(WorkflowAlerts.class);
+
+  private final AlertService service;
+  private final AlertRules rules;
+  private final Workflows workflows;
+  private final Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf;
+  private final Clock clock;
+
+  WorkflowAlerts(AlertService service, AlertRules rules, Workflows workflows,
+      Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf, Clock clock) {
+    this.service = service;
+    this.rules = rules;
+    this.workflows = workflows;
+    this.groupRulesOf = groupRulesOf;
+    this.clock = clock;
+  }
+
+  @Override
+  public void runEnded(WfInstance run) {
+    if (run.state() == InstanceState.FAILED) {
+      rules.async("failure of workflow instance " + run.id(), () -> failed(run));
+    }
+  }
+
+  private void failed(WfInstance run) {
+    Optional<Workflow> workflow = workflows.find(run.workflowId());
+    if (workflow.isEmpty()) {
+      return;
+    }
+    Workflow w = workflow.get();
+    Optional<MonitorSettings.JobAlerts> alerts;
+    try {
+      alerts = groupRulesOf.apply(w.groupId()).filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
+    } catch (IllegalArgumentException e) {
+      log.warn("workflow {} ({}): the alert settings of group {} are ignored: {}", w.id(), w.name(), w.groupId(),
+          e.getMessage());
+      return;
+    }
+    if (alerts.isEmpty()) {
+      log.debug("workflow instance {} of {} failed: group {} has no failure alerts", run.id(), w.name(), w.groupId());
+      return;
+    }
+    List<String> details = new ArrayList<>();
+    List<String> notRun = new ArrayList<>();
+    for (WfNode n : workflows.run(run.id()).nodes()) {
+      if (n.state() == InstanceState.FAILED || n.state() == InstanceState.KILLED) {
+        String worker = n.jobInstanceId() == null ? null : rules.workerOf(n.jobInstanceId());
+        details.add("failed node: " + n.jobName() + " (job " + n.jobId() + ", instance "
+            + (n.jobInstanceId() == null ? "none" : n.jobInstanceId()) + (worker == null ? "" : " on " + worker) + ") "
+            + n.state()
+            + (n.result() == null || n.result().isBlank() ? "" : ": " + abbreviate(n.result())));
+      } else if (n.state() == InstanceState.WAITING) {
+        notRun.add(n.jobName());
+      }
+    }
+    if (!notRun.isEmpty()) {
+      details.add("not run: " + String.join(", ", notRun));
+    }
+    long endedAt = run.finishedAt() == null ? 0 : run.finishedAt().toEpochMilli();
+    Alert alert = new Alert("WORKFLOW_FAILURE:workflow:" + w.id() + ":run:" + run.id() + ":ended:" + endedAt,
+        AlertKind.WORKFLOW_FAILURE, w.groupId(), null, null, null, null, null, run.reason(), run.scheduleTime(),
+        run.createdAt(), run.finishedAt(), clock.instant(), service.workflowLink(run.id()), 0,
+        alerts.get().monitor().webhookIsAtAll(), details, new Alert.WorkflowRun(w.id(), w.name(), run.id()));
+    service.raise(alert, alerts.get());
+  }
+
+  private static String abbreviate(String s) {
+    String one = s.replaceAll("\\s+", " ").trim();
+    return one.length() <= 300 ? one : one.substring(0, 300) + "...";
+  }
+}
