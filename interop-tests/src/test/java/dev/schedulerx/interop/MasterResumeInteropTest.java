@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schedulerx.interop.daemon.DaemonShardCheck;
-import dev.schedulerx.interop.daemon.DaemonSum;
 import dev.schedulerx.interop.official.OfficialSum;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +28,7 @@ class MasterResumeInteropTest {
   private static final int N = 6000;
 
   @TempDir static Path dir;
+  private static MixedGroup group;
   private static OurServer server;
   private static Processes official;
   private static Processes daemonA;
@@ -38,22 +36,19 @@ class MasterResumeInteropTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = OurServer.start(dir);
-    official = OfficialWorkerProcess.launch("official worker", server.domain(),
-        Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class, DaemonShardCheck.class);
-    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class, DaemonShardCheck.class);
-    OfficialWorkerProcess.awaitStarted(official);
-    OurDaemonProcess.awaitReady(daemonA);
-    OurDaemonProcess.awaitReady(daemonB);
-    await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
-        .until(() -> server.workers().size() == 3);
+    group = MixedGroup.start(dir, DEADLINE);
+    server = group.server;
+    official = group.official;
+    daemonA = group.daemonA;
+    daemonB = group.daemonB;
     server.upsertJob("resume-sum", OfficialSum.class.getName(), "grid", N + ",3");
   }
 
   @AfterAll
   static void stop() {
-    Processes.closeEach(daemonA, daemonB, official, server);
+    if (group != null) {
+      group.close();
+    }
   }
 
   @Test

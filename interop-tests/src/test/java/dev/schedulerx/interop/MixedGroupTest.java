@@ -1,14 +1,10 @@
 package dev.schedulerx.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.schedulerx.interop.daemon.DaemonShardCheck;
-import dev.schedulerx.interop.daemon.DaemonSum;
 import dev.schedulerx.interop.official.OfficialShardCheck;
 import dev.schedulerx.interop.official.OfficialSum;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -31,6 +27,7 @@ class MixedGroupTest {
   private static final Duration DEADLINE = Duration.ofSeconds(40);
 
   @TempDir static Path dir;
+  private static MixedGroup group;
   private static OurServer server;
   private static Processes official;
   private static Processes daemonA;
@@ -38,16 +35,11 @@ class MixedGroupTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = OurServer.start(dir);
-    official = OfficialWorkerProcess.launch("official worker", server.domain(),
-        Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class, DaemonShardCheck.class);
-    daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class, DaemonShardCheck.class);
-    OfficialWorkerProcess.awaitStarted(official);
-    OurDaemonProcess.awaitReady(daemonA);
-    OurDaemonProcess.awaitReady(daemonB);
-    await("three workers registered").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
-        .until(() -> server.workers().size() == 3);
+    group = MixedGroup.start(dir, DEADLINE);
+    server = group.server;
+    official = group.official;
+    daemonA = group.daemonA;
+    daemonB = group.daemonB;
     server.upsertJob("mixed-sum", OfficialSum.class.getName(), "grid", "1000");
     server.upsertJob("mixed-shards", OfficialShardCheck.class.getName(), "sharding",
         String.join(",", java.util.stream.IntStream.range(0, 12).mapToObj(i -> i + "=p" + i).toList()));
@@ -55,7 +47,9 @@ class MixedGroupTest {
 
   @AfterAll
   static void stop() {
-    Processes.closeEach(daemonA, daemonB, official, server);
+    if (group != null) {
+      group.close();
+    }
   }
 
   @Test

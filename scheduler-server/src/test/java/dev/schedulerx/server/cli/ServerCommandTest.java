@@ -54,6 +54,21 @@ class ServerCommandTest {
   }
 
   @Test
+  void aNegativeMaxResumesIsNamedWithExitCode2() throws Exception {
+    Path conf = conf("""
+        schedulerx-server {
+          groups = [{ namespace = default, group-id = examples, app-key = local-dev-key }]
+          resume.max-resumes = -1
+        }
+        """);
+
+    Run r = run("--conf", conf.toString(), "check-config");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("schedulerx-server.resume.max-resumes").contains("must not be negative");
+  }
+
+  @Test
   void anUnknownTopLevelBlockIsAnUnknownKey() throws Exception {
     Path conf = conf("schedulerx { group-id = x }\n");
 
@@ -151,6 +166,7 @@ class ServerCommandTest {
         "  http:       127.0.0.1:18080",
         "  remoting:   127.0.0.1:any free port",
         "  database:   jdbc:postgresql://db:5432/sx?password=*** (user sx, pool 8)",
+        "  resume:     on, at most 3 hand-over(s) per instance",
         "  groups:     [default/examples]",
         "  alerting:   on, channels []",
         ""));

@@ -11,42 +11,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** What the instance log store promises, on every supported database: one thin subclass per database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LogRepositoryCompatibilityTest {
+abstract class LogRepositoryCompatibilityTest extends OneJobOnEachDatabase {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
-  private TestDatabase db;
   private LogRepository logs;
-  private InstanceRepository instances;
-  private long jobId;
-
-  abstract TestDatabase.Kind kind();
-
-  @BeforeAll
-  void openDatabase() {
-    db = TestDatabase.create(kind());
-  }
-
-  @AfterAll
-  void dropDatabase() throws SQLException {
-    if (db != null) {
-      db.close();
-    }
-  }
 
   @BeforeEach
-  void emptyTables() throws SQLException {
-    db.clear();
+  void newRepository() {
     logs = new LogRepository(db.dataSource());
-    instances = new InstanceRepository(db.dataSource());
-    jobId = new JobRepository(db.dataSource()).upsert(Jobs.cron("g", "j")).id();
   }
 
   @Test

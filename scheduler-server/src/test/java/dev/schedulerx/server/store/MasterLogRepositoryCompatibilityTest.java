@@ -2,7 +2,6 @@ package dev.schedulerx.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,42 +10,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** What the masters' log store promises (master resume), on every supported database: one subclass per database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class MasterLogRepositoryCompatibilityTest {
+abstract class MasterLogRepositoryCompatibilityTest extends OneJobOnEachDatabase {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
-  private TestDatabase db;
   private MasterLogRepository logs;
-  private InstanceRepository instances;
-  private long jobId;
-
-  abstract TestDatabase.Kind kind();
-
-  @BeforeAll
-  void openDatabase() {
-    db = TestDatabase.create(kind());
-  }
-
-  @AfterAll
-  void dropDatabase() throws SQLException {
-    if (db != null) {
-      db.close();
-    }
-  }
 
   @BeforeEach
-  void emptyTables() throws SQLException {
-    db.clear();
+  void newRepository() {
     logs = new MasterLogRepository(db.dataSource());
-    instances = new InstanceRepository(db.dataSource());
-    jobId = new JobRepository(db.dataSource()).upsert(Jobs.cron("g", "j")).id();
   }
 
   private long running() {
