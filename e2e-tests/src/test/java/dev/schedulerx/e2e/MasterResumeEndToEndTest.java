@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.Daemon;
+import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
 import dev.schedulerx.e2e.plugins.CountedSum;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,56 +26,32 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Master resume with separate processes: a standalone server and three daemons; the master of a running
- * MapReduce is killed with -9 and another daemon carries the same instance on from the log. Every execution of a
+ * Master resume with separate processes: a server (standalone on H2, or two nodes on PostgreSQL) and three
+ * daemons; the master of a running MapReduce is killed with -9 or stopped, or the server's leader dies (with or
+ * without the master), and the same instance ends with the exact result. Every execution of a
  * sub-task is counted by the test plugin, so the test sees what ran twice, and what reduce counted.
  */
 @Tag("slow")
 class MasterResumeEndToEndTest {
   private static final Duration READY = Duration.ofSeconds(90);
   private static final long N = 20_000;
+  private static final String GROUP = "resume";
+  private static final String KEY = "resume-key";
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final List<Daemon> daemons = new ArrayList<>();
-  private Daemon server;
+  /** Server processes: one standalone (H2), or the nodes of a PostgreSQL cluster. */
+  private final List<Daemon> servers = new ArrayList<>();
+  private PostgresqlSchema schema;
   private Path dir;
   private Path runs;
+  /** Where daemons join and the test calls the REST API. */
   private int httpPort;
 
   @BeforeEach
-  void startServerAndThreeDaemons() throws Exception {
+  void workDir() throws Exception {
     dir = Files.createTempDirectory("sx-e2e-resume");
     runs = Files.createDirectories(dir.resolve("runs"));
-    httpPort = Distribution.freePort();
-    Path serverConf = Files.writeString(dir.resolve("server.conf"), """
-        schedulerx-server {
-          http-port = %d
-          data-dir = "%s"
-          worker-timeout = 6s
-          groups = [{ namespace = "default", group-id = "resume", app-key = "resume-key" }]
-        }
-        """.formatted(httpPort, dir.resolve("server-data")));
-    server = Daemon.startServer(serverConf, dir.resolve("server.log"), READY);
-    Path plugins = Distribution.pluginsWithExamples(dir);
-    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), CountedSum.class);
-    for (String name : List.of("a", "b", "c")) {
-      Path conf = Files.writeString(dir.resolve(name + ".conf"), """
-          schedulerx {
-            group-id = "resume"
-            app-key = "resume-key"
-            domain = "127.0.0.1:%d"
-            server.embedded = false
-            plugins-dir = "%s"
-            data-dir = "%s"
-            worker.heartbeat-interval = 1s
-            jobs { sum { processor = "CountedSum", execute-mode = grid } }
-          }
-          """.formatted(httpPort, plugins, dir.resolve("data-" + name)));
-      daemons.add(Daemon.launch(conf, dir.resolve(name + ".log"), ""));
-    }
-    for (Daemon d : daemons) {
-      d.awaitReady(READY);
-    }
   }
 
   @AfterEach
@@ -82,28 +59,93 @@ class MasterResumeEndToEndTest {
     for (Daemon d : daemons) {
       d.close();
     }
-    if (server != null) {
-      server.close();
+    for (Daemon s : servers) {
+      s.close();
+    }
+    if (schema != null) {
+      schema.close();
     }
     Distribution.deleteTree(dir);
+  }
+
+  /** A standalone server on H2 and three daemons. */
+  private void startStandalone() throws Exception {
+    httpPort = Distribution.freePort();
+    Path serverConf = Files.writeString(dir.resolve("server.conf"), """
+        schedulerx-server {
+          http-port = %d
+          data-dir = "%s"
+          worker-timeout = 6s
+          groups = [{ namespace = "default", group-id = "%s", app-key = "%s" }]
+        }
+        """.formatted(httpPort, dir.resolve("server-data"), GROUP, KEY));
+    servers.add(Daemon.startServer(serverConf, dir.resolve("server.log"), READY));
+    startDaemons();
+  }
+
+  /** Two server nodes on one PostgreSQL schema and three daemons joined through the follower; returns the leader. */
+  private ServerCluster.Node startCluster() throws Exception {
+    schema = PostgresqlSchema.create();
+    List<ServerCluster.Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      nodes.add(ServerCluster.startNode(schema, dir, i, GROUP, KEY, READY));
+      servers.add(nodes.get(i).server());
+    }
+    ServerCluster.Node leader = ServerCluster.awaitLeader(nodes, null, GROUP, KEY);
+    httpPort = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow().httpPort();
+    startDaemons();
+    return leader;
+  }
+
+  private void startDaemons() throws Exception {
+    Path plugins = Distribution.pluginsWithExamples(dir);
+    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), CountedSum.class);
+    for (String name : List.of("a", "b", "c")) {
+      Path conf = Files.writeString(dir.resolve(name + ".conf"), """
+          schedulerx {
+            group-id = "%s"
+            app-key = "%s"
+            domain = "127.0.0.1:%d"
+            server.embedded = false
+            plugins-dir = "%s"
+            data-dir = "%s"
+            worker.heartbeat-interval = 1s
+            jobs { sum { processor = "CountedSum", execute-mode = grid } }
+          }
+          """.formatted(GROUP, KEY, httpPort, plugins, dir.resolve("data-" + name)));
+      daemons.add(Daemon.launch(conf, dir.resolve(name + ".log"), ""));
+    }
+    for (Daemon d : daemons) {
+      d.awaitReady(READY);
+    }
+  }
+
+  private String serverLogs() {
+    StringBuilder all = new StringBuilder();
+    servers.forEach(s -> all.append(s.logText()));
+    return all.toString();
   }
 
   @Test
   void aMasterKilledWithSignal9IsReplacedAndTheSameInstanceEndsWithTheExactSum() throws Exception {
     withLogsOnFailure(() -> {
+      startStandalone();
       Run run = startAndAwaitAThirdDone();
 
       run.master().crash();
       long runsAtKill = totalRuns();
 
-      JsonNode done = awaitExactSuccess(run);
+      JsonNode done = awaitExactSuccess(run, true);
       long reruns = totalRuns() - N;
       System.out.println("master resume after kill -9: " + runsAtKill + " sub-task runs before the kill, " + reruns + " re-run(s)");
       // at most what was in flight (window 2,048 on each of three workers) and a short unflushed tail
       assertThat(reruns).isLessThanOrEqualTo(3 * 2048 + 2000);
       // found by its closed connection, well before the heartbeat timeout
-      assertThat(server.logText()).contains("worker " + run.masterId() + " of group resume: connection closed and no answer");
+      assertThat(serverLogs()).contains("worker " + run.masterId() + " of group resume: connection closed and no answer");
       assertThat(heir(done).logText()).contains("resumed at epoch 1 from");
+      assertThat(metrics(heir(done))).contains("schedulerx_worker_master_resumes_total 1.0")
+          .containsPattern("schedulerx_worker_master_resumed_tasks_total [1-9]");
+      assertThat(text("/metrics")).contains("schedulerx_server_master_changes_total{outcome=\"resumed\"} 1.0");
       // the master change, where users look: the instance's own log
       await("the master change in the instance log").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(call("GET", "/api/v1/instances/" + run.id() + "/logs?limit=1000", null).toString())
@@ -116,17 +158,44 @@ class MasterResumeEndToEndTest {
   @Test
   void aStoppedMasterIsReplacedAndWhenItWakesUpItIsFencedAndChangesNothing() throws Exception {
     withLogsOnFailure(() -> {
+      startStandalone();
       Run run = startAndAwaitAThirdDone();
 
       signal("STOP", run.master());
       await("the instance handed to another worker").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-          .until(() -> server.logText().contains("resumed by"));
+          .until(() -> serverLogs().contains("resumed by"));
       signal("CONT", run.master());
 
-      awaitExactSuccess(run);
+      awaitExactSuccess(run, true);
       await("the woken master stopped").atMost(Duration.ofSeconds(20))
           .until(() -> run.master().logText().contains("this master stops at epoch 0"));
       assertThat(run.master().logText()).doesNotContain("instance " + run.id() + " finished");
+    });
+  }
+
+  @Test
+  void aLeaderKilledMidInstanceChangesNothingForItsMasterWhichFinishesIt() throws Exception {
+    withLogsOnFailure(() -> {
+      ServerCluster.Node leader = startCluster();
+      Run run = startAndAwaitAThirdDone();
+
+      leader.server().crash(); // the master's log appends and final report go to the next leader
+
+      awaitExactSuccess(run, false);
+      assertThat(serverLogs()).doesNotContain("resumed by");
+    });
+  }
+
+  @Test
+  void aLeaderAndTheMasterKilledTogetherAreReplacedAndTheNewLeaderResumesTheInstance() throws Exception {
+    withLogsOnFailure(() -> {
+      ServerCluster.Node leader = startCluster();
+      Run run = startAndAwaitAThirdDone();
+
+      leader.server().crash();
+      run.master().crash();
+
+      awaitExactSuccess(run, true);
     });
   }
 
@@ -142,20 +211,27 @@ class MasterResumeEndToEndTest {
     return new Run(id, master, daemon);
   }
 
-  /** The same instance and attempt ends SUCCESS under a new master, with every sub-task counted once by one reduce. */
-  private JsonNode awaitExactSuccess(Run run) throws Exception {
+  /**
+   * The same instance and attempt ends SUCCESS (under a new master if {@code resumed}), with every sub-task counted
+   * once by one reduce.
+   */
+  private JsonNode awaitExactSuccess(Run run, boolean resumed) throws Exception {
     await("instance finished").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
         .until(() -> instance(run.id()).path("state").asText().matches("SUCCESS|FAILED|KILLED"));
     JsonNode done = instance(run.id());
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCESS");
     assertThat(done.path("result").asText()).isEqualTo(Long.toString(N * (N + 1) / 2));
     assertThat(done.path("attempt").asInt()).as("the same attempt went on").isZero();
-    assertThat(done.path("workerId").asText()).as("a new master").isNotEqualTo(run.masterId());
+    if (!resumed) {
+      assertThat(done.path("workerId").asText()).as("the same master").isEqualTo(run.masterId());
+    } else {
+      assertThat(done.path("workerId").asText()).as("a new master").isNotEqualTo(run.masterId());
+      assertThat(serverLogs()).contains("instance " + run.id() + " of job sum: master " + run.masterId())
+          .contains("resumed by " + done.path("workerId").asText() + " at epoch 1");
+    }
     assertThat(call("GET", "/api/v1/jobs/sum/instances", null)).as("no retry instance").hasSize(1);
     assertThat(executions()).as("every sub-task ran").hasSize((int) N);
     assertThat(reduceCounts()).as("reduce ran once and counted each sub-task once").containsExactly(N);
-    assertThat(server.logText()).contains("instance " + run.id() + " of job sum: master " + run.masterId())
-        .contains("resumed by " + done.path("workerId").asText() + " at epoch 1");
     return done;
   }
 
@@ -180,7 +256,7 @@ class MasterResumeEndToEndTest {
     try {
       scenario.run();
     } catch (AssertionError | RuntimeException e) {
-      System.err.println("---- server log:\n" + server.logText());
+      System.err.println("---- server log:\n" + serverLogs());
       for (Daemon d : daemons) {
         System.err.println("---- " + d.log.getFileName() + ":\n" + d.logText());
       }
@@ -211,6 +287,19 @@ class MasterResumeEndToEndTest {
       }
     }
     return counts;
+  }
+
+  /** A daemon's Prometheus text, from the /metrics listener its ready line names. */
+  private String metrics(Daemon daemon) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("/metrics on (http://\\S+?)\\)").matcher(daemon.logText());
+    assertThat(m.find()).as("metrics address in " + daemon.log).isTrue();
+    return http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** A GET on the server, as text. */
+  private String text(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private JsonNode instance(long id) throws Exception {

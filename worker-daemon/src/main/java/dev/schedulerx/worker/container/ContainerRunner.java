@@ -202,7 +202,6 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
       forgetIfIdle(state);
       return this;
     }
-    dropTasksOfAReplacedMaster(state, group);
     int queuedBefore = state.queued.size();
     for (ContainerTask task : start.tasks()) {
       if (state.killedTasks.contains(task.taskId())) {
@@ -217,25 +216,6 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     takeTurn(state);
     dispatch();
     return this;
-  }
-
-  /**
-   * Tasks of an instance from another master than the one now sending are those of a master that was
-   * replaced (master resume): the new master sends again what it needs, so the old ones still waiting here are
-   * dropped unrun, unreported (their master is gone). Those already running finish.
-   */
-  private void dropTasksOfAReplacedMaster(InstanceState state, TaskGroup group) {
-    int before = state.queued.size();
-    if (before == 0 || state.queued.peekLast().group().masterPath().equals(group.masterPath())) {
-      return;
-    }
-    state.queued.removeIf(t -> !t.group().masterPath().equals(group.masterPath()));
-    int dropped = before - state.queued.size();
-    if (dropped > 0) {
-      pool.observer().queued(-dropped);
-      getContext().getLog().info("{}: {} waiting task(s) of its previous master dropped, {} now masters it",
-          group.instance().label(), dropped, group.masterPath());
-    }
   }
 
   private Behavior<Command> onRefuse(Refuse refuse) {

@@ -21,4 +21,10 @@ public interface TaskObserver {
 
   /** Tasks waiting in the container queues went up or down by {@code delta}. */
   default void queued(int delta) {}
+
+  /** A master resumed an instance from its predecessors' log and runs {@code unfinished} of its tasks again or anew. */
+  default void masterResumed(long unfinished) {}
+
+  /** Bytes of masters' operation logs the server has not stored yet went up or down by {@code delta} (the log's lag). */
+  default void masterLogUnstored(long delta) {}
 }

@@ -91,7 +91,7 @@ final class MapMaster extends AbstractMaster {
     if (runtime.masterLog().enabled() && resumable(spec.xattrs())) {
       ActorRef<Command> self = ctx.getSelf();
       log = new OperationLog(runtime.masterLog(), spec.instanceId(), spec.masterEpoch(), runtime.pool()::execute,
-          why -> self.tell(new Fenced(why)));
+          why -> self.tell(new Fenced(why)), runtime.pool().observer()::masterLogUnstored);
       timers.startTimerWithFixedDelay(FlushTick.INSTANCE, LOG_FLUSH);
     } else {
       log = null;
@@ -185,6 +185,7 @@ final class MapMaster extends AbstractMaster {
         rerunning.add(parent); // maps again; what its earlier run created is skipped, and must be the same
       }
     }
+    runtime.pool().observer().masterResumed(store.waiting());
     // In the instance's log too (the MDC ships it), next to the server's line naming the lost master.
     TaskMdc.run(masterContext(), () -> getContext().getLog().info(
         "{}: resumed at epoch {} from {} log segment(s): {} task(s), {} finished and kept, {} unfinished (waiting, or "

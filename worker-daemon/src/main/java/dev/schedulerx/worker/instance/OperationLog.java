@@ -50,7 +50,12 @@ final class OperationLog {
   private volatile boolean closed;
   private volatile boolean fenced;
 
-  OperationLog(MasterLog target, long instanceId, int epoch, Executor executor, Consumer<String> fenced) {
+  /** Told of every change of the bytes not stored yet (the daemon's lag metric). */
+  private final java.util.function.LongConsumer unstoredChange;
+
+  OperationLog(MasterLog target, long instanceId, int epoch, Executor executor, Consumer<String> fenced,
+      java.util.function.LongConsumer unstoredChange) {
+    this.unstoredChange = unstoredChange;
     this.target = target;
     this.instanceId = instanceId;
     this.epoch = epoch;
@@ -124,7 +129,10 @@ final class OperationLog {
       return;
     }
     for (byte[] segment : segments) {
+      unstoredChange.accept(segment.length);
       if (unstoredBytes.addAndGet(segment.length) > MAX_UNSTORED_BYTES) {
+        unstoredBytes.addAndGet(-segment.length);
+        unstoredChange.accept(-segment.length);
         stop("the server has not stored " + (MAX_UNSTORED_BYTES >> 20) + " MB of its log");
         return;
       }
@@ -133,6 +141,7 @@ final class OperationLog {
       stored.whenComplete((a, f) -> {
         unstored.remove(stored);
         unstoredBytes.addAndGet(-segment.length);
+        unstoredChange.accept(-segment.length);
       });
       append(nextSeq++, segment, stored, System.nanoTime());
     }

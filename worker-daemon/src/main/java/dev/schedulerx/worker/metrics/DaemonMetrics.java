@@ -26,6 +26,9 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   private final LinkHealth link;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger supervised = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong logUnstored = new java.util.concurrent.atomic.AtomicLong();
+  private final Counter resumes;
+  private final Counter resumedTasks;
   /** Per job name; meters are looked up once per job, not once per task. */
   private final ConcurrentMap<String, JobMeters> jobs = new ConcurrentHashMap<>();
 
@@ -64,6 +67,14 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
 
   public DaemonMetrics(LinkHealth link) {
     this.link = link;
+    resumes = Counter.builder("schedulerx.worker.master.resumes")
+        .description("Instances this worker took over as master after their master was lost").register(registry);
+    resumedTasks = Counter.builder("schedulerx.worker.master.resumed.tasks")
+        .description("Unfinished sub-tasks (waiting, or in flight when the master was lost) run under a resumed master")
+        .register(registry);
+    Gauge.builder("schedulerx.worker.master.log.unstored", logUnstored, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Bytes of master operation logs sent here but not stored by the server yet")
+        .baseUnit("bytes").register(registry);
     Gauge.builder("schedulerx.worker.heartbeat.age", link, l -> l.heartbeatAgeSeconds().orElse(Double.NaN))
         .description("Seconds since the server last acknowledged a heartbeat (NaN before the first)")
         .baseUnit("seconds")
@@ -110,6 +121,17 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   @Override
   public void finished(String job, TaskStatus status) {
     job(job).finished(status).increment();
+  }
+
+  @Override
+  public void masterResumed(long unfinished) {
+    resumes.increment();
+    resumedTasks.increment(unfinished);
+  }
+
+  @Override
+  public void masterLogUnstored(long delta) {
+    logUnstored.addAndGet(delta);
   }
 
   @Override
