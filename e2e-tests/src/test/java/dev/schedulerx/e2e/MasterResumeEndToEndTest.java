@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Master resume with separate processes: a server (standalone on H2, or two nodes on PostgreSQL) and three
@@ -126,18 +128,20 @@ class MasterResumeEndToEndTest {
     return all.toString();
   }
 
-  @Test
-  void aMasterKilledWithSignal9IsReplacedAndTheSameInstanceEndsWithTheExactSum() throws Exception {
+  @ParameterizedTest(name = "killed at {0}%")
+  @ValueSource(ints = {30, 60, 90})
+  void aMasterKilledWithSignal9IsReplacedAndTheSameInstanceEndsWithTheExactSum(int percent) throws Exception {
     withLogsOnFailure(() -> {
       startStandalone();
-      Run run = startAndAwaitAThirdDone();
+      Run run = start("");
+      awaitDone(percent * N / 100);
 
       run.master().crash();
       long runsAtKill = totalRuns();
 
       JsonNode done = awaitExactSuccess(run, true);
       long reruns = totalRuns() - N;
-      System.out.println("master resume after kill -9: " + runsAtKill + " sub-task runs before the kill, " + reruns + " re-run(s)");
+      System.out.println("master resume after kill -9 at " + percent + "%: " + runsAtKill + " sub-task runs before the kill, " + reruns + " re-run(s)");
       // at most what was in flight (window 2,048 on each of three workers) and a short unflushed tail
       assertThat(reruns).isLessThanOrEqualTo(3 * 2048 + 2000);
       // found by its closed connection, well before the heartbeat timeout
@@ -159,7 +163,8 @@ class MasterResumeEndToEndTest {
   void aStoppedMasterIsReplacedAndWhenItWakesUpItIsFencedAndChangesNothing() throws Exception {
     withLogsOnFailure(() -> {
       startStandalone();
-      Run run = startAndAwaitAThirdDone();
+      Run run = start("");
+      awaitDone(N / 3);
 
       signal("STOP", run.master());
       await("the instance handed to another worker").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -177,7 +182,8 @@ class MasterResumeEndToEndTest {
   void aLeaderKilledMidInstanceChangesNothingForItsMasterWhichFinishesIt() throws Exception {
     withLogsOnFailure(() -> {
       ServerCluster.Node leader = startCluster();
-      Run run = startAndAwaitAThirdDone();
+      Run run = start("");
+      awaitDone(N / 3);
 
       leader.server().crash(); // the master's log appends and final report go to the next leader
 
@@ -190,7 +196,8 @@ class MasterResumeEndToEndTest {
   void aLeaderAndTheMasterKilledTogetherAreReplacedAndTheNewLeaderResumesTheInstance() throws Exception {
     withLogsOnFailure(() -> {
       ServerCluster.Node leader = startCluster();
-      Run run = startAndAwaitAThirdDone();
+      Run run = start("");
+      awaitDone(N / 3);
 
       leader.server().crash();
       run.master().crash();
@@ -199,16 +206,81 @@ class MasterResumeEndToEndTest {
     });
   }
 
+  @Test
+  void aMasterKilledWhileItsRootIsStillMappingIsResumedAndTheRootMapsAgainWithoutCreatingAnythingTwice() throws Exception {
+    withLogsOnFailure(() -> {
+      startStandalone();
+      Run run = start(",10"); // the root maps in ten calls, 200 ms apart
+      await("three of the root's ten map() calls done").atMost(Duration.ofSeconds(30))
+          .until(() -> Files.exists(runs.resolve("mapped-3")));
+
+      run.master().crash();
+
+      awaitExactSuccess(run, true);
+      assertThat(serverLogs()).contains("resumed by");
+    });
+  }
+
+  @Test
+  void aMasterKilledDuringReduceIsResumedAndReduceRunsOnceMoreForTheOneResult() throws Exception {
+    withLogsOnFailure(() -> {
+      startStandalone();
+      Files.writeString(runs.resolve("hold-reduce"), "");
+      Run run = start("");
+      await("reduce started").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+          .until(() -> reduceStarts() == 1);
+
+      run.master().crash();
+      await("reduce started again under the new master").atMost(Duration.ofSeconds(30))
+          .until(() -> reduceStarts() == 2);
+      Files.delete(runs.resolve("hold-reduce"));
+
+      JsonNode done = awaitExactSuccess(run, true);
+      assertThat(totalRuns()).as("every sub-task had finished: none ran again").isEqualTo(N);
+      assertThat(heir(done).logText()).contains("reduce had started and runs again");
+    });
+  }
+
+  @Test
+  void aSecondMasterDeathInTheSameInstanceIsResumedAgainAtTheNextEpoch() throws Exception {
+    withLogsOnFailure(() -> {
+      startStandalone();
+      Run run = start("");
+      awaitDone(N / 4);
+
+      run.master().crash();
+      await("the first hand-over").atMost(Duration.ofSeconds(30)).until(() -> serverLogs().contains("at epoch 1"));
+      String second = instance(run.id()).path("workerId").asText();
+      awaitDone(N / 2);
+      daemons.stream().filter(d -> d.workerId().equals(second)).findFirst().orElseThrow().crash();
+
+      JsonNode done = awaitExactSuccess(run, true);
+      assertThat(serverLogs()).contains("master " + second).contains("resumed by " + done.path("workerId").asText() + " at epoch 2");
+      assertThat(heir(done).logText()).contains("resumed at epoch 2 from");
+    });
+  }
+
+  private long reduceStarts() throws Exception {
+    try (Stream<Path> files = Files.list(runs)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("reduce-started-")).count();
+    }
+  }
+
   private record Run(long id, String masterId, Daemon master) {}
 
-  private Run startAndAwaitAThirdDone() throws Exception {
-    long id = call("POST", "/api/v1/jobs/sum/run", "{\"parameters\":\"" + N + ",2," + runs + "\"}").path("instanceId").asLong();
+  /** Runs the job ({@code more}: extra parameters after "N,ms,dir") and returns it once its master is known. */
+  private Run start(String more) throws Exception {
+    String params = N + ",2," + runs + more;
+    long id = call("POST", "/api/v1/jobs/sum/run", "{\"parameters\":\"" + params + "\"}").path("instanceId").asLong();
     await("master chosen").atMost(Duration.ofSeconds(20)).until(() -> !instance(id).path("workerId").asText("").isEmpty());
     String master = instance(id).path("workerId").asText();
     Daemon daemon = daemons.stream().filter(d -> d.workerId().equals(master)).findFirst().orElseThrow();
-    await("a third of the sub-tasks done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-        .until(() -> executions().size() >= N / 3);
     return new Run(id, master, daemon);
+  }
+
+  private void awaitDone(long subTasks) {
+    await(subTasks + " sub-tasks done").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+        .until(() -> executions().size() >= subTasks);
   }
 
   /**
@@ -227,7 +299,7 @@ class MasterResumeEndToEndTest {
     } else {
       assertThat(done.path("workerId").asText()).as("a new master").isNotEqualTo(run.masterId());
       assertThat(serverLogs()).contains("instance " + run.id() + " of job sum: master " + run.masterId())
-          .contains("resumed by " + done.path("workerId").asText() + " at epoch 1");
+          .contains("resumed by " + done.path("workerId").asText() + " at epoch");
     }
     assertThat(call("GET", "/api/v1/jobs/sum/instances", null)).as("no retry instance").hasSize(1);
     assertThat(executions()).as("every sub-task ran").hasSize((int) N);

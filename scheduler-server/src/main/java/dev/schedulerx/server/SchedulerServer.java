@@ -200,7 +200,9 @@ public final class SchedulerServer implements AutoCloseable {
     workflows = new Workflows(workflowEngine, jobs, clock);
     LogRepository instanceLogs = new LogRepository(database.dataSource());
     if (resumeSettings.enabled()) {
-      resume = new MasterResume(resumeSettings, new MasterLogRepository(database.dataSource()), instanceLogs, registry,
+      MasterLogRepository masterLogs = new MasterLogRepository(database.dataSource(),
+          database.sharedByNodes() ? null : settings.dataDir().resolve("master-log"));
+      resume = new MasterResume(resumeSettings, masterLogs, instanceLogs, registry,
           gateway, groups, clock, storeExecutor, metrics.meterRegistry());
       lifecycle.masterResume(resume);
     }

@@ -14,29 +14,53 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MapReduce over 1..N, each sub-task taking a few ms, where every execution of a sub-task (re-runs included)
- * appends its value to a file of its JVM under a directory: the test counts how often each ran. Params
- * "N,ms,dir". Reduce also appends "reduce" to a file of its own, once per run of reduce.
+ * MapReduce over 1..N, each sub-task taking a few ms, whose every step leaves a trace in a directory, so a test can
+ * kill its master at a chosen moment and count what ran. Params "N,ms,dir[,chunks]":
+ * <ul>
+ *   <li>the root maps 1..N in {@code chunks} calls of map() (default 1), 200 ms apart, creating {@code mapped-<k>}
+ *       after the k-th;
+ *   <li>every execution of a sub-task (re-runs included) appends its value to {@code runs-<pid>.txt};
+ *   <li>reduce creates {@code reduce-started-<pid>}, waits while a file {@code hold-reduce} exists, then appends the
+ *       number of sub-tasks it counted to {@code reduce-<pid>.txt}.
+ * </ul>
  */
 public final class CountedSum implements MapReduceJobProcessor {
   @Override
   public ProcessResult process(JobContext context) throws Exception {
     String[] p = context.instanceParameters().split(",");
+    Path dir = Path.of(p[2].trim());
     if (isRootTask(context)) {
-      List<Long> values = new ArrayList<>();
-      for (long i = 1; i <= Long.parseLong(p[0].trim()); i++) {
-        values.add(i);
+      long n = Long.parseLong(p[0].trim());
+      int chunks = p.length > 3 ? Integer.parseInt(p[3].trim()) : 1;
+      for (int k = 1; k <= chunks; k++) {
+        List<Long> values = new ArrayList<>();
+        for (long i = (k - 1) * n / chunks + 1; i <= k * n / chunks; i++) {
+          values.add(i);
+        }
+        ProcessResult mapped = map(context, values, "Value");
+        if (!mapped.isSuccess()) {
+          return mapped;
+        }
+        Files.writeString(dir.resolve("mapped-" + k), "");
+        if (k < chunks) {
+          Thread.sleep(200);
+        }
       }
-      return map(context, values, "Value");
+      return ProcessResult.success("");
     }
     long value = context.task(Long.class);
     Thread.sleep(Long.parseLong(p[1].trim()));
-    append(Path.of(p[2].trim()).resolve("runs-" + ProcessHandle.current().pid() + ".txt"), value + "\n");
+    append(dir.resolve("runs-" + ProcessHandle.current().pid() + ".txt"), value + "\n");
     return ProcessResult.success(Long.toString(value));
   }
 
   @Override
-  public ProcessResult reduce(JobContext context) throws IOException {
+  public ProcessResult reduce(JobContext context) throws Exception {
+    Path dir = Path.of(context.instanceParameters().split(",")[2].trim());
+    Files.writeString(dir.resolve("reduce-started-" + ProcessHandle.current().pid()), "");
+    while (Files.exists(dir.resolve("hold-reduce"))) {
+      Thread.sleep(20);
+    }
     long sum = 0;
     long counted = 0;
     for (Map.Entry<Long, String> e : context.taskResults().entrySet()) {
@@ -45,8 +69,7 @@ public final class CountedSum implements MapReduceJobProcessor {
         counted++;
       }
     }
-    String[] p = context.instanceParameters().split(",");
-    append(Path.of(p[2].trim()).resolve("reduce-" + ProcessHandle.current().pid() + ".txt"), counted + "\n");
+    append(dir.resolve("reduce-" + ProcessHandle.current().pid() + ".txt"), counted + "\n");
     return ProcessResult.success(Long.toString(sum));
   }
 

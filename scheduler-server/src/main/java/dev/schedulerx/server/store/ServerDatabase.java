@@ -28,8 +28,10 @@ public final class ServerDatabase implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final String redactedUrl;
+  private final Dialect dialect;
 
-  private ServerDatabase(HikariDataSource dataSource, String redactedUrl) {
+  private ServerDatabase(HikariDataSource dataSource, String redactedUrl, Dialect dialect) {
+    this.dialect = dialect;
     this.dataSource = dataSource;
     this.redactedUrl = redactedUrl;
   }
@@ -64,12 +66,17 @@ public final class ServerDatabase implements AutoCloseable {
               ? result.initialSchemaVersion
               : result.targetSchemaVersion,
           result.migrationsExecuted);
-      return new ServerDatabase(dataSource, redactedUrl);
+      return new ServerDatabase(dataSource, redactedUrl, dialect);
     } catch (SQLException | RuntimeException e) {
       dataSource.close();
       throw new StoreOpenException(
           "cannot prepare database " + redactedUrl + ": " + rootMessage(e, password), e);
     }
+  }
+
+  /** Whether several server nodes may share this database (H2 belongs to the one node that opened it). */
+  public boolean sharedByNodes() {
+    return dialect != Dialect.H2;
   }
 
   /** The pooled data source, for the repositories. */

@@ -27,8 +27,12 @@ final class OperationLog {
   static final int CUT_BYTES = 256 * 1024;
   /** A segment must fit one remoting frame (128,000 bytes) with its envelope. */
   static final int MAX_SEGMENT_BYTES = 120_000;
-  /** Unstored segments beyond this: the server is not keeping up, the log stops (the instance is not resumable). */
-  static final long MAX_UNSTORED_BYTES = 32L * 1024 * 1024;
+  /**
+   * Bytes recorded and not stored yet (batches waiting to be deflated, segments waiting for the server) beyond which
+   * the server is not keeping up: the log stops (from there on the instance is not resumable) rather than let the
+   * master's heap grow.
+   */
+  static final long MAX_UNSTORED_BYTES = 8L * 1024 * 1024;
   private static final long RETRY_MILLIS = 500;
   /** A segment the server has not stored for this long: the log stops (a SchedulerX server keeps none). */
   static final long MAX_LAG_MILLIS = 30_000;
@@ -102,6 +106,13 @@ final class OperationLog {
     }
     OperationLogCodec.Records batch = records;
     records = new OperationLogCodec.Records();
+    int raw = batch.size();
+    if (unstoredBytes.addAndGet(raw) > MAX_UNSTORED_BYTES) {
+      unstoredBytes.addAndGet(-raw);
+      stop("the server did not keep up: " + (MAX_UNSTORED_BYTES >> 20) + " MB of it waited to be stored");
+      return;
+    }
+    unstoredChange.accept(raw);
     lane = lane.thenRunAsync(() -> send(batch), executor);
   }
 
@@ -125,17 +136,17 @@ final class OperationLog {
 
   private void send(OperationLogCodec.Records batch) {
     List<byte[]> segments = new ArrayList<>();
-    if (!split(batch.bytes(), batch.ends(), 0, batch.ends().size(), segments)) {
+    boolean whole = stopped == null && split(batch.bytes(), batch.ends(), 0, batch.ends().size(), segments);
+    long deflated = segments.stream().mapToLong(b -> b.length).sum();
+    // From here the batch weighs what its segments weigh, until the server stored them.
+    unstoredBytes.addAndGet(deflated - batch.size());
+    unstoredChange.accept(deflated - batch.size());
+    if (!whole) {
+      unstoredBytes.addAndGet(-deflated);
+      unstoredChange.accept(-deflated);
       return;
     }
     for (byte[] segment : segments) {
-      unstoredChange.accept(segment.length);
-      if (unstoredBytes.addAndGet(segment.length) > MAX_UNSTORED_BYTES) {
-        unstoredBytes.addAndGet(-segment.length);
-        unstoredChange.accept(-segment.length);
-        stop("the server has not stored " + (MAX_UNSTORED_BYTES >> 20) + " MB of its log");
-        return;
-      }
       CompletableFuture<MasterLog.Appended> stored = new CompletableFuture<>();
       unstored.add(stored);
       stored.whenComplete((a, f) -> {
