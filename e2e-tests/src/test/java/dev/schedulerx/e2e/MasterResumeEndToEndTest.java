@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.e2e.Distribution.Daemon;
 import dev.schedulerx.e2e.ServerDistribution.PostgresqlSchema;
 import dev.schedulerx.e2e.plugins.CountedSum;
+import dev.schedulerx.e2e.plugins.TreeSum;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +102,7 @@ class MasterResumeEndToEndTest {
 
   private void startDaemons() throws Exception {
     Path plugins = Distribution.pluginsWithExamples(dir);
-    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), CountedSum.class);
+    TestPluginJar.write(plugins.resolve("e2e-test-plugins.jar"), CountedSum.class, TreeSum.class);
     for (String name : List.of("a", "b", "c")) {
       Path conf = Files.writeString(dir.resolve(name + ".conf"), """
           schedulerx {
@@ -112,7 +113,10 @@ class MasterResumeEndToEndTest {
             plugins-dir = "%s"
             data-dir = "%s"
             worker.heartbeat-interval = 1s
-            jobs { sum { processor = "CountedSum", execute-mode = grid } }
+            jobs {
+              sum { processor = "CountedSum", execute-mode = grid }
+              tree { processor = "TreeSum", execute-mode = grid }
+            }
           }
           """.formatted(GROUP, KEY, httpPort, plugins, dir.resolve("data-" + name)));
       daemons.add(Daemon.launch(conf, dir.resolve(name + ".log"), ""));
@@ -260,22 +264,39 @@ class MasterResumeEndToEndTest {
     });
   }
 
+  @Test
+  void aThreeLevelMapResumedHalfWayCountsEveryLeafOnce() throws Exception {
+    withLogsOnFailure(() -> {
+      startStandalone();
+      Run run = start("tree", "");
+      awaitDone(N / 2);
+
+      run.master().crash();
+
+      awaitExactSuccess(run, true);
+    });
+  }
+
   private long reduceStarts() throws Exception {
     try (Stream<Path> files = Files.list(runs)) {
       return files.filter(f -> f.getFileName().toString().startsWith("reduce-started-")).count();
     }
   }
 
-  private record Run(long id, String masterId, Daemon master) {}
+  private record Run(long id, String job, String masterId, Daemon master) {}
 
   /** Runs the job ({@code more}: extra parameters after "N,ms,dir") and returns it once its master is known. */
   private Run start(String more) throws Exception {
+    return start("sum", more);
+  }
+
+  private Run start(String job, String more) throws Exception {
     String params = N + ",2," + runs + more;
-    long id = call("POST", "/api/v1/jobs/sum/run", "{\"parameters\":\"" + params + "\"}").path("instanceId").asLong();
+    long id = call("POST", "/api/v1/jobs/" + job + "/run", "{\"parameters\":\"" + params + "\"}").path("instanceId").asLong();
     await("master chosen").atMost(Duration.ofSeconds(20)).until(() -> !instance(id).path("workerId").asText("").isEmpty());
     String master = instance(id).path("workerId").asText();
     Daemon daemon = daemons.stream().filter(d -> d.workerId().equals(master)).findFirst().orElseThrow();
-    return new Run(id, master, daemon);
+    return new Run(id, job, master, daemon);
   }
 
   private void awaitDone(long subTasks) {
@@ -298,10 +319,10 @@ class MasterResumeEndToEndTest {
       assertThat(done.path("workerId").asText()).as("the same master").isEqualTo(run.masterId());
     } else {
       assertThat(done.path("workerId").asText()).as("a new master").isNotEqualTo(run.masterId());
-      assertThat(serverLogs()).contains("instance " + run.id() + " of job sum: master " + run.masterId())
+      assertThat(serverLogs()).contains("instance " + run.id() + " of job " + run.job() + ": master " + run.masterId())
           .contains("resumed by " + done.path("workerId").asText() + " at epoch");
     }
-    assertThat(call("GET", "/api/v1/jobs/sum/instances", null)).as("no retry instance").hasSize(1);
+    assertThat(call("GET", "/api/v1/jobs/" + run.job() + "/instances", null)).as("no retry instance").hasSize(1);
     assertThat(executions()).as("every sub-task ran").hasSize((int) N);
     assertThat(reduceCounts()).as("reduce ran once and counted each sub-task once").containsExactly(N);
     return done;

@@ -45,12 +45,18 @@ final class MapMaster extends AbstractMaster {
   /** The log said where reduce stands: may it run here (STORED) or has a newer master the instance (FENCED)? */
   private record ReduceCleared(MasterLog.Appended appended, Throwable failure) implements Internal {}
 
+  /** The log said whether this master may report the end it reached. */
+  private record Settled(InstanceStatus status, String result, MasterLog.Appended appended) implements Internal {}
+
   private enum FlushTick implements Internal { INSTANCE }
 
   /** How often recorded operations are sent to the server at the latest. */
   static final java.time.Duration LOG_FLUSH = java.time.Duration.ofMillis(200);
 
   private boolean reducing;
+  /** The end is decided and waits for the log's word ({@link Settled}); {@link #settled} once it came. */
+  private boolean settling;
+  private boolean settled;
   /** How many shards a sharding instance has; 0 for Map and MapReduce instances. */
   private final int shards;
   private final List<Shard> shardList;
@@ -224,13 +230,14 @@ final class MapMaster extends AbstractMaster {
         .onMessage(LogRead.class, this::onLogRead)
         .onMessage(Fenced.class, this::onFenced)
         .onMessage(ReduceCleared.class, this::onReduceCleared)
+        .onMessage(Settled.class, this::onSettled)
         .onMessage(NotDeterministic.class, n -> isFinished() ? this : notDeterministic(n.parent()))
         .onMessageEquals(FlushTick.INSTANCE, () -> { log.cut(); return this; })
         .build();
   }
 
   private Behavior<Command> onMap(MapTasks map) {
-    if (isFinished() || reducing) {
+    if (isFinished() || reducing || settling) {
       map.replyTo().tell(new MapReply(false, false, spec.label() + " is no longer running"));
       return this;
     }
@@ -242,16 +249,19 @@ final class MapMaster extends AbstractMaster {
     long created = mappedBy.getOrDefault(parent, 0L);
     long sent = sentByThisRun.getOrDefault(parent, 0L);
     long hash = runHash.getOrDefault(parent, 0L);
+    long createdBefore = created;
     for (byte[] body : map.bodies()) {
       hash = OperationLogCodec.hash(hash, map.taskName(), body);
       if (sent++ >= created) {
         create(parent, map.taskName(), body, hash);
         created++;
-        createdHash.put(parent, hash);
       } else if (sent == created && hash != createdHash.getOrDefault(parent, 0L)) {
         map.replyTo().tell(new MapReply(false, false, spec.label() + ": map() of task " + parent + " is not deterministic"));
         return notDeterministic(parent);
       }
+    }
+    if (created > createdBefore) {
+      createdHash.put(parent, hash);
     }
     mappedBy.put(parent, created);
     sentByThisRun.put(parent, sent);
@@ -280,7 +290,7 @@ final class MapMaster extends AbstractMaster {
     if (log != null) {
       log.finished(taskId, status, result);
     }
-    if (rerunning.remove(taskId) && status == TaskStatus.SUCCESS
+    if (!rerunning.isEmpty() && rerunning.remove(taskId) && status == TaskStatus.SUCCESS
         && sentByThisRun.getOrDefault(taskId, 0L) < mappedBy.getOrDefault(taskId, 0L)) {
       getContext().getSelf().tell(new NotDeterministic(taskId));
     }
@@ -290,7 +300,7 @@ final class MapMaster extends AbstractMaster {
 
   @Override
   protected Behavior<Command> afterProgress() {
-    if (reducing) {
+    if (reducing || settling) {
       return this;
     }
     if (store.isComplete()) {
@@ -365,7 +375,7 @@ final class MapMaster extends AbstractMaster {
     reducing = true;
     if (log != null) {
       // Reduce runs once the log says so: a master the server replaced in the meantime must not reduce.
-      getContext().pipeToSelf(log.reduceStarting(), ReduceCleared::new);
+      getContext().pipeToSelf(log.settle(true), ReduceCleared::new);
       return this;
     }
     return reduce();
@@ -421,12 +431,33 @@ final class MapMaster extends AbstractMaster {
     return finish(InstanceStatus.SUCCESS, result);
   }
 
+  /**
+   * With a log, the end is reported only once the server stored the log up to it: a master that was replaced
+   * while away (SIGSTOP, network cut) learns it here and stops, instead of reporting and releasing the workers,
+   * which would destroy its successor's tasks on them.
+   */
   @Override
   protected Behavior<Command> finish(InstanceStatus status, String result) {
-    if (log != null) {
-      log.close();
+    if (log == null || settled) {
+      if (log != null) {
+        log.close();
+      }
+      return super.finish(status, result);
     }
-    return super.finish(status, result);
+    if (!settling) {
+      settling = true;
+      getContext().pipeToSelf(log.settle(false),
+          (appended, failure) -> new Settled(status, result, failure == null ? appended : MasterLog.Appended.STORED));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSettled(Settled s) {
+    if (s.appended() == MasterLog.Appended.FENCED) {
+      return onFenced(new Fenced("the server refused the instance's end: a newer master has it"));
+    }
+    settled = true;
+    return finish(s.status(), s.result());
   }
 
   @Override

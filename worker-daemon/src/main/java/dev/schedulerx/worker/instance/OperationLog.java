@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 final class OperationLog {
   /** Buffered records are cut into segments once this many bytes wait (or on the master's flush timer). */
   static final int CUT_BYTES = 256 * 1024;
+  /** A batch's buffer: room for a cut batch and the record that crossed the cut (bodies are small). */
+  private static final int BATCH_CAPACITY = CUT_BYTES + 32 * 1024;
   /** A segment must fit one remoting frame (128,000 bytes) with its envelope. */
   static final int MAX_SEGMENT_BYTES = 120_000;
   /**
@@ -44,7 +46,11 @@ final class OperationLog {
   /** Told once, from any thread, when the server says a newer master has the instance. */
   private final Consumer<String> onFenced;
   private final Map<String, Integer> nameIds = new HashMap<>();
-  private OperationLogCodec.Records records = new OperationLogCodec.Records();
+  private OperationLogCodec.Records records = new OperationLogCodec.Records(BATCH_CAPACITY);
+  /** Batches already sent, kept for the next ones (used by the master, given back by the lane). */
+  private final Queue<OperationLogCodec.Records> spare = new ConcurrentLinkedQueue<>();
+  /** Used on the lane only. */
+  private final OperationLogCodec.Deflating deflating = new OperationLogCodec.Deflating();
   /** Segments are made and sent one batch after another, in the order they were recorded. */
   private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
   private long nextSeq; // used on the lane only
@@ -105,7 +111,8 @@ final class OperationLog {
       return;
     }
     OperationLogCodec.Records batch = records;
-    records = new OperationLogCodec.Records();
+    OperationLogCodec.Records next = spare.poll();
+    records = next != null ? next : new OperationLogCodec.Records(BATCH_CAPACITY);
     int raw = batch.size();
     if (unstoredBytes.addAndGet(raw) > MAX_UNSTORED_BYTES) {
       unstoredBytes.addAndGet(-raw);
@@ -117,12 +124,18 @@ final class OperationLog {
   }
 
   /**
-   * Records that reduce is about to run, sends everything, and completes once all of it is stored: with
-   * STORED, or FENCED when a newer master has the instance (then this one must not reduce).
+   * Records that reduce is about to run ({@code reduce}) or that the master is about to report the instance's end,
+   * sends everything, and completes once all of it is stored: with STORED, or FENCED when a newer master has the
+   * instance (then this one must neither reduce nor report nor release the workers). Always appends a segment, so
+   * the answer is the server's, however long this master was away.
    */
-  CompletableFuture<MasterLog.Appended> reduceStarting() {
+  CompletableFuture<MasterLog.Appended> settle(boolean reduce) {
     if (stopped == null) {
-      records.reduce();
+      if (reduce) {
+        records.reduce();
+      } else {
+        records.settle();
+      }
     }
     cut();
     return lane.thenCompose(ignored -> CompletableFuture.allOf(unstored.toArray(CompletableFuture[]::new)))
@@ -132,15 +145,20 @@ final class OperationLog {
   /** The instance ended here: nothing more is sent or re-sent. */
   void close() {
     closed = true;
+    lane.whenComplete((ok, failure) -> deflating.close());
   }
 
   private void send(OperationLogCodec.Records batch) {
     List<byte[]> segments = new ArrayList<>();
-    boolean whole = stopped == null && split(batch.bytes(), batch.ends(), 0, batch.ends().size(), segments);
+    boolean whole = stopped == null && split(batch, 0, batch.records(), segments);
     long deflated = segments.stream().mapToLong(b -> b.length).sum();
     // From here the batch weighs what its segments weigh, until the server stored them.
     unstoredBytes.addAndGet(deflated - batch.size());
     unstoredChange.accept(deflated - batch.size());
+    if (spare.size() < 2) {
+      batch.clear();
+      spare.add(batch);
+    }
     if (!whole) {
       unstoredBytes.addAndGet(-deflated);
       unstoredChange.accept(-deflated);
@@ -159,10 +177,10 @@ final class OperationLog {
   }
 
   /** Deflates records [from, to) as one segment, or as several when one would not fit a frame. */
-  private boolean split(byte[] raw, List<Integer> ends, int from, int to, List<byte[]> out) {
-    int start = from == 0 ? 0 : ends.get(from - 1);
-    int end = ends.get(to - 1);
-    byte[] segment = OperationLogCodec.deflate(raw, start, end - start);
+  private boolean split(OperationLogCodec.Records batch, int from, int to, List<byte[]> out) {
+    int start = from == 0 ? 0 : batch.end(from - 1);
+    int end = batch.end(to - 1);
+    byte[] segment = deflating.deflate(batch.bytes(), start, end - start);
     if (segment.length <= MAX_SEGMENT_BYTES) {
       out.add(segment);
       return true;
@@ -172,7 +190,7 @@ final class OperationLog {
       return false;
     }
     int middle = (from + to) / 2;
-    return split(raw, ends, from, middle, out) && split(raw, ends, middle, to, out);
+    return split(batch, from, middle, out) && split(batch, middle, to, out);
   }
 
   private void append(long seq, byte[] segment, CompletableFuture<MasterLog.Appended> stored, long since) {

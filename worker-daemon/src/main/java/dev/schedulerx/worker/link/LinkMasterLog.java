@@ -1,6 +1,6 @@
 package dev.schedulerx.worker.link;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.Resume.MasterLogAppendRequest;
 import dev.schedulerx.protocol.Resume.MasterLogAppendResponse;
@@ -17,8 +17,9 @@ public record LinkMasterLog(ActorRef<ServerLink.Command> link, boolean enabled) 
 
   @Override
   public CompletionStage<Appended> append(long instanceId, int epoch, long seq, byte[] segment) {
+    // Wrapped, not copied: the segment is never changed once made.
     MasterLogAppendRequest request = MasterLogAppendRequest.newBuilder().setJobInstanceId(instanceId).setEpoch(epoch)
-        .setSeq(seq).setSegment(ByteString.copyFrom(segment)).build();
+        .setSeq(seq).setSegment(UnsafeByteOperations.unsafeWrap(segment)).build();
     return ask(request).thenApply(answer -> {
       MasterLogAppendResponse r = (MasterLogAppendResponse) answer;
       if (r.getFenced()) {
