@@ -50,6 +50,8 @@ final class MapMaster extends AbstractMaster {
 
   private enum FlushTick implements Internal { INSTANCE }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** How often recorded operations are sent to the server at the latest. */
   static final java.time.Duration LOG_FLUSH = java.time.Duration.ofMillis(200);
 
@@ -127,7 +129,7 @@ final class MapMaster extends AbstractMaster {
       return true;
     }
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(xattrs).path("resume").asBoolean(true);
+      return JSON.readTree(xattrs).path("resume").asBoolean(true);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return true;
     }
