@@ -38,7 +38,7 @@ public final class InstanceRepository {
    * "Not finished", as the list of unfinished states: an IN is served by the state index and reads only the few
    * unfinished rows, where NOT IN read every row (of the job, or of the table), a history that grows with retention.
    */
-  private static final String UNFINISHED =
+  static final String UNFINISHED =
       "state IN (" + InstanceState.unfinishedValuesSql() + ")";
   private static final String FINISHED = "state IN (" + InstanceState.finishedValuesSql() + ")";
   private static final String SELECT =

@@ -30,7 +30,7 @@ public final class MasterLogRepository {
   /** One stored segment. */
   public record Segment(int epoch, long seq, byte[] bytes) {}
 
-  private static final String UNFINISHED = "state IN (" + InstanceState.unfinishedValuesSql() + ")";
+  private static final String UNFINISHED = InstanceRepository.UNFINISHED;
 
   private final Jdbc jdbc;
   /** Where segments are files (a database of one node), or null: rows of sx_master_log. */

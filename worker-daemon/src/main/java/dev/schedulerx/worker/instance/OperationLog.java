@@ -94,11 +94,6 @@ final class OperationLog {
     }
   }
 
-  /** Why the log stopped (the instance cannot be resumed past this point), or null while it runs. */
-  String stopped() {
-    return stopped;
-  }
-
   private void cutIfFull() {
     if (records.size() >= CUT_BYTES) {
       cut();
@@ -114,12 +109,11 @@ final class OperationLog {
     OperationLogCodec.Records next = spare.poll();
     records = next != null ? next : new OperationLogCodec.Records(BATCH_CAPACITY);
     int raw = batch.size();
-    if (unstoredBytes.addAndGet(raw) > MAX_UNSTORED_BYTES) {
-      unstoredBytes.addAndGet(-raw);
+    if (unstoredBytes.get() + raw > MAX_UNSTORED_BYTES) {
       stop("the server did not keep up: " + (MAX_UNSTORED_BYTES >> 20) + " MB of it waited to be stored");
       return;
     }
-    unstoredChange.accept(raw);
+    unstored(raw);
     lane = lane.thenRunAsync(() -> send(batch), executor);
   }
 
@@ -153,15 +147,13 @@ final class OperationLog {
     boolean whole = stopped == null && split(batch, 0, batch.records(), segments);
     long deflated = segments.stream().mapToLong(b -> b.length).sum();
     // From here the batch weighs what its segments weigh, until the server stored them.
-    unstoredBytes.addAndGet(deflated - batch.size());
-    unstoredChange.accept(deflated - batch.size());
+    unstored(deflated - batch.size());
     if (spare.size() < 2) {
       batch.clear();
       spare.add(batch);
     }
     if (!whole) {
-      unstoredBytes.addAndGet(-deflated);
-      unstoredChange.accept(-deflated);
+      unstored(-deflated);
       return;
     }
     for (byte[] segment : segments) {
@@ -169,11 +161,16 @@ final class OperationLog {
       unstored.add(stored);
       stored.whenComplete((a, f) -> {
         unstored.remove(stored);
-        unstoredBytes.addAndGet(-segment.length);
-        unstoredChange.accept(-segment.length);
+        unstored(-segment.length);
       });
       append(nextSeq++, segment, stored, System.nanoTime());
     }
+  }
+
+  /** Counts bytes recorded and not stored yet, here and in the daemon's lag metric. */
+  private void unstored(long delta) {
+    unstoredBytes.addAndGet(delta);
+    unstoredChange.accept(delta);
   }
 
   /** Deflates records [from, to) as one segment, or as several when one would not fit a frame. */
