@@ -1,5 +1,6 @@
 package dev.schedulerx.server;
 
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.alert.AlertRoutes;
@@ -20,9 +21,9 @@ import dev.schedulerx.server.metrics.MetricsRoutes;
 import dev.schedulerx.server.metrics.ServerHealth;
 import dev.schedulerx.server.metrics.ServerMetrics;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.remote.RemoteEndpoints;
-import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.store.InstanceRepository;
@@ -53,13 +54,14 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.schedulerx.common.embedded.EmbeddedServer;
 import scala.concurrent.Await;
 
 /**
  * The self-hosted SchedulerX-compatible scheduler server: database, remoting endpoints, HTTP and the
  * due-pass. Built with {@link #builder(ServerSettings)}; nothing is static, so several can run in one JVM.
  */
-public final class SchedulerServer implements AutoCloseable {
+public final class SchedulerServer implements EmbeddedServer {
   /** Printed by {@code bin/schedulerx-server --version}. */
   public static final String VERSION = "0.1.0";
 
@@ -347,6 +349,7 @@ public final class SchedulerServer implements AutoCloseable {
     return workflows;
   }
 
+  @Override
   public int httpPort() {
     return httpPort;
   }

@@ -1,5 +1,6 @@
 package dev.schedulerx.server;
 
+import dev.schedulerx.server.config.ServerSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -9,7 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.JobProcessor;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.plugin.PluginSource;

@@ -1,15 +1,15 @@
 package dev.schedulerx.worker;
 
+import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.protocol.WorkerIds;
-import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
-import dev.schedulerx.server.http.JobSpec;
+import dev.schedulerx.common.embedded.EmbeddedServer;
+import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.worker.instance.DispatchSettings;
@@ -62,7 +62,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private final CompletableFuture<String> registered = new CompletableFuture<>();
   private PluginRegistry plugins;
   private PluginScanner pluginScanner;
-  private SchedulerServer server;
+  private EmbeddedServer server;
   private ContainerPool pool;
   private DaemonMetrics metrics;
   private DaemonHttp http;
@@ -108,7 +108,7 @@ public final class WorkerDaemon implements AutoCloseable {
       pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
     }
     if (settings.hostsServer()) {
-      server = SchedulerServer.builder(embeddedServerSettings()).build().start();
+      server = EmbeddedServer.start(embeddedServerConfig(), settings.dataDir(), WorkerDaemon.class.getClassLoader());
     }
     workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
     metrics = new DaemonMetrics(new LinkHealth(Clock.systemUTC()));
@@ -178,9 +178,9 @@ public final class WorkerDaemon implements AutoCloseable {
   }
 
   /** The embedded server: the daemon's address, ports, data dir, group and token; every other key at its default. */
-  private ServerSettings embeddedServerSettings() {
+  private Config embeddedServerConfig() {
     WorkerSettings.EmbeddedServer s = settings.server();
-    String root = ServerSettings.ROOT + ".";
+    String root = "schedulerx-server.";
     Config own =
         ConfigFactory.parseMap(
             Map.of(
@@ -206,8 +206,7 @@ public final class WorkerDaemon implements AutoCloseable {
             root + "tls.trust-store", tls.trustStore(),
             root + "tls.trust-store-password", tls.trustStorePassword()),
         "the worker's schedulerx.tls block"));
-    return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(ServerSettings.class.getClassLoader())).resolve(),
-        settings.dataDir());
+    return own;
   }
 
   /**
@@ -262,11 +261,6 @@ public final class WorkerDaemon implements AutoCloseable {
 
   public PluginRegistry plugins() {
     return plugins;
-  }
-
-  /** The embedded server, when this daemon hosts one. */
-  public java.util.Optional<SchedulerServer> server() {
-    return java.util.Optional.ofNullable(server);
   }
 
   /** Says goodbye to the server, then stops actors, processor threads, the embedded server and plugins. */

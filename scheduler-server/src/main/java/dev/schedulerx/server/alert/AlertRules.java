@@ -3,7 +3,7 @@ package dev.schedulerx.server.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.dispatch.InstanceEvents;
-import dev.schedulerx.server.schedule.Schedules;
+import dev.schedulerx.job.schedule.Schedules;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

@@ -1,6 +1,6 @@
 package dev.schedulerx.server.cli;
 
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.store.JdbcUrls;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,8 +1,9 @@
 package dev.schedulerx.server.cli;
 
+import dev.schedulerx.common.process.StopSignals;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.server.config.ServerSettings;
+import dev.schedulerx.common.config.ConfigError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;

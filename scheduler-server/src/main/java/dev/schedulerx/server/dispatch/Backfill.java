@@ -1,7 +1,7 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.server.schedule.Schedule;
-import dev.schedulerx.server.schedule.Schedules;
+import dev.schedulerx.job.schedule.Schedule;
+import dev.schedulerx.job.schedule.Schedules;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.schedulerx.server.dispatch;
 
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.schedule.Schedules;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

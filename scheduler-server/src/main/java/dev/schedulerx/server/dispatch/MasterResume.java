@@ -1,9 +1,10 @@
 package dev.schedulerx.server.dispatch;
 
+import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.remote.GroupGuard;
-import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.group.GroupGuard;
+import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.LogRepository;
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class MasterResume {
   private static final Logger log = LoggerFactory.getLogger(MasterResume.class);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-  private static final Set<String> RESUMABLE_MODES = Set.of("grid", "parallel", "batch", "sharding");
 
   /**
    * @param enabled whether this server resumes instances at all ({@code schedulerx-server.resume.enabled})
@@ -159,7 +159,7 @@ public final class MasterResume {
    */
   boolean tryResume(JobDefinition job, JobInstance instance, String lostMaster, String why, WorkerGateway.WorkflowPayload payload,
       Consumer<String> fallback) {
-    if (!settings.enabled() || !RESUMABLE_MODES.contains(job.executeMode()) || !resumable(job)) {
+    if (!settings.enabled() || !ExecuteMode.hasTaskMaster(job.executeMode()) || !resumable(job)) {
       return false;
     }
     Optional<Integer> epoch = logs.epoch(instance.id());

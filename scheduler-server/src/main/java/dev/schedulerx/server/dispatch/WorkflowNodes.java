@@ -1,6 +1,6 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.server.remote.WorkerGateway;
+import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;

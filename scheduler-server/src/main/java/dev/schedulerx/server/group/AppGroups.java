@@ -1,6 +1,6 @@
 package dev.schedulerx.server.group;
 
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.store.Namespace;

@@ -1,17 +1,18 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.remote.GroupGuard;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
@@ -212,7 +213,7 @@ public final class HttpApi implements AutoCloseable {
     app.get("/api/v1/jobs", ctx -> ctx.json(jobs.findAll().stream().map(this::jobView).toList()));
     app.post("/api/v1/jobs", ctx -> {
       JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
-      JobDefinition definition = spec.toDefinition();
+      JobDefinition definition = JobSpecs.definitionOf(spec);
       if (!definition.isJava() && settings.apiSecurity().apiToken().isEmpty()) {
         // A script or HTTP job is code run on the workers: only a caller that proved the token may create one.
         log.warn("API POST /api/v1/jobs refused for {}: {} job {} without an api-token", ctx.ip(), definition.jobType(), definition.name());
@@ -226,14 +227,14 @@ public final class HttpApi implements AutoCloseable {
       Optional<JobDefinition> before = jobs.findByName(definition.groupId(), definition.name());
       JobDefinition stored = jobs.upsert(definition);
       log.info("job {} ({}) upserted: {} {} {}", stored.id(), stored.name(), stored.executeMode(), stored.timeType().key(), stored.timeExpression());
-      audited(ctx, before.isPresent() ? "update" : "create", stored, before.map(JobSpec::of).orElse(null), JobSpec.of(stored));
+      audited(ctx, before.isPresent() ? "update" : "create", stored, before.map(JobDefinition::toSpec).orElse(null), stored.toSpec());
       ctx.json(jobView(stored));
     });
     app.get("/api/v1/jobs/{name}", ctx -> ctx.json(jobView(job(ctx))));
     app.delete("/api/v1/jobs/{name}", ctx -> {
       JobDefinition job = job(ctx);
       jobs.delete(job.id());
-      audited(ctx, "delete", job, JobSpec.of(job), null);
+      audited(ctx, "delete", job, job.toSpec(), null);
       ctx.json(Map.of("deleted", job.name()));
     });
     app.post("/api/v1/jobs/{name}/enable", ctx -> ctx.json(Map.of("enabled", setEnabled(ctx, true))));
@@ -294,7 +295,7 @@ public final class HttpApi implements AutoCloseable {
   private Map<String, Object> jobView(JobDefinition job) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", job.id());
-    view.put("spec", JobSpec.of(job));
+    view.put("spec", job.toSpec());
     instances.latestByJob(job.id()).ifPresent(i -> {
       view.put("lastInstanceId", i.id());
       view.put("lastStatus", i.state());

@@ -1,8 +1,9 @@
 package dev.schedulerx.server.http;
 
+import dev.schedulerx.job.JobSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.http.OpenApiEndpoint.Refusal;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.JobDefinition;
 
 /**
@@ -14,7 +15,7 @@ final class JobParams {
   private JobParams() {}
 
   static JobSpec spec(String groupId, JobDefinition existing, OpenApiParams p, OpenApiViews views) {
-    JobSpec base = existing == null ? null : JobSpec.of(existing);
+    JobSpec base = existing == null ? null : existing.toSpec();
     String jobType = p.nonBlank("jobType") != null ? p.nonBlank("jobType").toLowerCase(java.util.Locale.ROOT)
         : base == null ? JobDefinition.JAVA : base.jobType();
     if (!JobDefinition.JOB_TYPES.contains(jobType)) {

@@ -2,7 +2,7 @@ package dev.schedulerx.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.store.StoreConflictException;

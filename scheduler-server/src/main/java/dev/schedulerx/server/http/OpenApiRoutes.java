@@ -2,7 +2,7 @@ package dev.schedulerx.server.http;
 
 import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.group.AppGroups;

@@ -1,7 +1,7 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.server.schedule.Schedules;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.job.schedule.TimeType;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Instant;

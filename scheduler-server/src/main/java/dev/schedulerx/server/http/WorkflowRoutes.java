@@ -3,7 +3,7 @@ package dev.schedulerx.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.group.AppGroups;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobRepository;

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.metrics;
 
+import dev.schedulerx.common.metrics.PrometheusRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.metrics;
 
+import dev.schedulerx.common.metrics.PrometheusRegistry;
 import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;

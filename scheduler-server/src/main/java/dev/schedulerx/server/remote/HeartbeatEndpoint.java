@@ -1,5 +1,6 @@
 package dev.schedulerx.server.remote;
 
+import dev.schedulerx.server.group.GroupGuard;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import dev.schedulerx.protocol.ActorPaths;

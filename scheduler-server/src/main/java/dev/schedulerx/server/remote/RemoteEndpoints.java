@@ -1,5 +1,6 @@
 package dev.schedulerx.server.remote;
 
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.MasterResume;

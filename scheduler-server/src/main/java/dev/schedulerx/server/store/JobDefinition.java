@@ -1,6 +1,8 @@
 package dev.schedulerx.server.store;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.ExecuteMode;
+import dev.schedulerx.job.JobSpec;
+import dev.schedulerx.job.schedule.TimeType;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,7 +14,7 @@ import java.util.Objects;
  * the column sizes, so that no database silently truncates.
  *
  * @param processor processor name or class name
- * @param executeMode one of {@link #EXECUTE_MODES}, stored in lower case
+ * @param executeMode the {@link ExecuteMode#key()} of its mode
  * @param concurrencyPolicy what a trigger beyond {@code maxConcurrency} does: {@link #SKIP} (recorded
  *     SKIPPED) or {@link #QUEUE} (stored WAITING, started when a running instance of the job ends)
  * @param jobType what the worker runs: {@code java} (a processor, named by {@code processor}) or a script or
@@ -50,15 +52,12 @@ public record JobDefinition(
     Integer priority,
     Designation designation) {
 
-  public static final String SKIP = "skip";
-  public static final String QUEUE = "queue";
-  public static final List<String> CONCURRENCY_POLICIES = List.of(SKIP, QUEUE);
+  public static final String SKIP = JobSpec.SKIP;
+  public static final String QUEUE = JobSpec.QUEUE;
+  public static final List<String> CONCURRENCY_POLICIES = JobSpec.CONCURRENCY_POLICIES;
 
-  public static final String JAVA = "java";
-  public static final List<String> JOB_TYPES = List.of(JAVA, "shell", "python", "go", "http");
-
-  public static final List<String> EXECUTE_MODES =
-      List.of("standalone", "broadcast", "parallel", "grid", "batch", "sharding");
+  public static final String JAVA = JobSpec.JAVA;
+  public static final List<String> JOB_TYPES = JobSpec.JOB_TYPES;
   public static final int MAX_GROUP_ID_LENGTH = 128;
   public static final int MAX_NAME_LENGTH = 255;
   public static final int MAX_PROCESSOR_LENGTH = 512;
@@ -104,15 +103,7 @@ public record JobDefinition(
     Texts.requireLength("name", Objects.requireNonNull(name, "name"), 1, MAX_NAME_LENGTH);
     Texts.requireLength(
         "processor", Objects.requireNonNull(processor, "processor"), 1, MAX_PROCESSOR_LENGTH);
-    executeMode =
-        Objects.requireNonNull(executeMode, "executeMode").trim().toLowerCase(Locale.ROOT);
-    if (!EXECUTE_MODES.contains(executeMode)) {
-      throw new IllegalArgumentException(
-          "executeMode \""
-              + executeMode
-              + "\" is invalid: expected one of "
-              + String.join(", ", EXECUTE_MODES));
-    }
+    executeMode = ExecuteMode.parse(Objects.requireNonNull(executeMode, "executeMode")).key();
     Objects.requireNonNull(timeType, "timeType");
     parameters =
         Texts.requireLength("parameters", Texts.orEmpty(parameters), 0, MAX_LARGE_TEXT_LENGTH);
@@ -212,5 +203,29 @@ public record JobDefinition(
     if (value < 0) {
       throw new IllegalArgumentException(field + " must not be negative, was " + value);
     }
+  }
+
+  /** The job a spec describes, with its defaults; throws IllegalArgumentException naming the first bad field. */
+  public static JobDefinition of(JobSpec spec) {
+    JobSpec n = spec.normalized();
+    return new JobDefinition(
+        0, n.group(), n.name(), n.jobType().equals(JAVA) ? n.processor() : n.jobType(), n.executeMode(), n.parameters(),
+        TimeType.fromKey(n.timeType()), n.timeExpression(), n.timeZone(), n.maxAttempt(), n.attemptInterval(),
+        n.taskMaxAttempt(), n.taskAttemptInterval(), n.timeout(), n.maxConcurrency(), n.enabled(), n.xattrs(),
+        n.description(), n.concurrencyPolicy(), n.jobType(), n.jobType().equals(JAVA) ? "" : n.content(),
+        Texts.orEmpty(n.monitorConfig()), Texts.orEmpty(n.contact()), n.priority(), null);
+  }
+
+  /** This job as a spec, for API answers and audit records. */
+  public JobSpec toSpec() {
+    return new JobSpec(
+        groupId, name, processor, executeMode, parameters, timeType.key(), timeExpression, timeZone, maxAttempt,
+        attemptIntervalSeconds, taskMaxAttempt, taskAttemptIntervalSeconds, timeoutSeconds, maxConcurrency, enabled,
+        xattrs, description, concurrencyPolicy, jobType, isJava() ? null : content, emptyToNull(monitorConfig),
+        emptyToNull(contact), priority);
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 }

@@ -1,6 +1,6 @@
 package dev.schedulerx.server.store;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,9 +2,9 @@ package dev.schedulerx.server.workflow;
 
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.WorkflowNodes;
-import dev.schedulerx.server.remote.WorkerGateway;
-import dev.schedulerx.server.schedule.Schedules;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.server.gateway.WorkerGateway;
+import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

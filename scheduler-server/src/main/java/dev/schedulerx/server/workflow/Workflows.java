@@ -1,7 +1,7 @@
 package dev.schedulerx.server.workflow;
 
-import dev.schedulerx.server.schedule.Schedules;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobRepository;
 import java.time.Clock;

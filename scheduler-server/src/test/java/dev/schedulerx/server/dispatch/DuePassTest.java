@@ -2,7 +2,7 @@ package dev.schedulerx.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;

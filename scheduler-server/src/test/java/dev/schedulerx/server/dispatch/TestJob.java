@@ -1,6 +1,6 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.JobDefinition;
 
 /** Builds job definitions for the dispatch tests: group "g", processor "Hello", SchedulerX defaults. */

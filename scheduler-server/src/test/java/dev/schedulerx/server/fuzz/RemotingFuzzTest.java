@@ -14,7 +14,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

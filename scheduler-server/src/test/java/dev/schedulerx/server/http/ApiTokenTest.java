@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
-import dev.schedulerx.server.ServerSettings.ApiSecurity;
+import dev.schedulerx.server.config.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings.ApiSecurity;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

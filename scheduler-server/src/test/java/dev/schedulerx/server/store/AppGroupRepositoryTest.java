@@ -3,7 +3,7 @@ package dev.schedulerx.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.group.AppGroups;
 import java.time.Clock;
 import java.time.Duration;

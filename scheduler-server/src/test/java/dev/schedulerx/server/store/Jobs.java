@@ -1,6 +1,6 @@
 package dev.schedulerx.server.store;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 
 /** Job definitions for tests. */
 final class Jobs {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.schedulerx.server.dispatch.MutableClock;
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.schedulerx.worker.cli;
 
-import dev.schedulerx.server.cli.StopSignals;
+import dev.schedulerx.common.process.StopSignals;
 
 import dev.schedulerx.worker.WorkerDaemon;
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.worker.config.ConfigLoader;
 import dev.schedulerx.worker.config.WorkerSettings;
 import java.io.PrintWriter;

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.net.http.HttpConnectTimeoutException;
 import dev.schedulerx.protocol.TlsSettings;
-import dev.schedulerx.worker.config.WorkerSettings;
 
 /** The scheduler server's JSON API, as the CLI and the daemon (job upserts) use it. */
 public final class ServerApiClient {
@@ -63,7 +62,7 @@ public final class ServerApiClient {
    * @param tls whether to use HTTPS, and which certificates to trust
    */
   public ServerApiClient(String hostPorts, String group, String token, TlsSettings tls) {
-    this.bases = WorkerSettings.addresses(hostPorts).stream().map(a -> tls.httpScheme() + "://" + a).toList();
+    this.bases = addresses(hostPorts).stream().map(a -> tls.httpScheme() + "://" + a).toList();
     if (bases.isEmpty()) {
       throw new IllegalArgumentException("no server address given");
     }
@@ -315,5 +314,10 @@ public final class ServerApiClient {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Splits a {@code domain} value ({@code host:port[,host:port…]}) into its addresses. */
+  public static List<String> addresses(String domain) {
+    return java.util.Arrays.stream(domain.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -1,8 +1,8 @@
 package dev.schedulerx.worker.config;
 
 import com.typesafe.config.ConfigException;
-import dev.schedulerx.server.config.ConfigError;
-import dev.schedulerx.server.config.LayeredConfig;
+import dev.schedulerx.common.config.ConfigError;
+import dev.schedulerx.common.config.LayeredConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

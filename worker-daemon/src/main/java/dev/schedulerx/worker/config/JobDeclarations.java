@@ -1,13 +1,13 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.server.config.LayeredConfig;
+import dev.schedulerx.common.config.LayeredConfig;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
-import dev.schedulerx.server.http.JobSpec;
+import dev.schedulerx.job.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ final class JobDeclarations {
                 string(job, "monitor-config", ""), // alert rules: SchedulerX's monitorConfig JSON text
                 string(job, "contact", ""),
                 null);
-        spec.toDefinition(); // validates: a bad cron fails the start, not the first run
+        spec.normalized(); // validates: a bad cron fails the start, not the first run
         specs.add(spec);
       } catch (ConfigException e) {
         throw new ConfigError(LayeredConfig.oneLine(e));

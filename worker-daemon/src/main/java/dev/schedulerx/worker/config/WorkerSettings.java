@@ -1,13 +1,14 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import dev.schedulerx.server.config.LayeredConfig;
+import dev.schedulerx.common.config.LayeredConfig;
 import dev.schedulerx.protocol.TlsSettings;
-import dev.schedulerx.server.http.JobSpec;
+import dev.schedulerx.job.JobSpec;
+import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.logs.InstanceLogShipping;
 import dev.schedulerx.worker.script.ScriptSettings;
 import java.nio.file.Path;
@@ -110,12 +111,7 @@ public record WorkerSettings(
 
   /** The server nodes' HTTP host:port, in the order they are tried. */
   public List<String> serverHttpAddresses() {
-    return addresses(serverHttpAddress());
-  }
-
-  /** Splits a {@code domain} value ({@code host:port[,host:port…]}) into its addresses. */
-  public static List<String> addresses(String domain) {
-    return java.util.Arrays.stream(domain.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return ServerApiClient.addresses(serverHttpAddress());
   }
 
   static WorkerSettings fromConfig(Config merged, Path home) {
@@ -199,7 +195,7 @@ public record WorkerSettings(
       throw bad(c, "worker.plugins-scan-interval", "must be 0 (off) or at least 100ms");
     }
     if (!domain.isBlank()
-        && (addresses(domain).isEmpty() || !addresses(domain).stream().allMatch(a -> a.matches("[^/:\\s,]+:\\d{1,5}")))) {
+        && (ServerApiClient.addresses(domain).isEmpty() || !ServerApiClient.addresses(domain).stream().allMatch(a -> a.matches("[^/:\\s,]+:\\d{1,5}")))) {
       throw bad(c, "domain", "must be host:port of the server's HTTP side, or several separated by commas,"
           + " e.g. 127.0.0.1:18080,127.0.0.1:18081");
     }

@@ -1,12 +1,13 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import static java.util.Objects.requireNonNull;
 
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.instance.TaskContext;
-import dev.schedulerx.worker.instance.TaskMdc;
-import dev.schedulerx.worker.instance.TaskSpec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.TaskSpec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;

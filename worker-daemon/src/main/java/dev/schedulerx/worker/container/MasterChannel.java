@@ -1,7 +1,7 @@
 package dev.schedulerx.worker.container;
 
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.instance.TaskContext;
+import dev.schedulerx.worker.task.TaskContext;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.job.ExecuteMode;
 import static java.util.Objects.requireNonNull;
 
-import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.task.InstanceSpec;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * What the tasks of one instance that arrive together share: the instance, the master to report to, and
@@ -31,7 +31,6 @@ public record TaskGroup(
     int shardingNum) {
 
   /** Execute modes whose processors may call {@code map()}. */
-  public static final Set<String> MAP_MODES = Set.of("grid", "parallel", "batch");
 
   public TaskGroup {
     requireNonNull(instance, "instance");
@@ -56,6 +55,6 @@ public record TaskGroup(
 
   /** Whether processors of this instance may create sub-tasks. */
   public boolean mayMap() {
-    return MAP_MODES.contains(instance.executeMode());
+    return ExecuteMode.maps(instance.executeMode());
   }
 }

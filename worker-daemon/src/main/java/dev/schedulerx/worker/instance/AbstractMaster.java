@@ -1,5 +1,9 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskSpec;
+import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;

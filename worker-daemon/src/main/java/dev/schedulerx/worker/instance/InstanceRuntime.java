@@ -1,7 +1,7 @@
 package dev.schedulerx.worker.instance;
 
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 

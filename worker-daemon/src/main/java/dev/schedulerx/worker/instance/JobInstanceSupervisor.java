@@ -1,16 +1,19 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.BroadcastProcessor;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.MapJobProcessor;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
+import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,11 +60,6 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   private record TaskDone(ProcessResult result) implements Internal {}
 
-  public static final String STANDALONE = "standalone";
-  public static final String BROADCAST = "broadcast";
-  public static final String SHARDING = "sharding";
-  static final Set<String> MAP_MODES = Set.of("grid", "parallel", "batch");
-
   private final InstanceSpec spec;
   private final InstanceRuntime runtime;
   private final LoadedProcessor processor;
@@ -76,30 +74,31 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
       }
       LoadedProcessor processor = found.get();
       String mode = spec.executeMode();
-      if (STANDALONE.equals(mode)) {
-        return new JobInstanceSupervisor(ctx, spec, runtime, processor).start();
+      Optional<ExecuteMode> known = ExecuteMode.ofKey(mode);
+      if (known.isEmpty()) {
+        return failAtOnce(ctx, spec, runtime, "execute mode " + mode + " is not supported by this worker");
       }
-      if (BROADCAST.equals(mode)) {
-        return processor.processor() instanceof BroadcastProcessor
+      return switch (known.get()) {
+        case STANDALONE -> new JobInstanceSupervisor(ctx, spec, runtime, processor).start();
+        case BROADCAST -> processor.processor() instanceof BroadcastProcessor
             ? BroadcastMaster.create(ctx, spec, runtime, processor)
             : failAtOnce(ctx, spec, runtime, "processor " + processor.name() + " is not a BroadcastProcessor, needed by execute mode broadcast");
-      }
-      if (MAP_MODES.contains(mode)) {
-        return processor.processor() instanceof MapJobProcessor
+        case PARALLEL, GRID, BATCH -> processor.processor() instanceof MapJobProcessor
             ? MapMaster.create(ctx, spec, runtime, processor)
             : failAtOnce(ctx, spec, runtime, "processor " + processor.name() + " is not a MapJobProcessor, needed by execute mode " + mode);
-      }
-      if (SHARDING.equals(mode)) {
-        List<TaskBodyCodec.Shard> shards;
-        try {
-          shards = ShardingParameters.parse(spec.jobParameters(), spec.instanceParameters());
-        } catch (IllegalArgumentException e) {
-          return failAtOnce(ctx, spec, runtime, e.getMessage());
-        }
-        return MapMaster.createSharded(ctx, spec, runtime, processor, shards);
-      }
-      return failAtOnce(ctx, spec, runtime, "execute mode " + mode + " is not supported by this worker");
+        case SHARDING -> sharded(ctx, spec, runtime, processor);
+      };
     });
+  }
+
+  private static Behavior<Command> sharded(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
+    List<TaskBodyCodec.Shard> shards;
+    try {
+      shards = ShardingParameters.parse(spec.jobParameters(), spec.instanceParameters());
+    } catch (IllegalArgumentException e) {
+      return failAtOnce(ctx, spec, runtime, e.getMessage());
+    }
+    return MapMaster.createSharded(ctx, spec, runtime, processor, shards);
   }
 
   private static Behavior<Command> failAtOnce(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, String why) {

@@ -1,5 +1,9 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskSpec;
+import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.MapReduceJobProcessor;
@@ -9,7 +13,7 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Internal;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
-import dev.schedulerx.worker.container.TaskBodyCodec.Shard;
+import dev.schedulerx.worker.task.TaskBodyCodec.Shard;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.store.TaskStore;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

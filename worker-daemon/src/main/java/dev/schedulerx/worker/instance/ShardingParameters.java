@@ -1,6 +1,6 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.container.TaskBodyCodec.Shard;
+import dev.schedulerx.worker.task.TaskBodyCodec.Shard;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.InstanceSpec;
 import dev.schedulerx.api.InstanceStatus;
 
 /** Where a supervisor reports its instance (the server link, which delivers until acknowledged). */

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.schedulerx.protocol.TlsSettings;
-import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.client.ServerApiClient;
 
 /**
  * SchedulerX discovery over HTTP: the console domain (cloud style, from an endpoint), the group's numeric
@@ -42,7 +42,7 @@ final class Discovery {
    */
   Discovery(String endpoint, String domain, String namespace, String groupId, String appKey, TlsSettings tls) {
     this.endpoint = endpoint;
-    this.configuredDomains = WorkerSettings.addresses(domain);
+    this.configuredDomains = ServerApiClient.addresses(domain);
     this.namespace = namespace;
     this.groupId = groupId;
     this.appKey = appKey;

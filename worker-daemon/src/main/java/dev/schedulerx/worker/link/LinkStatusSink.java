@@ -1,7 +1,7 @@
 package dev.schedulerx.worker.link;
 
 import dev.schedulerx.api.InstanceStatus;
-import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.task.InstanceSpec;
 import dev.schedulerx.worker.instance.StatusSink;
 import org.apache.pekko.actor.typed.ActorRef;
 

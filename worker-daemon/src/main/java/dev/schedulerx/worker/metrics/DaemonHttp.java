@@ -2,7 +2,7 @@ package dev.schedulerx.worker.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.schedulerx.server.metrics.PrometheusRegistry;
+import dev.schedulerx.common.metrics.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

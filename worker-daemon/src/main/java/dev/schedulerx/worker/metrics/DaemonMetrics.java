@@ -1,7 +1,7 @@
 package dev.schedulerx.worker.metrics;
 
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.server.metrics.PrometheusRegistry;
+import dev.schedulerx.common.metrics.PrometheusRegistry;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.TaskObserver;
 import dev.schedulerx.worker.link.LinkHealth;

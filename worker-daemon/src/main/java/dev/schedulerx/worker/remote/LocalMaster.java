@@ -2,7 +2,7 @@ package dev.schedulerx.worker.remote;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.schedulerx.worker.WorkerGuardian;
+import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.container.MasterChannel;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskOutcome;

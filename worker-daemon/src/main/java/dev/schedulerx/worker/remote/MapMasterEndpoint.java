@@ -8,7 +8,7 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerMapTaskResponse;
 import com.google.protobuf.ByteString;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.WorkerGuardian;
+import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskOutcome;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.worker.container.MasterChannel;
 import dev.schedulerx.worker.container.TaskGroup;
-import dev.schedulerx.worker.instance.TaskContext;
+import dev.schedulerx.worker.task.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,8 +1,8 @@
 package dev.schedulerx.worker.script;
 
 import dev.schedulerx.api.JobContext;
-import dev.schedulerx.worker.instance.InstanceSpec;
-import dev.schedulerx.worker.instance.TaskContext;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskContext;
 
 /** What a built-in processor runs: the job's content and xattrs, as the server (or master) sent them. */
 record JobSource(String content, String xattrs) {

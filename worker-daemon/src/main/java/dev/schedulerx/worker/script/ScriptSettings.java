@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

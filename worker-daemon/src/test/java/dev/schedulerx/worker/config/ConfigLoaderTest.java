@@ -1,11 +1,11 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.schedule.TimeType;
+import dev.schedulerx.job.schedule.TimeType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -215,14 +215,14 @@ class ConfigLoaderTest {
     assertThat(s.jobs()).hasSize(2);
     var hello = s.jobs().get(0);
     assertThat(hello.name()).isEqualTo("hello");
-    assertThat(hello.toDefinition().timeType()).isEqualTo(TimeType.API);
-    assertThat(hello.toDefinition().executeMode()).isEqualTo("standalone");
-    assertThat(hello.toDefinition().attemptIntervalSeconds()).isEqualTo(30);
-    var tick = s.jobs().get(1).toDefinition();
-    assertThat(tick.timeType()).isEqualTo(TimeType.CRON);
-    assertThat(tick.attemptIntervalSeconds()).isEqualTo(60);
+    assertThat(hello.normalized().timeType()).isEqualTo(TimeType.API.key());
+    assertThat(hello.normalized().executeMode()).isEqualTo("standalone");
+    assertThat(hello.normalized().attemptInterval()).isEqualTo(30);
+    var tick = s.jobs().get(1).normalized();
+    assertThat(tick.timeType()).isEqualTo(TimeType.CRON.key());
+    assertThat(tick.attemptInterval()).isEqualTo(60);
     assertThat(tick.maxAttempt()).isEqualTo(2);
-    assertThat(tick.groupId()).isEqualTo("examples");
+    assertThat(tick.group()).isEqualTo("examples");
   }
 
   @Test
@@ -245,8 +245,8 @@ class ConfigLoaderTest {
         }
         """));
 
-    assertThat(s.jobs().get(0).toDefinition().concurrencyPolicy()).isEqualTo("skip");
-    assertThat(s.jobs().get(1).toDefinition().queuesExtraRuns()).isTrue();
+    assertThat(s.jobs().get(0).normalized().concurrencyPolicy()).isEqualTo("skip");
+    assertThat(s.jobs().get(1).normalized().concurrencyPolicy()).isEqualTo("queue");
   }
 
   @Test

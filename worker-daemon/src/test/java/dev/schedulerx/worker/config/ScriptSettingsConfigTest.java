@@ -3,7 +3,7 @@ package dev.schedulerx.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.worker.script.ScriptSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,11 +97,11 @@ class ScriptSettingsConfigTest {
     p.setProperty("schedulerx.home", "/opt/sx");
     var jobs = new ConfigLoader(Map.of(), p).load(file).jobs();
 
-    var disk = jobs.get(0).toDefinition();
+    var disk = jobs.get(0).normalized();
     assertThat(disk.jobType()).isEqualTo("shell");
     assertThat(disk.content()).isEqualTo("df -h /");
     assertThat(disk.executeMode()).isEqualTo("broadcast");
-    assertThat(jobs.get(1).toDefinition().content()).isEqualTo("{\"url\":\"http://127.0.0.1/health\"}");
+    assertThat(jobs.get(1).normalized().content()).isEqualTo("{\"url\":\"http://127.0.0.1/health\"}");
     Files.writeString(file, "schedulerx.jobs { empty { job-type = python } }");
     assertThatThrownBy(() -> new ConfigLoader(Map.of(), p).load(file))
         .hasMessageStartingWith("bad job schedulerx.jobs.empty: content");

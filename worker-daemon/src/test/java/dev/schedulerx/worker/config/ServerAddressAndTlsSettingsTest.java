@@ -3,7 +3,7 @@ package dev.schedulerx.worker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

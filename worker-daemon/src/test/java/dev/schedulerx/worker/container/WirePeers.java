@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.container;
 
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.testing.PluginJars;
 
 import static org.assertj.core.api.Assertions.assertThat;

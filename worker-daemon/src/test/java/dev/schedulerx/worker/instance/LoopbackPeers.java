@@ -1,8 +1,11 @@
 package dev.schedulerx.worker.instance;
 
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskSpec;
+import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.container.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;

@@ -3,7 +3,7 @@ package dev.schedulerx.worker.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.worker.container.TaskBodyCodec.Shard;
+import dev.schedulerx.worker.task.TaskBodyCodec.Shard;
 import org.junit.jupiter.api.Test;
 
 class ShardingParametersTest {

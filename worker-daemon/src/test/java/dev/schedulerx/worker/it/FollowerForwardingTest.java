@@ -13,7 +13,7 @@ import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.http.OpenApiSignature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.protocol.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.ServerSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.config.WorkerSettings;

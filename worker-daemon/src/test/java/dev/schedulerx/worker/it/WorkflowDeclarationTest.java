@@ -3,7 +3,7 @@ package dev.schedulerx.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.config.ConfigError;
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.server.workflow.Dag;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.worker.WorkerDaemon;

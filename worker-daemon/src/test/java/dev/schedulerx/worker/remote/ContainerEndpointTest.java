@@ -100,7 +100,7 @@ class ContainerEndpointTest {
         .build();
     ContainerRunner.Start start = (ContainerRunner.Start) ContainerEndpoint.toCommands(overTheWire(r), 0).get(0);
 
-    dev.schedulerx.worker.instance.WorkflowView view = start.group().instance().workflow();
+    dev.schedulerx.worker.task.WorkflowView view = start.group().instance().workflow();
     assertEquals(30L, view.workflowId());
     assertEquals(22L, view.workflowInstanceId());
     assertEquals(List.of(new dev.schedulerx.api.UpstreamResult("A", "a"), new dev.schedulerx.api.UpstreamResult("B", "")),
@@ -111,7 +111,7 @@ class ContainerEndpointTest {
   void outsideAWorkflowTheViewIsEmpty() throws Exception {
     ContainerRunner.Start start = (ContainerRunner.Start) ContainerEndpoint.toCommands(overTheWire(request(1, 1).build()), 0).get(0);
 
-    assertSame(dev.schedulerx.worker.instance.WorkflowView.NONE, start.group().instance().workflow());
+    assertSame(dev.schedulerx.worker.task.WorkflowView.NONE, start.group().instance().workflow());
     assertEquals(null, start.group().instance().workflow().workflowId());
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.alibaba.schedulerx.protocol.Common.UpstreamData;
 import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
 import dev.schedulerx.api.UpstreamResult;
-import dev.schedulerx.worker.instance.InstanceSpec;
+import dev.schedulerx.worker.task.InstanceSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package dev.schedulerx.worker.script;
 
 import ch.qos.logback.classic.Level;
 import dev.schedulerx.api.ProcessResult;
-import dev.schedulerx.worker.container.TaskBodyCodec;
-import dev.schedulerx.worker.instance.InstanceSpec;
-import dev.schedulerx.worker.instance.TaskContext;
-import dev.schedulerx.worker.instance.TaskSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskSpec;
 import dev.schedulerx.worker.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,7 @@ final class ScriptJobs {
     long id = IDS.incrementAndGet();
     InstanceSpec spec = new InstanceSpec(42, id, "job-" + id, "g", "standalone", BuiltInProcessors.nameOf(jobType), jobParameters,
         instanceParameters, SCHEDULED, SCHEDULED, 0, 0, "tester", xattrs, List.of("w@127.0.0.1:1"), jobType, content,
-        dev.schedulerx.worker.instance.WorkflowView.NONE, 0);
+        dev.schedulerx.worker.task.WorkflowView.NONE, 0);
     return new TaskContext(spec, TaskSpec.standalone(), "127.0.0.1:1", Map.of(), Map.of(), new TaskBodyCodec(), null);
   }
 

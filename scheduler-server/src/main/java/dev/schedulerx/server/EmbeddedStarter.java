@@ -1,0 +1,16 @@
+package dev.schedulerx.server;
+
+import dev.schedulerx.server.config.ServerSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.common.embedded.EmbeddedServer;
+import java.nio.file.Path;
+
+/** How a worker daemon starts the server in its own JVM (a {@link java.util.ServiceLoader} service). */
+public final class EmbeddedStarter implements EmbeddedServer.Starter {
+  @Override
+  public EmbeddedServer start(Config config, Path home) {
+    Config withDefaults = config.withFallback(ConfigFactory.defaultReference(SchedulerServer.class.getClassLoader())).resolve();
+    return SchedulerServer.builder(ServerSettings.fromConfig(withDefaults, home)).build().start();
+  }
+}
