@@ -1,5 +1,6 @@
 package dev.schedulerx.protocol;
 
+import dev.schedulerx.common.tls.TlsSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -49,7 +50,7 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
       settings.put("pekko.remote.classic.netty." + transport + ".maximum-frame-size", maximumFrameSize + "b");
       settings.put("pekko.remote.classic.netty." + transport + ".connection-timeout", "5s");
     }
-    settings.putAll(tls.remotingOverrides());
+    settings.putAll(sslOverrides(tls));
     return ConfigFactory.parseMap(settings)
         .withFallback(ConfigFactory.parseResources(RemotingSettings.class, "schedulerx-remoting.conf"))
         .withFallback(ConfigFactory.defaultReference(RemotingSettings.class.getClassLoader()))
@@ -63,5 +64,22 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
       config = config.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
     }
     return config;
+  }
+
+  /** Pekko settings that switch classic remoting to its SSL transport; empty when remoting TLS is off. */
+  private static Map<String, Object> sslOverrides(TlsSettings tls) {
+    if (!tls.remoting()) {
+      return Map.of();
+    }
+    String ssl = "pekko.remote.classic.netty.ssl.security.";
+    return Map.of(
+        "pekko.remote.classic.enabled-transports", java.util.List.of("pekko.remote.classic.netty.ssl"),
+        ssl + "key-store", tls.keyStore(),
+        ssl + "key-store-password", tls.keyStorePassword(),
+        ssl + "key-password", tls.keyStorePassword(),
+        ssl + "trust-store", tls.trustStore(),
+        ssl + "trust-store-password", tls.trustStorePassword(),
+        // Our servers and daemons all present certificates from the configured key store.
+        ssl + "require-mutual-authentication", true);
   }
 }

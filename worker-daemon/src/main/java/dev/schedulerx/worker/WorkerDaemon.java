@@ -2,7 +2,7 @@ package dev.schedulerx.worker;
 
 import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.protocol.RemotingSettings;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.WorkerIds;
 import dev.schedulerx.common.embedded.EmbeddedServer;
 import dev.schedulerx.job.JobSpec;

@@ -2,7 +2,7 @@ package dev.schedulerx.server.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.store.JdbcUrls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

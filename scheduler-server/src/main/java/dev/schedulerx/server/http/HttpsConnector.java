@@ -1,6 +1,6 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import io.javalin.config.JavalinConfig;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;

@@ -1,6 +1,6 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.config.ServerSettings;

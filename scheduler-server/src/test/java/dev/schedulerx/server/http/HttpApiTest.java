@@ -1,6 +1,6 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

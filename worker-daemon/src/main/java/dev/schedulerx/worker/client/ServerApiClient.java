@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.net.http.HttpConnectTimeoutException;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 
 /** The scheduler server's JSON API, as the CLI and the daemon (job upserts) use it. */
 public final class ServerApiClient {

@@ -6,7 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.common.config.LayeredConfig;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.logs.InstanceLogShipping;

@@ -7,7 +7,7 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusReque
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.protocol.ActorPaths;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;

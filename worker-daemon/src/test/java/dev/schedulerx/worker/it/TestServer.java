@@ -2,7 +2,7 @@ package dev.schedulerx.worker.it;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.SchedulerServer;

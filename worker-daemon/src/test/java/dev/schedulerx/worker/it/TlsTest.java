@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.worker.WorkerDaemon;

@@ -1,6 +1,6 @@
 package dev.schedulerx.worker.link;
 
-import dev.schedulerx.protocol.TlsSettings;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.worker.testing.LogCapture;
 
 import static org.assertj.core.api.Assertions.assertThat;

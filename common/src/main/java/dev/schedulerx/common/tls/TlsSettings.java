@@ -1,4 +1,4 @@
-package dev.schedulerx.protocol;
+package dev.schedulerx.common.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,23 +68,6 @@ public record TlsSettings(
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot read TLS store " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Pekko settings that switch classic remoting to its SSL transport; empty when remoting TLS is off. */
-  Map<String, Object> remotingOverrides() {
-    if (!remoting) {
-      return Map.of();
-    }
-    String ssl = "pekko.remote.classic.netty.ssl.security.";
-    return Map.of(
-        "pekko.remote.classic.enabled-transports", java.util.List.of("pekko.remote.classic.netty.ssl"),
-        ssl + "key-store", keyStore,
-        ssl + "key-store-password", keyStorePassword,
-        ssl + "key-password", keyStorePassword,
-        ssl + "trust-store", trustStore,
-        ssl + "trust-store-password", trustStorePassword,
-        // Our servers and daemons all present certificates from the configured key store.
-        ssl + "require-mutual-authentication", true);
   }
 
   @Override
