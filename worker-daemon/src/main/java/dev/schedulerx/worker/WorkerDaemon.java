@@ -9,6 +9,7 @@ import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.worker.client.ServerApiClient;
 import dev.schedulerx.worker.config.WorkerSettings;
 import dev.schedulerx.worker.container.ContainerPool;
+import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.instance.InstanceRuntime;
 import dev.schedulerx.protocol.ActorPaths;
@@ -117,7 +118,12 @@ public final class WorkerDaemon implements AutoCloseable {
     TaskBodyCodec codec = new TaskBodyCodec();
     ProcessorInvoker invoker = new ProcessorInvoker();
     WorkerSettings.Dispatch d = settings.dispatch();
-    DispatchSettings dispatch = DispatchSettings.of(d.window(), d.batchSize(), d.memoryBudgetBytes(), settings.dataDir().resolve("spill"));
+    WorkerSettings.Liveness liveness = settings.liveness();
+    DispatchSettings dispatch = DispatchSettings.of(d.window(), d.batchSize(), d.memoryBudgetBytes(), settings.dataDir().resolve("spill"),
+        liveness.checkInterval(), liveness.misses());
+    ContainerSettings containers = new ContainerSettings(
+        ContainerSettings.Reports.DEFAULTS.withAskTimeout(liveness.reportTimeout()).withGiveUpAfter(liveness.masterGoneAfter()),
+        ContainerSettings.Mapping.DEFAULTS.withAskTimeout(liveness.mapTimeout()), Clock.systemUTC());
     ServerLink.Settings link =
         new ServerLink.Settings(
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
@@ -132,10 +138,11 @@ public final class WorkerDaemon implements AutoCloseable {
                   String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
                   String self = workerId + "@" + address;
                   Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
-                      Containers.masterPath(Adapter.toClassic(typedSystem)), Duration.ofSeconds(15), Duration.ofSeconds(2));
+                      Containers.masterPath(Adapter.toClassic(typedSystem)), liveness.startTimeout(), liveness.checkTimeout());
                   return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address,
                       new LinkMasterLog(linkRef, d.resume()));
                 },
+                containers,
                 metrics),
             workerId,
             withoutUnusedExtensions(RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig()));

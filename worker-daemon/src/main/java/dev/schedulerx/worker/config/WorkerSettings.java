@@ -45,7 +45,8 @@ public record WorkerSettings(
     Duration pluginsScanInterval,
     TlsSettings tls,
     Http http,
-    ScriptSettings scripts) {
+    ScriptSettings scripts,
+    Liveness liveness) {
 
   public WorkerSettings {
     Objects.requireNonNull(groupId, "groupId");
@@ -56,6 +57,7 @@ public record WorkerSettings(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(scripts, "scripts");
+    Objects.requireNonNull(liveness, "liveness");
   }
 
   /**
@@ -67,6 +69,17 @@ public record WorkerSettings(
       this(window, batchSize, memoryBudgetBytes, true);
     }
   }
+
+  /**
+   * {@code schedulerx.worker.liveness.*}: when a peer counts as gone. A master checks each worker it dispatched to
+   * every {@code checkInterval}, each check waiting {@code checkTimeout}, and moves the tasks of a worker that missed
+   * {@code misses} checks in a row; a start request waits {@code startTimeout} for the worker's answer. A worker's
+   * batch of final statuses waits {@code reportTimeout} for the master, and is dropped once the master was
+   * unreachable for {@code masterGoneAfter}; a chunk of {@code map()}ped sub-tasks waits {@code mapTimeout}.
+   */
+  public record Liveness(
+      Duration checkInterval, int misses, Duration checkTimeout, Duration startTimeout, Duration reportTimeout,
+      Duration masterGoneAfter, Duration mapTimeout) {}
 
   /** The daemon's own HTTP listener (/healthz, /metrics): {@code schedulerx.worker.http.*}; port 0 = any free port. */
   public record Http(String host, int port) {}
@@ -152,7 +165,12 @@ public record WorkerSettings(
                 path(home, c.getString("tls.key-store")), c.getString("tls.key-store-password"),
                 path(home, c.getString("tls.trust-store")), c.getString("tls.trust-store-password")),
             new Http(c.getString("worker.http.host"), c.getInt("worker.http.port")),
-            ScriptSettings.fromConfig(c, home.resolve(c.getString("data-dir")).normalize(), home));
+            ScriptSettings.fromConfig(c, home.resolve(c.getString("data-dir")).normalize(), home),
+            new Liveness(
+                c.getDuration("worker.liveness.check-interval"), c.getInt("worker.liveness.misses"),
+                c.getDuration("worker.liveness.check-timeout"), c.getDuration("worker.liveness.start-timeout"),
+                c.getDuration("worker.liveness.report-timeout"), c.getDuration("worker.liveness.master-gone-after"),
+                c.getDuration("worker.liveness.map-timeout")));
     settings.validate(c);
     return settings;
   }
@@ -181,6 +199,14 @@ public record WorkerSettings(
     }
     if (dispatch.memoryBudgetBytes() < 0) {
       throw bad(c, "worker.dispatch.memory-budget", "must not be negative (0 = every waiting body goes to a file)");
+    }
+    for (String key : List.of("check-interval", "check-timeout", "start-timeout", "report-timeout", "master-gone-after", "map-timeout")) {
+      if (c.getDuration("worker.liveness." + key).toMillis() < 100) {
+        throw bad(c, "worker.liveness." + key, "must be at least 100ms");
+      }
+    }
+    if (liveness.misses() < 1) {
+      throw bad(c, "worker.liveness.misses", "must be at least 1 (checks a worker may miss in a row before its tasks move)");
     }
     if (heartbeatInterval.toMillis() < 100) {
       throw bad(c, "worker.heartbeat-interval", "must be at least 100ms (SchedulerX uses 5s)");

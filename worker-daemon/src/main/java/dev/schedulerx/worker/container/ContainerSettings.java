@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * Timings and limits of the container side of distributed jobs: how task statuses are batched to an
- * instance's master and how {@code map()} calls are forwarded to it. {@link #DEFAULTS} is what the daemon
- * uses; tests shrink the timeouts.
+ * instance's master and how {@code map()} calls are forwarded to it. The daemon builds them from
+ * {@code schedulerx.worker.liveness}; {@link #DEFAULTS} are that block's defaults, and tests shrink them.
  *
  * @param reports status batching and redelivery
  * @param map sub-task forwarding
@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record ContainerSettings(Reports reports, Mapping map, Clock clock) {
 
-  /** The daemon's settings. */
+  /** The defaults of {@code schedulerx.worker.liveness}. */
   public static final ContainerSettings DEFAULTS =
       new ContainerSettings(Reports.DEFAULTS, Mapping.DEFAULTS, Clock.systemUTC());
 

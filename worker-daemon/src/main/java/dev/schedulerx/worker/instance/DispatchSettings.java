@@ -12,8 +12,13 @@ import java.time.Duration;
 public record DispatchSettings(
     int window, int batchSize, Duration aliveInterval, int aliveMisses, Duration progressInterval, long memoryBudgetBytes, Path spillDir) {
 
-  /** The configured window, batch size and memory budget, with the daemon's liveness and progress timings. */
+  /** Progress reaches the server once a second. */
+  public static DispatchSettings of(int window, int batchSize, long memoryBudgetBytes, Path spillDir, Duration aliveInterval, int aliveMisses) {
+    return new DispatchSettings(window, batchSize, aliveInterval, aliveMisses, Duration.ofSeconds(1), memoryBudgetBytes, spillDir);
+  }
+
+  /** With the default liveness checks: one every 2 s, a worker gone after 3 misses. */
   public static DispatchSettings of(int window, int batchSize, long memoryBudgetBytes, Path spillDir) {
-    return new DispatchSettings(window, batchSize, Duration.ofSeconds(2), 3, Duration.ofSeconds(1), memoryBudgetBytes, spillDir);
+    return of(window, batchSize, memoryBudgetBytes, spillDir, Duration.ofSeconds(2), 3);
   }
 }

@@ -88,8 +88,9 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   }
 
   public static Behavior<Command> create(
-      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor, DaemonMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor, metrics)));
+      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor, ContainerSettings containers,
+      DaemonMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor, containers, metrics)));
   }
 
   private WorkerGuardian(
@@ -98,6 +99,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
       ServerLink.Settings linkSettings,
       CompletableFuture<String> registered,
       RuntimeFactory runtimeFor,
+      ContainerSettings containers,
       DaemonMetrics metrics) {
     super(ctx);
     this.timers = timers;
@@ -112,7 +114,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     Adapter.actorOf(ctx, JobInstanceEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_JOB_INSTANCE);
     Adapter.actorOf(ctx, MapMasterEndpoint.props(ctx.getSelf()), ActorPaths.WORKER_MAP_MASTER);
     ActorRef<ContainerRunner.Command> runner =
-        new Containers(wire.plugins(), wire.invoker(), wire.pool(), wire.codec(), ContainerSettings.DEFAULTS).start(ctx, ctx.getSelf());
+        new Containers(wire.plugins(), wire.invoker(), wire.pool(), wire.codec(), containers).start(ctx, ctx.getSelf());
     // A master's tasks for this worker go to its containers in memory; statuses come back the same way.
     this.runtime = wire.withPeers(new LocalPeers(wire.self(), Containers.masterPath(Adapter.toClassic(ctx.getSystem())), runner, wire.peers()));
   }

@@ -51,6 +51,8 @@ class ConfigLoaderTest {
     assertThat(s.apiToken()).isEmpty();
     assertThat(s.instanceLogs()).isEqualTo(dev.schedulerx.worker.logs.InstanceLogShipping.Settings.DEFAULT);
     assertThat(s.http()).isEqualTo(new WorkerSettings.Http("127.0.0.1", 0));
+    assertThat(s.liveness()).isEqualTo(new WorkerSettings.Liveness(Duration.ofSeconds(2), 3, Duration.ofSeconds(2),
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30)));
   }
 
   @Test
@@ -63,6 +65,7 @@ class ConfigLoaderTest {
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
           worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s, http { host = "0.0.0.0", port = 18081 } }
           worker.dispatch { window = 500, batch-size = 100, memory-budget = 1MiB }
+          worker.liveness { check-interval = 5s, misses = 4, check-timeout = 3s, start-timeout = 20s, report-timeout = 11s, master-gone-after = 2m, map-timeout = 40s }
           instance-logs { ship = false, buffer-size = 50, flush-interval = 2s }
         }
         """));
@@ -82,6 +85,19 @@ class ConfigLoaderTest {
     assertThat(s.instanceLogs()).isEqualTo(new dev.schedulerx.worker.logs.InstanceLogShipping.Settings(false, 50, Duration.ofSeconds(2)));
     assertThat(s.http()).isEqualTo(new WorkerSettings.Http("0.0.0.0", 18081));
     assertThat(s.dispatch()).isEqualTo(new WorkerSettings.Dispatch(500, 100, 1L << 20));
+    assertThat(s.liveness()).isEqualTo(new WorkerSettings.Liveness(Duration.ofSeconds(5), 4, Duration.ofSeconds(3),
+        Duration.ofSeconds(20), Duration.ofSeconds(11), Duration.ofMinutes(2), Duration.ofSeconds(40)));
+  }
+
+  @Test
+  void aLivenessTimeoutTooShortOrNoMissAllowedIsRefusedNamingTheKey() throws Exception {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(conf("schedulerx.worker.liveness.check-timeout = 10ms")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.liveness.check-timeout")
+        .hasMessageContaining("at least 100ms");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(conf("schedulerx.worker.liveness.misses = 0")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.liveness.misses");
   }
 
   @Test
