@@ -53,9 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
-    private static final String SERVICE_FILE = "META-INF/services/" + JobProcessor.class.getName();
-    /** Guards against a service iterator that keeps failing on the same entry. */
-    private static final int MAX_ERRORS_PER_UNIT = 100;
 
     private final PluginSource source;
     /** The daemon's own processors (script and HTTP jobs), found by name before any plugin's. */
@@ -179,7 +176,7 @@ public final class PluginRegistry implements AutoCloseable {
             for (PluginUnit unit : units) {
                 FileSignature signature = FileSignature.of(unit);
                 seen.put(unit.jar(), signature);
-                UnitLoad result = loadUnit(unit, byName);
+                UnitLoader.Result result = UnitLoader.load(unit, byName);
                 problemsByJar.put(unit.jar(), result.problems());
                 if (result.loader() != null) {
                     logLoaded(unit, result.processors());
@@ -274,7 +271,7 @@ public final class PluginRegistry implements AutoCloseable {
             }
             taken = new LinkedHashMap<>(loaded.byName());
         }
-        UnitLoad result = loadUnit(unit, taken);
+        UnitLoader.Result result = UnitLoader.load(unit, taken);
         synchronized (lock) {
             problemsByJar.put(unit.jar(), result.problems());
             if (result.loader() == null) {
@@ -282,7 +279,7 @@ public final class PluginRegistry implements AutoCloseable {
                 return true;
             }
             if (closed) {
-                closeQuietly(result.loader());
+                UnitLoader.closeQuietly(result.loader());
                 return false;
             }
             generations.put(unit.jar(), new Generation(unit, signature, result.loader(), result.processors()));
@@ -306,7 +303,7 @@ public final class PluginRegistry implements AutoCloseable {
             taken = new LinkedHashMap<>(loaded.byName());
             taken.values().removeIf(p -> p.classLoader() == old.loader);
         }
-        UnitLoad result = loadUnit(unit, taken);
+        UnitLoader.Result result = UnitLoader.load(unit, taken);
         if (result.loader() == null) {
             rejected.put(unit.jar(), signature);
             synchronized (lock) {
@@ -320,14 +317,14 @@ public final class PluginRegistry implements AutoCloseable {
         synchronized (lock) {
             // A lease taken since the check above pins the old version: try again next scan.
             if (closed || old.leases.get() > 0 || generations.get(unit.jar()) != old) {
-                closeQuietly(result.loader());
+                UnitLoader.closeQuietly(result.loader());
                 return false;
             }
             generations.put(unit.jar(), new Generation(unit, signature, result.loader(), result.processors()));
             problemsByJar.put(unit.jar(), result.problems());
             announcedWaits.remove(unit.jar());
             publish();
-            closeQuietly(old.loader);
+            UnitLoader.closeQuietly(old.loader);
         }
         LOG.info("reloaded plugin {}: {} (was: {})", unit.fileName(),
                 String.join(", ", result.processors().stream().map(LoadedProcessor::name).toList()), old.names());
@@ -346,7 +343,7 @@ public final class PluginRegistry implements AutoCloseable {
             problemsByJar.remove(old.unit.jar());
             announcedWaits.remove(old.unit.jar());
             publish();
-            closeQuietly(old.loader);
+            UnitLoader.closeQuietly(old.loader);
         }
         LOG.info("unloaded plugin {}: {} (its JAR was removed)", old.unit.fileName(), old.names());
         return true;
@@ -511,7 +508,7 @@ public final class PluginRegistry implements AutoCloseable {
             }
             closed = true;
             for (Generation generation : generations.values()) {
-                closeQuietly(generation.loader);
+                UnitLoader.closeQuietly(generation.loader);
             }
             generations.clear();
         }
@@ -526,140 +523,5 @@ public final class PluginRegistry implements AutoCloseable {
             throw new IllegalStateException("plugins are not loaded yet");
         }
         return current;
-    }
-
-    /** What one unit contributed; loader is null when the unit contributed no processor. */
-    private record UnitLoad(List<LoadedProcessor> processors, List<Problem> problems, PluginClassLoader loader) {}
-
-    private UnitLoad loadUnit(PluginUnit unit, Map<String, LoadedProcessor> byName) {
-        List<Problem> problems = new ArrayList<>();
-        for (Path jar : unit.classPath()) {
-            String invalid = checkJar(jar);
-            if (invalid != null) {
-                String reason = jar.equals(unit.jar()) ? invalid : "library " + jar.getFileName() + " " + invalid;
-                problems.add(problem(unit, reason, null));
-                return new UnitLoad(List.of(), problems, null);
-            }
-        }
-        PluginClassLoader loader = new PluginClassLoader(unit.name(), unit.urls());
-        LOG.debug("plugin {} class path: {}", unit.fileName(), unit.urls());
-        List<LoadedProcessor> processors = new ArrayList<>();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
-            Iterator<JobProcessor> found = ServiceLoader.load(JobProcessor.class, loader).iterator();
-            // ServiceLoader moves on to the next entry after an error; stop if it does not.
-            int errors = 0;
-            String lastReason = null;
-            while (errors < MAX_ERRORS_PER_UNIT) {
-                try {
-                    if (!found.hasNext()) {
-                        break;
-                    }
-                    register(unit, loader, found.next(), byName, processors, problems);
-                } catch (Throwable t) {
-                    Failures.rethrowIfFatal(t);
-                    String reason = describeLoadFailure(t);
-                    if (reason.equals(lastReason)) {
-                        break;
-                    }
-                    errors++;
-                    lastReason = reason;
-                    problems.add(problem(unit, reason, t));
-                }
-            }
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-        if (processors.isEmpty()) {
-            if (problems.isEmpty()) {
-                problems.add(problem(unit, "no processors found (no " + SERVICE_FILE + " entry)", null));
-            }
-            closeQuietly(loader);
-            return new UnitLoad(List.of(), problems, null);
-        }
-        return new UnitLoad(processors, problems, loader);
-    }
-
-    private void register(
-            PluginUnit unit,
-            PluginClassLoader loader,
-            JobProcessor processor,
-            Map<String, LoadedProcessor> byName,
-            List<LoadedProcessor> processors,
-            List<Problem> problems) {
-        String className = processor.getClass().getName();
-        String name;
-        try {
-            name = processor.name();
-        } catch (Throwable t) {
-            Failures.rethrowIfFatal(t);
-            problems.add(problem(unit, className + ".name() failed: " + Failures.describeWithType(t), t));
-            return;
-        }
-        if (name == null || name.isBlank()) {
-            problems.add(problem(unit, className + ".name() returned no name", null));
-            return;
-        }
-        for (String key : List.of(name, className)) {
-            LoadedProcessor taken = byName.get(key);
-            if (taken != null) {
-                problems.add(problem(unit, "processor " + name + " (" + className + ") skipped: the name " + key
-                        + " is already taken by " + taken.className() + " from " + taken.jar().getFileName(), null));
-                return;
-            }
-        }
-        LoadedProcessor loadedProcessor = new LoadedProcessor(name, className, processor, loader, unit.jar());
-        byName.put(name, loadedProcessor);
-        byName.put(className, loadedProcessor);
-        processors.add(loadedProcessor);
-        LOG.debug("plugin {}: processor {} is {}", unit.fileName(), name, className);
-    }
-
-    /** Returns null for a readable JAR, else why it is not one. */
-    private static String checkJar(Path jar) {
-        try (JarFile ignored = new JarFile(jar.toFile())) {
-            return null;
-        } catch (NoSuchFileException e) {
-            return "does not exist";
-        } catch (ZipException e) {
-            return "is not a valid JAR file (" + e.getMessage() + ")";
-        } catch (IOException | RuntimeException e) {
-            return "cannot be read (" + Failures.describeWithType(e) + ")";
-        }
-    }
-
-    /**
-     * One line for a ServiceLoader failure. ServiceConfigurationError messages start with the service type,
-     * which says nothing here, and hide the real cause (a constructor's exception) in their cause.
-     */
-    private static String describeLoadFailure(Throwable t) {
-        if (t instanceof ServiceConfigurationError) {
-            String message = String.valueOf(t.getMessage());
-            String servicePrefix = JobProcessor.class.getName() + ": ";
-            if (message.startsWith(servicePrefix)) {
-                message = message.substring(servicePrefix.length());
-            }
-            Throwable cause = t.getCause();
-            return cause == null ? message : message + ": " + Failures.describeWithType(cause);
-        }
-        return "cannot load a processor: " + Failures.describeWithType(t);
-    }
-
-    private static Problem problem(PluginUnit unit, String reason, Throwable cause) {
-        LOG.warn("plugin {}: {}", unit.fileName(), reason);
-        if (cause != null) {
-            LOG.debug("plugin {}: details of the problem above", unit.fileName(), cause);
-        }
-        return new Problem(unit.jar(), reason);
-    }
-
-    private static void closeQuietly(PluginClassLoader loader) {
-        try {
-            loader.close();
-        } catch (IOException e) {
-            LOG.warn("cannot close {}: {}", loader, e.toString());
-        }
     }
 }
