@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WORKFLOW_FAILURE: a workflow run that ends FAILED raises one alert naming the workflow, the run and each failed
- * node (job, instance, worker, reason). The official client sends no alert settings with a workflow, so the rules and
- * contacts are those of the workflow's app group ({@code failEnable} and {@code globalNoticeSwitch} decide); a group
- * without any raises nothing. Evaluated on the alert rules' thread, like the job rules.
+ * node (job, instance, worker, reason). The rules and contacts are the workflow's own {@code monitorConfig} and
+ * {@code contact}, each falling back to its app group's (the official client sends none with a workflow, so its
+ * workflows follow their group); {@code failEnable} and {@code globalNoticeSwitch} decide, and a workflow without
+ * any, in a group without any, raises nothing. Evaluated on the alert rules' thread, like the job rules.
  */
 final class WorkflowAlerts implements WorkflowEvents {
   private static final Logger log = LoggerFactory.getLogger(WorkflowAlerts.class);
@@ -53,14 +54,15 @@ final class WorkflowAlerts implements WorkflowEvents {
     Workflow w = workflow.get();
     Optional<MonitorSettings.JobAlerts> alerts;
     try {
-      alerts = groupRulesOf.apply(w.groupId()).filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
+      alerts = MonitorSettings.over(w.monitorConfig(), w.contact(), groupRulesOf.apply(w.groupId()))
+          .filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
     } catch (IllegalArgumentException e) {
-      log.warn("workflow {} ({}): the alert settings of group {} are ignored: {}", w.id(), w.name(), w.groupId(),
+      log.warn("workflow {} ({}): its alert settings (or group {}'s) are ignored: {}", w.id(), w.name(), w.groupId(),
           e.getMessage());
       return;
     }
     if (alerts.isEmpty()) {
-      log.debug("workflow instance {} of {} failed: group {} has no failure alerts", run.id(), w.name(), w.groupId());
+      log.debug("workflow instance {} of {} failed: no failure alerts for it or group {}", run.id(), w.name(), w.groupId());
       return;
     }
     List<String> details = new ArrayList<>();
