@@ -218,8 +218,13 @@ final class AlertRules implements InstanceEvents {
     return i.workerAddr() == null ? null : (i.workerId() == null ? "" : i.workerId() + "@") + i.workerAddr();
   }
 
-  private Alert alert(AlertKind kind, JobDefinition job, JobInstance i, MonitorSettings m, String reason, int count) {
-    String key = kind.name() + ":job:" + job.id() + ":instance:" + i.id();
+  /** The key of a job's alert about one instance (without the target). */
+  static String key(AlertKind kind, long jobId, long instanceId) {
+    return kind.name() + ":job:" + jobId + ":instance:" + instanceId;
+  }
+
+  Alert alert(AlertKind kind, JobDefinition job, JobInstance i, MonitorSettings m, String reason, int count) {
+    String key = key(kind, job.id(), i.id());
     String worker = worker(i);
     return new Alert(key, kind, job.groupId(), job.id(), job.name(), i.id(), i.attempt(), worker, reason,
         i.scheduleTime(), i.startedAt(), i.finishedAt(), clock.instant(), service.link(i.id()), count, m.webhookIsAtAll(),

@@ -46,10 +46,25 @@ final class WorkflowAlerts implements WorkflowEvents {
     }
   }
 
-  private void failed(WfInstance run) {
+  /**
+   * The leader's sweep: raises the failure alert of a run that ended FAILED unless {@code existing} (alert keys)
+   * has it. How many alert rows were new.
+   */
+  int sweep(long runId, java.util.Set<String> existing) {
+    WfInstance run = workflows.run(runId).run();
+    return existing.contains(key(run)) ? 0 : failed(run);
+  }
+
+  /** A failed run's alert key: a retried run that fails again ends at another time, so it is a new alert. */
+  private static String key(WfInstance run) {
+    long endedAt = run.finishedAt() == null ? 0 : run.finishedAt().toEpochMilli();
+    return "WORKFLOW_FAILURE:workflow:" + run.workflowId() + ":run:" + run.id() + ":ended:" + endedAt;
+  }
+
+  private int failed(WfInstance run) {
     Optional<Workflow> workflow = workflows.find(run.workflowId());
     if (workflow.isEmpty()) {
-      return;
+      return 0;
     }
     Workflow w = workflow.get();
     Optional<MonitorSettings.JobAlerts> alerts;
@@ -59,11 +74,11 @@ final class WorkflowAlerts implements WorkflowEvents {
     } catch (IllegalArgumentException e) {
       log.warn("workflow {} ({}): its alert settings (or group {}'s) are ignored: {}", w.id(), w.name(), w.groupId(),
           e.getMessage());
-      return;
+      return 0;
     }
     if (alerts.isEmpty()) {
       log.debug("workflow instance {} of {} failed: no failure alerts for it or group {}", run.id(), w.name(), w.groupId());
-      return;
+      return 0;
     }
     List<String> details = new ArrayList<>();
     List<String> notRun = new ArrayList<>();
@@ -81,12 +96,10 @@ final class WorkflowAlerts implements WorkflowEvents {
     if (!notRun.isEmpty()) {
       details.add("not run: " + String.join(", ", notRun));
     }
-    long endedAt = run.finishedAt() == null ? 0 : run.finishedAt().toEpochMilli();
-    Alert alert = new Alert("WORKFLOW_FAILURE:workflow:" + w.id() + ":run:" + run.id() + ":ended:" + endedAt,
-        AlertKind.WORKFLOW_FAILURE, w.groupId(), null, null, null, null, null, run.reason(), run.scheduleTime(),
+    Alert alert = new Alert(key(run), AlertKind.WORKFLOW_FAILURE, w.groupId(), null, null, null, null, null, run.reason(), run.scheduleTime(),
         run.createdAt(), run.finishedAt(), clock.instant(), service.workflowLink(run.id()), 0,
         alerts.get().monitor().webhookIsAtAll(), details, new Alert.WorkflowRun(w.id(), w.name(), run.id()));
-    service.raise(alert, alerts.get());
+    return service.raise(alert, alerts.get());
   }
 
   private static String abbreviate(String s) {

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.store.ServerDatabase;
+import dev.schedulerx.server.store.TriggerType;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
@@ -51,6 +54,9 @@ class AlertingTest {
     }
   }
 
+  /** The server's database (H2 in memory), to leave in it what a leader that died would have. */
+  private final String db = "jdbc:h2:mem:alerting-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+
   private void start(boolean withWorker, ChannelSettings... extra) throws Exception {
     hook = new WebhookReceiver();
     open.add(hook);
@@ -60,8 +66,9 @@ class AlertingTest {
     channels.addAll(List.of(extra));
     AlertSettings alerting = new AlertSettings(true, "http://console.example", channels, List.of(), 3,
         Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2),
-        AlertSettings.Smtp.NONE);
-    server = TestServer.withAlerting(alerting);
+        AlertSettings.Smtp.NONE)
+        .withSweep(Duration.ofMinutes(10), Duration.ofMillis(200)); // every test also shows the sweep adds nothing
+    server = TestServer.withAlerting(alerting, db);
     open.add(server);
     if (withWorker) {
       TestDaemons daemons = new TestDaemons();
@@ -426,5 +433,80 @@ class AlertingTest {
     server.call("DELETE", "/api/v1/alert-channels/team-lark", null);
     assertThatThrownBy(() -> server.call("POST", "/api/v1/alert-channels/team-lark/test", ""))
         .hasMessageContaining("400").hasMessageContaining("no alert channel named team-lark");
+  }
+
+  @Test
+  void aWorkflowWithItsOwnContactAlertsItsOwnReceiverNotItsGroupsAndItsFailEnableFalseSilencesIt() throws Exception {
+    start(true);
+    WebhookReceiver own = new WebhookReceiver();
+    open.add(own);
+    server.call("PUT", "/api/v1/groups/" + TestServer.GROUP, "{\"monitorConfig\":" + quote("{\"failEnable\":true}")
+        + ",\"contact\":" + quote(TO_HOOK) + "}");
+    job("F", "WorkflowNode", "\"parameters\":\"fail\"", "{\"failEnable\":false}", ""); // the node job alerts nothing
+    long f = server.jobId("F");
+    String ownContact = "[{\"userName\":\"wf-owner\",\"ding\":\"" + own.url("/wf") + "\"}]";
+    long id = server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"owned\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":true,\"sendChannel\":\"ding\"}") + ",\"contact\":"
+        + quote(ownContact) + ",\"dag\":{\"nodes\":[{\"id\":" + f + "}],\"edges\":[]}}").path("id").asLong();
+    Workflows workflows = server.workflows();
+
+    long runId = workflows.execute(id, dir.toString()).id();
+    await().atMost(DEADLINE).until(() -> own.requests().size() == 1);
+    JsonNode alert = own.requests().get(0).json();
+    assertThat(alert.path("type").asText()).isEqualTo("WORKFLOW_FAILURE");
+    assertThat(alert.path("workflow").path("name").asText()).isEqualTo("owned");
+    assertThat(alert.path("workflow").path("instanceId").asLong()).isEqualTo(runId);
+    quietFor(0); // the group's receiver gets nothing
+    assertThat(own.requests()).hasSize(1);
+
+    // failEnable=false on the workflow silences it, though its group's rules ask for failure alerts
+    server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"owned\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":false}") + "}");
+    Long firstTry = workflows.run(runId).nodes().get(0).jobInstanceId();
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.FAILED
+        && !firstTry.equals(workflows.run(runId).nodes().get(0).jobInstanceId()));
+    quietFor(0);
+    assertThat(own.requests()).hasSize(1);
+  }
+
+  @Test
+  void theLeadersSweepRaisesTheAlertOfARunWhoseLeaderDiedBeforeRaisingItAndNeverASecondOne() throws Exception {
+    start(true);
+    job("lost", "Throwing", "", "{\"failEnable\":true}", TO_HOOK);
+    // a normal run: alerted once by the rules, and sweeps after it add nothing
+    JsonNode normal = run("lost");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).hasSize(1);
+    assertThat(server.call("GET", "/api/v1/alerts?jobId=" + server.jobId("lost"), null)).hasSize(1);
+
+    // What a leader that died between storing the end and storing the alert leaves: an ended run, no alert.
+    try (ServerDatabase database = ServerDatabase.open(db, "sa", "", 1)) {
+      InstanceRepository instances = new InstanceRepository(database.dataSource());
+      Instant ended = Instant.now().minusSeconds(60);
+      long lost = instances.create(server.jobId("lost"), TestServer.GROUP, "lost", ended.minusSeconds(5),
+          TriggerType.API, "", 0, ended.minusSeconds(5)).orElseThrow().id();
+      instances.finish(lost, InstanceState.FAILED, "the worker's report, stored just before the leader died", ended);
+
+      await().atMost(DEADLINE).until(() -> hook.requests().size() == 2);
+      JsonNode swept = alerts().get(1);
+      assertThat(swept.path("type").asText()).isEqualTo("FAILURE");
+      assertThat(swept.path("instance").path("id").asLong()).isEqualTo(lost);
+      assertThat(swept.path("reason").asText()).isEqualTo("the worker's report, stored just before the leader died");
+      double after = sweeps();
+      await().atMost(DEADLINE).until(() -> sweeps() >= after + 3);
+      assertThat(hook.requests()).as("one alert per run, however many sweeps").hasSize(2);
+      assertThat(hook.byIdempotencyKey().values()).containsOnly(1L);
+      assertThat(PrometheusText.scrape("http://" + server.domain() + "/metrics"))
+          .containsEntry("schedulerx_server_alert_swept_total", 1.0);
+    }
+    assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(normal.path("id").asLong());
+  }
+
+  /** Sweep passes done so far, from the server's /metrics. */
+  private double sweeps() throws Exception {
+    return PrometheusText.scrape("http://" + server.domain() + "/metrics").getOrDefault("schedulerx_server_alert_sweeps_total", 0.0);
   }
 }
