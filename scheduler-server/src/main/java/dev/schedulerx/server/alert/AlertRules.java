@@ -44,7 +44,8 @@ final class AlertRules implements InstanceEvents {
   /** Runs already alerted as overdue (timeout, deadline) on this node: the pass sees them every second. */
   private final Set<String> overdueAlerted = ConcurrentHashMap.newKeySet();
 
-  private record Parsed(JobDefinition job, Optional<MonitorSettings.JobAlerts> alerts) {}
+  /** {@code since}: when this node saw the rules take this form; MIN when unchanged since it first read them. */
+  private record Parsed(JobDefinition job, Optional<MonitorSettings.JobAlerts> alerts, Instant since) {}
 
   AlertRules(AlertService service, JobRepository jobs, InstanceRepository instances,
       Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> settingsOf, Clock clock, ExecutorService executor) {
@@ -69,10 +70,22 @@ final class AlertRules implements InstanceEvents {
         }
         alerts = Optional.empty();
       }
-      p = new Parsed(job, alerts);
+      Instant since = p == null ? Instant.MIN : p.alerts().equals(alerts) ? p.since() : clock.instant();
+      p = new Parsed(job, alerts, since);
       parsed.put(job.id(), p);
     }
     return p.alerts();
+  }
+
+  /**
+   * When this node saw the job's rules (as {@link #rulesOf} last read them) change to what they are: runs that ended
+   * before were evaluated with other rules, and the sweep leaves them alone (turning success notices on must not
+   * notify the runs of the last minutes). {@link Instant#MIN} when they have not changed since this node first read
+   * them, or it never did.
+   */
+  Instant rulesSince(long jobId) {
+    Parsed p = parsed.get(jobId);
+    return p == null ? Instant.MIN : p.since();
   }
 
   /** Runs {@code work} on the rules' thread; a failure or a full queue is logged, never thrown. */

@@ -300,13 +300,13 @@ final class AlertStore {
   // ---- the leader's sweep (reads the instance tables it sweeps; the rest of the alert tables' users do not) ----
 
   /** A job instance that ended, as the sweep lists it. */
-  record Ended(long instanceId, long jobId, InstanceState state) {}
+  record Ended(long instanceId, long jobId, InstanceState state, Instant finishedAt) {}
 
   /** Job instances that ended SUCCESS or FAILED in {@code [from, to)}, in the order they ended, at most {@code limit}. */
   List<Ended> endedInstances(Instant from, Instant to, int limit) {
     return with("list ended instances", c -> {
       List<Ended> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, job_id, state FROM sx_job_instance"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, job_id, state, finished_at FROM sx_job_instance"
           + " WHERE finished_at >= ? AND finished_at < ? AND state IN (?, ?) ORDER BY finished_at, id")) {
         ps.setLong(1, from.toEpochMilli());
         ps.setLong(2, to.toEpochMilli());
@@ -315,7 +315,8 @@ final class AlertStore {
         ps.setMaxRows(limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Ended(rs.getLong(1), rs.getLong(2), InstanceState.fromValue(rs.getInt(3))));
+            out.add(new Ended(rs.getLong(1), rs.getLong(2), InstanceState.fromValue(rs.getInt(3)),
+                Instant.ofEpochMilli(rs.getLong(4))));
           }
         }
       }

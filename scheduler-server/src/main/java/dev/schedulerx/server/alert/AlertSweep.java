@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * worker alerts are not swept (they are raised while a run is due or running, not from its end).
  *
  * <p>The stored failure streak is left to the live rules: a failure only the sweep saw is not in it (the job's next
- * failure counts one fewer). The sweep evaluates the rules as they are now, not as they were when the run ended.
+ * failure counts one fewer). The sweep evaluates the rules as they are now; a run that ended before this node saw
+ * them change is left alone, so turning success notices on does not notify the runs of the last minutes.
  */
 final class AlertSweep {
   private static final Logger log = LoggerFactory.getLogger(AlertSweep.class);
@@ -95,7 +96,7 @@ final class AlertSweep {
 
   private int instance(JobDefinition job, AlertStore.Ended e, InstanceState before, Set<String> existing) {
     Optional<MonitorSettings.JobAlerts> alerts = rules.rulesOf(job);
-    if (alerts.isEmpty()) {
+    if (alerts.isEmpty() || e.finishedAt().isBefore(rules.rulesSince(job.id()))) {
       return 0;
     }
     MonitorSettings m = alerts.get().monitor();

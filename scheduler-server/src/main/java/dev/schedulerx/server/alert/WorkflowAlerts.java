@@ -7,9 +7,13 @@ import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.WorkflowEvents;
 import dev.schedulerx.server.workflow.Workflows;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,10 @@ final class WorkflowAlerts implements WorkflowEvents {
   private final Workflows workflows;
   private final Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf;
   private final Clock clock;
+  /** Each workflow's rules as this node last read them, and since when (MIN: unchanged since first read). */
+  private final Map<Long, Seen> seenRules = new ConcurrentHashMap<>();
+
+  private record Seen(Optional<MonitorSettings.JobAlerts> alerts, Instant since) {}
 
   WorkflowAlerts(AlertService service, AlertRules rules, Workflows workflows,
       Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf, Clock clock) {
@@ -50,9 +58,34 @@ final class WorkflowAlerts implements WorkflowEvents {
    * The leader's sweep: raises the failure alert of a run that ended FAILED unless {@code existing} (alert keys)
    * has it. How many alert rows were new.
    */
-  int sweep(long runId, java.util.Set<String> existing) {
+  int sweep(long runId, Set<String> existing) {
     WfInstance run = workflows.run(runId).run();
-    return existing.contains(key(run)) ? 0 : failed(run);
+    if (existing.contains(key(run))) {
+      return 0;
+    }
+    Optional<Workflow> w = workflows.find(run.workflowId());
+    if (w.isEmpty()) {
+      return 0;
+    }
+    try {
+      alertsOf(w.get());
+    } catch (IllegalArgumentException e) {
+      return 0; // unusable settings: failed() says so when the run ends
+    }
+    Seen seen = seenRules.get(run.workflowId());
+    if (seen != null && run.finishedAt() != null && run.finishedAt().isBefore(seen.since())) {
+      return 0; // ended under other rules (see AlertRules.rulesSince)
+    }
+    return failed(run);
+  }
+
+  /** The workflow's own rules over its group's; remembers when they changed (for the sweep). */
+  private Optional<MonitorSettings.JobAlerts> alertsOf(Workflow w) {
+    Optional<MonitorSettings.JobAlerts> alerts = MonitorSettings.over(w.monitorConfig(), w.contact(),
+        groupRulesOf.apply(w.groupId()));
+    seenRules.compute(w.id(), (id, old) -> old == null ? new Seen(alerts, Instant.MIN)
+        : old.alerts().equals(alerts) ? old : new Seen(alerts, clock.instant()));
+    return alerts;
   }
 
   /** A failed run's alert key: a retried run that fails again ends at another time, so it is a new alert. */
@@ -69,8 +102,7 @@ final class WorkflowAlerts implements WorkflowEvents {
     Workflow w = workflow.get();
     Optional<MonitorSettings.JobAlerts> alerts;
     try {
-      alerts = MonitorSettings.over(w.monitorConfig(), w.contact(), groupRulesOf.apply(w.groupId()))
-          .filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
+      alerts = alertsOf(w).filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
     } catch (IllegalArgumentException e) {
       log.warn("workflow {} ({}): its alert settings (or group {}'s) are ignored: {}", w.id(), w.name(), w.groupId(),
           e.getMessage());

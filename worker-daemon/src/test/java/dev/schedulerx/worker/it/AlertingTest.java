@@ -505,6 +505,23 @@ class AlertingTest {
     assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(normal.path("id").asLong());
   }
 
+  @Test
+  void turningSuccessNoticesOnDoesNotMakeTheSweepNotifyTheRunsThatEndedBefore() throws Exception {
+    start(true);
+    job("steady", "Ok", "", "{\"successNotice\":false}", TO_HOOK);
+    run("steady");
+    run("steady");
+    job("steady", "Ok", "", "{\"successNotice\":true}", TO_HOOK);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).isEmpty();
+
+    JsonNode third = run("steady");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    assertThat(alerts().get(0).path("type").asText()).isEqualTo("SUCCESS");
+    assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(third.path("id").asLong());
+  }
+
   /** Sweep passes done so far, from the server's /metrics. */
   private double sweeps() throws Exception {
     return PrometheusText.scrape("http://" + server.domain() + "/metrics").getOrDefault("schedulerx_server_alert_sweeps_total", 0.0);
