@@ -96,7 +96,8 @@ final class AlertSweep {
 
   private int instance(JobDefinition job, AlertStore.Ended e, InstanceState before, Set<String> existing) {
     Optional<MonitorSettings.JobAlerts> alerts = rules.rulesOf(job);
-    if (alerts.isEmpty() || e.finishedAt().isBefore(rules.rulesSince(job.id()))) {
+    if (alerts.isEmpty() || e.finishedAt().isBefore(rules.rulesSince(job.id()))
+        || service.targets(alerts.get()).isEmpty()) { // no target: the live rules said so once, the sweep stays quiet
       return 0;
     }
     MonitorSettings m = alerts.get().monitor();

@@ -68,7 +68,9 @@ final class WorkflowAlerts implements WorkflowEvents {
       return 0;
     }
     try {
-      alertsOf(w.get());
+      if (alertsOf(w.get()).map(a -> service.targets(a).isEmpty()).orElse(true)) {
+        return 0; // no rules, or no target (the live rules said so once): nothing to sweep
+      }
     } catch (IllegalArgumentException e) {
       return 0; // unusable settings: failed() says so when the run ends
     }

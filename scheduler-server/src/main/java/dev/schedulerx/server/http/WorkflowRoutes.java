@@ -27,9 +27,10 @@ import java.util.Optional;
 
 /**
  * The REST API of workflows ({@code /api/v1/workflows…}, {@code /api/v1/workflow-instances…}): a thin routing table
- * over {@link Workflows}. A workflow's alert settings ({@code monitorConfig}, {@code contact}) are checked with the
- * job's parser; absent leaves them as they are, an empty text clears them (the group's apply). A workflow is named by its id or by its name (with {@code ?group=} when several groups use
- * it). Also refuses deleting a job that a workflow uses, naming the workflow.
+ * over {@link Workflows}. A workflow is named by its id or by its name (with {@code ?group=} when several groups use
+ * it). Also refuses deleting a job that a workflow uses, naming the workflow. A workflow's alert settings ({@code
+ * monitorConfig}, {@code contact}) are checked with the job's parser; absent leaves them as they are, an empty text
+ * clears them (the group's apply).
  */
 public final class WorkflowRoutes {
   private final Workflows workflows;
