@@ -485,16 +485,13 @@ class AlertingTest {
     // What a leader that died between storing the end and storing the alert leaves: an ended run, no alert.
     try (ServerDatabase database = ServerDatabase.open(db, "sa", "", 1)) {
       InstanceRepository instances = new InstanceRepository(database.dataSource());
-      Instant ended = Instant.now().minusSeconds(60);
-      long lost = instances.create(server.jobId("lost"), TestServer.GROUP, "lost", ended.minusSeconds(5),
-          TriggerType.API, "", 0, ended.minusSeconds(5)).orElseThrow().id();
-      instances.finish(lost, InstanceState.FAILED, "the worker's report, stored just before the leader died", ended);
+      long lost = ended(instances, "lost", Instant.now().minusSeconds(60), InstanceState.FAILED);
 
       await().atMost(DEADLINE).until(() -> hook.requests().size() == 2);
       JsonNode swept = alerts().get(1);
       assertThat(swept.path("type").asText()).isEqualTo("FAILURE");
       assertThat(swept.path("instance").path("id").asLong()).isEqualTo(lost);
-      assertThat(swept.path("reason").asText()).isEqualTo("the worker's report, stored just before the leader died");
+      assertThat(swept.path("reason").asText()).isEqualTo("boom");
       double after = sweeps();
       await().atMost(DEADLINE).until(() -> sweeps() >= after + 3);
       assertThat(hook.requests()).as("one alert per run, however many sweeps").hasSize(2);
@@ -503,6 +500,60 @@ class AlertingTest {
           .containsEntry("schedulerx_server_alert_swept_total", 1.0);
     }
     assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(normal.path("id").asLong());
+  }
+
+  @Test
+  void theSweepCountsAFailureStreakFromTheJobsHistoryAndRaisesMissedSuccessNoticesAndWorkflowFailures() throws Exception {
+    start(false);
+    job("streak", "Throwing", "", "{\"failEnable\":true,\"failLimitTimes\":2}", TO_HOOK);
+    job("notice", "Ok", "", "{\"successNotice\":true}", TO_HOOK);
+    long workflowId = server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"lost-wf\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":true}") + ",\"contact\":" + quote(TO_HOOK) + "}").path("id").asLong();
+    Instant now = Instant.now();
+    long first;
+    long second;
+    long success;
+    try (ServerDatabase database = ServerDatabase.open(db, "sa", "", 1)) {
+      // what leaders that died after storing these ends (and before their alerts) left
+      InstanceRepository instances = new InstanceRepository(database.dataSource());
+      first = ended(instances, "streak", now.minusSeconds(120), InstanceState.FAILED);
+      second = ended(instances, "streak", now.minusSeconds(90), InstanceState.FAILED);
+      success = ended(instances, "notice", now.minusSeconds(60), InstanceState.SUCCESS);
+      try (java.sql.Connection c = database.dataSource().getConnection();
+          java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO sx_wf_instance (workflow_id, schedule_time,"
+              + " trigger_type, state, suspended, instance_parameters, dag_json, failure_policy, reason, created_at,"
+              + " finished_at) VALUES (?, ?, 'API', 5, FALSE, '', '{\"nodes\":[],\"edges\":[]}', 'block-descendants',"
+              + " 'node F FAILED', ?, ?)")) {
+        ps.setLong(1, workflowId);
+        ps.setLong(2, now.minusSeconds(50).toEpochMilli());
+        ps.setLong(3, now.minusSeconds(50).toEpochMilli());
+        ps.setLong(4, now.minusSeconds(40).toEpochMilli());
+        ps.executeUpdate();
+      }
+    }
+
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 3);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).hasSize(3);
+    JsonNode failure = alertsOf("FAILURE").get(0);
+    assertThat(failure.path("instance").path("id").asLong()).as("the second failure in a row, not the first " + first)
+        .isEqualTo(second);
+    assertThat(failure.path("count").asInt()).isEqualTo(2);
+    assertThat(alertsOf("SUCCESS")).singleElement()
+        .satisfies(a -> assertThat(a.path("instance").path("id").asLong()).isEqualTo(success));
+    assertThat(alertsOf("WORKFLOW_FAILURE")).singleElement().satisfies(a -> {
+      assertThat(a.path("workflow").path("name").asText()).isEqualTo("lost-wf");
+      assertThat(a.path("reason").asText()).isEqualTo("node F FAILED");
+    });
+  }
+
+  /** An instance of {@code job} stored as ended at {@code at}, as a leader leaves it when it dies right after. */
+  private long ended(InstanceRepository instances, String job, Instant at, InstanceState state) {
+    long id = instances.create(server.jobId(job), TestServer.GROUP, job, at.minusSeconds(5), TriggerType.API, "", 0,
+        at.minusSeconds(5)).orElseThrow().id();
+    instances.finish(id, state, state == InstanceState.SUCCESS ? "done" : "boom", at);
+    return id;
   }
 
   @Test
