@@ -44,6 +44,7 @@ function workflowForm(w) {
       required: name === 'group' || name === 'name', min: type === 'number' ? 1 : undefined}));
   const choice = (name, label, options) => el('label', {}, label,
     el('select', {name}, options.map(o => el('option', {value: o, selected: o === spec[name]}, o))));
+  const wide = (name, label) => el('label', {class: 'wide'}, label, el('input', {name, type: 'text', value: spec[name] ?? ''}));
   const form = el('form', {class: 'job', id: 'workflow-form'},
     field('group', 'Group'), field('name', 'Name'),
     choice('timeType', 'Time type', ['api', 'cron']),
@@ -52,6 +53,8 @@ function workflowForm(w) {
     choice('concurrencyPolicy', 'Over max concurrency', ['skip', 'queue']),
     choice('failurePolicy', 'On failure', ['block-descendants', 'fail-fast']),
     field('description', 'Description'),
+    wide('monitorConfig', 'Alert rules: monitorConfig (JSON, e.g. {"failEnable":true}; empty = the group\'s)'),
+    wide('contact', 'Alert contacts: contact (JSON, e.g. [{"ding":"ops-ding"}]; empty = the group\'s)'),
     el('label', {class: 'wide'}, 'DAG (JSON, job ids)',
       el('textarea', {name: 'dag', id: 'workflow-dag', rows: 5, cols: 80}, spec.dagJson)),
     el('label', {class: 'check wide'}, el('input', {type: 'checkbox', name: 'enabled', checked: spec.enabled}), 'Enabled'),
@@ -62,6 +65,7 @@ function workflowForm(w) {
     for (const input of form.querySelectorAll('input, select, textarea')) {
       if (input.type === 'checkbox') values[input.name] = input.checked;
       else if (input.type === 'number') values[input.name] = input.value === '' ? null : Number(input.value);
+      else if (input.name === 'monitorConfig' || input.name === 'contact') values[input.name] = input.value; // '' clears
       else if (input.value !== '' || w) values[input.name] = input.value === '' ? null : input.value;
     }
     try {

@@ -61,10 +61,11 @@ public record JobSpec(
 
   /**
    * This spec checked, with SchedulerX's defaults for what it leaves out and its keys in canonical form.
-   * Throws IllegalArgumentException naming the first bad field and what is expected. The alert settings
-   * ({@code monitorConfig}, {@code contact}) are the server's to check.
+   * Throws IllegalArgumentException naming the first bad field and what is expected.
    */
   public JobSpec normalized() {
+    MonitorSettings.parse(monitorConfig);
+    MonitorSettings.parseContacts(contact);
     require(group, "group");
     require(name, "name");
     if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -6,7 +6,7 @@ import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.alert.AlertRoutes;
 import dev.schedulerx.server.alert.AlertService;
 import dev.schedulerx.server.alert.AlertSettings;
-import dev.schedulerx.server.alert.MonitorSettings;
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.store.JobDefinition;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import dev.schedulerx.job.MonitorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.dispatch.InstanceEvents;
@@ -44,7 +45,8 @@ final class AlertRules implements InstanceEvents {
   /** Runs already alerted as overdue (timeout, deadline) on this node: the pass sees them every second. */
   private final Set<String> overdueAlerted = ConcurrentHashMap.newKeySet();
 
-  private record Parsed(JobDefinition job, Optional<MonitorSettings.JobAlerts> alerts) {}
+  /** {@code since}: when this node saw the rules take this form; MIN when unchanged since it first read them. */
+  private record Parsed(JobDefinition job, Optional<MonitorSettings.JobAlerts> alerts, Instant since) {}
 
   AlertRules(AlertService service, JobRepository jobs, InstanceRepository instances,
       Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> settingsOf, Clock clock, ExecutorService executor) {
@@ -69,10 +71,22 @@ final class AlertRules implements InstanceEvents {
         }
         alerts = Optional.empty();
       }
-      p = new Parsed(job, alerts);
+      Instant since = p == null ? Instant.MIN : p.alerts().equals(alerts) ? p.since() : clock.instant();
+      p = new Parsed(job, alerts, since);
       parsed.put(job.id(), p);
     }
     return p.alerts();
+  }
+
+  /**
+   * When this node saw the job's rules (as {@link #rulesOf} last read them) change to what they are: runs that ended
+   * before were evaluated with other rules, and the sweep leaves them alone (turning success notices on must not
+   * notify the runs of the last minutes). {@link Instant#MIN} when they have not changed since this node first read
+   * them, or it never did.
+   */
+  Instant rulesSince(long jobId) {
+    Parsed p = parsed.get(jobId);
+    return p == null ? Instant.MIN : p.since();
   }
 
   /** Runs {@code work} on the rules' thread; a failure or a full queue is logged, never thrown. */
@@ -218,8 +232,13 @@ final class AlertRules implements InstanceEvents {
     return i.workerAddr() == null ? null : (i.workerId() == null ? "" : i.workerId() + "@") + i.workerAddr();
   }
 
-  private Alert alert(AlertKind kind, JobDefinition job, JobInstance i, MonitorSettings m, String reason, int count) {
-    String key = kind.name() + ":job:" + job.id() + ":instance:" + i.id();
+  /** The key of a job's alert about one instance (without the target). */
+  static String key(AlertKind kind, long jobId, long instanceId) {
+    return kind.name() + ":job:" + jobId + ":instance:" + instanceId;
+  }
+
+  Alert alert(AlertKind kind, JobDefinition job, JobInstance i, MonitorSettings m, String reason, int count) {
+    String key = key(kind, job.id(), i.id());
     String worker = worker(i);
     return new Alert(key, kind, job.groupId(), job.id(), job.name(), i.id(), i.attempt(), worker, reason,
         i.scheduleTime(), i.startedAt(), i.finishedAt(), clock.instant(), service.link(i.id()), count, m.webhookIsAtAll(),

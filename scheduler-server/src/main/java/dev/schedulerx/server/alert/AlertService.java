@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import dev.schedulerx.job.MonitorSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -58,7 +59,14 @@ public final class AlertService implements AutoCloseable {
   private final ExecutorService senders;
   private final AlertDispatcher dispatcher;
   private final AlertRules rules;
+  private final AlertSweep sweep;
+  private final BooleanSupplier leader;
   private final Counters counters;
+  /** The workflow rules once handed out (the sweep raises workflow failures through them); null before. */
+  private volatile WorkflowAlerts workflowAlerts;
+  /** Read and written on the poll thread only: whether this node led at the last check, and when it last swept. */
+  private boolean ledAtLastCheck;
+  private long lastSweepAt;
 
   /**
    * @param settingsOf the rules and contacts of a job (its {@code monitorConfig} and {@code contact}, group defaults
@@ -85,11 +93,17 @@ public final class AlertService implements AutoCloseable {
         new WebhookSender(json, clock, settings.httpTimeout()), new MailSender(settings.smtp(), settings.httpTimeout()),
         json, clock, nodeId, () -> settings.enabled() && leader.getAsBoolean(), counters, poller, senders);
     this.rules = new AlertRules(this, jobs, instances, settingsOf, clock, ruleExecutor);
+    this.leader = leader;
+    this.sweep = new AlertSweep(this, rules, store, jobs, instances, () -> workflowAlerts, settings.sweepWindow(), clock);
   }
 
   /** Starts polling for alerts to send. Returns at once: nothing is sent or connected here. */
   public AlertService start() {
     dispatcher.start();
+    if (settings.enabled()) {
+      poller.scheduleWithFixedDelay(this::sweepIfDue, settings.pollInterval().toMillis(),
+          settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
     log.info("alerting {}: {} channel(s) configured{}", settings.enabled() ? "on" : "off", settings.channels().size(),
         settings.defaultChannels().isEmpty() ? "" : ", default " + settings.defaultChannels());
     return this;
@@ -120,7 +134,31 @@ public final class AlertService implements AutoCloseable {
    */
   public WorkflowEvents workflowRules(Workflows workflows,
       Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf) {
-    return settings.enabled() ? new WorkflowAlerts(this, rules, workflows, groupRulesOf, clock) : WorkflowEvents.NONE;
+    if (!settings.enabled()) {
+      return WorkflowEvents.NONE;
+    }
+    WorkflowAlerts alerts = new WorkflowAlerts(this, rules, workflows, groupRulesOf, clock);
+    workflowAlerts = alerts;
+    return alerts;
+  }
+
+  /**
+   * On the poll thread: queues a sweep for alerts never raised (see {@link AlertSweep}) when this node has just
+   * become the leader, and every {@code sweep.interval} while it leads. The sweep runs on the rules' thread, after
+   * the evaluations queued before it.
+   */
+  private void sweepIfDue() {
+    boolean leads = leader.getAsBoolean();
+    long now = clock.millis();
+    boolean due = leads && (!ledAtLastCheck || now - lastSweepAt >= settings.sweepInterval().toMillis() || now < lastSweepAt);
+    ledAtLastCheck = leads;
+    if (due) {
+      lastSweepAt = now;
+      rules.async("alert sweep", () -> {
+        int raised = sweep.run();
+        counters.swept(raised);
+      });
+    }
   }
 
   /** The console page of an instance. */
@@ -284,18 +322,21 @@ public final class AlertService implements AutoCloseable {
         ChannelSettings.defaultRateLimit(type), null, List.of(), null));
   }
 
-  /** Stores one row per target of {@code alert} (an existing key is left alone) and wakes the dispatcher. */
-  void raise(Alert alert, MonitorSettings.JobAlerts alerts) {
+  /**
+   * Stores one row per target of {@code alert} (an existing key is left alone) and wakes the dispatcher; how many
+   * rows were new.
+   */
+  int raise(Alert alert, MonitorSettings.JobAlerts alerts) {
     List<Target> targets = targets(alerts);
     if (targets.isEmpty()) {
       log.info("{} alert of {} instance {} has no target: its contact names none and no default channel is set",
           alert.kind(), alert.subject(), alert.workflow() == null ? alert.instanceId() : alert.workflow().instanceId());
-      return;
+      return 0;
     }
-    raise(alert, targets);
+    return raise(alert, targets);
   }
 
-  void raise(Alert alert, List<Target> targets) {
+  int raise(Alert alert, List<Target> targets) {
     String payload;
     try {
       payload = json.writeValueAsString(alert);
@@ -316,6 +357,7 @@ public final class AlertService implements AutoCloseable {
           alert.instanceId(), stored, alert.reason().length() > 200 ? alert.reason().substring(0, 200) + "..." : alert.reason());
       dispatcher.wake();
     }
+    return stored;
   }
 
   /**
@@ -426,6 +468,16 @@ public final class AlertService implements AutoCloseable {
       if (meters != null) {
         Counter.builder("schedulerx.server.alerts").description("Alert deliveries by outcome (sent, failed, suppressed)")
             .tag("outcome", outcome).tag("kind", row.kind().name()).register(meters).increment();
+      }
+    }
+
+    /** One sweep pass done, with the alert rows it stored. */
+    void swept(int raised) {
+      if (meters != null) {
+        Counter.builder("schedulerx.server.alert.sweeps").description("Passes of the leader's sweep for alerts never raised")
+            .register(meters).increment();
+        Counter.builder("schedulerx.server.alert.swept").description("Alert rows the leader's sweep stored (alerts that"
+            + " a leader stopped before raising)").register(meters).increment(raised);
       }
     }
 

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param defaultChannels channels that get the alerts of jobs whose contacts name no target
  * @param maxAttempts sends of one alert to one target before it is recorded FAILED
  * @param claimLease how long a node holds an alert it is sending; another node takes it over after that
+ * @param sweepWindow how far back the leader's sweep looks for ended runs whose alert was never stored (a leader
+ *     died between storing the end and the alert)
+ * @param sweepInterval how often the leader sweeps, besides once on gaining leadership
  */
 public record AlertSettings(
     boolean enabled,
@@ -29,7 +32,12 @@ public record AlertSettings(
     Duration claimLease,
     Duration pollInterval,
     Duration httpTimeout,
-    Smtp smtp) {
+    Smtp smtp,
+    Duration sweepWindow,
+    Duration sweepInterval) {
+
+  static final Duration DEFAULT_SWEEP_WINDOW = Duration.ofMinutes(10);
+  static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
   /** Alerting on with no channel: rules are evaluated, nothing has a target until a channel is configured. */
   public static final AlertSettings DEFAULT = new AlertSettings(true, "", List.of(), List.of(), 6, Duration.ofSeconds(2),
@@ -40,6 +48,16 @@ public record AlertSettings(
     channels = List.copyOf(channels);
     defaultChannels = List.copyOf(defaultChannels);
     Objects.requireNonNull(smtp, "smtp");
+    Objects.requireNonNull(sweepWindow, "sweepWindow");
+    Objects.requireNonNull(sweepInterval, "sweepInterval");
+  }
+
+  /** With the default sweep (the last 10 minutes, every minute). */
+  public AlertSettings(boolean enabled, String consoleUrl, List<ChannelSettings> channels, List<String> defaultChannels,
+      int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration claimLease, Duration pollInterval,
+      Duration httpTimeout, Smtp smtp) {
+    this(enabled, consoleUrl, channels, defaultChannels, maxAttempts, initialBackoff, maxBackoff, claimLease,
+        pollInterval, httpTimeout, smtp, DEFAULT_SWEEP_WINDOW, DEFAULT_SWEEP_INTERVAL);
   }
 
   /** The channel of that name, or null. */
@@ -50,13 +68,19 @@ public record AlertSettings(
   /** This setting with other channels (tests, the API). */
   public AlertSettings withChannels(List<ChannelSettings> newChannels, List<String> newDefaults) {
     return new AlertSettings(enabled, consoleUrl, newChannels, newDefaults, maxAttempts, initialBackoff, maxBackoff,
-        claimLease, pollInterval, httpTimeout, smtp);
+        claimLease, pollInterval, httpTimeout, smtp, sweepWindow, sweepInterval);
+  }
+
+  /** This setting with another sweep (tests). */
+  public AlertSettings withSweep(Duration window, Duration interval) {
+    return new AlertSettings(enabled, consoleUrl, channels, defaultChannels, maxAttempts, initialBackoff, maxBackoff,
+        claimLease, pollInterval, httpTimeout, smtp, window, interval);
   }
 
   /** This setting with another number of attempts and a short first backoff (tests). */
   public AlertSettings withRetry(int attempts) {
     return new AlertSettings(enabled, consoleUrl, channels, defaultChannels, attempts, Duration.ofMillis(100), maxBackoff,
-        claimLease, Duration.ofMillis(50), httpTimeout, smtp);
+        claimLease, Duration.ofMillis(50), httpTimeout, smtp, sweepWindow, sweepInterval);
   }
 
   /** Outgoing mail; an empty host means no mail is sent (mail alerts are recorded FAILED, naming this key). */
@@ -109,11 +133,14 @@ public record AlertSettings(
         a.getDuration("poll-interval"),
         a.getDuration("http-timeout"),
         new Smtp(a.getString("smtp.host"), a.getInt("smtp.port"), a.getString("smtp.user"), a.getString("smtp.password"),
-            a.getString("smtp.from"), a.getBoolean("smtp.starttls")));
+            a.getString("smtp.from"), a.getBoolean("smtp.starttls")),
+        a.getDuration("sweep.window"),
+        a.getDuration("sweep.interval"));
     if (s.maxAttempts() < 1) {
       throw new ConfigException.BadValue(a.getValue("retry.max-attempts").origin(), ROOT + ".retry.max-attempts", "must be at least 1");
     }
-    for (String d : List.of("retry.initial-backoff", "retry.max-backoff", "claim-lease", "poll-interval", "http-timeout")) {
+    for (String d : List.of("retry.initial-backoff", "retry.max-backoff", "claim-lease", "poll-interval", "http-timeout",
+        "sweep.window", "sweep.interval")) {
       Duration v = a.getDuration(d);
       if (v.isZero() || v.isNegative()) {
         throw new ConfigException.BadValue(a.getValue(d).origin(), ROOT + "." + d, "must be a positive duration");

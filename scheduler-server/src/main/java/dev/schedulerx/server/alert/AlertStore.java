@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import dev.schedulerx.server.store.InstanceState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +15,8 @@ import javax.sql.DataSource;
 
 /**
  * The alert tables (V7): one row per alert and target, claimed for sending by a conditional UPDATE, and each
- * job's failure streak. Plain JDBC; every method blocks and runs on the alert executor, never on an actor thread.
+ * job's failure streak; and what the leader's sweep reads of the instance tables. Plain JDBC; every method blocks
+ * and runs on the alert executor, never on an actor thread.
  */
 final class AlertStore {
   static final String PENDING = "PENDING";
@@ -292,6 +294,71 @@ final class AlertStore {
         }
       }
       return null;
+    });
+  }
+
+  // ---- the leader's sweep (reads the instance tables it sweeps; the rest of the alert tables' users do not) ----
+
+  /** A job instance that ended, as the sweep lists it. */
+  record Ended(long instanceId, long jobId, InstanceState state, Instant finishedAt) {}
+
+  /** Job instances that ended SUCCESS or FAILED in {@code [from, to)}, in the order they ended, at most {@code limit}. */
+  List<Ended> endedInstances(Instant from, Instant to, int limit) {
+    return with("list ended instances", c -> {
+      List<Ended> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, job_id, state, finished_at FROM sx_job_instance"
+          + " WHERE finished_at >= ? AND finished_at < ? AND state IN (?, ?) ORDER BY finished_at, id")) {
+        ps.setLong(1, from.toEpochMilli());
+        ps.setLong(2, to.toEpochMilli());
+        ps.setInt(3, InstanceState.SUCCESS.value());
+        ps.setInt(4, InstanceState.FAILED.value());
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Ended(rs.getLong(1), rs.getLong(2), InstanceState.fromValue(rs.getInt(3)),
+                Instant.ofEpochMilli(rs.getLong(4))));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Workflow runs that ended FAILED in {@code [from, to)}, oldest first, at most {@code limit}. */
+  List<Long> failedWorkflowRuns(Instant from, Instant to, int limit) {
+    return with("list failed workflow runs", c -> {
+      List<Long> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sx_wf_instance"
+          + " WHERE state = ? AND finished_at >= ? AND finished_at < ? ORDER BY id")) {
+        ps.setInt(1, InstanceState.FAILED.value());
+        ps.setLong(2, from.toEpochMilli());
+        ps.setLong(3, to.toEpochMilli());
+        ps.setMaxRows(limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getLong(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The keys (without their target) of the alerts stored since {@code since}. */
+  java.util.Set<String> alertKeysSince(Instant since) {
+    return with("list alert keys", c -> {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT alert_key FROM sx_alert WHERE created_at >= ?")) {
+        ps.setLong(1, since.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String key = rs.getString(1);
+            int at = key.indexOf('@'); // an alert's own key has none; a target (mail:a@b) may
+            out.add(at < 0 ? key : key.substring(0, at));
+          }
+        }
+      }
+      return out;
     });
   }
 

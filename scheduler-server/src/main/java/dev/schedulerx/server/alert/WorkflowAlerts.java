@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
@@ -7,18 +8,23 @@ import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.WorkflowEvents;
 import dev.schedulerx.server.workflow.Workflows;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * WORKFLOW_FAILURE: a workflow run that ends FAILED raises one alert naming the workflow, the run and each failed
- * node (job, instance, worker, reason). The official client sends no alert settings with a workflow, so the rules and
- * contacts are those of the workflow's app group ({@code failEnable} and {@code globalNoticeSwitch} decide); a group
- * without any raises nothing. Evaluated on the alert rules' thread, like the job rules.
+ * node (job, instance, worker, reason). The rules and contacts are the workflow's own {@code monitorConfig} and
+ * {@code contact}, each falling back to its app group's (the official client sends none with a workflow, so its
+ * workflows follow their group); {@code failEnable} and {@code globalNoticeSwitch} decide, and a workflow without
+ * any, in a group without any, raises nothing. Evaluated on the alert rules' thread, like the job rules.
  */
 final class WorkflowAlerts implements WorkflowEvents {
   private static final Logger log = LoggerFactory.getLogger(WorkflowAlerts.class);
@@ -28,6 +34,10 @@ final class WorkflowAlerts implements WorkflowEvents {
   private final Workflows workflows;
   private final Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf;
   private final Clock clock;
+  /** Each workflow's rules as this node last read them, and since when (MIN: unchanged since first read). */
+  private final Map<Long, Seen> seenRules = new ConcurrentHashMap<>();
+
+  private record Seen(Optional<MonitorSettings.JobAlerts> alerts, Instant since) {}
 
   WorkflowAlerts(AlertService service, AlertRules rules, Workflows workflows,
       Function<String, Optional<MonitorSettings.JobAlerts>> groupRulesOf, Clock clock) {
@@ -45,23 +55,65 @@ final class WorkflowAlerts implements WorkflowEvents {
     }
   }
 
-  private void failed(WfInstance run) {
+  /**
+   * The leader's sweep: raises the failure alert of a run that ended FAILED unless {@code existing} (alert keys)
+   * has it. How many alert rows were new.
+   */
+  int sweep(long runId, Set<String> existing) {
+    WfInstance run = workflows.run(runId).run();
+    if (existing.contains(key(run))) {
+      return 0;
+    }
+    Optional<Workflow> w = workflows.find(run.workflowId());
+    if (w.isEmpty()) {
+      return 0;
+    }
+    try {
+      if (alertsOf(w.get()).map(a -> service.targets(a).isEmpty()).orElse(true)) {
+        return 0; // no rules, or no target (the live rules said so once): nothing to sweep
+      }
+    } catch (IllegalArgumentException e) {
+      return 0; // unusable settings: failed() says so when the run ends
+    }
+    Seen seen = seenRules.get(run.workflowId());
+    if (seen != null && run.finishedAt() != null && run.finishedAt().isBefore(seen.since())) {
+      return 0; // ended under other rules (see AlertRules.rulesSince)
+    }
+    return failed(run);
+  }
+
+  /** The workflow's own rules over its group's; remembers when they changed (for the sweep). */
+  private Optional<MonitorSettings.JobAlerts> alertsOf(Workflow w) {
+    Optional<MonitorSettings.JobAlerts> alerts = MonitorSettings.over(w.monitorConfig(), w.contact(),
+        groupRulesOf.apply(w.groupId()));
+    seenRules.compute(w.id(), (id, old) -> old == null ? new Seen(alerts, Instant.MIN)
+        : old.alerts().equals(alerts) ? old : new Seen(alerts, clock.instant()));
+    return alerts;
+  }
+
+  /** A failed run's alert key: a retried run that fails again ends at another time, so it is a new alert. */
+  private static String key(WfInstance run) {
+    long endedAt = run.finishedAt() == null ? 0 : run.finishedAt().toEpochMilli();
+    return "WORKFLOW_FAILURE:workflow:" + run.workflowId() + ":run:" + run.id() + ":ended:" + endedAt;
+  }
+
+  private int failed(WfInstance run) {
     Optional<Workflow> workflow = workflows.find(run.workflowId());
     if (workflow.isEmpty()) {
-      return;
+      return 0;
     }
     Workflow w = workflow.get();
     Optional<MonitorSettings.JobAlerts> alerts;
     try {
-      alerts = groupRulesOf.apply(w.groupId()).filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
+      alerts = alertsOf(w).filter(a -> a.monitor().globalNoticeSwitch() && a.monitor().failEnable());
     } catch (IllegalArgumentException e) {
-      log.warn("workflow {} ({}): the alert settings of group {} are ignored: {}", w.id(), w.name(), w.groupId(),
+      log.warn("workflow {} ({}): its alert settings (or group {}'s) are ignored: {}", w.id(), w.name(), w.groupId(),
           e.getMessage());
-      return;
+      return 0;
     }
     if (alerts.isEmpty()) {
-      log.debug("workflow instance {} of {} failed: group {} has no failure alerts", run.id(), w.name(), w.groupId());
-      return;
+      log.debug("workflow instance {} of {} failed: no failure alerts for it or group {}", run.id(), w.name(), w.groupId());
+      return 0;
     }
     List<String> details = new ArrayList<>();
     List<String> notRun = new ArrayList<>();
@@ -79,12 +131,10 @@ final class WorkflowAlerts implements WorkflowEvents {
     if (!notRun.isEmpty()) {
       details.add("not run: " + String.join(", ", notRun));
     }
-    long endedAt = run.finishedAt() == null ? 0 : run.finishedAt().toEpochMilli();
-    Alert alert = new Alert("WORKFLOW_FAILURE:workflow:" + w.id() + ":run:" + run.id() + ":ended:" + endedAt,
-        AlertKind.WORKFLOW_FAILURE, w.groupId(), null, null, null, null, null, run.reason(), run.scheduleTime(),
+    Alert alert = new Alert(key(run), AlertKind.WORKFLOW_FAILURE, w.groupId(), null, null, null, null, null, run.reason(), run.scheduleTime(),
         run.createdAt(), run.finishedAt(), clock.instant(), service.workflowLink(run.id()), 0,
         alerts.get().monitor().webhookIsAtAll(), details, new Alert.WorkflowRun(w.id(), w.name(), run.id()));
-    service.raise(alert, alerts.get());
+    return service.raise(alert, alerts.get());
   }
 
   private static String abbreviate(String s) {

@@ -213,7 +213,7 @@ public final class HttpApi implements AutoCloseable {
     app.get("/api/v1/jobs", ctx -> ctx.json(jobs.findAll().stream().map(this::jobView).toList()));
     app.post("/api/v1/jobs", ctx -> {
       JobSpec spec = json.readValue(ctx.body(), JobSpec.class);
-      JobDefinition definition = JobSpecs.definitionOf(spec);
+      JobDefinition definition = JobDefinition.of(spec);
       if (!definition.isJava() && settings.apiSecurity().apiToken().isEmpty()) {
         // A script or HTTP job is code run on the workers: only a caller that proved the token may create one.
         log.warn("API POST /api/v1/jobs refused for {}: {} job {} without an api-token", ctx.ip(), definition.jobType(), definition.name());

@@ -94,7 +94,7 @@ final class OpenApiJobRoutes {
   // ---- create / update ----
 
   private Object create(Caller caller, OpenApiParams p) {
-    JobDefinition definition = JobSpecs.definitionOf(JobParams.spec(caller.groupId(), null, p, views));
+    JobDefinition definition = JobDefinition.of(JobParams.spec(caller.groupId(), null, p, views));
     if (jobs.findByName(definition.groupId(), definition.name()).isPresent()) {
       throw new Refusal(400, "job " + definition.name() + " already exists in group " + definition.groupId());
     }
@@ -108,7 +108,7 @@ final class OpenApiJobRoutes {
 
   private Object update(Caller caller, OpenApiParams p) {
     JobDefinition existing = job(caller, p);
-    JobDefinition changed = JobSpecs.definitionOf(JobParams.spec(caller.groupId(), existing, p, views)).withId(existing.id());
+    JobDefinition changed = JobDefinition.of(JobParams.spec(caller.groupId(), existing, p, views)).withId(existing.id());
     if (!jobs.update(changed)) {
       throw new Refusal(404, "no job " + existing.id() + " in group " + caller.groupId());
     }

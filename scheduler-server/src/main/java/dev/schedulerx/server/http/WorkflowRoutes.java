@@ -2,6 +2,7 @@ package dev.schedulerx.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
@@ -27,7 +28,9 @@ import java.util.Optional;
 /**
  * The REST API of workflows ({@code /api/v1/workflows…}, {@code /api/v1/workflow-instances…}): a thin routing table
  * over {@link Workflows}. A workflow is named by its id or by its name (with {@code ?group=} when several groups use
- * it). Also refuses deleting a job that a workflow uses, naming the workflow.
+ * it). Also refuses deleting a job that a workflow uses, naming the workflow. A workflow's alert settings ({@code
+ * monitorConfig}, {@code contact}) are checked with the job's parser; absent leaves them as they are, an empty text
+ * clears them (the group's apply).
  */
 public final class WorkflowRoutes {
   private final Workflows workflows;
@@ -104,7 +107,10 @@ public final class WorkflowRoutes {
     Workflows.Spec spec = new Workflows.Spec(group, name, text(body, "description"), timeType(body.get("timeType")),
         text(body, "timeExpression"), text(body, "timeZone"),
         body.hasNonNull("maxConcurrency") ? body.get("maxConcurrency").asInt() : null, text(body, "concurrencyPolicy"),
-        text(body, "failurePolicy"), body.hasNonNull("enabled") ? body.get("enabled").asBoolean() : null);
+        text(body, "failurePolicy"), body.hasNonNull("enabled") ? body.get("enabled").asBoolean() : null,
+        alertText(body, "monitorConfig"), alertText(body, "contact"));
+    MonitorSettings.parse(spec.monitorConfig()); // checked as a job's are: a bad one is refused, naming the field
+    MonitorSettings.parseContacts(spec.contact());
     Optional<Workflow> existing = workflows.findByName(group, name);
     if (body.hasNonNull("dagByName")) {
       ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("dag", dagByName(group, body.get("dagByName")));
@@ -180,6 +186,12 @@ public final class WorkflowRoutes {
     }
   }
 
+  /** An alert setting given as a JSON text (as the job API takes it) or as the JSON itself; null when absent. */
+  private static String alertText(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    return v == null || v.isNull() ? null : v.isContainerNode() ? v.toString() : v.asText();
+  }
+
   /** A DAG given as an object or as a JSON string. */
   private static String dagText(JsonNode node) {
     return node.isTextual() ? node.asText() : node.toString();
@@ -240,6 +252,8 @@ public final class WorkflowRoutes {
     v.put("concurrencyPolicy", w.concurrencyPolicy());
     v.put("failurePolicy", w.failurePolicy());
     v.put("enabled", w.enabled());
+    v.put("monitorConfig", w.monitorConfig());
+    v.put("contact", w.contact());
     List<Map<String, Object>> nodes = new ArrayList<>();
     for (long jobId : w.dag().nodes()) {
       Map<String, Object> node = new LinkedHashMap<>();

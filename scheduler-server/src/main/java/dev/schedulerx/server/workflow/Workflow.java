@@ -12,6 +12,9 @@ import java.util.Objects;
  *     beyond it does: {@link #SKIP} (recorded SKIPPED) or {@link #QUEUE} (waits for a free slot)
  * @param failurePolicy {@link #BLOCK_DESCENDANTS} (a failed node blocks only its descendants) or {@link
  *     #FAIL_FAST} (the first failure stops the run's running nodes)
+ * @param monitorConfig the workflow's own alert rules (SchedulerX's monitorConfig JSON); null or empty = its app
+ *     group's
+ * @param contact the workflow's own alert contacts (SchedulerX's contact JSON); null or empty = its app group's
  */
 public record Workflow(
     long id,
@@ -27,7 +30,9 @@ public record Workflow(
     boolean enabled,
     Dag dag,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String monitorConfig,
+    String contact) {
 
   public static final int CRON = 1;
   public static final int API = 100;
@@ -46,13 +51,21 @@ public record Workflow(
     Objects.requireNonNull(dag, "dag");
   }
 
+  /** A workflow without alert settings of its own. */
+  public Workflow(long id, String groupId, String name, String description, int timeType, String timeExpression,
+      String timeZone, int maxConcurrency, String concurrencyPolicy, String failurePolicy, boolean enabled, Dag dag,
+      Instant createdAt, Instant updatedAt) {
+    this(id, groupId, name, description, timeType, timeExpression, timeZone, maxConcurrency, concurrencyPolicy,
+        failurePolicy, enabled, dag, createdAt, updatedAt, null, null);
+  }
+
   public Workflow withDag(Dag newDag) {
     return new Workflow(id, groupId, name, description, timeType, timeExpression, timeZone, maxConcurrency,
-        concurrencyPolicy, failurePolicy, enabled, newDag, createdAt, updatedAt);
+        concurrencyPolicy, failurePolicy, enabled, newDag, createdAt, updatedAt, monitorConfig, contact);
   }
 
   public Workflow withEnabled(boolean on) {
     return new Workflow(id, groupId, name, description, timeType, timeExpression, timeZone, maxConcurrency,
-        concurrencyPolicy, failurePolicy, on, dag, createdAt, updatedAt);
+        concurrencyPolicy, failurePolicy, on, dag, createdAt, updatedAt, monitorConfig, contact);
   }
 }

@@ -28,7 +28,7 @@ final class WorkflowStore {
 
   private static final String WF_COLUMNS =
       "id, group_id, name, description, time_type, time_expression, time_zone, max_concurrency, concurrency_policy, "
-          + "failure_policy, enabled, dag_json, created_at, updated_at";
+          + "failure_policy, enabled, dag_json, created_at, updated_at, monitor_config, contact";
   private static final String RUN_COLUMNS =
       "id, workflow_id, schedule_time, trigger_type, state, suspended, instance_parameters, dag_json, failure_policy, "
           + "reason, created_at, finished_at";
@@ -72,18 +72,22 @@ final class WorkflowStore {
     return with("create workflow " + w.groupId() + "/" + w.name(), c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO sx_workflow (group_id, name, description, time_type, time_expression, time_zone, max_concurrency, "
-              + "concurrency_policy, failure_policy, enabled, dag_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              + "concurrency_policy, failure_policy, enabled, dag_json, created_at, updated_at, monitor_config, contact) "
+              + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
           Statement.RETURN_GENERATED_KEYS)) {
         bindDefinition(ps, w);
         ps.setString(11, Dag.EMPTY.toJson());
         ps.setLong(12, now.toEpochMilli());
         ps.setLong(13, now.toEpochMilli());
+        setNullable(ps, 14, w.monitorConfig());
+        setNullable(ps, 15, w.contact());
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
           keys.next();
           long id = keys.getLong(1);
           return new Workflow(id, w.groupId(), w.name(), w.description(), w.timeType(), w.timeExpression(), w.timeZone(),
-              w.maxConcurrency(), w.concurrencyPolicy(), w.failurePolicy(), w.enabled(), Dag.EMPTY, now, now);
+              w.maxConcurrency(), w.concurrencyPolicy(), w.failurePolicy(), w.enabled(), Dag.EMPTY, now, now,
+              w.monitorConfig(), w.contact());
         }
       } catch (SQLException e) {
         if (isConstraint(e)) {
@@ -100,12 +104,14 @@ final class WorkflowStore {
     return with("update workflow " + w.id(), c -> {
       try {
         return update(c, "UPDATE sx_workflow SET group_id = ?, name = ?, description = ?, time_type = ?, time_expression = ?, "
-                + "time_zone = ?, max_concurrency = ?, concurrency_policy = ?, failure_policy = ?, enabled = ?, updated_at = ? "
-                + "WHERE id = ?",
+                + "time_zone = ?, max_concurrency = ?, concurrency_policy = ?, failure_policy = ?, enabled = ?, updated_at = ?, "
+                + "monitor_config = ?, contact = ? WHERE id = ?",
             ps -> {
               bindDefinition(ps, w);
               ps.setLong(11, now.toEpochMilli());
-              ps.setLong(12, w.id());
+              setNullable(ps, 12, w.monitorConfig());
+              setNullable(ps, 13, w.contact());
+              ps.setLong(14, w.id());
             }) > 0;
       } catch (SQLException e) {
         if (isConstraint(e)) {
@@ -213,7 +219,7 @@ final class WorkflowStore {
         rs.getInt("time_type"), rs.getString("time_expression"), rs.getString("time_zone"), rs.getInt("max_concurrency"),
         rs.getString("concurrency_policy"), rs.getString("failure_policy"), rs.getBoolean("enabled"),
         Dag.parse(rs.getString("dag_json")), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("updated_at")));
+        Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("monitor_config"), rs.getString("contact"));
   }
 
   // ---- runs ----

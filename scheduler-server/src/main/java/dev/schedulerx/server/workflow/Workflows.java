@@ -15,7 +15,11 @@ import java.util.Optional;
  * does not allow is refused with an {@link IllegalStateException}.
  */
 public final class Workflows {
-  /** Fields of a create or update; null leaves a field as it is (update) or takes the default (create). */
+  /**
+   * Fields of a create or update; null leaves a field as it is (update) or takes the default (create). For
+   * {@code monitorConfig} and {@code contact} (alert settings, SchedulerX's JSON texts) an empty text clears the
+   * workflow's own, so its app group's apply again; the front doors check them before they get here.
+   */
   public record Spec(
       String groupId,
       String name,
@@ -26,7 +30,17 @@ public final class Workflows {
       Integer maxConcurrency,
       String concurrencyPolicy,
       String failurePolicy,
-      Boolean enabled) {}
+      Boolean enabled,
+      String monitorConfig,
+      String contact) {
+
+    /** Without alert settings: the official client's workflow calls, which carry none (an update keeps them). */
+    public Spec(String groupId, String name, String description, Integer timeType, String timeExpression,
+        String timeZone, Integer maxConcurrency, String concurrencyPolicy, String failurePolicy, Boolean enabled) {
+      this(groupId, name, description, timeType, timeExpression, timeZone, maxConcurrency, concurrencyPolicy,
+          failurePolicy, enabled, null, null);
+    }
+  }
 
   /** A run with its nodes, as the views show it. */
   public record RunView(WfInstance run, List<WfNode> nodes) {}
@@ -50,7 +64,8 @@ public final class Workflows {
         Optional.ofNullable(spec.maxConcurrency()).orElse(1),
         Optional.ofNullable(spec.concurrencyPolicy()).orElse(Workflow.SKIP),
         Optional.ofNullable(spec.failurePolicy()).orElse(Workflow.BLOCK_DESCENDANTS),
-        Optional.ofNullable(spec.enabled()).orElse(false), Dag.EMPTY, clock.instant(), clock.instant()));
+        Optional.ofNullable(spec.enabled()).orElse(false), Dag.EMPTY, clock.instant(), clock.instant(),
+        emptyToNull(spec.monitorConfig()), emptyToNull(spec.contact())));
     return store.insert(w, clock.instant());
   }
 
@@ -62,7 +77,8 @@ public final class Workflows {
         or(spec.timeExpression(), old.timeExpression()), or(spec.timeZone(), old.timeZone()),
         or(spec.maxConcurrency(), old.maxConcurrency()), or(spec.concurrencyPolicy(), old.concurrencyPolicy()),
         or(spec.failurePolicy(), old.failurePolicy()), or(spec.enabled(), old.enabled()), old.dag(), old.createdAt(),
-        clock.instant()));
+        clock.instant(), spec.monitorConfig() == null ? old.monitorConfig() : emptyToNull(spec.monitorConfig()),
+        spec.contact() == null ? old.contact() : emptyToNull(spec.contact())));
     if (!w.groupId().equals(old.groupId()) && !old.dag().nodes().isEmpty()) {
       throw new IllegalArgumentException("groupId of workflow " + id + " cannot change while its DAG has jobs of group "
           + old.groupId() + "; clear the DAG first");
@@ -214,6 +230,10 @@ public final class Workflows {
       throw new IllegalArgumentException(field + " is required");
     }
     return value.trim();
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
   }
 
   private static <T> T or(T value, T fallback) {

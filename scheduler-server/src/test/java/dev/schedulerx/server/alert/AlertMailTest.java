@@ -1,5 +1,6 @@
 package dev.schedulerx.server.alert;
 
+import dev.schedulerx.job.MonitorSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

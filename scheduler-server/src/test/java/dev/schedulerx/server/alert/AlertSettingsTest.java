@@ -40,6 +40,7 @@ class AlertSettingsTest {
           poll-interval = 1s
           http-timeout = 5s
           smtp { host = smtp.example.com, port = 587, user = u, password = p, from = "sx@example.com", starttls = true }
+          sweep { window = 30m, interval = 2m }
         }
         """);
     assertThat(s).isEqualTo(new AlertSettings(false, "https://sx.example.com", List.of(
@@ -49,7 +50,8 @@ class AlertSettingsTest {
         new ChannelSettings("oncall", "mail", "", "", "", false, List.of(), List.of("a@example.com"), 5,
             Duration.ofMinutes(10), List.of(), ZoneId.systemDefault())),
         List.of("oncall"), 3, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), new AlertSettings.Smtp("smtp.example.com", 587, "u", "p", "sx@example.com", true)));
+        Duration.ofSeconds(5), new AlertSettings.Smtp("smtp.example.com", 587, "u", "p", "sx@example.com", true),
+        Duration.ofMinutes(30), Duration.ofMinutes(2)));
     assertThat(s.toString()).doesNotContain("SEC1").doesNotContain("access_token").doesNotContain("password=p");
   }
 
@@ -67,5 +69,7 @@ class AlertSettingsTest {
         .hasMessageContaining("HH:mm-HH:mm");
     assertThatThrownBy(() -> read("schedulerx-server.alerting.claim-lease = 5s"))
         .hasMessageContaining("claim-lease").hasMessageContaining("twice http-timeout");
+    assertThatThrownBy(() -> read("schedulerx-server.alerting.sweep.interval = 0s"))
+        .hasMessageContaining("sweep.interval").hasMessageContaining("positive");
   }
 }

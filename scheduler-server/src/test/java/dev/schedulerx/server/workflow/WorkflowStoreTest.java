@@ -30,12 +30,20 @@ class WorkflowStoreTest {
 
   private ServerDatabase database;
   private String pgSchema;
+  private String mariadbDatabase;
 
   private WorkflowStore open(String kind) throws SQLException {
     String url;
     if (kind.equals("h2")) {
       url = "jdbc:h2:mem:wf-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
       database = ServerDatabase.open(url, "sa", "", 4);
+    } else if (kind.equals("mariadb")) {
+      mariadbDatabase = "sx_wf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+          Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + mariadbDatabase);
+      }
+      database = ServerDatabase.open("jdbc:mariadb://127.0.0.1:3306/" + mariadbDatabase, "root", "", 4);
     } else {
       pgSchema = "sx_wf_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
       try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
@@ -51,6 +59,12 @@ class WorkflowStoreTest {
   void close() throws SQLException {
     if (database != null) {
       database.close();
+    }
+    if (mariadbDatabase != null) {
+      try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+          Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE " + mariadbDatabase);
+      }
     }
     if (pgSchema != null) {
       try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
@@ -138,5 +152,31 @@ class WorkflowStoreTest {
     assertThat(WorkflowStore.capResult("y".repeat(1000))).isEqualTo("y".repeat(1000));
     assertThat(WorkflowStore.capResult("y".repeat(1001))).isEqualTo("y".repeat(990) + "...");
     assertThat(WorkflowStore.capResult(null)).isNull();
+  }
+
+  /** V9 on each database: a workflow's own alert settings (JSON texts, multi-byte too) round-trip, an update clears. */
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+  void aWorkflowsAlertSettingsAreStoredAndUpdated(String kind) throws Exception {
+    WorkflowStore store = open(kind);
+    String monitor = "{\"failEnable\":true,\"failLimitTimes\":2,\"sendChannel\":\"ding,mail\"}";
+    String contact = "[{\"userName\":\"值班 😀\",\"ding\":\"ops-ding\",\"userMail\":\"a@example.com\"}]";
+    Workflow d = definition("alerted");
+    Workflow w = store.insert(new Workflow(0, d.groupId(), d.name(), null, d.timeType(), null, null, 1, d.concurrencyPolicy(),
+        d.failurePolicy(), false, Dag.EMPTY, T0, T0, monitor, contact), T0);
+    assertThat(store.find(w.id()).orElseThrow()).satisfies(found -> {
+      assertThat(found.monitorConfig()).isEqualTo(monitor);
+      assertThat(found.contact()).isEqualTo(contact);
+    });
+    Workflow plain = store.insert(definition("plain"), T0);
+    assertThat(store.find(plain.id()).orElseThrow().monitorConfig()).isNull();
+
+    Workflow stored = store.find(w.id()).orElseThrow();
+    store.update(new Workflow(w.id(), w.groupId(), w.name(), "now described", w.timeType(), null, null, 1,
+        w.concurrencyPolicy(), w.failurePolicy(), false, stored.dag(), T0, T0, null, contact), T0);
+    Workflow updated = store.find(w.id()).orElseThrow();
+    assertThat(updated.description()).isEqualTo("now described");
+    assertThat(updated.monitorConfig()).isNull();
+    assertThat(updated.contact()).isEqualTo(contact);
   }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.common.config.LayeredConfig;
+import dev.schedulerx.job.MonitorSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,7 +21,8 @@ import java.util.TreeSet;
  */
 final class WorkflowDeclarations {
   static final Set<String> KEYS = Set.of("time-type", "time-expression", "time-zone", "max-concurrency",
-      "concurrency-policy", "failure-policy", "enabled", "description", "nodes", "edges", "parameters", "conditions");
+      "concurrency-policy", "failure-policy", "enabled", "description", "nodes", "edges", "parameters", "conditions",
+      "monitor-config", "contact");
 
   private WorkflowDeclarations() {}
 
@@ -64,6 +66,11 @@ final class WorkflowDeclarations {
         putIf(body, "concurrencyPolicy", w, "concurrency-policy");
         putIf(body, "failurePolicy", w, "failure-policy");
         putIf(body, "description", w, "description");
+        // alert settings, SchedulerX's monitorConfig and contact JSON texts as a job's: checked by the same parser
+        putIf(body, "monitorConfig", w, "monitor-config");
+        putIf(body, "contact", w, "contact");
+        MonitorSettings.parse((String) body.get("monitorConfig"));
+        MonitorSettings.parseContacts((String) body.get("contact"));
         if (w.hasPath("max-concurrency")) {
           body.put("maxConcurrency", w.getInt("max-concurrency"));
         }
@@ -81,6 +88,8 @@ final class WorkflowDeclarations {
         bodies.add(body);
       } catch (ConfigException e) {
         throw new ConfigError(LayeredConfig.oneLine(e));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("bad workflow " + path + ": " + e.getMessage());
       }
     }
     return bodies;

@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
+import dev.schedulerx.server.store.ServerDatabase;
+import dev.schedulerx.server.store.TriggerType;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
@@ -51,6 +54,9 @@ class AlertingTest {
     }
   }
 
+  /** The server's database (H2 in memory), to leave in it what a leader that died would have. */
+  private final String db = "jdbc:h2:mem:alerting-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+
   private void start(boolean withWorker, ChannelSettings... extra) throws Exception {
     hook = new WebhookReceiver();
     open.add(hook);
@@ -60,8 +66,9 @@ class AlertingTest {
     channels.addAll(List.of(extra));
     AlertSettings alerting = new AlertSettings(true, "http://console.example", channels, List.of(), 3,
         Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(2),
-        AlertSettings.Smtp.NONE);
-    server = TestServer.withAlerting(alerting);
+        AlertSettings.Smtp.NONE)
+        .withSweep(Duration.ofMinutes(10), Duration.ofMillis(200)); // every test also shows the sweep adds nothing
+    server = TestServer.withAlerting(alerting, db);
     open.add(server);
     if (withWorker) {
       TestDaemons daemons = new TestDaemons();
@@ -426,5 +433,148 @@ class AlertingTest {
     server.call("DELETE", "/api/v1/alert-channels/team-lark", null);
     assertThatThrownBy(() -> server.call("POST", "/api/v1/alert-channels/team-lark/test", ""))
         .hasMessageContaining("400").hasMessageContaining("no alert channel named team-lark");
+  }
+
+  @Test
+  void aWorkflowWithItsOwnContactAlertsItsOwnReceiverNotItsGroupsAndItsFailEnableFalseSilencesIt() throws Exception {
+    start(true);
+    WebhookReceiver own = new WebhookReceiver();
+    open.add(own);
+    server.call("PUT", "/api/v1/groups/" + TestServer.GROUP, "{\"monitorConfig\":" + quote("{\"failEnable\":true}")
+        + ",\"contact\":" + quote(TO_HOOK) + "}");
+    job("F", "WorkflowNode", "\"parameters\":\"fail\"", "{\"failEnable\":false}", ""); // the node job alerts nothing
+    long f = server.jobId("F");
+    String ownContact = "[{\"userName\":\"wf-owner\",\"ding\":\"" + own.url("/wf") + "\"}]";
+    long id = server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"owned\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":true,\"sendChannel\":\"ding\"}") + ",\"contact\":"
+        + quote(ownContact) + ",\"dag\":{\"nodes\":[{\"id\":" + f + "}],\"edges\":[]}}").path("id").asLong();
+    Workflows workflows = server.workflows();
+
+    long runId = workflows.execute(id, dir.toString()).id();
+    await().atMost(DEADLINE).until(() -> own.requests().size() == 1);
+    JsonNode alert = own.requests().get(0).json();
+    assertThat(alert.path("type").asText()).isEqualTo("WORKFLOW_FAILURE");
+    assertThat(alert.path("workflow").path("name").asText()).isEqualTo("owned");
+    assertThat(alert.path("workflow").path("instanceId").asLong()).isEqualTo(runId);
+    quietFor(0); // the group's receiver gets nothing
+    assertThat(own.requests()).hasSize(1);
+
+    // failEnable=false on the workflow silences it, though its group's rules ask for failure alerts
+    server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"owned\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":false}") + "}");
+    Long firstTry = workflows.run(runId).nodes().get(0).jobInstanceId();
+    workflows.retry(runId);
+    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == InstanceState.FAILED
+        && !firstTry.equals(workflows.run(runId).nodes().get(0).jobInstanceId()));
+    quietFor(0);
+    assertThat(own.requests()).hasSize(1);
+  }
+
+  @Test
+  void theLeadersSweepRaisesTheAlertOfARunWhoseLeaderDiedBeforeRaisingItAndNeverASecondOne() throws Exception {
+    start(true);
+    job("lost", "Throwing", "", "{\"failEnable\":true}", TO_HOOK);
+    // a normal run: alerted once by the rules, and sweeps after it add nothing
+    JsonNode normal = run("lost");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).hasSize(1);
+    assertThat(server.call("GET", "/api/v1/alerts?jobId=" + server.jobId("lost"), null)).hasSize(1);
+
+    // What a leader that died between storing the end and storing the alert leaves: an ended run, no alert.
+    try (ServerDatabase database = ServerDatabase.open(db, "sa", "", 1)) {
+      InstanceRepository instances = new InstanceRepository(database.dataSource());
+      long lost = ended(instances, "lost", Instant.now().minusSeconds(60), InstanceState.FAILED);
+
+      await().atMost(DEADLINE).until(() -> hook.requests().size() == 2);
+      JsonNode swept = alerts().get(1);
+      assertThat(swept.path("type").asText()).isEqualTo("FAILURE");
+      assertThat(swept.path("instance").path("id").asLong()).isEqualTo(lost);
+      assertThat(swept.path("reason").asText()).isEqualTo("boom");
+      double after = sweeps();
+      await().atMost(DEADLINE).until(() -> sweeps() >= after + 3);
+      assertThat(hook.requests()).as("one alert per run, however many sweeps").hasSize(2);
+      assertThat(hook.byIdempotencyKey().values()).containsOnly(1L);
+      assertThat(PrometheusText.scrape("http://" + server.domain() + "/metrics"))
+          .containsEntry("schedulerx_server_alert_swept_total", 1.0);
+    }
+    assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(normal.path("id").asLong());
+  }
+
+  @Test
+  void theSweepCountsAFailureStreakFromTheJobsHistoryAndRaisesMissedSuccessNoticesAndWorkflowFailures() throws Exception {
+    start(false);
+    job("streak", "Throwing", "", "{\"failEnable\":true,\"failLimitTimes\":2}", TO_HOOK);
+    job("notice", "Ok", "", "{\"successNotice\":true}", TO_HOOK);
+    long workflowId = server.call("POST", "/api/v1/workflows", "{\"group\":\"" + TestServer.GROUP + "\",\"name\":\"lost-wf\","
+        + "\"monitorConfig\":" + quote("{\"failEnable\":true}") + ",\"contact\":" + quote(TO_HOOK) + "}").path("id").asLong();
+    Instant now = Instant.now();
+    long first;
+    long second;
+    long success;
+    try (ServerDatabase database = ServerDatabase.open(db, "sa", "", 1)) {
+      // what leaders that died after storing these ends (and before their alerts) left
+      InstanceRepository instances = new InstanceRepository(database.dataSource());
+      first = ended(instances, "streak", now.minusSeconds(120), InstanceState.FAILED);
+      second = ended(instances, "streak", now.minusSeconds(90), InstanceState.FAILED);
+      success = ended(instances, "notice", now.minusSeconds(60), InstanceState.SUCCESS);
+      try (java.sql.Connection c = database.dataSource().getConnection();
+          java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO sx_wf_instance (workflow_id, schedule_time,"
+              + " trigger_type, state, suspended, instance_parameters, dag_json, failure_policy, reason, created_at,"
+              + " finished_at) VALUES (?, ?, 'API', 5, FALSE, '', '{\"nodes\":[],\"edges\":[]}', 'block-descendants',"
+              + " 'node F FAILED', ?, ?)")) {
+        ps.setLong(1, workflowId);
+        ps.setLong(2, now.minusSeconds(50).toEpochMilli());
+        ps.setLong(3, now.minusSeconds(50).toEpochMilli());
+        ps.setLong(4, now.minusSeconds(40).toEpochMilli());
+        ps.executeUpdate();
+      }
+    }
+
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 3);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).hasSize(3);
+    JsonNode failure = alertsOf("FAILURE").get(0);
+    assertThat(failure.path("instance").path("id").asLong()).as("the second failure in a row, not the first " + first)
+        .isEqualTo(second);
+    assertThat(failure.path("count").asInt()).isEqualTo(2);
+    assertThat(alertsOf("SUCCESS")).singleElement()
+        .satisfies(a -> assertThat(a.path("instance").path("id").asLong()).isEqualTo(success));
+    assertThat(alertsOf("WORKFLOW_FAILURE")).singleElement().satisfies(a -> {
+      assertThat(a.path("workflow").path("name").asText()).isEqualTo("lost-wf");
+      assertThat(a.path("reason").asText()).isEqualTo("node F FAILED");
+    });
+  }
+
+  /** An instance of {@code job} stored as ended at {@code at}, as a leader leaves it when it dies right after. */
+  private long ended(InstanceRepository instances, String job, Instant at, InstanceState state) {
+    long id = instances.create(server.jobId(job), TestServer.GROUP, job, at.minusSeconds(5), TriggerType.API, "", 0,
+        at.minusSeconds(5)).orElseThrow().id();
+    instances.finish(id, state, state == InstanceState.SUCCESS ? "done" : "boom", at);
+    return id;
+  }
+
+  @Test
+  void turningSuccessNoticesOnDoesNotMakeTheSweepNotifyTheRunsThatEndedBefore() throws Exception {
+    start(true);
+    job("steady", "Ok", "", "{\"successNotice\":false}", TO_HOOK);
+    run("steady");
+    run("steady");
+    job("steady", "Ok", "", "{\"successNotice\":true}", TO_HOOK);
+    double sweeps = sweeps();
+    await().atMost(DEADLINE).until(() -> sweeps() >= sweeps + 3);
+    assertThat(hook.requests()).isEmpty();
+
+    JsonNode third = run("steady");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    assertThat(alerts().get(0).path("type").asText()).isEqualTo("SUCCESS");
+    assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(third.path("id").asLong());
+  }
+
+  /** Sweep passes done so far, from the server's /metrics. */
+  private double sweeps() throws Exception {
+    return PrometheusText.scrape("http://" + server.domain() + "/metrics").getOrDefault("schedulerx_server_alert_sweeps_total", 0.0);
   }
 }

@@ -55,8 +55,12 @@ public final class TestServer implements AutoCloseable {
 
   /** H2 in memory, with {@code alerting}'s channels (jobs' rules: their monitorConfig and contact). */
   public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting) {
-    return new TestServer(SchedulerServer.builder(settings(0, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-        Path.of("target"), "")).alerting(alerting).build().start(), "");
+    return withAlerting(alerting, "jdbc:h2:mem:it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+  }
+
+  /** As {@link #withAlerting(dev.schedulerx.server.alert.AlertSettings)} on the database at {@code url}. */
+  public static TestServer withAlerting(dev.schedulerx.server.alert.AlertSettings alerting, String url) {
+    return new TestServer(SchedulerServer.builder(settings(0, url, Path.of("target"), "")).alerting(alerting).build().start(), "");
   }
 
   private static TestServer start(int httpPort, String url, Path dataDir) {

@@ -25,7 +25,9 @@ class WorkflowDeclarationTest {
       Map<String, Object> overrides = Map.of(
           "jobs.a.processor", "WorkflowNode", "jobs.b.processor", "WorkflowNode", "jobs.c.processor", "WorkflowNode",
           "workflows.nightly.edges", List.of("a -> c", "b -> c"),
-          "workflows.nightly.failure-policy", "fail-fast");
+          "workflows.nightly.failure-policy", "fail-fast",
+          "workflows.nightly.monitor-config", "{\"failEnable\":true,\"failLimitTimes\":2}",
+          "workflows.nightly.contact", "[{\"userName\":\"ops\",\"ding\":\"ops-ding\"}]");
       WorkerDaemon daemon = WorkerDaemon.builder(TestDaemons.settings(server.domain(), TestServer.APP_KEY, dir, overrides))
           .pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start();
       try {
@@ -34,6 +36,8 @@ class WorkflowDeclarationTest {
         Workflow w = server.workflows().findByName(TestServer.GROUP, "nightly").orElseThrow();
         assertThat(w.failurePolicy()).isEqualTo(Workflow.FAIL_FAST);
         assertThat(w.enabled()).isTrue();
+        assertThat(w.monitorConfig()).isEqualTo("{\"failEnable\":true,\"failLimitTimes\":2}");
+        assertThat(w.contact()).isEqualTo("[{\"userName\":\"ops\",\"ding\":\"ops-ding\"}]");
         long a = server.jobId("a");
         long b = server.jobId("b");
         long c = server.jobId("c");
@@ -81,5 +85,12 @@ class WorkflowDeclarationTest {
         .isInstanceOf(ConfigError.class).hasMessageContaining("bad edge \"a c\" in schedulerx.workflows.w.edges");
     assertThatThrownBy(() -> TestDaemons.settings("127.0.0.1:1", "k", dir, Map.of("workflows.w.edge", List.of("a -> c"))))
         .isInstanceOf(ConfigError.class).hasMessageContaining("unknown key schedulerx.workflows.w.edge");
+    assertThatThrownBy(() -> TestDaemons.settings("127.0.0.1:1", "k", dir, Map.of("workflows.w.edges", List.of("a -> c"),
+        "workflows.w.monitor-config", "{\"failLimitTimes\":0}")))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageContaining("bad workflow schedulerx.workflows.w: monitorConfig.failLimitTimes must be at least 1");
+    assertThatThrownBy(() -> TestDaemons.settings("127.0.0.1:1", "k", dir, Map.of("workflows.w.edges", List.of("a -> c"),
+        "workflows.w.contact", "ops")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("bad workflow schedulerx.workflows.w: contact is not valid JSON");
   }
 }

@@ -1,4 +1,4 @@
-package dev.schedulerx.server.alert;
+package dev.schedulerx.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,5 +56,22 @@ class MonitorSettingsTest {
     assertThatThrownBy(() -> MonitorSettings.parse("{\"deadline\":\"8h\"}")).hasMessageContaining("monitorConfig.deadline");
     assertThatThrownBy(() -> MonitorSettings.parse("[1]")).hasMessageContaining("monitorConfig must be a JSON object");
     assertThatThrownBy(() -> MonitorSettings.parseContacts("{oops")).hasMessageContaining("contact is not valid JSON");
+  }
+
+  @Test
+  void aWorkflowsOwnTextsWinOverItsGroupsEachOnItsOwn() {
+    java.util.Optional<MonitorSettings.JobAlerts> group = MonitorSettings.of("", "", "{\"failLimitTimes\":2}",
+        "[{\"ding\":\"group-ding\"}]");
+    MonitorSettings.Contact own = new MonitorSettings.Contact("", "wf-ding", "", "");
+
+    assertThat(MonitorSettings.over(null, "", group)).isEqualTo(group);
+    assertThat(MonitorSettings.over("", "[{\"ding\":\"wf-ding\"}]", group).orElseThrow())
+        .isEqualTo(new MonitorSettings.JobAlerts(group.orElseThrow().monitor(), List.of(own)));
+    MonitorSettings.JobAlerts silenced = MonitorSettings.over("{\"failEnable\":false}", null, group).orElseThrow();
+    assertThat(silenced.monitor().failEnable()).isFalse();
+    assertThat(silenced.contacts()).isEqualTo(group.orElseThrow().contacts());
+    assertThat(MonitorSettings.over("", "[{\"ding\":\"wf-ding\"}]", java.util.Optional.empty()).orElseThrow().monitor())
+        .as("contacts alone get the client's defaults").isEqualTo(MonitorSettings.DEFAULTS);
+    assertThatThrownBy(() -> MonitorSettings.over("{nope", "", group)).hasMessageContaining("monitorConfig is not valid JSON");
   }
 }

@@ -1,4 +1,4 @@
-package dev.schedulerx.server.alert;
+package dev.schedulerx.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +71,21 @@ public record MonitorSettings(
     }
     MonitorSettings m = blank(monitor) ? DEFAULTS : parse(monitor);
     return Optional.of(new JobAlerts(m, parseContacts(contact)));
+  }
+
+  /**
+   * The rules of something with its own {@code monitorConfig} and {@code contact} texts (a workflow) over those of
+   * its app group, already parsed: each own text, when set, wins over the group's, as {@link #of} does for a job.
+   *
+   * @throws IllegalArgumentException naming the field, for a malformed own text
+   */
+  public static Optional<JobAlerts> over(String monitor, String contact, Optional<JobAlerts> group) {
+    if (blank(monitor) && blank(contact)) {
+      return group;
+    }
+    MonitorSettings m = !blank(monitor) ? parse(monitor) : group.map(JobAlerts::monitor).orElse(DEFAULTS);
+    List<Contact> c = !blank(contact) ? parseContacts(contact) : group.map(JobAlerts::contacts).orElse(List.of());
+    return Optional.of(new JobAlerts(m, c));
   }
 
   private static boolean blank(String s) {
