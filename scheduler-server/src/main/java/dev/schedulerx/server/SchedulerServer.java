@@ -29,6 +29,7 @@ import dev.schedulerx.server.store.AppGroupRepository;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JdbcUrls;
 import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.ha.Leadership;
 import dev.schedulerx.server.store.LeaderLease;
 import dev.schedulerx.server.store.LogRepository;
 import dev.schedulerx.server.store.MasterLogRepository;
@@ -89,15 +90,9 @@ public final class SchedulerServer implements EmbeddedServer {
   private int httpPort;
   private String remotingAddress;
   private String nodeId;
-  private LeaderLease lease;
+  private Leadership leadership;
   /** Written and read on the scheduling thread only. */
   private DuePass duePass;
-  /** Until when this node's lease is valid (epoch ms), as of its last successful renewal; 0 = not leader. */
-  private volatile long leaderUntil;
-  /** The holder last seen, to log each change of leadership once. */
-  private String lastHolder;
-  /** Another node's lease as of this node's last lease round, or null (this node leads, or none does). */
-  private volatile LeaderLease.Holder knownLeader;
 
   private final AlertSettings alertSettings;
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
@@ -210,11 +205,13 @@ public final class SchedulerServer implements EmbeddedServer {
     }
     workflowEngine.events(alerts.workflowRules(workflows,
         groupId -> appGroups.find(groupId).flatMap(g -> MonitorSettings.of("", "", g.monitorConfig(), g.contact()))));
-    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
+    // The HTTP port is known once HTTP listens, before the first lease round.
+    leadership = new Leadership(new LeaderLease(database.dataSource()), clock, nodeId, remotingAddress,
+        () -> settings.host() + ":" + httpPort, settings.lease().ttl());
+    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> leadership.otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
 
-    lease = new LeaderLease(database.dataSource());
     ObjectMapper json = HttpApi.jsonMapper();
-    http = new HttpApi(settings, groups, this::leaderAddress, () -> otherLeader().map(LeaderLease.Holder::httpAddr),
+    http = new HttpApi(settings, groups, leadership::leaderRemotingAddress, () -> leadership.otherLeader().map(LeaderLease.Holder::httpAddr),
         jobs, instances, lifecycle, registry, instanceLogs, appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
@@ -239,95 +236,42 @@ public final class SchedulerServer implements EmbeddedServer {
     return this;
   }
 
-  /** On the scheduling thread: renews or takes the lease, and starts or stops scheduling accordingly. */
+  /** On the scheduling thread: one lease round, and scheduling started or stopped accordingly. */
   private void renewLease(
       JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry) {
     Instant now = clock.instant();
-    boolean held;
-    try {
-      held = lease.tryAcquireOrRenew(nodeId, remotingAddress, settings.host() + ":" + httpPort, now,
-          settings.lease().ttl());
-    } catch (RuntimeException e) {
-      // Without a renewal this node cannot know it still leads: stop scheduling, try again next round.
-      log.warn("leader lease could not be renewed, not scheduling until it is: {}", e.toString());
-      held = false;
-    }
-    if (held) {
-      if (duePass == null) {
-        duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()),
-            storeExecutor, settings.schedulePollInterval());
+    Leadership.Round round = leadership.renew(now);
+    if (round == Leadership.Round.NOT_HELD) {
+      if (duePass != null) {
+        lifecycle.leadershipLost();
       }
-      leaderUntil = now.plus(settings.lease().ttl()).toEpochMilli();
-      knownLeader = null;
-      if (!nodeId.equals(lastHolder)) {
-        log.info("this node is now the leader ({}, remoting {})", nodeId, remotingAddress);
-        lastHolder = nodeId;
-        if (resume != null) {
-          resume.leadershipGained();
-        }
-      }
+      duePass = null; // a later acquisition starts from the database again, not from this pass's memory
       return;
     }
-    leaderUntil = 0;
-    if (duePass != null) {
-      lifecycle.leadershipLost();
+    if (duePass == null) {
+      duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()),
+          storeExecutor, settings.schedulePollInterval());
     }
-    duePass = null; // a later acquisition starts from the database again, not from this pass's memory
-    String holder;
-    try {
-      Optional<LeaderLease.Holder> current = lease.current(now);
-      knownLeader = current.orElse(null);
-      holder = current.map(LeaderLease.Holder::nodeId).orElse(null);
-    } catch (RuntimeException e) {
-      knownLeader = null;
-      holder = null;
+    if (round == Leadership.Round.GAINED && resume != null) {
+      resume.leadershipGained();
     }
-    if (holder != null && !holder.equals(lastHolder)) {
-      log.info("node {} is the leader", holder);
-    } else if (holder == null && nodeId.equals(lastHolder)) {
-      log.info("this node is no longer the leader");
-    }
-    lastHolder = holder;
   }
 
   /** On the scheduling thread: one due-pass, only while this node holds an unexpired lease. */
   private void duePass() {
-    if (duePass != null && clock.millis() < leaderUntil) {
+    if (duePass != null && leadership.isLeader()) {
       duePass.run();
     }
   }
 
   /** Whether this node holds the leader lease (and so schedules). */
   public boolean isLeader() {
-    return clock.millis() < leaderUntil;
-  }
-
-  /**
-   * The leader when it is another node, as of the last lease round (no database access: callers run on
-   * HTTP and actor threads). Empty while this node leads or no lease is held; requests then run here.
-   */
-  private Optional<LeaderLease.Holder> otherLeader() {
-    LeaderLease.Holder holder = knownLeader;
-    if (holder == null || isLeader() || holder.nodeId().equals(nodeId) || !holder.expiresAt().isAfter(clock.instant())) {
-      return Optional.empty();
-    }
-    return Optional.of(holder);
+    return leadership != null && leadership.isLeader();
   }
 
   /** This node's id in the leader lease. */
   public String nodeId() {
     return nodeId;
-  }
-
-  /** The remoting address discovery hands to workers: the lease holder's, or this node's when none holds it. */
-  private String leaderAddress() {
-    try {
-      Optional<LeaderLease.Holder> holder = lease.current(clock.instant());
-      return holder.map(LeaderLease.Holder::remotingAddr).orElse(remotingAddress);
-    } catch (RuntimeException e) {
-      log.warn("leader lease unreadable, answering this node's address: {}", e.toString());
-      return remotingAddress;
-    }
   }
 
   private void purge(InstanceRepository instances) {
@@ -369,15 +313,8 @@ public final class SchedulerServer implements EmbeddedServer {
         Thread.currentThread().interrupt();
       }
     }
-    leaderUntil = 0;
-    if (lease != null) {
-      try {
-        if (lease.release(nodeId)) {
-          log.info("released the leader lease");
-        }
-      } catch (RuntimeException e) {
-        log.warn("could not release the leader lease (it expires by itself): {}", e.toString());
-      }
+    if (leadership != null) {
+      leadership.release();
     }
     if (workflowEngine != null) {
       workflowEngine.close();
