@@ -48,12 +48,7 @@ public final class InstanceLifecycle {
   private final Executor storeExecutor;
   private final ScheduledExecutorService timers;
   private final InstanceEvents events;
-  /** One lock per job with a queue: the free-slot check and the claims of one job's queue run one at a time here. */
-  private final Map<Long, Object> queueLocks = new ConcurrentHashMap<>();
-  /** Jobs seen with concurrency policy queue: only their ends look at the queue (others cost no query). */
-  private final Set<Long> queueingJobs = ConcurrentHashMap.newKeySet();
-  /** Jobs with back-fill runs waiting in their queue, whatever their concurrency policy. */
-  private final Set<Long> backfilling = ConcurrentHashMap.newKeySet();
+  private final RunQueues queues;
   private volatile LongConsumer runsChanged = jobId -> {};
   /**
    * Creation time of the unfinished runs this node created, for the duration in their end's log line; an entry
@@ -103,6 +98,7 @@ public final class InstanceLifecycle {
     this.storeExecutor = storeExecutor;
     this.timers = timers;
     this.events = events;
+    this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
@@ -146,14 +142,14 @@ public final class InstanceLifecycle {
   private record Created(JobInstance instance, CompletableFuture<Void> handedOver) {}
 
   private Created createApiRun(JobDefinition job, String instanceParameters) {
-    boolean queue = remember(job);
+    boolean queue = queues.queues(job);
     JobInstance instance =
         instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
     live.put(instance.id(), instance.createdAt());
     log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
     runsChanged.accept(job.id());
     if (queue) {
-      startQueued(job);
+      queues.startQueued(job);
       return new Created(instance, CompletableFuture.completedFuture(null));
     }
     return new Created(instance, launch(job, instance));
@@ -165,7 +161,7 @@ public final class InstanceLifecycle {
    */
   public Optional<JobInstance> createScheduled(JobDefinition job, Instant scheduleTime, TriggerType trigger, int attempt, String params) {
     // A retry continues a run that already held a slot; only new runs wait in the queue.
-    boolean queue = remember(job) && !trigger.isRetry();
+    boolean queue = queues.queues(job) && !trigger.isRetry();
     Optional<JobInstance> created =
         instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
@@ -177,7 +173,7 @@ public final class InstanceLifecycle {
             runsChanged.accept(job.id()); // the due-pass knows of its own scheduled runs
           }
           if (queue) {
-            startQueued(job);
+            queues.startQueued(job);
           } else {
             launch(job, instance);
           }
@@ -218,48 +214,11 @@ public final class InstanceLifecycle {
       }
     }
     if (!created.isEmpty()) {
-      backfilling.add(job.id());
       log.info("job {} ({}): {} back-fill runs queued, {} to {}", job.id(), job.name(), created.size(),
           created.get(0).scheduleTime(), created.get(created.size() - 1).scheduleTime());
-      startQueued(job);
+      queues.backfilled(job);
     }
     return created;
-  }
-
-  /** Notes whether the job queues extra runs; true when it does. */
-  private boolean remember(JobDefinition job) {
-    if (job.queuesExtraRuns()) {
-      queueingJobs.add(job.id());
-      return true;
-    }
-    queueingJobs.remove(job.id());
-    return false;
-  }
-
-  /**
-   * Starts the job's queued runs, oldest first, while it has free slots (max concurrency minus the runs
-   * that are not finished and not queued). Every new queued run goes through here, so a new trigger never
-   * overtakes an older one. Each run is claimed with a conditional update: it starts once, whoever calls.
-   */
-  void startQueued(JobDefinition job) {
-    synchronized (queueLocks.computeIfAbsent(job.id(), id -> new Object())) {
-      int free = Math.max(1, job.maxConcurrency()) - instances.countActive(job.id());
-      if (free <= 0) {
-        log.debug("job {}: queue waits, no free slot (max concurrency {})", job.name(), job.maxConcurrency());
-        return;
-      }
-      List<JobInstance> queued = instances.findQueued(job.id(), free);
-      if (queued.isEmpty()) {
-        backfilling.remove(job.id());
-      }
-      for (JobInstance next : queued) {
-        if (instances.claimQueued(next.id())) {
-          log.info("instance {} of job {} leaves the queue: a slot is free (max concurrency {})",
-              next.id(), job.name(), job.maxConcurrency());
-          launch(job, next);
-        }
-      }
-    }
   }
 
   /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
@@ -290,15 +249,7 @@ public final class InstanceLifecycle {
   /** After a run of {@code jobId} ended: the due-pass hears of it, and if the job queues runs, the next may start. */
   private void runEnded(long jobId) {
     runsChanged.accept(jobId);
-    if (queueingJobs.contains(jobId) || backfilling.contains(jobId)) {
-      storeExecutor.execute(() -> {
-        try {
-          jobs.findById(jobId).ifPresent(this::startQueued);
-        } catch (RuntimeException e) {
-          log.warn("job {}: queued runs not started now, the next due-pass tries again: {}", jobId, e.toString());
-        }
-      });
-    }
+    queues.runEnded(jobId);
   }
 
   /**
@@ -306,12 +257,7 @@ public final class InstanceLifecycle {
    * and as a safety net for ends this node did not see. Runs on the caller's thread (the due-pass).
    */
   public void resumeQueues() {
-    for (long jobId : instances.jobsWithQueuedRuns()) {
-      jobs.findById(jobId).ifPresent(job -> {
-        remember(job);
-        startQueued(job);
-      });
-    }
+    queues.resumeAll();
   }
 
   /**
