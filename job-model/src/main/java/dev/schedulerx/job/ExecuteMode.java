@@ -18,6 +18,7 @@ public enum ExecuteMode {
   /** A master hands out one task per shard, as in a map. */
   SHARDING("sharding");
 
+  private static final ExecuteMode[] VALUES = values();
   private final String key;
 
   ExecuteMode(String key) {
@@ -43,13 +44,18 @@ public enum ExecuteMode {
     return Arrays.stream(values()).map(ExecuteMode::key).toList();
   }
 
-  /** The mode named by a key, ignoring case and surrounding blanks. */
+  /** The mode named by a key, ignoring case and surrounding blanks. Cheap: containers ask once per task. */
   public static Optional<ExecuteMode> ofKey(String key) {
     if (key == null) {
       return Optional.empty();
     }
     String wanted = key.strip().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(m -> m.key.equals(wanted)).findFirst();
+    for (ExecuteMode mode : VALUES) {
+      if (mode.key.equals(wanted)) {
+        return Optional.of(mode);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Like {@link #ofKey} but refuses an unknown key, naming the field and the known keys. */

@@ -12,8 +12,7 @@ class JobDefinitionTest {
     assertThatThrownBy(() -> withExecuteMode("serial"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "executeMode \"serial\" is invalid: expected one of standalone, broadcast, parallel,"
-                + " grid, batch, sharding");
+            "executeMode \"serial\": expected one of [standalone, broadcast, parallel, grid, batch, sharding]");
     assertThatThrownBy(() -> Jobs.cron("g", "n".repeat(256)))
         .hasMessage("name is 256 characters long, at most 255 are allowed");
     assertThatThrownBy(() -> Jobs.cron("", "n")).hasMessage("groupId must not be empty");

@@ -30,8 +30,6 @@ public record TaskGroup(
     Duration retryInterval,
     int shardingNum) {
 
-  /** Execute modes whose processors may call {@code map()}. */
-
   public TaskGroup {
     requireNonNull(instance, "instance");
     requireNonNull(masterPath, "masterPath");
