@@ -8,7 +8,9 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY plugin-api plugin-api
+COPY common common
 COPY protocol protocol
+COPY job-model job-model
 COPY scheduler-server scheduler-server
 COPY worker-daemon worker-daemon
 COPY testkit testkit

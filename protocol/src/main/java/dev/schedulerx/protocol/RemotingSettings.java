@@ -1,9 +1,9 @@
 package dev.schedulerx.protocol;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.schedulerx.common.tls.TlsSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.schedulerx.server;
 
-import dev.schedulerx.server.config.ServerSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.common.embedded.EmbeddedServer;
+import dev.schedulerx.server.config.ServerSettings;
 import java.nio.file.Path;
 
 /** How a worker daemon starts the server in its own JVM (a {@link java.util.ServiceLoader} service). */

@@ -1,10 +1,10 @@
 package dev.schedulerx.server.alert;
 
-import dev.schedulerx.job.MonitorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schedulerx.server.dispatch.InstanceEvents;
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

@@ -1,9 +1,9 @@
 package dev.schedulerx.server.alert;
 
-import dev.schedulerx.job.MonitorSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;

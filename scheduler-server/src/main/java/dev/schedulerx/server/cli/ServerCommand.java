@@ -1,19 +1,19 @@
 package dev.schedulerx.server.cli;
 
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.common.process.StopSignals;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.config.ServerSettings;
-import dev.schedulerx.common.config.ConfigError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code schedulerx-server [--conf FILE]} runs the scheduler server in the foreground until SIGTERM or

@@ -1,10 +1,10 @@
 package dev.schedulerx.server.cli;
 
 import com.typesafe.config.ConfigException;
-import dev.schedulerx.server.config.ServerSettings;
-import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.common.config.LayeredConfig;
+import dev.schedulerx.server.alert.AlertSettings;
+import dev.schedulerx.server.config.ServerSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

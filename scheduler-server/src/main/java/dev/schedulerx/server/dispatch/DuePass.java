@@ -1,8 +1,8 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.job.schedule.Schedules;
 import dev.schedulerx.job.schedule.TimeType;
+import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
@@ -10,9 +10,9 @@ import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.schedulerx.server.dispatch;
 
 import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.gateway.WorkerGateway;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.group.GroupGuard;
-import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

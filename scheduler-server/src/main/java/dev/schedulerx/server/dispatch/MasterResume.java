@@ -1,10 +1,10 @@
 package dev.schedulerx.server.dispatch;
 
 import dev.schedulerx.job.ExecuteMode;
+import dev.schedulerx.server.gateway.WorkerGateway;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.group.GroupGuard;
-import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import dev.schedulerx.server.store.LogRepository;

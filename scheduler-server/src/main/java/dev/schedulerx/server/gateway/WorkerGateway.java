@@ -1,6 +1,5 @@
 package dev.schedulerx.server.gateway;
 
-import dev.schedulerx.job.ExecuteMode;
 import com.alibaba.schedulerx.protocol.Common.UpstreamData;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceRequest;
 import com.alibaba.schedulerx.protocol.Server.ServerKillJobInstanceResponse;
@@ -9,6 +8,7 @@ import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
@@ -17,8 +17,8 @@ import dev.schedulerx.server.store.JobInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.pattern.Patterns;

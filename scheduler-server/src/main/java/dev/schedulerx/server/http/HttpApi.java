@@ -1,18 +1,18 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.job.JobSpec;
-import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.schedulerx.server.config.ServerSettings;
+import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.server.audit.AuditTrail;
-import dev.schedulerx.server.group.AppGroups;
-import dev.schedulerx.server.store.AppGroup;
+import dev.schedulerx.server.config.ServerSettings;
+import dev.schedulerx.server.dispatch.Backfill;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
-import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.group.GroupGuard;
+import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.store.AppGroup;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;

@@ -1,9 +1,9 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.job.JobSpec;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.schedulerx.server.http.OpenApiEndpoint.Refusal;
+import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.job.schedule.TimeType;
+import dev.schedulerx.server.http.OpenApiEndpoint.Refusal;
 import dev.schedulerx.server.store.JobDefinition;
 
 /**

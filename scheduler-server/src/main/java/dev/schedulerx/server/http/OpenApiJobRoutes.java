@@ -1,13 +1,13 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.server.dispatch.Backfill;
 import dev.schedulerx.server.audit.AuditTrail;
+import dev.schedulerx.server.dispatch.Backfill;
+import dev.schedulerx.server.dispatch.DesignatedWorkers;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.OpenApiEndpoint.Caller;
 import dev.schedulerx.server.http.OpenApiEndpoint.Refusal;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
-import dev.schedulerx.server.dispatch.DesignatedWorkers;
 import dev.schedulerx.server.store.Designation;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;

@@ -1,9 +1,9 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.server.dispatch.Backfill;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.audit.AuditTrail;
+import dev.schedulerx.server.config.ServerSettings;
+import dev.schedulerx.server.dispatch.Backfill;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.registry.WorkerRegistry;

@@ -1,7 +1,7 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.group.GroupGuard;
+import dev.schedulerx.server.registry.WorkerRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package dev.schedulerx.server.remote;
 
-import dev.schedulerx.server.group.GroupGuard;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.time.Instant;

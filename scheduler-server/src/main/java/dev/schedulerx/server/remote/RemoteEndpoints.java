@@ -1,9 +1,9 @@
 package dev.schedulerx.server.remote;
 
-import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.MasterResume;
+import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.util.Optional;
 import java.util.function.Supplier;

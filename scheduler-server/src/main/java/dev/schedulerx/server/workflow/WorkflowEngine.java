@@ -1,10 +1,10 @@
 package dev.schedulerx.server.workflow;
 
+import dev.schedulerx.job.schedule.Schedules;
+import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.WorkflowNodes;
 import dev.schedulerx.server.gateway.WorkerGateway;
-import dev.schedulerx.job.schedule.Schedules;
-import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;

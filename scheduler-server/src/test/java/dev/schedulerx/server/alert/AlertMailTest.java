@@ -1,11 +1,11 @@
 package dev.schedulerx.server.alert;
 
-import dev.schedulerx.job.MonitorSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.schedulerx.job.MonitorSettings;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobRepository;
 import dev.schedulerx.server.store.ServerDatabase;

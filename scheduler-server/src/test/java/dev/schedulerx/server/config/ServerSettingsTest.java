@@ -1,12 +1,12 @@
 package dev.schedulerx.server.config;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.config.ServerSettings.AppGroup;
 import dev.schedulerx.server.config.ServerSettings.DatabaseSettings;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.schedulerx.server.dispatch;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.config.ServerSettings;
-import dev.schedulerx.server.registry.WorkerInfo;
-import dev.schedulerx.server.registry.WorkerRegistry;
+import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.group.GroupGuard;
+import dev.schedulerx.server.registry.WorkerInfo;
+import dev.schedulerx.server.registry.WorkerRegistry;
 import dev.schedulerx.server.store.AppGroupRepository;
-import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;

@@ -1,10 +1,10 @@
 package dev.schedulerx.server.fuzz;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.http.OpenApiSignature;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.config.ServerSettings.ApiSecurity;
+import dev.schedulerx.server.config.ServerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.schedulerx.server.http;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.config.ServerSettings.ApiSecurity;
+import dev.schedulerx.server.config.ServerSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

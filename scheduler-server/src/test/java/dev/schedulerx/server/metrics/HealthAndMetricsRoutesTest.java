@@ -1,14 +1,14 @@
 package dev.schedulerx.server.metrics;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
-import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.config.ServerSettings.ApiSecurity;
+import dev.schedulerx.server.config.ServerSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

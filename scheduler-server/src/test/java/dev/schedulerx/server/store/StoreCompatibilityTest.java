@@ -3,8 +3,8 @@ package dev.schedulerx.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.schedulerx.server.dispatch.MutableClock;
 import dev.schedulerx.job.schedule.TimeType;
+import dev.schedulerx.server.dispatch.MutableClock;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,19 +1,18 @@
 package dev.schedulerx.worker.cli;
 
-import dev.schedulerx.common.process.StopSignals;
-
-import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.common.config.ConfigError;
+import dev.schedulerx.common.process.StopSignals;
+import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.ConfigLoader;
 import dev.schedulerx.worker.config.WorkerSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code schedulerx-worker [--conf FILE]} runs the daemon in the foreground; the subcommands talk to the

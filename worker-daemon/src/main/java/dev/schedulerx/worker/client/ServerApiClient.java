@@ -2,11 +2,13 @@ package dev.schedulerx.worker.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.net.http.HttpConnectTimeoutException;
-import dev.schedulerx.common.tls.TlsSettings;
 
 /** The scheduler server's JSON API, as the CLI and the daemon (job upserts) use it. */
 public final class ServerApiClient {

@@ -1,12 +1,10 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.common.config.LayeredConfig;
-
-import dev.schedulerx.common.config.ConfigError;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import dev.schedulerx.common.config.ConfigError;
+import dev.schedulerx.common.config.LayeredConfig;
 import dev.schedulerx.job.JobSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,9 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.common.config.ConfigError;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.common.config.LayeredConfig;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.job.JobSpec;

@@ -1,16 +1,16 @@
 package dev.schedulerx.worker.container;
 
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import static java.util.Objects.requireNonNull;
 
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.task.TaskContext;
-import dev.schedulerx.worker.task.TaskMdc;
-import dev.schedulerx.worker.task.TaskSpec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.schedulerx.worker.container;
 
-import dev.schedulerx.job.ExecuteMode;
 import static java.util.Objects.requireNonNull;
 
+import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.worker.task.InstanceSpec;
 import java.time.Duration;
 

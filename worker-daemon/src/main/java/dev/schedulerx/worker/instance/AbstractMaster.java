@@ -1,9 +1,5 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.TaskMdc;
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.task.TaskSpec;
-import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
@@ -14,6 +10,10 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskOutcome;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskReports;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.store.TaskStore;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,9 +1,5 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.TaskMdc;
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.task.TaskSpec;
-import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.BroadcastProcessor;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.ProcessResult;
@@ -13,6 +9,10 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.Internal;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskMdc;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

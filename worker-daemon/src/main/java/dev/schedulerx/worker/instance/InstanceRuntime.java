@@ -1,9 +1,9 @@
 package dev.schedulerx.worker.instance;
 
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 
 /**
  * What every instance supervisor of one daemon shares.

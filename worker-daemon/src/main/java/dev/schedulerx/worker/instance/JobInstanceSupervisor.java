@@ -1,8 +1,5 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.TaskMdc;
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.BroadcastProcessor;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.api.MapJobProcessor;
@@ -10,8 +7,11 @@ import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskMdc;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.Done;

@@ -1,7 +1,7 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.InstanceSpec;
 import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.worker.task.InstanceSpec;
 
 /** Where a supervisor reports its instance (the server link, which delivers until acknowledged). */
 public interface StatusSink {

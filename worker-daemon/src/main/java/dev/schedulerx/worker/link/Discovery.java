@@ -2,6 +2,8 @@ package dev.schedulerx.worker.link;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
+import dev.schedulerx.worker.client.ServerApiClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,8 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.schedulerx.common.tls.TlsSettings;
-import dev.schedulerx.worker.client.ServerApiClient;
 
 /**
  * SchedulerX discovery over HTTP: the console domain (cloud style, from an endpoint), the group's numeric

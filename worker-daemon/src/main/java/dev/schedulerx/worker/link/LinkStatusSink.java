@@ -1,8 +1,8 @@
 package dev.schedulerx.worker.link;
 
 import dev.schedulerx.api.InstanceStatus;
-import dev.schedulerx.worker.task.InstanceSpec;
 import dev.schedulerx.worker.instance.StatusSink;
+import dev.schedulerx.worker.task.InstanceSpec;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** Instance statuses and progress go to the server through the link. */

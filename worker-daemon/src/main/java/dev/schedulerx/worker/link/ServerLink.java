@@ -6,8 +6,8 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceProgressReq
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.api.InstanceStatus;
-import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.common.tls.TlsSettings;
+import dev.schedulerx.protocol.ActorPaths;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;

@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
-import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerSettings;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.remote.WorkerGuardian;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.SupervisorStrategy;

@@ -2,10 +2,10 @@ package dev.schedulerx.worker.remote;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.container.MasterChannel;
-import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskOutcome;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor;
+import dev.schedulerx.worker.remote.WorkerGuardian;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;

@@ -1,10 +1,10 @@
 package dev.schedulerx.worker.task;
 
-import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.api.UpstreamResult;
+import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.worker.task.TaskBodyCodec;
 import java.time.Instant;
 import java.util.List;

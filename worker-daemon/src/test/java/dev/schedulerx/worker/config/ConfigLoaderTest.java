@@ -1,10 +1,9 @@
 package dev.schedulerx.worker.config;
 
-import dev.schedulerx.common.config.ConfigError;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.job.schedule.TimeType;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package dev.schedulerx.worker.container;
 
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,6 +32,7 @@ import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 import dev.schedulerx.worker.remote.Containers;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

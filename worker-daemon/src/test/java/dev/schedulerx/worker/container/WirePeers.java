@@ -1,8 +1,5 @@
 package dev.schedulerx.worker.container;
 
-import dev.schedulerx.worker.task.TaskBodyCodec;
-import dev.schedulerx.worker.testing.PluginJars;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +15,8 @@ import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
 import dev.schedulerx.worker.remote.Containers;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.testing.PluginJars;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.task.TaskSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,7 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.task.TaskSpec;
-import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.Command;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapReply;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.MapTasks;
@@ -14,6 +10,10 @@ import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskReports;
 import dev.schedulerx.worker.plugin.LoadedProcessor;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
+import dev.schedulerx.worker.task.TaskContext;
+import dev.schedulerx.worker.task.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

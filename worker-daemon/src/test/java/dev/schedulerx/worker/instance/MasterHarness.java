@@ -1,14 +1,14 @@
 package dev.schedulerx.worker.instance;
 
-import dev.schedulerx.worker.task.InstanceSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.worker.container.ContainerPool;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.plugin.PluginRegistry;
 import dev.schedulerx.worker.plugin.PluginUnit;
 import dev.schedulerx.worker.plugin.ProcessorInvoker;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

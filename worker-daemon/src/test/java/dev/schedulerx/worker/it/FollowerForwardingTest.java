@@ -1,6 +1,5 @@
 package dev.schedulerx.worker.it;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,20 +8,21 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.http.OpenApiSignature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.server.store.ServerDatabase;
+import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.client.ServerApiClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import dev.schedulerx.server.store.ServerDatabase;
-import dev.schedulerx.worker.WorkerDaemon;
-import dev.schedulerx.worker.client.ServerApiClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

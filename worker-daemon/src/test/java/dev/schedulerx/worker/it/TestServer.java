@@ -2,9 +2,9 @@ package dev.schedulerx.worker.it;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.schedulerx.common.tls.TlsSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.server.SchedulerServer;
 import dev.schedulerx.server.config.ServerSettings;
 import java.io.IOException;

@@ -1,18 +1,16 @@
 package dev.schedulerx.worker.link;
 
-import dev.schedulerx.common.tls.TlsSettings;
-import dev.schedulerx.worker.testing.LogCapture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.api.InstanceStatus;
+import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.server.http.HttpApi;
-
 import dev.schedulerx.worker.it.TestServer;
+import dev.schedulerx.worker.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

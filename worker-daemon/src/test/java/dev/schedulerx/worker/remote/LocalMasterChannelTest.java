@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schedulerx.api.ProcessResult;
 import dev.schedulerx.api.TaskStatus;
-import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.container.ContainerSettings;
 import dev.schedulerx.worker.container.MasterChannel.Outcome;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.container.TaskGroup;
-import dev.schedulerx.worker.task.InstanceSpec;
-import dev.schedulerx.worker.instance.JobInstanceSupervisor;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor.TaskOutcome;
+import dev.schedulerx.worker.instance.JobInstanceSupervisor;
+import dev.schedulerx.worker.remote.WorkerGuardian;
+import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.worker.task.TaskSpec;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.schedulerx.worker.script;
 
 import ch.qos.logback.classic.Level;
 import dev.schedulerx.api.ProcessResult;
-import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.task.InstanceSpec;
+import dev.schedulerx.worker.task.TaskBodyCodec;
 import dev.schedulerx.worker.task.TaskContext;
 import dev.schedulerx.worker.task.TaskSpec;
 import dev.schedulerx.worker.testing.LogCapture;
