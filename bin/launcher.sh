@@ -61,7 +61,7 @@ sx_runs_daemon() {
 #    start-up garbage and then resident for an idle worker (RSS 208 -> 167 MB, see bench/startup.sh).
 #  - The daemon's C2 compilations start 8x later than the JVM's default (Tier4 thresholds): at start most
 #    methods run a few thousand times and then never again, and compiling them with C2 was a third of the CPU
-#    until registered (bench/startup.sh: 2.1 -> 1.5 s of CPU on 2 cores). Hot code still reaches C2 within
+#    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
 #    moments of steady load, already profiled by C1 (bench/mapreduce.sh: no change); C1 only (the CLI's
 #    setting) would cost a long-running daemon its peak performance.
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
