@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +130,9 @@ final class Discovery {
   private CompletableFuture<Response> fetch(String url) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        // As java.net.http did by default: no proxy from system properties, redirects not followed.
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+        c.setInstanceFollowRedirects(false);
         if (tlsSockets != null && c instanceof HttpsURLConnection https) {
           https.setSSLSocketFactory(tlsSockets);
         }
