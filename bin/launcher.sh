@@ -59,7 +59,13 @@ sx_runs_daemon() {
 #  - The daemon's heap starts at 16 MB and grows as needed (up to the JVM's default maximum, a quarter of the
 #    RAM): the default initial heap, 1/64 of the RAM, is 384 MB on a 24 GB machine, most of it touched by
 #    start-up garbage and then resident for an idle worker (RSS 208 -> 167 MB, see bench/startup.sh).
+#  - The daemon's C2 compilations start 8x later than the JVM's default (Tier4 thresholds): at start most
+#    methods run a few thousand times and then never again, and compiling them with C2 was a third of the CPU
+#    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
+#    moments of steady load, already profiled by C1 (bench/mapreduce.sh: no change); C1 only (the CLI's
+#    setting) would cost a long-running daemon its peak performance.
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
+SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then
     echo "$SCHEDULERX_JVM_DEFAULTS"
@@ -69,6 +75,7 @@ sx_jvm_defaults() {
   if sx_runs_daemon "$@"; then
     gc="-XX:+UseParallelGC"
     heap="-Xms16m"
+    jit="$SX_LATE_C2"
   else
     gc="-XX:+UseSerialGC"
     jit="-XX:TieredStopAtLevel=1"

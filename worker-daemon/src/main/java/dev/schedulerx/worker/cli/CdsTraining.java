@@ -44,9 +44,11 @@ public final class CdsTraining {
           "  data-dir = \"" + work.resolve("data") + "\"",
           "  plugins-dir = \"" + (args.length > 0 ? args[0] : work.resolve("plugins")) + "\"",
           "  remoting { host = \"127.0.0.1\", port = 0 }",
-          "  worker { http.port = 0, plugins-scan-interval = 0s, shutdown-grace = 1s }",
+          // The plugin scanner at its default, as a daemon starts it (its classes in the archive too).
+          "  worker { http.port = 0, shutdown-grace = 1s }",
           "}", ""));
       // Not the process's environment: SCHEDULERX_DOMAIN and the like would send the training elsewhere.
+      Main.daemonConf(new String[] {"--conf", conf.toString()}); // the daemon's entry point, archived with the rest
       WorkerSettings settings = new ConfigLoader(Map.of(), new Properties()).load(conf);
       try (WorkerDaemon daemon = WorkerDaemon.builder(settings).build()) {
         daemon.start(); // discovery retries until the server answers

@@ -38,7 +38,12 @@ public final class ServerApiClient {
   static final Duration ELECTION_WAIT = Duration.ofSeconds(12);
   static final Duration ELECTION_RETRY = Duration.ofMillis(500);
 
-  private final HttpClient http;
+  private final TlsSettings tls;
+  /**
+   * Made at the first request: building one loads the JDK's TLS context even for http://, and a worker daemon
+   * creates its log-shipping client at start but sends nothing before its first job.
+   */
+  private HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   /** {@code scheme://host:port} of every server node, in the order they are tried. */
   private final List<String> bases;
@@ -68,11 +73,18 @@ public final class ServerApiClient {
     }
     this.group = group;
     this.token = token == null ? "" : token;
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
-    if (tls.http()) {
-      builder.sslContext(tls.clientContext());
+    this.tls = tls;
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+      if (tls.http()) {
+        builder.sslContext(tls.clientContext());
+      }
+      http = builder.build();
     }
-    this.http = builder.build();
+    return http;
   }
 
   public JsonNode jobs() {
@@ -291,7 +303,7 @@ public final class ServerApiClient {
     request.header("X-Operator", System.getProperty("user.name", "cli"));
     HttpResponse<String> response;
     try {
-      response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      response = http().send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new Unreachable();
     } catch (IOException e) {

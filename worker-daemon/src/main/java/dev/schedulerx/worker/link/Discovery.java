@@ -4,20 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.worker.client.ServerApiClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * SchedulerX discovery over HTTP: the console domain (cloud style, from an endpoint), the group's numeric
- * id, and the current leader's remoting address.
+ * id, and the current leader's remoting address. Plain {@link HttpURLConnection} calls on the given executor:
+ * {@code java.net.http.HttpClient} builds the JDK's default TLS context (trust store, providers) and a selector
+ * thread even for http://, a tenth of the daemon's start-up for three small GETs.
  */
 final class Discovery {
   /** What discovery found: the leader's {@code host:port}, the group's numeric id, and the node that answered. */
@@ -25,7 +32,9 @@ final class Discovery {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-  private final HttpClient http;
+  private final Executor executor;
+  /** Null for http://. */
+  private final SSLSocketFactory tlsSockets;
   private final ObjectMapper json = new ObjectMapper();
   private final String scheme;
   private final String endpoint;
@@ -39,19 +48,17 @@ final class Discovery {
 
   /**
    * @param domain one server node's HTTP {@code host:port}, or several separated by commas (tried in turn)
+   * @param executor runs the blocking requests
    */
-  Discovery(String endpoint, String domain, String namespace, String groupId, String appKey, TlsSettings tls) {
+  Discovery(String endpoint, String domain, String namespace, String groupId, String appKey, TlsSettings tls, Executor executor) {
     this.endpoint = endpoint;
     this.configuredDomains = ServerApiClient.addresses(domain);
     this.namespace = namespace;
     this.groupId = groupId;
     this.appKey = appKey;
     this.scheme = tls.httpScheme();
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
-    if (tls.http()) {
-      builder.sslContext(tls.clientContext());
-    }
-    this.http = builder.build();
+    this.executor = executor;
+    this.tlsSockets = tls.http() ? tls.clientContext().getSocketFactory() : null;
   }
 
   /**
@@ -89,12 +96,11 @@ final class Discovery {
     if (domain != null) {
       return CompletableFuture.completedFuture(domain);
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + ":8080/schedulerx2/consolelist")).timeout(TIMEOUT).build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return fetch("http://" + endpoint + ":8080/schedulerx2/consolelist")
         .thenApply(r -> {
           String body = r.body().trim();
-          if (r.statusCode() != 200 || body.isEmpty()) {
-            throw new IllegalStateException("address server " + endpoint + " returned no console domain (HTTP " + r.statusCode() + ")");
+          if (r.status() != 200 || body.isEmpty()) {
+            throw new IllegalStateException("address server " + endpoint + " returned no console domain (HTTP " + r.status() + ")");
           }
           domain = body;
           return body;
@@ -103,20 +109,48 @@ final class Discovery {
 
   private CompletableFuture<JsonNode> get(String domain, String path) {
     String query = "groupId=" + enc(groupId) + "&appKey=" + enc(appKey) + "&namespace=" + enc(namespace) + "&enableScale=true";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + domain + path + "?" + query)).timeout(TIMEOUT).build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return fetch(scheme + "://" + domain + path + "?" + query)
         .thenApply(r -> {
           JsonNode body;
           try {
             body = json.readTree(r.body());
           } catch (Exception e) {
-            throw new IllegalStateException(path + " answered HTTP " + r.statusCode() + " with no JSON");
+            throw new IllegalStateException(path + " answered HTTP " + r.status() + " with no JSON");
           }
           if (!body.path("success").asBoolean(false)) {
-            throw new IllegalStateException(path + " refused: " + body.path("message").asText("HTTP " + r.statusCode()));
+            throw new IllegalStateException(path + " refused: " + body.path("message").asText("HTTP " + r.status()));
           }
           return body.path("data");
         });
+  }
+
+  private record Response(int status, String body) {}
+
+  /** One GET on the executor; the body of an error status too (the server explains refusals in JSON). */
+  private CompletableFuture<Response> fetch(String url) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        // As java.net.http did by default: no proxy from system properties, redirects not followed.
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+        c.setInstanceFollowRedirects(false);
+        if (tlsSockets != null && c instanceof HttpsURLConnection https) {
+          https.setSSLSocketFactory(tlsSockets);
+        }
+        c.setConnectTimeout((int) TIMEOUT.toMillis());
+        c.setReadTimeout((int) TIMEOUT.toMillis());
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String body = "";
+        if (in != null) {
+          try (in) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8); // read to the end: the connection is kept alive
+          }
+        }
+        return new Response(status, body);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, executor);
   }
 
   private static String enc(String s) {

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -126,7 +127,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     this.settings = settings;
     this.timers = timers;
     this.registered = registered;
-    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(), settings.tls());
+    // Discovery's requests block: Pekko's dispatcher for blocking I/O, not this actor's.
+    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(),
+        settings.tls(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
     ctx.getSelf().tell(Tick.INSTANCE);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
     timers.startTimerWithFixedDelay(Redeliver.INSTANCE, settings.reportRetryInterval());

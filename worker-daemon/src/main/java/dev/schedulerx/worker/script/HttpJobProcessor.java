@@ -43,11 +43,18 @@ final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
   private final ScriptSettings.Http settings;
-  private final HttpClient client;
+  /** Made at the first http job: building one loads the JDK's TLS context, a noticeable part of a daemon's start. */
+  private HttpClient client;
 
   HttpJobProcessor(ScriptSettings.Http settings) {
     this.settings = requireNonNull(settings, "settings");
-    this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+  }
+
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+    return client;
   }
 
   @Override
@@ -91,7 +98,7 @@ final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
     OUTPUT.info("Http Request Parameters: {}", params);
     ProcessResult result;
     try {
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
       String body = read(response.body());
       OUTPUT.info("Http response content: {}", body.length() > OutputLines.MAX_LINE_BYTES ? body.substring(0, OutputLines.MAX_LINE_BYTES) + " [cut]" : body);
       result = judge(job, response.statusCode(), body, context);
