@@ -54,6 +54,8 @@ final class AlertDispatcher {
   private final Listener listener;
   private final ScheduledExecutorService poller;
   private final ExecutorService senders;
+  private static final long WAKE_DELAY_MS = 20;
+  private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
   /** Targets whose rows a send task is working through: the next poll leaves them to it. */
   private final Set<String> busyTargets = ConcurrentHashMap.newKeySet();
 
@@ -82,12 +84,21 @@ final class AlertDispatcher {
         TimeUnit.MILLISECONDS);
   }
 
-  /** New rows were stored: look now rather than at the next poll. */
+  /**
+   * New rows were stored: look soon rather than at the next poll. Wakes within {@link #WAKE_DELAY_MS} make one
+   * round: a busy job raising an alert per run would otherwise read the due rows hundreds of times a second.
+   */
   void wake() {
+    if (!wakeQueued.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      poller.execute(this::poll);
+      poller.schedule(() -> {
+        wakeQueued.set(false);
+        poll();
+      }, WAKE_DELAY_MS, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      // stopping
+      wakeQueued.set(false); // stopping
     }
   }
 

@@ -91,16 +91,27 @@ final class AlertStore {
     });
   }
 
-  /** Rows ready to send: pending and due, or being sent by a node whose claim expired. Oldest first. */
+  /**
+   * Rows ready to send: pending and due, or being sent by a node whose claim expired. Oldest first. Two queries
+   * that each read the status index: one with an OR between them made the databases read the whole table, once per
+   * delivery round (with a dead target and a busy job, hundreds of rounds a second over a growing table).
+   */
   List<Row> due(Instant now, int limit) {
-    return with("find due alerts", c -> list(c,
-        "SELECT " + COLUMNS + " FROM sx_alert WHERE (status = 'PENDING' AND next_attempt_at <= ?)"
-            + " OR (status = 'SENDING' AND claim_until < ?) ORDER BY id",
-        ps -> {
-          ps.setLong(1, now.toEpochMilli());
-          ps.setLong(2, now.toEpochMilli());
-          ps.setMaxRows(limit);
-        }));
+    return with("find due alerts", c -> {
+      List<Row> rows = new ArrayList<>(list(c,
+          "SELECT " + COLUMNS + " FROM sx_alert WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at",
+          ps -> {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setMaxRows(limit);
+          }));
+      rows.addAll(list(c, "SELECT " + COLUMNS + " FROM sx_alert WHERE status = 'SENDING' AND claim_until < ?",
+          ps -> {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setMaxRows(limit);
+          }));
+      rows.sort(java.util.Comparator.comparingLong(Row::id));
+      return rows.size() > limit ? rows.subList(0, limit) : rows;
+    });
   }
 
   /** Claims a due row for {@code node} until {@code until}; true when this call won it. */
