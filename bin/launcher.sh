@@ -86,6 +86,10 @@ sx_jvm_defaults() {
   echo "$jit $gc $heap"
 }
 
+# Every reference.conf of the class path merged into one file, made at the first start after a build and read
+# by later starts instead of parsing Pekko's long reference files again (MergedReference). Unwritable: no file.
+SX_MERGED_REFERENCE="-Dschedulerx.merged-reference=$DAEMON_TARGET/reference.merged.conf"
+
 # Class-data sharing (CDS): the classes a start loads, parsed and verified once into an archive that later JVMs
 # map instead of reading and verifying them from the JARs again (start-up and memory, see "Start-up and
 # memory" in the README). Made once per build by a training run (CdsTraining: the CLI parses, a config loads, a
@@ -109,7 +113,7 @@ sx_cds_make() {
     # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
     rm -f "$SX_CDS_ARCHIVE" "$SX_CDS_ARCHIVE.tmp" "$SX_CDS_ARCHIVE.failed"
-    if java -XX:ArchiveClassesAtExit="$SX_CDS_ARCHIVE.tmp" $(sx_jvm_defaults) \
+    if java -XX:ArchiveClassesAtExit="$SX_CDS_ARCHIVE.tmp" $(sx_jvm_defaults) $SX_MERGED_REFERENCE \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         -Dlogback.configurationFile="$SCHEDULERX_HOME/conf/logback.xml" \
         -cp "$(sx_classpath)" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" \

@@ -3,6 +3,7 @@ package dev.schedulerx.protocol;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.tls.TlsSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
     settings.putAll(sslOverrides(tls));
     return ConfigFactory.parseMap(settings)
         .withFallback(ConfigFactory.parseResources(RemotingSettings.class, "schedulerx-remoting.conf"))
-        .withFallback(ConfigFactory.defaultReference(RemotingSettings.class.getClassLoader()))
+        .withFallback(ConfigFactory.defaultReference(MergedReference.readBy(RemotingSettings.class)))
         .resolve();
   }
 

@@ -2,6 +2,7 @@ package dev.schedulerx.server;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.embedded.EmbeddedServer;
 import dev.schedulerx.server.config.ServerSettings;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.nio.file.Path;
 public final class EmbeddedStarter implements EmbeddedServer.Starter {
   @Override
   public EmbeddedServer start(Config config, Path home) {
-    Config withDefaults = config.withFallback(ConfigFactory.defaultReference(SchedulerServer.class.getClassLoader())).resolve();
+    Config withDefaults = config.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(SchedulerServer.class))).resolve();
     return SchedulerServer.builder(ServerSettings.fromConfig(withDefaults, home)).build().start();
   }
 }

@@ -1,5 +1,6 @@
 package dev.schedulerx.testkit;
 
+import dev.schedulerx.common.config.MergedReference;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -358,7 +359,7 @@ public final class SchedulerxCluster implements BeforeAllCallback, AfterAllCallb
         root + "database.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
         root + "groups", List.of(Map.of("namespace", "default", "group-id", GROUP, "app-key", APP_KEY))),
         "the testkit");
-    return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(ServerSettings.class.getClassLoader())).resolve(), dir);
+    return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(ServerSettings.class))).resolve(), dir);
   }
 
   /** A daemon of the group with fast heartbeats and report retries, so failures show quickly. */

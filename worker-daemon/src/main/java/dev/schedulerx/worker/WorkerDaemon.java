@@ -103,15 +103,22 @@ public final class WorkerDaemon implements AutoCloseable {
 
   /** Loads plugins, starts the embedded server if configured, joins the server. Returns without waiting to register. */
   public WorkerDaemon start() {
+    if (settings.hostsServer()) {
+      server = EmbeddedServer.start(embeddedServerConfig(), settings.dataDir(), WorkerDaemon.class.getClassLoader());
+    }
+    workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
+    ServerLink.Settings link =
+        new ServerLink.Settings(
+            workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
+            settings.hostsServer() ? settings.serverHttpAddress() : settings.domain(), settings.label(),
+            settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
+    // Discovery needs nothing but HTTP: it runs while the plugins load and the actor system starts.
+    ServerLink.FirstDiscovery firstDiscovery = ServerLink.FirstDiscovery.start(link);
     plugins = new PluginRegistry(pluginSource, BuiltInProcessors.create(settings.scripts(), System.getenv()));
     plugins.load();
     if (!settings.pluginsScanInterval().isZero()) {
       pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
     }
-    if (settings.hostsServer()) {
-      server = EmbeddedServer.start(embeddedServerConfig(), settings.dataDir(), WorkerDaemon.class.getClassLoader());
-    }
-    workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
     metrics = new DaemonMetrics(new LinkHealth(Clock.systemUTC()));
     pool = new ContainerPool(settings.threads(), metrics);
     metrics.watch(pool);
@@ -124,15 +131,11 @@ public final class WorkerDaemon implements AutoCloseable {
     ContainerSettings containers = new ContainerSettings(
         ContainerSettings.Reports.DEFAULTS.withAskTimeout(liveness.reportTimeout()).withGiveUpAfter(liveness.masterGoneAfter()),
         ContainerSettings.Mapping.DEFAULTS.withAskTimeout(liveness.mapTimeout()), Clock.systemUTC());
-    ServerLink.Settings link =
-        new ServerLink.Settings(
-            workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
-            settings.hostsServer() ? settings.serverHttpAddress() : settings.domain(), settings.label(),
-            settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
     system =
         ActorSystem.create(
             WorkerGuardian.create(
                 link,
+                firstDiscovery,
                 registered,
                 (typedSystem, linkRef) -> {
                   String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());

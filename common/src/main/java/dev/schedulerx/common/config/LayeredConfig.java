@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 public final class LayeredConfig {
   /** Set by the launcher, not by users: where the distribution is, and how loud the console is. */
-  private static final Set<String> LAUNCHER_PROPERTIES = Set.of("schedulerx.home", "schedulerx.log.level");
+  private static final Set<String> LAUNCHER_PROPERTIES = Set.of("schedulerx.home", "schedulerx.log.level", MergedReference.PROPERTY);
   /** System properties conf/logback.xml reads (level, file, rolling); not config keys. */
   private static final String LOGGING_PROPERTIES = "schedulerx.log.";
 
@@ -47,7 +47,9 @@ public final class LayeredConfig {
     this.documentedIn = documentedIn;
     this.freeFormPaths = Set.copyOf(freeFormPaths);
     this.otherRoots = Set.copyOf(otherRoots);
-    this.reference = ConfigFactory.parseResources(LayeredConfig.class.getClassLoader(), "reference.conf");
+    // Through Typesafe-config's cache, which Pekko's actor systems read too: the reference files are parsed
+    // once, not here and again there.
+    this.reference = ConfigFactory.defaultReferenceUnresolved(MergedReference.readBy(LayeredConfig.class));
     this.env = Map.copyOf(env);
     this.systemProperties = systemProperties;
   }

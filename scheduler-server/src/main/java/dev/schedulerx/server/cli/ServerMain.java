@@ -1,5 +1,6 @@
 package dev.schedulerx.server.cli;
 
+import dev.schedulerx.common.config.MergedReference;
 import java.util.Set;
 
 /** Entry point of {@code bin/schedulerx-server}. The only place that calls {@link System#exit}. */
@@ -24,6 +25,7 @@ public final class ServerMain {
         break;
       }
     }
+    MergedReference.useOnThisThread(ServerMain.class);
     System.exit(ServerCommand.commandLine().execute(args));
   }
 }

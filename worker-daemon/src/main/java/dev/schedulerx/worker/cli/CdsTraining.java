@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.cli;
 
+import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.config.ConfigLoader;
 import dev.schedulerx.worker.config.WorkerSettings;
@@ -30,6 +31,7 @@ public final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws Exception {
+    MergedReference.useOnThisThread(CdsTraining.class); // as Main: makes the launcher's merged reference file
     Path work = Files.createTempDirectory("schedulerx-cds-");
     int status = 1;
     Process server = null;

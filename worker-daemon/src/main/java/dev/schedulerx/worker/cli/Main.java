@@ -1,5 +1,6 @@
 package dev.schedulerx.worker.cli;
 
+import dev.schedulerx.common.config.MergedReference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Set;
@@ -41,6 +42,7 @@ public final class Main {
         break;
       }
     }
+    MergedReference.useOnThisThread(Main.class);
     Path daemonConf = daemonConf(args);
     if (daemonConf != null) {
       int status;

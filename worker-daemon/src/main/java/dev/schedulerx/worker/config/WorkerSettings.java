@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.common.config.ConfigError;
 import dev.schedulerx.common.config.LayeredConfig;
+import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.worker.client.ServerApiClient;
@@ -115,7 +116,7 @@ public record WorkerSettings(
   public static WorkerSettings of(Map<String, ?> keys, Path home) {
     Config own = ConfigFactory.parseMap(keys, "settings given in code").atPath(ConfigLoader.ROOT);
     try {
-      return fromConfig(own.withFallback(ConfigFactory.defaultReference(WorkerSettings.class.getClassLoader())).resolve(), home);
+      return fromConfig(own.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(WorkerSettings.class))).resolve(), home);
     } catch (ConfigException e) {
       throw new ConfigError(LayeredConfig.oneLine(e));
     }

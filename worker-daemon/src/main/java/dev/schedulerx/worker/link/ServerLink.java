@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -92,6 +94,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private final Settings settings;
   private final Discovery discovery;
+  private final FirstDiscovery first;
   private final CompletableFuture<String> registered;
   private final LinkHealth health;
   private final TimerScheduler<Command> timers;
@@ -110,16 +113,52 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private int flushWaits;
 
   public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered) {
-    return create(settings, registered, new LinkHealth(java.time.Clock.systemUTC()));
+    return create(settings, registered, new LinkHealth(java.time.Clock.systemUTC()), FirstDiscovery.NONE);
   }
 
-  /** A link that also records heartbeat acknowledgements and problems in {@code health}. */
-  public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered, LinkHealth health) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered, health)));
+  /**
+   * A link that also records heartbeat acknowledgements and problems in {@code health}, and takes the answer
+   * of {@code first} (when started) as its first discovery.
+   */
+  public static Behavior<Command> create(Settings settings, CompletableFuture<String> registered, LinkHealth health, FirstDiscovery first) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ServerLink(ctx, timers, settings, registered, health, first)));
+  }
+
+  /**
+   * The first discovery, started before the worker's actor system on threads of its own: it needs nothing
+   * but HTTP, so its answer is there when the link starts and the first heartbeat goes out at once (it was
+   * a tenth of a daemon's start). Taken once: a restarted link discovers anew.
+   */
+  public static final class FirstDiscovery {
+    static final FirstDiscovery NONE = new FirstDiscovery(null);
+    private final AtomicReference<CompletableFuture<Discovery.Found>> answer;
+
+    private FirstDiscovery(CompletableFuture<Discovery.Found> answer) {
+      this.answer = new AtomicReference<>(answer);
+    }
+
+    public static FirstDiscovery start(Settings settings) {
+      Executor ownThread = task -> {
+        Thread thread = new Thread(task, "first-discovery");
+        thread.setDaemon(true); // a daemon that fails to start exits without waiting for it
+        thread.start();
+      };
+      return new FirstDiscovery(discovery(settings, ownThread).discover());
+    }
+
+    CompletableFuture<Discovery.Found> take() {
+      return answer.getAndSet(null);
+    }
+  }
+
+  private static Discovery discovery(Settings settings, Executor executor) {
+    return new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(),
+        settings.tls(), executor);
   }
 
   private ServerLink(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered, LinkHealth health) {
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings, CompletableFuture<String> registered, LinkHealth health,
+      FirstDiscovery first) {
     super(ctx);
     // Detected from the stack, the logger would be Pekko's ActorCell, whose INFO lines logback.xml filters out.
     ctx.setLoggerName(ServerLink.class);
@@ -128,8 +167,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     this.timers = timers;
     this.registered = registered;
     // Discovery's requests block: Pekko's dispatcher for blocking I/O, not this actor's.
-    this.discovery = new Discovery(settings.endpoint(), settings.domain(), settings.namespace(), settings.groupId(), settings.appKey(),
-        settings.tls(), ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+    this.discovery = discovery(settings, ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+    this.first = first;
     ctx.getSelf().tell(Tick.INSTANCE);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.heartbeatInterval());
     timers.startTimerWithFixedDelay(Redeliver.INSTANCE, settings.reportRetryInterval());
@@ -161,7 +200,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       return this; // one discovery at a time: a slow server is not asked again before it answered
     }
     discovering = true;
-    getContext().pipeToSelf(discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
+    CompletableFuture<Discovery.Found> early = first.take();
+    getContext().pipeToSelf(early != null ? early : discovery.discover(), (found, failure) -> failure == null ? new Discovered(found) : new DiscoveryFailed(failure));
     return this;
   }
 

@@ -88,15 +88,17 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   }
 
   public static Behavior<Command> create(
-      ServerLink.Settings linkSettings, CompletableFuture<String> registered, RuntimeFactory runtimeFor, ContainerSettings containers,
-      DaemonMetrics metrics) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new WorkerGuardian(ctx, timers, linkSettings, registered, runtimeFor, containers, metrics)));
+      ServerLink.Settings linkSettings, ServerLink.FirstDiscovery firstDiscovery, CompletableFuture<String> registered,
+      RuntimeFactory runtimeFor, ContainerSettings containers, DaemonMetrics metrics) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new WorkerGuardian(ctx, timers, linkSettings, firstDiscovery, registered, runtimeFor, containers, metrics)));
   }
 
   private WorkerGuardian(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
       ServerLink.Settings linkSettings,
+      ServerLink.FirstDiscovery firstDiscovery,
       CompletableFuture<String> registered,
       RuntimeFactory runtimeFor,
       ContainerSettings containers,
@@ -107,7 +109,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     // The link only does I/O and keeps unacknowledged reports; restart it if it ever crashes.
     this.link =
         ctx.spawn(
-            Behaviors.supervise(ServerLink.create(linkSettings, registered, metrics.link()))
+            Behaviors.supervise(ServerLink.create(linkSettings, registered, metrics.link(), firstDiscovery))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
             "server-link");
     InstanceRuntime wire = runtimeFor.create(ctx.getSystem(), link);

@@ -32,6 +32,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theLaunchersOwnPropertiesAreNotConfigKeys() throws Exception {
+    WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.merged-reference", "/opt/sx/reference.merged.conf", "schedulerx.log.level", "WARN"))
+        .load(conf(""));
+
+    assertThat(s.groupId()).isEqualTo("examples");
+  }
+
+  @Test
   void defaultsApplyToAnEmptyFile() throws Exception {
     WorkerSettings s = new ConfigLoader(Map.of(), props()).load(conf(""));
 
