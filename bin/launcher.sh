@@ -64,6 +64,9 @@ sx_runs_daemon() {
 #    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
 #    moments of steady load, already profiled by C1 (bench/mapreduce.sh: no change); C1 only (the CLI's
 #    setting) would cost a long-running daemon its peak performance.
+#  - The daemon's first full collection waits for 64 MB of class metadata (the JVM's default threshold is
+#    about 21 MB): a start loads more than that, and each crossing of the threshold stopped the daemon for a
+#    full collection (two in its first two seconds, 30-36 ms each). The threshold reserves no memory.
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
 SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
@@ -74,7 +77,7 @@ sx_jvm_defaults() {
   local gc jit="" heap=""
   if sx_runs_daemon "$@"; then
     gc="-XX:+UseParallelGC"
-    heap="-Xms16m"
+    heap="-Xms16m -XX:MetaspaceSize=64m"
     jit="$SX_LATE_C2"
   else
     gc="-XX:+UseSerialGC"
