@@ -36,7 +36,6 @@ public final class InstanceLifecycle {
   /** How many runs (attempts) one schedule time may get through operators' retries and back-fills. */
   static final int MAX_ATTEMPTS_PER_SLOT = 100;
 
-  private final JobRepository jobs;
   private final InstanceRepository instances;
   private final WorkerRegistry registry;
   private final WorkerGateway gateway;
@@ -82,7 +81,6 @@ public final class InstanceLifecycle {
       Executor storeExecutor,
       InstanceEnds ends,
       InstanceEvents events) {
-    this.jobs = jobs;
     this.instances = instances;
     this.registry = registry;
     this.gateway = gateway;
