@@ -19,7 +19,8 @@ COPY e2e-tests/pom.xml e2e-tests/pom.xml
 COPY interop-tests/pom.xml interop-tests/pom.xml
 RUN mvn -q -B -DskipTests -Dmaven.test.skip=true package -pl worker-daemon,examples -am
 
-FROM eclipse-temurin:17-jre
+# What both images hold: the worker's JARs (lib/), launchers and config, run as a non-root user.
+FROM eclipse-temurin:17-jre AS runtime
 RUN useradd --system --home /opt/schedulerx --shell /usr/sbin/nologin schedulerx
 WORKDIR /opt/schedulerx
 COPY --from=build /src/worker-daemon/target/schedulerx-worker-daemon-*.jar worker-daemon/target/
@@ -35,10 +36,21 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0 -Dsche
 ENV SCHEDULERX_WORKER_HTTP_PORT=18081 \
     SCHEDULERX_WORKER_HTTP_HOST=0.0.0.0
 VOLUME ["/opt/schedulerx/plugins", "/opt/schedulerx/conf", "/opt/schedulerx/data"]
-EXPOSE 18080 18081
 # Healthy while the daemon is registered with its server and heartbeats are acknowledged (GET /healthz).
 # bin/schedulerx-healthcheck needs only bash (no curl or wget in the image); start-period covers the first start.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["/opt/schedulerx/bin/schedulerx-healthcheck"]
 ENTRYPOINT ["/opt/schedulerx/bin/schedulerx-worker"]
 CMD ["--conf", "/opt/schedulerx/conf/worker.conf"]
+
+# A worker alone, without the server's JARs (README, "Worker-only distribution"):
+#   docker build --target worker -t schedulerx-worker-only .
+#   docker run -e SCHEDULERX_DOMAIN=<server host>:18080 -v "$PWD/plugins:/opt/schedulerx/plugins" schedulerx-worker-only
+FROM runtime AS worker
+ENV SCHEDULERX_SERVER_EMBEDDED=false
+EXPOSE 18081
+
+# The default image: the worker with the embedded server (lib-server/: the server and the JARs only it needs).
+FROM runtime
+COPY --from=build --chown=schedulerx:schedulerx /src/worker-daemon/target/lib-server worker-daemon/target/lib-server
+EXPOSE 18080 18081

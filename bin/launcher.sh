@@ -31,10 +31,17 @@ sx_build() {
   ) 9>"$SCHEDULERX_HOME/worker-daemon/target/.build.lock"
 }
 
+# The worker's JARs (lib/), then the embedded server's (lib-server/) where the distribution has them: a worker-only
+# distribution is this tree without lib-server/. The worker's come first so that both layouts start with the same
+# entries, which the class-data sharing archive below is checked against.
 sx_classpath() {
-  local jar
+  local jar cp
   jar=$(ls "$DAEMON_TARGET"/schedulerx-worker-daemon-*.jar | head -n 1)
-  echo "$jar:$DAEMON_TARGET/lib/*"
+  cp="$jar:$DAEMON_TARGET/lib/*"
+  if [ -d "$DAEMON_TARGET/lib-server" ]; then
+    cp="$cp:$DAEMON_TARGET/lib-server/*"
+  fi
+  echo "$cp"
 }
 
 # Whether the arguments start the daemon (no subcommand: at most --conf FILE) rather than a CLI command.

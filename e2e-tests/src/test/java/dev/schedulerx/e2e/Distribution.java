@@ -95,8 +95,13 @@ final class Distribution {
    * @param javaOpts extra JVM options, e.g. {@code -Dschedulerx.domain=…}
    */
   static ProcessBuilder launcher(String script, List<String> args, String javaOpts) {
+    return launcher(home(), script, args, javaOpts);
+  }
+
+  /** As above, from the distribution at {@code home} (e.g. a worker-only copy) instead of the repository's. */
+  static ProcessBuilder launcher(Path home, String script, List<String> args, String javaOpts) {
     List<String> command = new ArrayList<>();
-    command.add(home().resolve(script).toString());
+    command.add(home.resolve(script).toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
     // The reactor built everything already; the launcher must not start a nested build.
@@ -124,10 +129,15 @@ final class Distribution {
 
   /** The same with extra JVM options (e.g. to use a standalone server). */
   static CliResult cliWith(Duration timeout, String javaOpts, String... args) {
+    return cliIn(home(), timeout, javaOpts, args);
+  }
+
+  /** The same, with the CLI of the distribution at {@code home}. */
+  static CliResult cliIn(Path home, Duration timeout, String javaOpts, String... args) {
     try {
       Path out = Files.createTempFile("sx-cli", ".out");
       Path err = Files.createTempFile("sx-cli", ".err");
-      Process p = launcher(WORKER, List.of(args), javaOpts).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = launcher(home, WORKER, List.of(args), javaOpts).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("bin/schedulerx-worker " + String.join(" ", args) + " did not finish within " + timeout
@@ -180,8 +190,13 @@ final class Distribution {
     }
 
     private static Daemon launch(String script, Path conf, Path log, String javaOpts) {
+      return launch(home(), script, conf, log, javaOpts);
+    }
+
+    /** Starts {@code script} of the distribution at {@code home} without waiting. */
+    static Daemon launch(Path home, String script, Path conf, Path log, String javaOpts) {
       try {
-        Process p = launcher(script, List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = launcher(home, script, List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Daemon(p, log);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

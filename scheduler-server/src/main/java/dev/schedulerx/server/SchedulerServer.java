@@ -11,6 +11,7 @@ import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.dispatch.DuePass;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceEvents;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.MasterResume;
@@ -190,10 +191,13 @@ public final class SchedulerServer implements EmbeddedServer {
             .orElseGet(() -> MonitorSettings.of(job.monitorConfig(), job.contact(), "", ""));
     alerts = new AlertService(alertSettings, database.dataSource(), jobs, instances, rulesOf, clock, nodeId,
         this::isLeader, () -> settings.tls().httpScheme() + "://" + settings.host() + ":" + httpPort, metrics.meterRegistry());
-    InstanceLifecycle lifecycle = new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor,
-        scheduler, InstanceEvents.all(List.of(metrics, alerts.rules())));
-    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, clock, this::isLeader);
+    InstanceEvents instanceEvents = InstanceEvents.all(List.of(metrics, alerts.rules()));
+    InstanceEnds ends = new InstanceEnds(jobs, instances, registry, gateway, clock, storeExecutor, scheduler, instanceEvents);
+    InstanceLifecycle lifecycle =
+        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, ends, instanceEvents);
+    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, ends, clock, this::isLeader);
     lifecycle.workflowNodes(workflowEngine);
+    ends.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
     LogRepository instanceLogs = new LogRepository(database.dataSource());
     if (resumeSettings.enabled()) {
@@ -202,17 +206,19 @@ public final class SchedulerServer implements EmbeddedServer {
       resume = new MasterResume(resumeSettings, masterLogs, instanceLogs, registry,
           gateway, groups, clock, storeExecutor, metrics.meterRegistry());
       lifecycle.masterResume(resume);
+      ends.masterResume(resume);
     }
     workflowEngine.events(alerts.workflowRules(workflows,
         groupId -> appGroups.find(groupId).flatMap(g -> MonitorSettings.of("", "", g.monitorConfig(), g.contact()))));
     // The HTTP port is known once HTTP listens, before the first lease round.
     leadership = new Leadership(new LeaderLease(database.dataSource()), clock, nodeId, remotingAddress,
         () -> settings.host() + ":" + httpPort, settings.lease().ttl());
-    RemoteEndpoints.start(system, registry, groups, lifecycle, () -> leadership.otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
+    RemoteEndpoints.start(system, registry, groups, lifecycle, ends,
+        () -> leadership.otherLeader().map(LeaderLease.Holder::remotingAddr), resume);
 
     ObjectMapper json = HttpApi.jsonMapper();
     http = new HttpApi(settings, groups, leadership::leaderRemotingAddress, () -> leadership.otherLeader().map(LeaderLease.Holder::httpAddr),
-        jobs, instances, lifecycle, registry, instanceLogs, appGroups,
+        jobs, instances, lifecycle, ends, registry, instanceLogs, appGroups,
         new AuditTrail(new OperationRepository(database.dataSource()), json, clock), json);
     http.addRoutes(app -> MetricsRoutes.register(app, health, metrics));
     WorkflowRoutes.install(http, workflows, jobs, instances, appGroups);
@@ -223,7 +229,7 @@ public final class SchedulerServer implements EmbeddedServer {
     long pollMillis = Math.max(10, settings.schedulePollInterval().toMillis());
     long renewMillis = Math.max(10, settings.lease().renewInterval().toMillis());
     scheduler.scheduleWithFixedDelay(
-        () -> renewLease(jobs, instances, lifecycle, registry), 0, renewMillis, TimeUnit.MILLISECONDS);
+        () -> renewLease(jobs, instances, lifecycle, ends, registry), 0, renewMillis, TimeUnit.MILLISECONDS);
     // Ticks start what is due from memory; a full pass (database) runs every schedule-poll-interval.
     scheduler.scheduleWithFixedDelay(this::duePass, pollMillis, DUE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(
@@ -238,18 +244,19 @@ public final class SchedulerServer implements EmbeddedServer {
 
   /** On the scheduling thread: one lease round, and scheduling started or stopped accordingly. */
   private void renewLease(
-      JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry) {
+      JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, InstanceEnds ends,
+      WorkerRegistry registry) {
     Instant now = clock.instant();
     Leadership.Round round = leadership.renew(now);
     if (round == Leadership.Round.NOT_HELD) {
       if (duePass != null) {
-        lifecycle.leadershipLost();
+        ends.leadershipLost();
       }
       duePass = null; // a later acquisition starts from the database again, not from this pass's memory
       return;
     }
     if (duePass == null) {
-      duePass = new DuePass(jobs, instances, lifecycle, registry, clock, now, now.plus(settings.workerTimeout()),
+      duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock, now, now.plus(settings.workerTimeout()),
           storeExecutor, settings.schedulePollInterval());
     }
     if (round == Leadership.Round.GAINED && resume != null) {

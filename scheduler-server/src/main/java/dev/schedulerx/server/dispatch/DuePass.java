@@ -40,6 +40,7 @@ public final class DuePass implements Runnable {
   private final JobRepository jobs;
   private final InstanceRepository instances;
   private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
   private final WorkerRegistry registry;
   private final Clock clock;
   /**
@@ -84,18 +85,20 @@ public final class DuePass implements Runnable {
 
   private boolean orphansChecked;
 
-  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry, Clock clock) {
-    this(jobs, instances, lifecycle, registry, clock, null, Instant.MIN);
+  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, InstanceEnds ends,
+      WorkerRegistry registry, Clock clock) {
+    this(jobs, instances, lifecycle, ends, registry, clock, null, Instant.MIN);
   }
 
-  /** As the 7-argument constructor, with runs started on {@code starter} and a full pass every {@code refreshInterval}. */
-  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry,
-      Clock clock, Instant leaderSince, Instant graceUntil, Executor starter, Duration refreshInterval) {
+  /** As the 8-argument constructor, with runs started on {@code starter} and a full pass every {@code refreshInterval}. */
+  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, InstanceEnds ends,
+      WorkerRegistry registry, Clock clock, Instant leaderSince, Instant graceUntil, Executor starter, Duration refreshInterval) {
     this.leaderSince = leaderSince;
     this.graceUntil = graceUntil;
     this.jobs = jobs;
     this.instances = instances;
     this.lifecycle = lifecycle;
+    this.ends = ends;
     this.registry = registry;
     this.clock = clock;
     this.starter = starter;
@@ -107,9 +110,9 @@ public final class DuePass implements Runnable {
    * A pass of a node that became leader at {@code leaderSince}: see {@link #graceUntil}; when the grace ends,
    * instances left over from the previous leader whose master did not re-register fail.
    */
-  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, WorkerRegistry registry,
-      Clock clock, Instant leaderSince, Instant graceUntil) {
-    this(jobs, instances, lifecycle, registry, clock, leaderSince, graceUntil, Runnable::run, Duration.ZERO);
+  public DuePass(JobRepository jobs, InstanceRepository instances, InstanceLifecycle lifecycle, InstanceEnds ends,
+      WorkerRegistry registry, Clock clock, Instant leaderSince, Instant graceUntil) {
+    this(jobs, instances, lifecycle, ends, registry, clock, leaderSince, graceUntil, Runnable::run, Duration.ZERO);
   }
 
   /** A run of the job was created or ended on this node: its second-delay plan is stale. Any thread. */
@@ -140,14 +143,14 @@ public final class DuePass implements Runnable {
     Instant now = clock.instant();
     boolean inGrace = now.isBefore(graceUntil);
     if (!inGrace) {
-      registry.expire(worker -> lifecycle.onWorkerDropped(worker, "stopped heartbeating"));
+      registry.expire(worker -> ends.onWorkerDropped(worker, "stopped heartbeating"));
       if (leaderSince != null && !orphansChecked) {
-        lifecycle.failOrphans(leaderSince);
+        ends.failOrphans(leaderSince);
         orphansChecked = true;
       }
     }
     if (!now.isBefore(nextTimeoutCheck)) {
-      lifecycle.enforceTimeouts(now);
+      ends.enforceTimeouts(now);
       if (!inGrace) {
         lifecycle.resumeQueues(); // queued runs left by a restart, a previous leader, or ends seen elsewhere
       }

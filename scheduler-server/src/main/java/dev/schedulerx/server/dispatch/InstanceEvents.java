@@ -6,7 +6,10 @@ import dev.schedulerx.server.store.JobInstance;
 import java.time.Instant;
 import java.util.List;
 
-/** What {@link InstanceLifecycle} tells observers (metrics, alert rules): called on the store threads, must be quick. */
+/**
+ * What {@link InstanceLifecycle} and {@link InstanceEnds} tell observers (metrics, alert rules): called on the store
+ * threads, must be quick.
+ */
 public interface InstanceEvents {
   /** Nobody listens. */
   InstanceEvents NONE = new InstanceEvents() {};

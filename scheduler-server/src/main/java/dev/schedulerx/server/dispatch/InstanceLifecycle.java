@@ -14,54 +14,45 @@ import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves instances through their life: created, submitted to a master worker, reported, retried. All
- * database work runs on {@code storeExecutor}, never on the actor dispatcher or the caller's thread.
+ * Starts instances: created, submitted to a master worker, their status reports stored. Their ends are recorded by
+ * {@link InstanceEnds}, which also ends the runs nobody reports (kills, timeouts, lost masters) and retries them.
+ * All database work runs on {@code storeExecutor}, never on the actor dispatcher or the caller's thread.
  */
 public final class InstanceLifecycle {
   private static final Logger log = LoggerFactory.getLogger(InstanceLifecycle.class);
   /** How many runs (attempts) one schedule time may get through operators' retries and back-fills. */
   static final int MAX_ATTEMPTS_PER_SLOT = 100;
 
-  private final JobRepository jobs;
   private final InstanceRepository instances;
   private final WorkerRegistry registry;
   private final WorkerGateway gateway;
   private final GroupGuard groups;
   private final Clock clock;
   private final Executor storeExecutor;
-  private final ScheduledExecutorService timers;
+  private final InstanceEnds ends;
   private final InstanceEvents events;
   private final RunQueues queues;
   private volatile LongConsumer runsChanged = jobId -> {};
-  /**
-   * Creation time of the unfinished runs this node created, for the duration in their end's log line; an entry
-   * leaves when the run ends here, or all when this node stops leading (the next leader ends them).
-   */
-  private final Map<Long, Instant> live = new ConcurrentHashMap<>();
   /** Runs a master accepted whose start is not stored yet: a queued store takes each out, unless its end came first. */
   private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
   /** Submits sent to workers and not answered yet. */
   private final AtomicInteger submitsInFlight = new AtomicInteger();
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
-  /** Master resume; null when off. Set once at start. */
+  /** Master resume (final reports of replaced masters are ignored); null when off. Set once at start. */
   private volatile MasterResume resume;
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
@@ -75,10 +66,11 @@ public final class InstanceLifecycle {
       GroupGuard groups,
       Clock clock,
       Executor storeExecutor,
-      ScheduledExecutorService timers) {
-    this(jobs, instances, registry, gateway, groups, clock, storeExecutor, timers, InstanceEvents.NONE);
+      InstanceEnds ends) {
+    this(jobs, instances, registry, gateway, groups, clock, storeExecutor, ends, InstanceEvents.NONE);
   }
 
+  /** @param ends records the ends of this lifecycle's runs; connected here, so it can retry them and start queued runs */
   public InstanceLifecycle(
       JobRepository jobs,
       InstanceRepository instances,
@@ -87,18 +79,18 @@ public final class InstanceLifecycle {
       GroupGuard groups,
       Clock clock,
       Executor storeExecutor,
-      ScheduledExecutorService timers,
+      InstanceEnds ends,
       InstanceEvents events) {
-    this.jobs = jobs;
     this.instances = instances;
     this.registry = registry;
     this.gateway = gateway;
     this.groups = groups;
     this.clock = clock;
     this.storeExecutor = storeExecutor;
-    this.timers = timers;
+    this.ends = ends;
     this.events = events;
     this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
+    ends.connect(this::runEnded, this::createRetry);
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
@@ -145,7 +137,7 @@ public final class InstanceLifecycle {
     boolean queue = queues.queues(job);
     JobInstance instance =
         instances.createApiRun(job.id(), job.groupId(), job.name(), instanceParameters, clock.instant(), queue);
-    live.put(instance.id(), instance.createdAt());
+    ends.created(instance);
     log.debug("instance {} of job {} ({}) created by API", instance.id(), job.id(), job.name());
     runsChanged.accept(job.id());
     if (queue) {
@@ -166,7 +158,7 @@ public final class InstanceLifecycle {
         instances.create(job.id(), job.groupId(), job.name(), scheduleTime, trigger, params, attempt, clock.instant(), queue);
     created.ifPresent(
         instance -> {
-          live.put(instance.id(), instance.createdAt());
+          ends.created(instance);
           log.debug("instance {} of job {} ({}) created for {} ({}, attempt {})",
               instance.id(), job.id(), job.name(), scheduleTime, trigger, attempt);
           if (trigger != TriggerType.SCHEDULE) {
@@ -179,6 +171,11 @@ public final class InstanceLifecycle {
           }
         });
     return created;
+  }
+
+  /** The next attempt of {@code failed}, as its job's retries allow: see {@link InstanceEnds#retryIfAllowed}. */
+  private void createRetry(JobDefinition job, JobInstance failed) {
+    createScheduled(job, failed.scheduleTime(), TriggerType.RETRY, failed.attempt() + 1, failed.instanceParameters());
   }
 
   /**
@@ -221,12 +218,12 @@ public final class InstanceLifecycle {
     return created;
   }
 
-  /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
+  /** Turns master resume on here: final reports of a master that was replaced are ignored (see {@link InstanceEnds}). */
   public void masterResume(MasterResume masterResume) {
     resume = masterResume;
   }
 
-  /** Connects the workflow engine: node launches carry its payload, and it hears of every instance end. */
+  /** Connects the workflow engine here: node launches carry its payload (it hears of ends through {@link InstanceEnds}). */
   public void workflowNodes(WorkflowNodes nodes) {
     workflowNodes = nodes;
   }
@@ -234,11 +231,6 @@ public final class InstanceLifecycle {
   /** The workflow engine's view (the due-pass asks it which jobs not to fire). */
   public WorkflowNodes workflowNodes() {
     return workflowNodes;
-  }
-
-  /** This node no longer leads: the runs it created are looked after by the next leader. */
-  public void leadershipLost() {
-    live.clear();
   }
 
   /** Told of every run created or ended on this node (the leader's due-pass: second-delay plans). */
@@ -269,7 +261,7 @@ public final class InstanceLifecycle {
     WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job, instance);
     if (node != null && node.refusal() != null) {
       storeExecutor.execute(() -> {
-        if (finish(instance.id(), instance.jobId(), InstanceState.KILLED, node.refusal(), clock.instant())) {
+        if (ends.finish(instance.id(), instance.jobId(), InstanceState.KILLED, node.refusal(), clock.instant())) {
           log.info("instance {} of job {} not started: {}", instance.id(), job.name(), node.refusal());
           runEnded(instance.jobId());
         }
@@ -282,7 +274,7 @@ public final class InstanceLifecycle {
     List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), live);
     if (candidates.isEmpty()) {
       events.noWorker(job, instance); // alert rules: missWorkerEnable
-      fail(job, instance, live.isEmpty() ? "no live worker in group " + job.groupId()
+      ends.fail(job, instance, live.isEmpty() ? "no live worker in group " + job.groupId()
           : DesignatedWorkers.noneAlive(job.designation(), job.groupId()));
       handedOver.complete(null);
       return handedOver;
@@ -366,7 +358,7 @@ public final class InstanceLifecycle {
       if (failure == null) {
         events.allWorkersBusy(job, instance, why); // alert rules: every worker refused
       }
-      fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
+      ends.fail(job, instance, "submit to worker " + master.workerId() + " failed: " + why);
       handedOver.complete(null);
     }
   }
@@ -396,7 +388,7 @@ public final class InstanceLifecycle {
       return;
     }
     Instant now = clock.instant();
-    Instant createdAt = live.get(report.instanceId());
+    Instant createdAt = ends.createdAt(report.instanceId());
     if (finishReported(report, state, now)) {
       // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
       // Where and how long after its creation come last: scripts and tests read "finished STATE: result".
@@ -404,72 +396,9 @@ public final class InstanceLifecycle {
           abbreviate(report.result()), report.from(),
           createdAt == null ? "" : ", " + Duration.between(createdAt, now).toMillis() + " ms after creation");
       if (state != InstanceState.SUCCESS) {
-        instances.findById(report.instanceId()).ifPresent(this::retryIfAllowed);
+        ends.retryIfAllowed(report.instanceId());
       }
       runEnded(report.jobId());
-    }
-  }
-
-  /**
-   * Kills a running instance: it is recorded KILLED first (so the master's own "killed" report cannot
-   * race it into FAILED), then its master is asked to stop every task on every worker. Completes with the
-   * outcome as one line; fails with IllegalArgumentException when there is nothing to kill.
-   */
-  public CompletableFuture<String> kill(long instanceId) {
-    return CompletableFuture.supplyAsync(() -> {
-      JobInstance instance = instances.findById(instanceId).orElseThrow(() -> new IllegalArgumentException("no instance " + instanceId));
-      if (instance.state().isFinished()) {
-        throw new IllegalArgumentException("instance " + instanceId + " already finished " + instance.state());
-      }
-      Optional<JobDefinition> job = jobs.findById(instance.jobId());
-      String outcome = killed(instance, "killed by request");
-      if (job.isPresent() && instance.workerId() != null && !instance.workerId().isEmpty()) {
-        WorkerAddress master = WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr());
-        gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {
-          if (failure != null) {
-            log.warn("instance {}: master {} did not confirm the kill: {}", instanceId, master.workerId(), failure.toString());
-          }
-        });
-      }
-      return outcome;
-    }, storeExecutor);
-  }
-
-  private String killed(JobInstance instance, String why) {
-    if (finish(instance.id(), instance.jobId(), InstanceState.KILLED, why, clock.instant())) {
-      log.info("instance {} of job {} {}", instance.id(), instance.jobName(), why);
-      runEnded(instance.jobId());
-      return "instance " + instance.id() + " " + why;
-    }
-    return "instance " + instance.id() + " had already finished";
-  }
-
-  /**
-   * Ends every running instance that has run longer than its job's timeout: FAILED "timeout", its master
-   * told to kill it, and retried as the job says. Runs on the caller's thread (the due-pass).
-   */
-  public void enforceTimeouts(Instant now) {
-    Map<Long, Optional<JobDefinition>> jobsById = new HashMap<>();
-    for (JobInstance instance : instances.findUnfinished()) {
-      if (instance.startedAt() == null) {
-        continue;
-      }
-      Optional<JobDefinition> job = jobsById.computeIfAbsent(instance.jobId(), jobs::findById);
-      long timeout = job.map(JobDefinition::timeoutSeconds).orElse(0L);
-      // Alert rules look at every running run (monitorConfig timeout, deadline) and may ask to end it.
-      String ruleTimeout = job.isPresent() ? events.stillRunning(job.get(), instance, now) : null;
-      if (ruleTimeout == null && (timeout <= 0 || instance.startedAt().plusSeconds(timeout).isAfter(now))) {
-        continue;
-      }
-      String why = ruleTimeout != null ? ruleTimeout : "timeout: still running after " + timeout + " s";
-      if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
-        log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
-        if (instance.workerId() != null && !instance.workerId().isEmpty()) {
-          gateway.kill(WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr()), job.get(), instance);
-        }
-        instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
-        runEnded(instance.jobId());
-      }
     }
   }
 
@@ -478,86 +407,16 @@ public final class InstanceLifecycle {
     storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));
   }
 
-  /** A worker stopped heartbeating or went offline: instances it was master of go on elsewhere, or fail. */
-  public void onWorkerDropped(WorkerInfo worker, String why) {
-    storeExecutor.execute(
-        () -> {
-          for (JobInstance instance : instances.findUnfinished()) {
-            if (worker.workerId().equals(instance.workerId())) {
-              masterLost(instance, worker.workerId(), why);
-            }
-          }
-        });
-  }
-
-  /**
-   * The master of a running instance is gone: a Map/MapReduce/sharding instance whose master kept a log is
-   * resumed by another worker (see {@link MasterResume}); any other fails, and retries as its job says.
-   */
-  private void masterLost(JobInstance instance, String master, String why) {
-    MasterResume r = resume;
-    Optional<JobDefinition> job = r == null ? Optional.empty() : jobs.findById(instance.jobId());
-    if (job.isPresent()) {
-      WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job.get(), instance);
-      if ((node == null || node.refusal() == null)
-          && r.tryResume(job.get(), instance, master, why, node == null ? null : node.payload(), reason -> failLost(instance, reason))) {
-        return;
-      }
-    }
-    failLost(instance, "worker " + master + " " + why);
-  }
-
-  private void failLost(JobInstance instance, String reason) {
-    if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, reason, clock.instant())) {
-      log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), reason);
-      instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
-      runEnded(instance.jobId());
-    }
-  }
-
-  /**
-   * After a change of leader, once the grace for workers to re-register is over: instances created before
-   * this node became leader whose master is unknown here (never accepted, or its worker did not come back)
-   * can no longer finish; they fail (and retry as their job says). Runs on the caller's thread.
-   */
-  public void failOrphans(Instant leaderSince) {
-    for (JobInstance instance : instances.findUnfinished()) {
-      if (!instance.createdAt().isBefore(leaderSince) || instance.queued()) {
-        continue; // a queued run was never handed out: it waits for its slot under this leader too
-      }
-      String worker = instance.workerId();
-      if (worker != null && !worker.isEmpty() && registry.isAlive(worker)) {
-        continue;
-      }
-      if (worker == null || worker.isEmpty()) {
-        failLost(instance, "not accepted by any worker before the previous leader stopped");
-      } else {
-        masterLost(instance, worker, "did not re-register with the new leader");
-      }
-    }
-  }
-
-  private void fail(JobDefinition job, JobInstance instance, String why) {
-    storeExecutor.execute(
-        () -> {
-          if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, clock.instant())) {
-            log.warn("instance {} of job {} failed: {}", instance.id(), job.name(), why);
-            instances.findById(instance.id()).ifPresent(this::retryIfAllowed);
-            runEnded(instance.jobId());
-          }
-        });
-  }
-
   /** Records a reported end, with the start when that is not stored yet; true when this call ended the run. */
   private boolean finishReported(StatusReport report, InstanceState state, Instant now) {
     Accepted accepted = unstoredStarts.get(report.instanceId());
     if (accepted == null) {
-      return finish(report.instanceId(), report.jobId(), state, report.result(), now);
+      return ends.finish(report.instanceId(), report.jobId(), state, report.result(), now);
     }
     boolean ended;
     synchronized (accepted) {
       if (!unstoredStarts.remove(report.instanceId(), accepted)) {
-        return finish(report.instanceId(), report.jobId(), state, report.result(), now); // storeStart got there first
+        return ends.finish(report.instanceId(), report.jobId(), state, report.result(), now); // storeStart got there first
       }
       WorkerInfo master = accepted.master();
       ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
@@ -567,46 +426,7 @@ public final class InstanceLifecycle {
       }
     }
     started(accepted);
-    live.remove(report.instanceId());
-    if (ended) {
-      runFinished(report.instanceId(), report.jobId(), state);
-    }
-    return ended;
-  }
-
-  /** Records the end of an instance; true when this call ended it (and only then is it counted). */
-  private boolean finish(long instanceId, long jobId, InstanceState state, String why, Instant at) {
-    boolean ended = instances.finish(instanceId, state, why, at);
-    live.remove(instanceId);
-    if (ended) {
-      runFinished(instanceId, jobId, state);
-    }
-    return ended;
-  }
-
-  private void runFinished(long instanceId, long jobId, InstanceState state) {
-    events.finished(jobId, state);
-    events.runEnded(instanceId, jobId, state);
-    workflowNodes.ended(instanceId, jobId, state);
-    MasterResume r = resume;
-    if (r != null) {
-      r.ended(instanceId);
-    }
-  }
-
-  private void retryIfAllowed(JobInstance failed) {
-    Optional<JobDefinition> job = jobs.findById(failed.jobId());
-    if (job.isEmpty() || failed.attempt() >= job.get().maxAttempt()) {
-      return;
-    }
-    JobDefinition j = job.get();
-    log.info("instance {} of job {} will be retried in {} s (attempt {} of {})",
-        failed.id(), j.name(), j.attemptIntervalSeconds(), failed.attempt() + 1, j.maxAttempt());
-    timers.schedule(
-        () -> storeExecutor.execute(
-            () -> createScheduled(j, failed.scheduleTime(), TriggerType.RETRY, failed.attempt() + 1, failed.instanceParameters())),
-        j.attemptIntervalSeconds(),
-        TimeUnit.SECONDS);
+    return ends.endStored(report.instanceId(), report.jobId(), state, ended);
   }
 
   private static String abbreviate(String s) {

@@ -8,6 +8,7 @@ import dev.schedulerx.job.JobSpec;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.dispatch.Backfill;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.group.GroupGuard;
@@ -47,6 +48,7 @@ public final class HttpApi implements AutoCloseable {
   private final JobRepository jobs;
   private final InstanceRepository instances;
   private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
   private final WorkerRegistry registry;
   private final LogRepository logs;
   private final AppGroups appGroups;
@@ -68,6 +70,7 @@ public final class HttpApi implements AutoCloseable {
       JobRepository jobs,
       InstanceRepository instances,
       InstanceLifecycle lifecycle,
+      InstanceEnds ends,
       WorkerRegistry registry,
       LogRepository logs,
       AppGroups appGroups,
@@ -80,6 +83,7 @@ public final class HttpApi implements AutoCloseable {
     this.jobs = jobs;
     this.instances = instances;
     this.lifecycle = lifecycle;
+    this.ends = ends;
     this.registry = registry;
     this.logs = logs;
     this.appGroups = appGroups;
@@ -122,7 +126,7 @@ public final class HttpApi implements AutoCloseable {
     Backfill backfill = new Backfill(lifecycle, settings.apiSecurity().maxRerunRuns());
     new RestGroupRoutes(appGroups, jobs, audit, backfill).register(app);
     moreRoutes.forEach(routes -> routes.accept(app));
-    new OpenApiRoutes(app, settings, appGroups, jobs, instances, lifecycle, registry, logs, audit, backfill, json)
+    new OpenApiRoutes(app, settings, appGroups, jobs, instances, lifecycle, ends, registry, logs, audit, backfill, json)
         .register(endpoint -> moreOpenApi.forEach(routes -> routes.accept(endpoint)));
     new ConsoleRoutes().register(app);
     new LogRoutes(logs, json).register(app);
@@ -248,7 +252,7 @@ public final class HttpApi implements AutoCloseable {
     app.get("/api/v1/jobs/{name}/instances", ctx -> ctx.json(instances.findByJob(job(ctx).id(), ctx.queryParamAsClass("limit", Integer.class).getOrDefault(20))));
     app.post("/api/v1/instances/{id}/kill", ctx -> {
       try {
-        ctx.json(Map.of("message", lifecycle.kill(ctx.pathParamAsClass("id", Long.class).get()).join()));
+        ctx.json(Map.of("message", ends.kill(ctx.pathParamAsClass("id", Long.class).get()).join()));
       } catch (java.util.concurrent.CompletionException e) {
         if (e.getCause() instanceof IllegalArgumentException bad) {
           throw bad;

@@ -1,6 +1,7 @@
 package dev.schedulerx.server.http;
 
 import dev.schedulerx.server.audit.AuditTrail;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.http.OpenApiEndpoint.Caller;
 import dev.schedulerx.server.http.OpenApiEndpoint.Refusal;
@@ -25,15 +26,17 @@ final class OpenApiInstanceRoutes {
   private final OpenApiJobRoutes jobRoutes;
   private final InstanceRepository instances;
   private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
   private final LogRepository logs;
   private final AuditTrail audit;
   private final OpenApiViews views;
 
   OpenApiInstanceRoutes(OpenApiJobRoutes jobRoutes, InstanceRepository instances, InstanceLifecycle lifecycle,
-      LogRepository logs, AuditTrail audit, OpenApiViews views) {
+      InstanceEnds ends, LogRepository logs, AuditTrail audit, OpenApiViews views) {
     this.jobRoutes = jobRoutes;
     this.instances = instances;
     this.lifecycle = lifecycle;
+    this.ends = ends;
     this.logs = logs;
     this.audit = audit;
     this.views = views;
@@ -88,7 +91,7 @@ final class OpenApiInstanceRoutes {
   private Object kill(Caller caller, OpenApiParams p) {
     JobDefinition job = jobRoutes.job(caller, p);
     JobInstance instance = instanceOf(job, p);
-    String outcome = lifecycle.kill(instance.id()).join();
+    String outcome = ends.kill(instance.id()).join();
     audit.record(AuditTrail.OPENAPI, caller.user(), caller.groupId(), "kill", "instance", instance.id(), null, outcome);
     return Map.of("message", outcome);
   }

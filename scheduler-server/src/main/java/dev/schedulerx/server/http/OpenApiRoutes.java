@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.server.audit.AuditTrail;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.dispatch.Backfill;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.group.AppGroups;
 import dev.schedulerx.server.registry.WorkerRegistry;
@@ -25,11 +26,12 @@ final class OpenApiRoutes {
   private final OpenApiGroupRoutes groupRoutes;
 
   OpenApiRoutes(Javalin app, ServerSettings settings, AppGroups groups, JobRepository jobs, InstanceRepository instances,
-      InstanceLifecycle lifecycle, WorkerRegistry registry, LogRepository logs, AuditTrail audit, Backfill backfill, ObjectMapper json) {
+      InstanceLifecycle lifecycle, InstanceEnds ends, WorkerRegistry registry, LogRepository logs, AuditTrail audit,
+      Backfill backfill, ObjectMapper json) {
     OpenApiViews views = new OpenApiViews(json, ZoneId.systemDefault());
     this.endpoint = new OpenApiEndpoint(settings, groups, json, app);
     this.jobRoutes = new OpenApiJobRoutes(jobs, lifecycle, registry, audit, views, backfill);
-    this.instanceRoutes = new OpenApiInstanceRoutes(jobRoutes, instances, lifecycle, logs, audit, views);
+    this.instanceRoutes = new OpenApiInstanceRoutes(jobRoutes, instances, lifecycle, ends, logs, audit, views);
     this.groupRoutes = new OpenApiGroupRoutes(groups, jobs, instances, registry, audit, views);
   }
 

@@ -4,7 +4,7 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.WorkerAddress;
-import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
@@ -28,22 +28,22 @@ final class HeartbeatEndpoint extends AbstractActor {
 
   private final WorkerRegistry registry;
   private final GroupGuard groups;
-  private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
   private final Set<String> refusedWorkers = ConcurrentHashMap.newKeySet();
 
   private final Supplier<Optional<String>> leaderRemoting;
 
   private HeartbeatEndpoint(
-      WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting) {
+      WorkerRegistry registry, GroupGuard groups, InstanceEnds ends, Supplier<Optional<String>> leaderRemoting) {
     this.registry = registry;
     this.groups = groups;
-    this.lifecycle = lifecycle;
+    this.ends = ends;
     this.leaderRemoting = leaderRemoting;
   }
 
   static Props props(
-      WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, Supplier<Optional<String>> leaderRemoting) {
-    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups, lifecycle, leaderRemoting));
+      WorkerRegistry registry, GroupGuard groups, InstanceEnds ends, Supplier<Optional<String>> leaderRemoting) {
+    return Props.create(HeartbeatEndpoint.class, () -> new HeartbeatEndpoint(registry, groups, ends, leaderRemoting));
   }
 
   @Override
@@ -70,7 +70,7 @@ final class HeartbeatEndpoint extends AbstractActor {
     }
     if (hb.hasOnline() && !hb.getOnline()) {
       // Instances it was master of cannot finish anymore: fail (and retry) them now, not never.
-      registry.remove(hb.getWorkerId(), "it went offline", worker -> lifecycle.onWorkerDropped(worker, "went offline"));
+      registry.remove(hb.getWorkerId(), "it went offline", worker -> ends.onWorkerDropped(worker, "went offline"));
       reply(true, "");
       return;
     }

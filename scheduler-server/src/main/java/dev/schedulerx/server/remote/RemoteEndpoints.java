@@ -1,6 +1,7 @@
 package dev.schedulerx.server.remote;
 
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.MasterResume;
 import dev.schedulerx.server.group.GroupGuard;
@@ -13,14 +14,15 @@ import org.apache.pekko.actor.ActorSystem;
 public final class RemoteEndpoints {
   private RemoteEndpoints() {}
 
-  public static void start(ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle) {
-    start(system, registry, groups, lifecycle, Optional::empty);
+  public static void start(
+      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, InstanceEnds ends) {
+    start(system, registry, groups, lifecycle, ends, Optional::empty);
   }
 
   public static void start(
-      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
+      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, InstanceEnds ends,
       Supplier<Optional<String>> leaderRemoting) {
-    start(system, registry, groups, lifecycle, leaderRemoting, null);
+    start(system, registry, groups, lifecycle, ends, leaderRemoting, null);
   }
 
   /**
@@ -29,13 +31,13 @@ public final class RemoteEndpoints {
    *     status reports that reach this node are passed on to it (it knows the workers and retries failed instances)
    */
   public static void start(
-      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle,
+      ActorSystem system, WorkerRegistry registry, GroupGuard groups, InstanceLifecycle lifecycle, InstanceEnds ends,
       Supplier<Optional<String>> leaderRemoting, MasterResume resume) {
     if (resume != null) {
       system.actorOf(MasterLogEndpoint.props(resume, leaderRemoting), ActorPaths.SERVER_MASTER_LOG);
     }
-    system.actorOf(WorkerConnectionWatch.props(registry, lifecycle), "worker-connection-watch");
-    system.actorOf(HeartbeatEndpoint.props(registry, groups, lifecycle, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
+    system.actorOf(WorkerConnectionWatch.props(registry, ends), "worker-connection-watch");
+    system.actorOf(HeartbeatEndpoint.props(registry, groups, ends, leaderRemoting), ActorPaths.SERVER_HEARTBEAT);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_INSTANCE_STATUS),
         ActorPaths.SERVER_INSTANCE_STATUS);
     system.actorOf(InstanceStatusEndpoint.props(lifecycle, leaderRemoting, ActorPaths.SERVER_MAP_MASTER),

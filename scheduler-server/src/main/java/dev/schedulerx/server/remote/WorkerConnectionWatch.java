@@ -1,7 +1,7 @@
 package dev.schedulerx.server.remote;
 
 import dev.schedulerx.protocol.ActorPaths;
-import dev.schedulerx.server.dispatch.InstanceLifecycle;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.registry.WorkerRegistry;
 import java.time.Duration;
@@ -32,15 +32,15 @@ final class WorkerConnectionWatch extends AbstractActor {
   private record Answered(WorkerInfo worker, boolean alive, int attempt) {}
 
   private final WorkerRegistry registry;
-  private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
 
-  private WorkerConnectionWatch(WorkerRegistry registry, InstanceLifecycle lifecycle) {
+  private WorkerConnectionWatch(WorkerRegistry registry, InstanceEnds ends) {
     this.registry = registry;
-    this.lifecycle = lifecycle;
+    this.ends = ends;
   }
 
-  static Props props(WorkerRegistry registry, InstanceLifecycle lifecycle) {
-    return Props.create(WorkerConnectionWatch.class, () -> new WorkerConnectionWatch(registry, lifecycle));
+  static Props props(WorkerRegistry registry, InstanceEnds ends) {
+    return Props.create(WorkerConnectionWatch.class, () -> new WorkerConnectionWatch(registry, ends));
   }
 
   @Override
@@ -84,6 +84,6 @@ final class WorkerConnectionWatch extends AbstractActor {
     log.info("worker {} of group {}: connection closed and no answer to {} probe(s)", answer.worker().workerId(),
         answer.worker().groupId(), PROBES);
     registry.remove(answer.worker().workerId(), "its connection closed and it does not answer",
-        gone -> lifecycle.onWorkerDropped(gone, "lost its connection and does not answer"));
+        gone -> ends.onWorkerDropped(gone, "lost its connection and does not answer"));
   }
 }

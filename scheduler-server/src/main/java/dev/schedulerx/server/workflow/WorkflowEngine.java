@@ -2,6 +2,7 @@ package dev.schedulerx.server.workflow;
 
 import dev.schedulerx.job.schedule.Schedules;
 import dev.schedulerx.job.schedule.TimeType;
+import dev.schedulerx.server.dispatch.InstanceEnds;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.WorkflowNodes;
 import dev.schedulerx.server.gateway.WorkerGateway;
@@ -56,6 +57,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private final JobRepository jobs;
   private final InstanceRepository instances;
   private final InstanceLifecycle lifecycle;
+  private final InstanceEnds ends;
   private final Clock clock;
   private final BooleanSupplier isLeader;
   private final ExecutorService thread;
@@ -72,11 +74,12 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private volatile WorkflowEvents events = WorkflowEvents.NONE;
 
   public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
-      InstanceLifecycle lifecycle, Clock clock, BooleanSupplier isLeader) {
+      InstanceLifecycle lifecycle, InstanceEnds ends, Clock clock, BooleanSupplier isLeader) {
     this.store = new WorkflowStore(dataSource);
     this.jobs = jobs;
     this.instances = instances;
     this.lifecycle = lifecycle;
+    this.ends = ends;
     this.clock = clock;
     this.isLeader = isLeader;
     this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -316,7 +319,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         if (state.get(n.jobId()) == InstanceState.RUNNING && n.jobInstanceId() != null) {
           long id = n.jobInstanceId();
           log.info("workflow instance {}: fail-fast stops node {} (instance {})", runId, n.jobName(), id);
-          lifecycle.kill(id).exceptionally(e -> null);
+          ends.kill(id).exceptionally(e -> null);
         }
       }
     }
@@ -560,7 +563,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       for (WfNode n : store.nodes(runId)) {
         if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
           store.endNode(n.id(), InstanceState.KILLED, "stopped by request", now, InstanceState.RUNNING);
-          lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+          ends.kill(n.jobInstanceId()).exceptionally(e -> null);
         } else if (n.state() == InstanceState.WAITING) {
           store.endNode(n.id(), InstanceState.KILLED, "stopped before it started", now, InstanceState.WAITING);
         }
@@ -672,7 +675,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         for (WfNode n : store.nodes(runId)) {
           if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
             store.endNode(n.id(), InstanceState.KILLED, "stopped: workflow instance set to SUCCESS", now, InstanceState.RUNNING);
-            lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+            ends.kill(n.jobInstanceId()).exceptionally(e -> null);
           }
         }
         if (!store.moveRun(runId, run.state(), InstanceState.SUCCESS, "set to SUCCESS by request", now)) {
@@ -689,7 +692,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       String result = n.result() != null ? n.result() : Optional.ofNullable(n.instanceResult()).orElse("");
       store.endNode(n.id(), InstanceState.SUCCESS, result, now, n.state());
       if (n.state() == InstanceState.RUNNING && n.jobInstanceId() != null) {
-        lifecycle.kill(n.jobInstanceId()).exceptionally(e -> null);
+        ends.kill(n.jobInstanceId()).exceptionally(e -> null);
       }
       log.info("workflow instance {}: node {} set to SUCCESS by request", runId, n.jobName());
       reopen(run, now);

@@ -131,10 +131,10 @@ class InstanceLifecycleRetryTest {
 
     s.clock.advance(Duration.ofSeconds(9));
     s.registry.heartbeat(alive);
-    assertThat(s.registry.expire(w -> s.lifecycle.onWorkerDropped(w, "stopped heartbeating"))).as("exactly at the timeout").isEmpty();
+    assertThat(s.registry.expire(w -> s.ends.onWorkerDropped(w, "stopped heartbeating"))).as("exactly at the timeout").isEmpty();
 
     s.clock.advance(Duration.ofSeconds(1));
-    assertThat(s.registry.expire(w -> s.lifecycle.onWorkerDropped(w, "stopped heartbeating"))).extracting(WorkerInfo::workerId).containsExactly("w1");
+    assertThat(s.registry.expire(w -> s.ends.onWorkerDropped(w, "stopped heartbeating"))).extracting(WorkerInfo::workerId).containsExactly("w1");
 
     JobInstance failed = s.instances.findById(onQuiet.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
@@ -152,7 +152,7 @@ class InstanceLifecycleRetryTest {
     JobDefinition job = s.save(TestJob.api("long"));
     JobInstance run = runningOn(s, job, leaving);
 
-    s.registry.remove("w1", "it went offline", w -> s.lifecycle.onWorkerDropped(w, "went offline"));
+    s.registry.remove("w1", "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
 
     JobInstance failed = s.instances.findById(run.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(InstanceState.FAILED);

@@ -29,7 +29,7 @@ import org.apache.pekko.actor.ActorSystem;
 
 /**
  * The server's scheduling core without HTTP or remoting: real repositories on a fresh in-memory H2, a real
- * registry and lifecycle, and a due-pass the test runs by hand against a {@link MutableClock}. Database work
+ * registry, lifecycle and ends, and a due-pass the test runs by hand against a {@link MutableClock}. Database work
  * runs on the calling thread; retry timers on a real single-thread timer.
  */
 final class SchedulingFixture implements AutoCloseable {
@@ -42,6 +42,7 @@ final class SchedulingFixture implements AutoCloseable {
   final WorkerRegistry registry;
   final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
   final InstanceLifecycle lifecycle;
+  final InstanceEnds ends;
   private final ActorSystem system;
   private DuePass duePass;
 
@@ -66,11 +67,12 @@ final class SchedulingFixture implements AutoCloseable {
             "dispatch-test",
             ConfigFactory.parseString("pekko.actor.provider = local\npekko.jvm-shutdown-hooks = off\npekko.loglevel = WARNING")
                 .withFallback(ConfigFactory.defaultReference()));
+    WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
+    ends = new InstanceEnds(jobs, instances, registry, gateway, clock, Runnable::run, timers, InstanceEvents.NONE);
     lifecycle =
         new InstanceLifecycle(
-            jobs, instances, registry, new WorkerGateway(system, settings.submitTimeout()), groupGuard(database, settings, clock),
-            clock, Runnable::run, timers);
-    duePass = new DuePass(jobs, instances, lifecycle, registry, clock);
+            jobs, instances, registry, gateway, groupGuard(database, settings, clock), clock, Runnable::run, ends);
+    duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock);
   }
 
   private static GroupGuard groupGuard(ServerDatabase database, ServerSettings settings, java.time.Clock clock) {
@@ -105,7 +107,7 @@ final class SchedulingFixture implements AutoCloseable {
 
   /** A due-pass with no memory of earlier passes, as after a server restart. */
   void restartDuePass() {
-    duePass = new DuePass(jobs, instances, lifecycle, registry, clock);
+    duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock);
   }
 
   /** The job's instances, oldest schedule time (then attempt) first. */

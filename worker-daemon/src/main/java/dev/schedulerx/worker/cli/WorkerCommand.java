@@ -113,6 +113,10 @@ public final class WorkerCommand implements Callable<Integer> {
       daemon.awaitReady(Duration.ofSeconds(60));
       stop.await();
       return OK;
+    } catch (ConfigError e) { // found at start, e.g. the embedded server asked for and not on the class path
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return USAGE;
     } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
       err.println("error: " + e.getMessage());
       err.flush();
