@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One Prometheus registry with the JVM and process meters bound, owned by one server or daemon (never
@@ -20,16 +21,30 @@ public final class PrometheusRegistry implements AutoCloseable {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final CompletableFuture<JvmGcMetrics> jvmMeters;
 
+  /**
+   * The JVM and process meters read the platform MXBeans, whose set-up was a tenth of a daemon's start: they
+   * are bound on a thread of their own while the owner goes on starting, and a scrape waits for them.
+   */
   public PrometheusRegistry() {
+    jvmMeters = CompletableFuture.supplyAsync(this::bindJvmMeters, task -> {
+      Thread thread = new Thread(task, "jvm-meters");
+      thread.setDaemon(true);
+      thread.start();
+    });
+  }
+
+  private JvmGcMetrics bindJvmMeters() {
     new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+    return gc;
   }
 
   public PrometheusMeterRegistry registry() {
@@ -38,12 +53,13 @@ public final class PrometheusRegistry implements AutoCloseable {
 
   /** Every meter in the Prometheus text format. */
   public String scrape() {
+    jvmMeters.join();
     return registry.scrape();
   }
 
   @Override
   public void close() {
-    gc.close(); // unhooks its GC notification listeners
+    jvmMeters.join().close(); // unhooks its GC notification listeners
     registry.close();
   }
 }
