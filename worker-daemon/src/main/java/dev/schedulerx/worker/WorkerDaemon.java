@@ -110,7 +110,7 @@ public final class WorkerDaemon implements AutoCloseable {
     ServerLink.Settings link =
         new ServerLink.Settings(
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
-            settings.hostsServer() ? settings.serverHttpAddress() : settings.domain(), settings.label(),
+            serverAddress(), settings.label(),
             settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
     // Discovery needs nothing but HTTP: it runs while the plugins load and the actor system starts.
     ServerLink.FirstDiscovery firstDiscovery = ServerLink.FirstDiscovery.start(link);
@@ -177,9 +177,17 @@ public final class WorkerDaemon implements AutoCloseable {
     return pekko;
   }
 
+  /**
+   * The server's HTTP address(es): the embedded server's as bound (its configured port may be 0), else the
+   * configured domain (blank when the server is found through a SchedulerX endpoint).
+   */
+  private String serverAddress() {
+    return server != null ? settings.remotingHost() + ":" + server.httpPort() : settings.domain();
+  }
+
   /** Processor lines go to this project's server; a SchedulerX cloud endpoint has no API to take them. */
   private InstanceLogShipping startInstanceLogs() {
-    String serverHttp = server != null ? settings.remotingHost() + ":" + server.httpPort() : settings.domain();
+    String serverHttp = serverAddress();
     if (serverHttp.isBlank()) {
       return null;
     }
@@ -230,17 +238,18 @@ public final class WorkerDaemon implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new TimeoutException("not registered with the scheduler server at " + settings.serverHttpAddress() + " within " + timeout.toSeconds() + " s");
+      throw new TimeoutException("not registered with the scheduler server at "
+          + (serverAddress().isBlank() ? "endpoint " + settings.endpoint() : serverAddress()) + " within " + timeout.toSeconds() + " s");
     }
     if (!settings.jobs().isEmpty()) {
-      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken(), settings.tls());
+      ServerApiClient api = new ServerApiClient(serverAddress(), settings.groupId(), settings.apiToken(), settings.tls());
       for (JobSpec job : settings.jobs()) {
         api.upsertJob(job);
       }
       log.info("declared {} job(s) on the server: {}", settings.jobs().size(), settings.jobs().stream().map(JobSpec::name).toList());
     }
     if (!settings.workflows().isEmpty()) {
-      ServerApiClient api = new ServerApiClient(settings.serverHttpAddress(), settings.groupId(), settings.apiToken(), settings.tls());
+      ServerApiClient api = new ServerApiClient(serverAddress(), settings.groupId(), settings.apiToken(), settings.tls());
       for (java.util.Map<String, Object> workflow : settings.workflows()) {
         api.upsertWorkflow(workflow);
       }

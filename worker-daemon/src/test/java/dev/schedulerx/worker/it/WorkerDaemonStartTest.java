@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.config.WorkerSettings;
+import dev.schedulerx.worker.instance.TestPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,5 +48,16 @@ class WorkerDaemonStartTest {
       assertThat(pekko.messages(Level.ERROR)).noneMatch(m -> m.contains(TestDaemons.GUARDIAN_FAILED));
     }
     assertThat(failures).isEmpty();
+  }
+
+  /** Port 0 for the embedded server's HTTP port: the daemon joins it where it bound (it looked for it on port 0). */
+  @Test
+  void aDaemonJoinsItsEmbeddedServerOnWhateverPortItBound() throws Exception {
+    WorkerSettings settings = WorkerSettings.of(Map.of(
+        "group-id", "free-ports", "app-key", "free-ports-key", "server.http-port", 0,
+        "plugins-dir", dir.resolve("plugins").toString(), "data-dir", dir.resolve("data").toString()), dir);
+    try (WorkerDaemon daemon = WorkerDaemon.builder(settings).pluginSource(TestPlugins.source(dir.resolve("plugins"))).build().start()) {
+      daemon.awaitReady(Duration.ofSeconds(30));
+    }
   }
 }
