@@ -43,8 +43,14 @@ class OfficialWorkerAgainstOurServerTest {
     OfficialWorkerProcess.awaitStarted(first);
     OfficialWorkerProcess.awaitStarted(second);
     // The official worker's own start varies widely (1.8-10 s measured on a quiet machine, more beside other test JVMs).
-    await("both official workers registered").atMost(DEADLINE.multipliedBy(2)).pollInterval(Duration.ofMillis(200))
-        .until(() -> officialWorkers().size() == 2);
+    try {
+      await("both official workers registered").atMost(DEADLINE.multipliedBy(2)).pollInterval(Duration.ofMillis(200))
+          .until(() -> officialWorkers().size() == 2);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("registered: " + officialWorkers() + "\n" + OfficialWorkerProcess.logTails(a) + "\n"
+          + OfficialWorkerProcess.logTails(b) + "\n--- server log ends:\n"
+          + tail(server.process.logText()), e);
+    }
   }
 
   @AfterAll
@@ -54,6 +60,10 @@ class OfficialWorkerAgainstOurServerTest {
       proxy.close();
     }
     Processes.closeEach(first, second, server);
+  }
+
+  private static String tail(String text) {
+    return text.substring(Math.max(0, text.length() - 4000));
   }
 
   private static List<JsonNode> officialWorkers() {

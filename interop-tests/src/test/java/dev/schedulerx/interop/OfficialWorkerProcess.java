@@ -64,6 +64,26 @@ final class OfficialWorkerProcess {
     return worker.path("version").asText().startsWith("1.11.");
   }
 
+  /**
+   * The ends of every log file under an official worker's folder (its console and the files it writes under its
+   * user.home): what a test failing on its registration shows, since the folder is gone after the test.
+   */
+  static String logTails(Path folder) {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+      return files.filter(f -> f.toString().endsWith(".log") && java.nio.file.Files.isRegularFile(f)).sorted().map(f -> {
+        String text;
+        try {
+          text = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+          text = "(unreadable: " + e.getMessage() + ")";
+        }
+        return "--- " + f + " ends:\n" + text.substring(Math.max(0, text.length() - 4000));
+      }).collect(Collectors.joining("\n"));
+    } catch (java.io.IOException e) {
+      return "(no logs under " + folder + ": " + e.getMessage() + ")";
+    }
+  }
+
   /** Starts without waiting (several JVMs start faster side by side); see {@link #awaitStarted}. */
   static Processes launch(String name, String domain, Path log, String heap) {
     return launch(name, domain, log, heap, OurServer.GROUP, OurServer.APP_KEY);
