@@ -64,6 +64,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private PluginRegistry plugins;
   private PluginScanner pluginScanner;
   private EmbeddedServer server;
+  private CompletableFuture<EmbeddedServer> embeddedStart;
   private ContainerPool pool;
   private DaemonMetrics metrics;
   private DaemonHttp http;
@@ -104,7 +105,15 @@ public final class WorkerDaemon implements AutoCloseable {
   /** Loads plugins, starts the embedded server if configured, joins the server. Returns without waiting to register. */
   public WorkerDaemon start() {
     if (settings.hostsServer()) {
-      server = EmbeddedServer.start(embeddedServerConfig(), settings.dataDir(), WorkerDaemon.class.getClassLoader());
+      // The embedded server starts on a thread of its own while the worker's side starts here: they need nothing
+      // of each other before the worker's first discovery, which waits for it. Only a server whose port is
+      // picked when it binds (0) must be up before the worker knows where to find it.
+      embeddedStart = CompletableFuture.supplyAsync(
+          () -> EmbeddedServer.start(embeddedServerConfig(), settings.dataDir(), WorkerDaemon.class.getClassLoader()),
+          task -> new Thread(task, "embedded-server-start").start());
+      if (settings.server().httpPort() == 0) {
+        server = joined(embeddedStart);
+      }
     }
     workerId = WorkerIds.create(settings.remotingHost(), ProcessHandle.current().pid(), ThreadLocalRandom.current().nextLong(100_000));
     ServerLink.Settings link =
@@ -113,7 +122,8 @@ public final class WorkerDaemon implements AutoCloseable {
             serverAddress(), settings.label(),
             settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
     // Discovery needs nothing but HTTP: it runs while the plugins load and the actor system starts.
-    ServerLink.FirstDiscovery firstDiscovery = ServerLink.FirstDiscovery.start(link);
+    ServerLink.FirstDiscovery firstDiscovery =
+        ServerLink.FirstDiscovery.start(link, embeddedStart != null ? embeddedStart : CompletableFuture.completedFuture(null));
     plugins = new PluginRegistry(pluginSource, BuiltInProcessors.create(settings.scripts(), System.getenv()));
     plugins.load();
     if (!settings.pluginsScanInterval().isZero()) {
@@ -151,6 +161,9 @@ public final class WorkerDaemon implements AutoCloseable {
             withoutUnusedExtensions(RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig()));
     log.info("worker {} listening on {}://{}@{}, group {}",
         workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
+    if (embeddedStart != null && server == null) {
+      server = joined(embeddedStart);
+    }
     instanceLogs = startInstanceLogs();
     // Stale after three missed heartbeats: by then the server is about to drop this worker too.
     http = new DaemonHttp(metrics, registered, () -> workerId, settings.heartbeatInterval().multipliedBy(3));
@@ -178,11 +191,29 @@ public final class WorkerDaemon implements AutoCloseable {
   }
 
   /**
-   * The server's HTTP address(es): the embedded server's as bound (its configured port may be 0), else the
-   * configured domain (blank when the server is found through a SchedulerX endpoint).
+   * The server's HTTP address(es): the embedded server's (as bound once it started: its configured port may be
+   * 0), else the configured domain (blank when the server is found through a SchedulerX endpoint).
    */
   private String serverAddress() {
-    return server != null ? settings.remotingHost() + ":" + server.httpPort() : settings.domain();
+    if (server != null) {
+      return settings.remotingHost() + ":" + server.httpPort();
+    }
+    return settings.hostsServer() ? settings.serverHttpAddress() : settings.domain();
+  }
+
+  /** The started embedded server, or what stopped it (a {@link dev.schedulerx.common.config.ConfigError} as such). */
+  private static EmbeddedServer joined(CompletableFuture<EmbeddedServer> start) {
+    try {
+      return start.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** Processor lines go to this project's server; a SchedulerX cloud endpoint has no API to take them. */
@@ -318,6 +349,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     if (instanceLogs != null) {
       instanceLogs.close(); // before the embedded server stops, so the last lines still reach it
+    }
+    if (server == null && embeddedStart != null) {
+      server = embeddedStart.exceptionally(failed -> null).join(); // a start that failed elsewhere: its server still stops
     }
     if (server != null) {
       server.close();

@@ -137,13 +137,15 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       this.answer = new AtomicReference<>(answer);
     }
 
-    public static FirstDiscovery start(Settings settings) {
+    /** Starts once {@code serverUp} completed (at once for a server of its own): an embedded server may still be starting. */
+    public static FirstDiscovery start(Settings settings, CompletableFuture<?> serverUp) {
       Executor ownThread = task -> {
         Thread thread = new Thread(task, "first-discovery");
         thread.setDaemon(true); // a daemon that fails to start exits without waiting for it
         thread.start();
       };
-      return new FirstDiscovery(discovery(settings, ownThread).discover());
+      Discovery discovery = discovery(settings, ownThread);
+      return new FirstDiscovery(serverUp.thenCompose(up -> discovery.discover()));
     }
 
     CompletableFuture<Discovery.Found> take() {
