@@ -55,8 +55,13 @@ class MasterResumeInteropTest {
   void aDaemonMasterKilledHalfWayIsReplacedByTheOtherDaemonAndTheMixedGroupsSumIsExact() throws Exception {
     long id = instanceMasteredByADaemon();
     Processes master = masterOf(id);
-    await("a third of the numbers done").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
-        .until(() -> done(server.instance(id)) >= N / 3);
+    // The official worker starts taking tasks later than the daemons: the kill waits until it has finished some,
+    // and until a few more flushes of the master's log (200 ms apart) have made its results durable.
+    await("a third of the numbers done, some by each of the three workers").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+        .until(() -> done(server.instance(id)) >= N / 3 && workersWithResults(server.instance(id)) == 3);
+    long seen = done(server.instance(id));
+    await("more numbers done").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+        .until(() -> done(server.instance(id)) >= seen + N / 20);
 
     ProcessHandle.of(master.pid()).ifPresent(ProcessHandle::destroyForcibly);
     assertThat(master.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -101,6 +106,14 @@ class MasterResumeInteropTest {
       }
     }
     return null;
+  }
+
+  private static long workersWithResults(JsonNode instance) throws Exception {
+    long workers = 0;
+    for (JsonNode w : new ObjectMapper().readTree(instance.path("progress").asText("{}")).path("workerProgress")) {
+      workers += w.path("success").asLong() > 0 ? 1 : 0;
+    }
+    return workers;
   }
 
   private static long done(JsonNode instance) throws Exception {

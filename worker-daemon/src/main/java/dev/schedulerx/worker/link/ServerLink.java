@@ -137,7 +137,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       this.answer = new AtomicReference<>(answer);
     }
 
-    /** Starts once {@code serverUp} completed (at once for a server of its own): an embedded server may still be starting. */
+    /** Starts once {@code serverUp} completed: an embedded server may still be starting (completed at once otherwise). */
     public static FirstDiscovery start(Settings settings, CompletableFuture<?> serverUp) {
       Executor ownThread = task -> {
         Thread thread = new Thread(task, "first-discovery");
