@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,11 +40,7 @@ class ClassDataSharingEndToEndTest {
     Path archive = target.resolve("schedulerx.jsa");
     assertThat(train(home)).as("see worker-daemon/target/cds-training.log").isEqualTo("-XX:SharedArchiveFile=" + archive);
     assertThat(Files.isDirectory(target.resolve("lib-server"))).as("the full tree has the server's JARs").isTrue();
-    Path daemonJar;
-    try (Stream<Path> files = Files.list(target)) {
-      daemonJar = files.filter(f -> f.getFileName().toString().matches("schedulerx-worker-daemon-.*\\.jar")).findFirst().orElseThrow();
-    }
-    String workerOnlyClassPath = daemonJar + File.pathSeparator + target.resolve("lib") + File.separator + "*";
+    String workerOnlyClassPath = Distribution.daemonJar() + File.pathSeparator + target.resolve("lib") + File.separator + "*";
 
     Process version = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=info",

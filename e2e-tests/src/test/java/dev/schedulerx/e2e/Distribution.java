@@ -41,9 +41,18 @@ final class Distribution {
   }
 
   static Path examplesJar() {
-    try (Stream<Path> jars = Files.list(home().resolve("examples/target"))) {
-      return jars.filter(p -> p.getFileName().toString().matches("schedulerx-examples-.*\\.jar")).findFirst()
-          .orElseThrow(() -> new IllegalStateException("examples JAR not built; run mvn verify"));
+    return builtJar(home().resolve("examples/target"), "schedulerx-examples-.*\\.jar");
+  }
+
+  /** The daemon's own JAR in worker-daemon/target (its dependencies are in lib/ and lib-server/ beside it). */
+  static Path daemonJar() {
+    return builtJar(home().resolve("worker-daemon/target"), "schedulerx-worker-daemon-.*\\.jar");
+  }
+
+  private static Path builtJar(Path folder, String namePattern) {
+    try (Stream<Path> jars = Files.list(folder)) {
+      return jars.filter(p -> p.getFileName().toString().matches(namePattern)).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no " + namePattern + " in " + folder + "; run mvn verify"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -41,11 +41,8 @@ class WorkerOnlyDistributionEndToEndTest {
     copyTree(home.resolve("conf"), workerOnly.resolve("conf"));
     Path target = home.resolve("worker-daemon/target");
     Path copiedTarget = Files.createDirectories(workerOnly.resolve("worker-daemon/target"));
-    try (Stream<Path> files = Files.list(target)) {
-      for (Path jar : files.filter(f -> f.getFileName().toString().matches("schedulerx-worker-daemon-.*\\.jar")).toList()) {
-        Files.copy(jar, copiedTarget.resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
+    Path daemonJar = Distribution.daemonJar();
+    Files.copy(daemonJar, copiedTarget.resolve(daemonJar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
     copyTree(target.resolve("lib"), copiedTarget.resolve("lib"));
   }
 

@@ -49,7 +49,7 @@ class OfficialWorkerAgainstOurServerTest {
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("registered: " + officialWorkers() + "\n" + OfficialWorkerProcess.logTails(a) + "\n"
           + OfficialWorkerProcess.logTails(b) + "\n--- server log ends:\n"
-          + tail(server.process.logText()), e);
+          + Processes.tail(server.process.logText(), 4000), e);
     }
   }
 
@@ -60,10 +60,6 @@ class OfficialWorkerAgainstOurServerTest {
       proxy.close();
     }
     Processes.closeEach(first, second, server);
-  }
-
-  private static String tail(String text) {
-    return text.substring(Math.max(0, text.length() - 4000));
   }
 
   private static List<JsonNode> officialWorkers() {

@@ -2,12 +2,17 @@ package dev.schedulerx.interop;
 
 import dev.schedulerx.interop.official.OfficialWorkerMain;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The official SchedulerX Java worker (schedulerx2-worker) in its own JVM, via {@link OfficialWorkerMain}. */
 final class OfficialWorkerProcess {
@@ -69,17 +74,17 @@ final class OfficialWorkerProcess {
    * user.home): what a test failing on its registration shows, since the folder is gone after the test.
    */
   static String logTails(Path folder) {
-    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
-      return files.filter(f -> f.toString().endsWith(".log") && java.nio.file.Files.isRegularFile(f)).sorted().map(f -> {
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).sorted().map(f -> {
         String text;
         try {
-          text = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+          text = Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
           text = "(unreadable: " + e.getMessage() + ")";
         }
-        return "--- " + f + " ends:\n" + text.substring(Math.max(0, text.length() - 4000));
+        return "--- " + f + " ends:\n" + Processes.tail(text, 4000);
       }).collect(Collectors.joining("\n"));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "(no logs under " + folder + ": " + e.getMessage() + ")";
     }
   }

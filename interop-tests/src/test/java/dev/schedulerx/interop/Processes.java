@@ -84,10 +84,14 @@ final class Processes implements AutoCloseable {
             return logText().contains(marker);
           });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      String text = logText();
       throw new AssertionError(name + " did not log \"" + marker + "\" within " + within + "; its log ends:\n"
-          + text.substring(Math.max(0, text.length() - 3000)), e);
+          + tail(logText(), 3000), e);
     }
+  }
+
+  /** The last {@code chars} characters of {@code text}: what a failure message shows of a log. */
+  static String tail(String text, int chars) {
+    return text.substring(Math.max(0, text.length() - chars));
   }
 
   boolean isAlive() {
