@@ -37,7 +37,8 @@ class MasterResumeInteropTest {
 
   @BeforeAll
   static void start() throws Exception {
-    group = MixedGroup.start(dir, DEADLINE);
+    // Progress five times a second: the kill waits for the master's word that the official worker's results are logged.
+    group = MixedGroup.start(dir, DEADLINE, "worker.dispatch.progress-interval = 200ms");
     server = group.server;
     official = group.official;
     daemonA = group.daemonA;
@@ -56,29 +57,37 @@ class MasterResumeInteropTest {
   void aDaemonMasterKilledHalfWayIsReplacedByTheOtherDaemonAndTheMixedGroupsSumIsExact() throws Exception {
     long id = instanceMasteredByADaemon();
     Processes master = masterOf(id);
-    // The official worker may start taking tasks later than the daemons: the kill waits until the master's
-    // progress report (sent every few hundred ms, after its log's 200 ms flushes) shows results of all three.
+    // The official worker may start taking tasks later than the daemons, and runs none after the resume (it keeps an
+    // instance bound to its first master): its share of the sum is what the dead master's log holds. So the kill
+    // waits until each worker has results and the master says the server has stored all it had finished by then.
+    long[] finishedByThen = new long[1];
     await("a third of the numbers done, some by each of the three workers").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
-        .until(() -> done(server.instance(id)) >= N / 3 && workersWithResults(server.instance(id)) == 3);
+        .until(() -> {
+          JsonNode instance = server.instance(id);
+          finishedByThen[0] = finished(instance);
+          return finishedByThen[0] >= N / 3 && workersWithResults(instance) == 3;
+        });
+    await("those results stored in the master's log").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+        .until(() -> progress(server.instance(id)).path("resumable").path("finished").asLong() >= finishedByThen[0]);
 
     ProcessHandle.of(master.pid()).ifPresent(ProcessHandle::destroyForcibly);
     assertThat(master.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
     Processes heir = master == daemonA ? daemonB : daemonA;
-    JsonNode end;
     try {
-      end = server.awaitFinished(id, DEADLINE);
+      JsonNode end = server.awaitFinished(id, DEADLINE);
+      assertThat(end.path("state").asText()).as(end.toString()).isEqualTo("SUCCESS");
+      assertThat(end.path("result").asText()).startsWith((long) N * (N + 1) / 2 + " by ").contains("official-" + official.pid());
+      assertThat(end.path("workerId").asText()).contains("_" + heir.pid() + "_");
+      assertThat(end.path("attempt").asInt()).isZero();
+      assertThat(heir.logText()).contains("instance " + id + ": resumed at epoch 1 from");
     } catch (RuntimeException | AssertionError e) {
       System.err.println("---- instance: " + server.instance(id));
-      System.err.println("---- heir:\n" + heir.logText());
-      System.err.println("---- official worker:\n" + official.logText());
+      for (Processes p : List.of(master, heir, official, server.process)) {
+        System.err.println("---- " + p.name + ":\n" + Processes.tail(p.logText(), 20_000));
+      }
       throw e;
     }
-    assertThat(end.path("state").asText()).as(end.toString() + "\n" + heir.logText()).isEqualTo("SUCCESS");
-    assertThat(end.path("result").asText()).startsWith((long) N * (N + 1) / 2 + " by ").contains("official-" + official.pid());
-    assertThat(end.path("workerId").asText()).contains("_" + heir.pid() + "_");
-    assertThat(end.path("attempt").asInt()).isZero();
-    assertThat(heir.logText()).contains("instance " + id + ": resumed at epoch 1 from");
   }
 
   /** Runs the job until the server picks a daemon as its master (it rotates), killing runs the official worker masters. */
@@ -107,19 +116,23 @@ class MasterResumeInteropTest {
   }
 
   private static long workersWithResults(JsonNode instance) throws Exception {
-    return successesByWorker(instance).stream().filter(success -> success > 0).count();
+    return finishedByWorker(instance).stream().filter(finished -> finished > 0).count();
   }
 
-  private static long done(JsonNode instance) throws Exception {
-    return successesByWorker(instance).stream().mapToLong(Long::longValue).sum();
+  private static long finished(JsonNode instance) throws Exception {
+    return finishedByWorker(instance).stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Sub-tasks each worker finished, from the progress the master reports. */
-  private static List<Long> successesByWorker(JsonNode instance) throws Exception {
-    List<Long> successes = new ArrayList<>();
-    for (JsonNode w : new ObjectMapper().readTree(instance.path("progress").asText("{}")).path("workerProgress")) {
-      successes.add(w.path("success").asLong());
+  /** Tasks each worker finished, from the progress the master reports. */
+  private static List<Long> finishedByWorker(JsonNode instance) throws Exception {
+    List<Long> finished = new ArrayList<>();
+    for (JsonNode w : progress(instance).path("workerProgress")) {
+      finished.add(w.path("success").asLong() + w.path("failed").asLong());
     }
-    return successes;
+    return finished;
+  }
+
+  private static JsonNode progress(JsonNode instance) throws Exception {
+    return new ObjectMapper().readTree(instance.path("progress").asText("{}"));
   }
 }

@@ -27,11 +27,16 @@ final class MixedGroup implements AutoCloseable {
   }
 
   static MixedGroup start(Path dir, Duration within) throws IOException {
+    return start(dir, within, "");
+  }
+
+  /** The same with {@code daemonConf} inside both daemons' {@code schedulerx { }}. */
+  static MixedGroup start(Path dir, Duration within, String daemonConf) throws IOException {
     OurServer server = OurServer.start(dir);
     Processes official = OfficialWorkerProcess.launch("official worker", server.domain(),
         Files.createDirectories(dir.resolve("official")).resolve("worker.log"), "256m");
-    Processes daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", DaemonSum.class, DaemonShardCheck.class);
-    Processes daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", DaemonSum.class, DaemonShardCheck.class);
+    Processes daemonA = OurDaemonProcess.launch("daemon A", server.domain(), dir.resolve("daemon-a"), "256m", daemonConf, DaemonSum.class, DaemonShardCheck.class);
+    Processes daemonB = OurDaemonProcess.launch("daemon B", server.domain(), dir.resolve("daemon-b"), "256m", daemonConf, DaemonSum.class, DaemonShardCheck.class);
     MixedGroup group = new MixedGroup(server, official, daemonA, daemonB);
     try {
       OfficialWorkerProcess.awaitStarted(official);

@@ -136,8 +136,8 @@ public final class WorkerDaemon implements AutoCloseable {
     ProcessorInvoker invoker = new ProcessorInvoker();
     WorkerSettings.Dispatch d = settings.dispatch();
     WorkerSettings.Liveness liveness = settings.liveness();
-    DispatchSettings dispatch = DispatchSettings.of(d.window(), d.batchSize(), d.memoryBudgetBytes(), settings.dataDir().resolve("spill"),
-        liveness.checkInterval(), liveness.misses());
+    DispatchSettings dispatch = new DispatchSettings(d.window(), d.batchSize(), liveness.checkInterval(), liveness.misses(),
+        d.progressInterval(), d.memoryBudgetBytes(), settings.dataDir().resolve("spill"));
     ContainerSettings containers = new ContainerSettings(
         ContainerSettings.Reports.DEFAULTS.withAskTimeout(liveness.reportTimeout()).withGiveUpAfter(liveness.masterGoneAfter()),
         ContainerSettings.Mapping.DEFAULTS.withAskTimeout(liveness.mapTimeout()), Clock.systemUTC());

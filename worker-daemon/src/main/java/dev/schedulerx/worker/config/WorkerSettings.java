@@ -62,11 +62,11 @@ public record WorkerSettings(
 
   /**
    * {@code schedulerx.worker.dispatch.*}: how a Map/MapReduce master spreads sub-tasks, and whether it keeps
-   * the operation log that lets another worker resume its instance.
+   * the operation log that lets another worker resume its instance, and how often it reports progress.
    */
-  public record Dispatch(int window, int batchSize, long memoryBudgetBytes, boolean resume) {
+  public record Dispatch(int window, int batchSize, long memoryBudgetBytes, boolean resume, Duration progressInterval) {
     public Dispatch(int window, int batchSize, long memoryBudgetBytes) {
-      this(window, batchSize, memoryBudgetBytes, true);
+      this(window, batchSize, memoryBudgetBytes, true, Duration.ofSeconds(1));
     }
   }
 
@@ -150,7 +150,8 @@ public record WorkerSettings(
             c.getInt("worker.threads"),
             new Dispatch(
                 c.getInt("worker.dispatch.window"), c.getInt("worker.dispatch.batch-size"),
-                c.getBytes("worker.dispatch.memory-budget"), c.getBoolean("worker.dispatch.resume")),
+                c.getBytes("worker.dispatch.memory-budget"), c.getBoolean("worker.dispatch.resume"),
+                c.getDuration("worker.dispatch.progress-interval")),
             c.getDuration("worker.heartbeat-interval"),
             c.getDuration("worker.report-retry-interval"),
             c.getDuration("worker.shutdown-grace"),
@@ -199,6 +200,9 @@ public record WorkerSettings(
     }
     if (dispatch.memoryBudgetBytes() < 0) {
       throw bad(c, "worker.dispatch.memory-budget", "must not be negative (0 = every waiting body goes to a file)");
+    }
+    if (dispatch.progressInterval().toMillis() < 100) {
+      throw bad(c, "worker.dispatch.progress-interval", "must be at least 100ms");
     }
     for (String key : List.of("check-interval", "check-timeout", "start-timeout", "report-timeout", "master-gone-after", "map-timeout")) {
       if (c.getDuration("worker.liveness." + key).toMillis() < 100) {

@@ -84,6 +84,8 @@ final class MapMaster extends AbstractMaster {
   private final OperationLog log;
   /** True until the predecessors' log is read back (resume only): the store is not built yet. */
   private boolean loading;
+  /** Finished tasks the earlier masters' log held (resume only): they are in the server's log already. */
+  private long replayedFinished;
 
   static Behavior<Command> create(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
     return Behaviors.withTimers(timers -> new MapMaster(ctx, timers, spec, runtime, processor, List.of()).start());
@@ -197,6 +199,7 @@ final class MapMaster extends AbstractMaster {
         rerunning.add(parent); // maps again; what its earlier run created is skipped, and must be the same
       }
     }
+    replayedFinished = store.succeeded() + store.failed();
     runtime.pool().observer().masterResumed(store.waiting());
     // In the instance's log too (the MDC ships it), next to the server's line naming the lost master.
     TaskMdc.run(masterContext(), () -> getContext().getLog().info(
@@ -473,6 +476,6 @@ final class MapMaster extends AbstractMaster {
 
   @Override
   protected String progressJson() {
-    return ProgressJson.of(store, true);
+    return ProgressJson.of(store, true, log == null ? -1 : replayedFinished + log.storedFinals());
   }
 }

@@ -56,6 +56,10 @@ final class OperationLog {
   private long nextSeq; // used on the lane only
   private final Queue<CompletableFuture<MasterLog.Appended>> unstored = new ConcurrentLinkedQueue<>();
   private final AtomicLong unstoredBytes = new AtomicLong();
+  /** Completes once every batch sent so far is stored (or the log stopped): batches count in order. */
+  private CompletableFuture<Void> storedPrefix = CompletableFuture.completedFuture(null); // used on the lane only
+  /** Final statuses recorded in this epoch that are stored, all before them too: a resume would keep them. */
+  private final AtomicLong storedFinals = new AtomicLong();
   private volatile String stopped; // why the log stopped, null while it runs
   private volatile boolean closed;
   private volatile boolean fenced;
@@ -136,6 +140,14 @@ final class OperationLog {
         .thenApply(done -> fenced ? MasterLog.Appended.FENCED : MasterLog.Appended.STORED);
   }
 
+  /**
+   * Final statuses recorded by this master whose records the server has stored, with everything recorded before
+   * them: a master that resumed the instance now would keep that many of this epoch's finished tasks.
+   */
+  long storedFinals() {
+    return storedFinals.get();
+  }
+
   /** The instance ended here: nothing more is sent or re-sent. */
   void close() {
     closed = true;
@@ -146,6 +158,7 @@ final class OperationLog {
     List<byte[]> segments = new ArrayList<>();
     boolean whole = stopped == null && split(batch, 0, batch.records(), segments);
     long deflated = segments.stream().mapToLong(b -> b.length).sum();
+    int finals = batch.finals();
     // From here the batch weighs what its segments weigh, until the server stored them.
     unstored(deflated - batch.size());
     if (spare.size() < 2) {
@@ -156,8 +169,10 @@ final class OperationLog {
       unstored(-deflated);
       return;
     }
+    List<CompletableFuture<MasterLog.Appended>> batchStored = new ArrayList<>(segments.size());
     for (byte[] segment : segments) {
       CompletableFuture<MasterLog.Appended> stored = new CompletableFuture<>();
+      batchStored.add(stored);
       unstored.add(stored);
       stored.whenComplete((a, f) -> {
         unstored.remove(stored);
@@ -165,6 +180,13 @@ final class OperationLog {
       });
       append(nextSeq++, segment, stored, System.nanoTime());
     }
+    // A log that stopped completes its segments unstored: what it held is not counted (nor anything after it).
+    storedPrefix = storedPrefix.thenCombine(CompletableFuture.allOf(batchStored.toArray(CompletableFuture[]::new)), (a, b) -> b)
+        .thenRun(() -> {
+          if (stopped == null) {
+            storedFinals.addAndGet(finals);
+          }
+        });
   }
 
   /** Counts bytes recorded and not stored yet, here and in the daemon's lag metric. */

@@ -59,6 +59,7 @@ final class OperationLogCodec {
     private int count;
     private int[] ends = new int[4096];
     private int records;
+    private int finals;
 
     /** @param capacity bytes to start with: a batch that is cut at a size never grows past it by much */
     Records(int capacity) {
@@ -69,6 +70,7 @@ final class OperationLogCodec {
     void clear() {
       count = 0;
       records = 0;
+      finals = 0;
     }
 
     void name(int nameId, String name) {
@@ -101,6 +103,7 @@ final class OperationLogCodec {
       putInt(utf.length);
       putBytes(utf);
       end();
+      finals++;
     }
 
     void reduce() {
@@ -123,6 +126,11 @@ final class OperationLogCodec {
     /** How many records. */
     int records() {
       return records;
+    }
+
+    /** How many of them are FINAL records. */
+    int finals() {
+      return finals;
     }
 
     /** The offset at which record {@code i} ends. */

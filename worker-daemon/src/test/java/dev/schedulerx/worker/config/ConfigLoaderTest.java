@@ -71,7 +71,7 @@ class ConfigLoaderTest {
           remoting { host = "127.0.0.2", port = 7100 }
           server { embedded = false, http-port = 9000, remoting-port = 9001, database { url = "jdbc:h2:mem:x", user = u, password = pw } }
           worker { threads = 3, heartbeat-interval = 2s, report-retry-interval = 1s, shutdown-grace = 7s, http { host = "0.0.0.0", port = 18081 } }
-          worker.dispatch { window = 500, batch-size = 100, memory-budget = 1MiB }
+          worker.dispatch { window = 500, batch-size = 100, memory-budget = 1MiB, resume = off, progress-interval = 250ms }
           worker.liveness { check-interval = 5s, misses = 4, check-timeout = 3s, start-timeout = 20s, report-timeout = 11s, master-gone-after = 2m, map-timeout = 40s }
           instance-logs { ship = false, buffer-size = 50, flush-interval = 2s }
         }
@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     assertThat(s.toString()).doesNotContain("s3cret");
     assertThat(s.instanceLogs()).isEqualTo(new dev.schedulerx.worker.logs.InstanceLogShipping.Settings(false, 50, Duration.ofSeconds(2)));
     assertThat(s.http()).isEqualTo(new WorkerSettings.Http("0.0.0.0", 18081));
-    assertThat(s.dispatch()).isEqualTo(new WorkerSettings.Dispatch(500, 100, 1L << 20));
+    assertThat(s.dispatch()).isEqualTo(new WorkerSettings.Dispatch(500, 100, 1L << 20, false, Duration.ofMillis(250)));
     assertThat(s.liveness()).isEqualTo(new WorkerSettings.Liveness(Duration.ofSeconds(5), 4, Duration.ofSeconds(3),
         Duration.ofSeconds(20), Duration.ofSeconds(11), Duration.ofMinutes(2), Duration.ofSeconds(40)));
   }
@@ -130,6 +130,16 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigError.class)
         .hasMessageStartingWith("bad value for schedulerx.worker.dispatch.batch-size")
         .hasMessageEndingWith("must be between 1 and worker.dispatch.window (100)");
+  }
+
+  @Test
+  void aProgressIntervalBelowATenthOfASecondIsRefused() throws Exception {
+    Path file = conf("schedulerx.worker.dispatch.progress-interval = 10ms");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessageStartingWith("bad value for schedulerx.worker.dispatch.progress-interval")
+        .hasMessageEndingWith("must be at least 100ms");
   }
 
   @Test
