@@ -179,6 +179,9 @@ class MasterResumeEndToEndTest {
       await("the woken master stopped").atMost(Duration.ofSeconds(20))
           .until(() -> run.master().logText().contains("this master stops at epoch 0"));
       assertThat(run.master().logText()).doesNotContain("instance " + run.id() + " finished");
+      // The new master claimed the workers: what the woken one dispatched before it learnt of its successor is
+      // refused or dropped there, so re-runs stay within what was in flight and a short unflushed tail.
+      assertThat(totalRuns() - N).isLessThanOrEqualTo(3 * 2048 + 2000);
     });
   }
 

@@ -51,7 +51,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Command> {
 
   /** What the runner accepts. */
-  public sealed interface Command permits Start, Refuse, Kill, Destroy, EndsWaiting, RetryDue {}
+  public sealed interface Command permits Start, Refuse, Kill, Destroy, Fence, EndsWaiting, RetryDue {}
 
   /** Run these tasks, all of {@code group}'s instance. */
   public record Start(TaskGroup group, List<ContainerTask> tasks) implements Command {
@@ -82,6 +82,29 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   /** The master is done with the instance: flush its reports and forget it; leftover tasks are dropped. */
   public record Destroy(long instanceId) implements Command {}
 
+  /**
+   * Master resume: from {@code epoch} on, the instance's tasks come from the master at {@code masterPath} only; those
+   * of other masters are dropped (not reported: their master was replaced) and refused from now on. An empty path
+   * takes every master's up to {@code epoch} (a replaced master giving up its own share). A later epoch wins; at the
+   * same epoch a named master wins over an empty one.
+   */
+  public record Fence(long instanceId, int epoch, String masterPath) implements Command {
+    public Fence {
+      requireNonNull(masterPath, "masterPath");
+    }
+
+    boolean supersedes(Fence other) {
+      return epoch > other.epoch || epoch == other.epoch && other.masterPath.isEmpty() && !masterPath.isEmpty();
+    }
+
+    boolean admits(TaskGroup group) {
+      return masterPath.equals(group.masterPath());
+    }
+  }
+
+  /** Fences kept: instance ids are never reused, and a fence matters only while its replaced master may still send. */
+  static final int FENCES_KEPT = 4096;
+
   private record TaskEnded(long instanceId, long runId, ProcessResult result, Throwable failure) {}
 
   private record RetryDue(long instanceId, long retryId) implements Command {}
@@ -99,6 +122,13 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   private final MasterChannel master;
   private final String workerAddr;
   private final Map<Long, InstanceState> instances = new HashMap<>();
+  /** The current fence of instances that changed master, oldest first. */
+  private final Map<Long, Fence> fences = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Fence> eldest) {
+      return size() > FENCES_KEPT;
+    }
+  };
   /** Instances with a task that may start now, in turn order. */
   private final ArrayDeque<InstanceState> ready = new ArrayDeque<>();
   /** Tasks handed to the pool whose end has not come back yet (killed ones included). */
@@ -182,6 +212,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
         .onMessage(Refuse.class, this::onRefuse)
         .onMessage(Kill.class, this::onKill)
         .onMessage(Destroy.class, this::onDestroy)
+        .onMessage(Fence.class, this::onFence)
         .onMessageEquals(EndsWaiting.INSTANCE, this::onEndsWaiting)
         .onMessage(RetryDue.class, this::onRetryDue)
         .build();
@@ -194,6 +225,13 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
     if (state.killed) {
       getContext().getLog().info("{}: refusing {} task(s), the instance was killed", group.instance().label(), start.tasks().size());
       start.tasks().forEach(t -> report(t, TaskStatus.FAILED, KILLED));
+      return this;
+    }
+    Fence fence = fences.get(group.instanceId());
+    if (fence != null && !fence.admits(group)) {
+      getContext().getLog().info("{}: refusing {} task(s) of master {}: it was replaced at epoch {}", group.instance().label(),
+          start.tasks().size(), group.masterPath(), fence.epoch());
+      forgetIfIdle(state);
       return this;
     }
     String processor = group.instance().processor();
@@ -295,6 +333,48 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
       }
     }
     master.flush(destroy.instanceId());
+    return this;
+  }
+
+  private Behavior<Command> onFence(Fence fence) {
+    Fence current = fences.get(fence.instanceId());
+    if (current != null && !fence.supersedes(current)) {
+      return this;
+    }
+    fences.put(fence.instanceId(), fence);
+    InstanceState state = instances.get(fence.instanceId());
+    if (state == null) {
+      return this;
+    }
+    int queuedBefore = state.queued.size();
+    int dropped = 0;
+    for (Iterable<ContainerTask> waiting : List.of(state.waitingRetry.values(), state.queued)) {
+      for (Iterator<ContainerTask> it = waiting.iterator(); it.hasNext(); ) {
+        if (!fence.admits(it.next().group())) {
+          it.remove();
+          dropped++;
+        }
+      }
+    }
+    for (Iterator<Run> it = state.running.values().iterator(); it.hasNext(); ) {
+      Run run = it.next();
+      if (!fence.admits(run.task().group())) {
+        it.remove(); // its end, when it comes, finds no run: nothing is reported to the replaced master
+        run.handle().interrupt();
+        dropped++;
+      }
+    }
+    pool.observer().queued(state.queued.size() - queuedBefore);
+    if (dropped > 0) {
+      getContext().getLog().info("instance {}: {} task(s) of a replaced master dropped (master at epoch {}: {})",
+          fence.instanceId(), dropped, fence.epoch(), fence.masterPath().isEmpty() ? "another worker" : fence.masterPath());
+    }
+    if (state.inTurn && !state.mayStartAnother()) {
+      ready.remove(state);
+      state.inTurn = false;
+    }
+    forgetIfIdle(state);
+    dispatch();
     return this;
   }
 

@@ -149,8 +149,15 @@ final class MapMaster extends AbstractMaster {
     return id;
   }
 
-  /** Resume: read every segment the masters before this one stored, then rebuild the store from them. */
+  /**
+   * Resume: claim the workers (from now on they take this instance's tasks from this master only, and drop what the
+   * replaced master gave them, should it come back), read every segment the masters before this one stored, then
+   * rebuild the store from them.
+   */
   private Behavior<Command> readLog() {
+    for (String worker : live) {
+      runtime.peers().claim(worker, spec, spec.masterEpoch());
+    }
     loading = true;
     getContext().pipeToSelf(MasterLogReader.readAll(runtime.masterLog(), spec.instanceId(), spec.masterEpoch()),
         (segments, failure) -> new LogRead(segments, failure));
@@ -222,10 +229,12 @@ final class MapMaster extends AbstractMaster {
     if (isFinished()) {
       return this;
     }
-    // Not a failure of the instance: it goes on under its new master. Nothing is reported, nothing killed
-    // (a kill would reach the new master's tasks on the same workers too).
+    // Not a failure of the instance: it goes on under its new master. Nothing is reported, nothing killed (a kill
+    // would reach the new master's tasks on the same workers too): the new master claimed its workers, and this
+    // worker's own containers drop what this master gave them.
     TaskMdc.run(masterContext(), () -> getContext().getLog().warn("{}: this master stops at epoch {}: {}", spec.label(),
         spec.masterEpoch(), fenced.why()));
+    runtime.peers().release(spec, spec.masterEpoch());
     log.close();
     store.close();
     return Behaviors.stopped();

@@ -22,4 +22,13 @@ public interface Peers {
 
   /** Tells a worker the instance is over, so it may drop what it kept for it (fire and forget). */
   void destroy(String worker, InstanceSpec instance);
+
+  /**
+   * Master resume: from {@code epoch} on, {@code worker} takes the instance's tasks from this master only and drops
+   * those an earlier master gave it (fire and forget).
+   */
+  void claim(String worker, InstanceSpec instance, int epoch);
+
+  /** This master was replaced after {@code epoch}: this worker's own containers drop the tasks it gave them. */
+  void release(InstanceSpec instance, int epoch);
 }

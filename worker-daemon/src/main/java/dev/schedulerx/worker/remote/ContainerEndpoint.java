@@ -11,6 +11,7 @@ import com.alibaba.schedulerx.protocol.Worker.MasterKillContainerResponse;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerRequest;
 import com.alibaba.schedulerx.protocol.Worker.MasterStartContainerResponse;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.container.ContainerRunner;
 import dev.schedulerx.worker.container.ContainerTask;
@@ -42,6 +43,7 @@ public final class ContainerEndpoint extends AbstractActor {
       MasterBatchStartContainersResponse.newBuilder().setSuccess(true).build();
   private static final MasterStartContainerResponse ACCEPTED = MasterStartContainerResponse.newBuilder().setSuccess(true).build();
   private static final MasterKillContainerResponse KILLED = MasterKillContainerResponse.newBuilder().setSuccess(true).build();
+  private static final Resume.MasterFenceResponse FENCED = Resume.MasterFenceResponse.newBuilder().setSuccess(true).build();
 
   private static final Logger log = LoggerFactory.getLogger(ContainerEndpoint.class);
 
@@ -62,6 +64,7 @@ public final class ContainerEndpoint extends AbstractActor {
         .match(MasterStartContainerRequest.class, this::onStart)
         .match(MasterKillContainerRequest.class, this::onKill)
         .match(MasterDestroyContainerPoolRequest.class, this::onDestroy)
+        .match(Resume.MasterFenceRequest.class, this::onFence)
         .build();
   }
 
@@ -124,6 +127,12 @@ public final class ContainerEndpoint extends AbstractActor {
     runner.tell(new ContainerRunner.Destroy(request.getJobInstanceId()));
     getSender()
         .tell(MasterDestroyContainerPoolResponse.newBuilder().setSuccess(true).setDeliveryId(request.getDeliveryId()).build(), getSelf());
+  }
+
+  /** A master that resumed the instance claims this worker's share of it (our daemons only). */
+  private void onFence(Resume.MasterFenceRequest request) {
+    runner.tell(new ContainerRunner.Fence(request.getJobInstanceId(), request.getEpoch(), request.getMasterPath()));
+    getSender().tell(FENCED, getSelf());
   }
 
   /**

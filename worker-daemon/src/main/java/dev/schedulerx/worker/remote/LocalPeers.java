@@ -82,4 +82,18 @@ public final class LocalPeers implements Peers {
   public void destroy(String worker, InstanceSpec instance) {
     wire.destroy(worker, instance);
   }
+
+  @Override
+  public void claim(String worker, InstanceSpec instance, int epoch) {
+    if (self.equals(worker)) {
+      runner.tell(new ContainerRunner.Fence(instance.instanceId(), epoch, masterPath));
+    } else {
+      wire.claim(worker, instance, epoch);
+    }
+  }
+
+  @Override
+  public void release(InstanceSpec instance, int epoch) {
+    runner.tell(new ContainerRunner.Fence(instance.instanceId(), epoch + 1, ""));
+  }
 }

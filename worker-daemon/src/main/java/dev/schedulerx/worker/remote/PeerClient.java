@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.schedulerx.api.UpstreamResult;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.worker.instance.Peers;
 import dev.schedulerx.worker.task.InstanceSpec;
@@ -204,6 +205,20 @@ public final class PeerClient implements Peers {
     select(worker, ActorPaths.WORKER_CONTAINER).tell(
         MasterDestroyContainerPoolRequest.newBuilder().setJobInstanceId(instance.instanceId()).setJobId(instance.jobId()).build(),
         ActorRef.noSender());
+  }
+
+  @Override
+  public void claim(String worker, InstanceSpec instance, int epoch) {
+    containerSelection(worker).tell(fence(instance, epoch, masterPath), ActorRef.noSender());
+  }
+
+  @Override
+  public void release(InstanceSpec instance, int epoch) {
+    system.actorSelection("/user/" + ActorPaths.WORKER_CONTAINER).tell(fence(instance, epoch + 1, ""), ActorRef.noSender());
+  }
+
+  private static Resume.MasterFenceRequest fence(InstanceSpec instance, int epoch, String masterPath) {
+    return Resume.MasterFenceRequest.newBuilder().setJobInstanceId(instance.instanceId()).setEpoch(epoch).setMasterPath(masterPath).build();
   }
 
   private ActorSelection select(String worker, String actor) {

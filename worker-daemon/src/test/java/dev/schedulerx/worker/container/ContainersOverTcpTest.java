@@ -21,6 +21,7 @@ import dev.schedulerx.api.JobContext;
 import dev.schedulerx.api.TaskStatus;
 import dev.schedulerx.protocol.ActorPaths;
 import dev.schedulerx.protocol.RemotingSettings;
+import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.worker.container.testplugins.BlockingTask;
 import dev.schedulerx.worker.container.testplugins.EchoTask;
 import dev.schedulerx.worker.container.testplugins.FlakyTask;
@@ -288,6 +289,39 @@ class ContainersOverTcpTest {
     TaskStatusInfo status = awaitStatuses(instance, 1).get(0);
     assertThat(status.getStatus()).isEqualTo(TaskStatus.FAILED.value());
     assertThat(status.getResult()).contains("map() is only available");
+  }
+
+  @Test
+  void aResumingMastersFenceDropsTheReplacedMastersTasksAndRefusesItsLaterOnes() throws Exception {
+    long instance = INSTANCE_IDS.incrementAndGet();
+    Path files = Files.createDirectories(dir.resolve("fence-" + instance));
+    // The replaced master: another map_master_router (on the test's master system, where nothing listens).
+    String replaced = masterPath.replace(ActorPaths.WORKER_MAP_MASTER, "replaced_master");
+    List<MasterStartContainerRequest> held = new ArrayList<>();
+    for (long id = 1; id <= 3; id++) {
+      held.add(blocking(instance, id, "park", files).setConsumerNum(2).setInstanceMasterAkkaPath(replaced).build());
+    }
+    startBatch(instance, held);
+    await().atMost(WAIT).until(() -> Files.exists(files.resolve("started-1")) && Files.exists(files.resolve("started-2")));
+
+    Object reply = ask(ActorPaths.WORKER_CONTAINER,
+        Resume.MasterFenceRequest.newBuilder().setJobInstanceId(instance).setEpoch(1).setMasterPath(masterPath).build(), 10);
+    assertThat(((Resume.MasterFenceResponse) reply).getSuccess()).isTrue();
+    await().atMost(WAIT).until(() -> Files.exists(files.resolve("ended-1")) && Files.exists(files.resolve("ended-2")));
+
+    // The replaced master comes back and dispatches again; the new master dispatches too.
+    startBatch(instance, List.of(blocking(instance, 4, "park", files).setInstanceMasterAkkaPath(replaced).build()));
+    startBatch(instance, List.of(task(instance, 5, "echo-task").build()));
+
+    assertThat(awaitStatuses(instance, 1)).extracting(TaskStatusInfo::getTaskId).containsExactly(5L);
+    assertThat(files.resolve("started-3")).as("the queued task of the replaced master was dropped").doesNotExist();
+    assertThat(files.resolve("started-4")).as("the replaced master's later task was refused").doesNotExist();
+    // An older fence (a late message of an earlier hand-over) changes nothing.
+    ask(ActorPaths.WORKER_CONTAINER,
+        Resume.MasterFenceRequest.newBuilder().setJobInstanceId(instance).setEpoch(0).setMasterPath(replaced).build(), 10);
+    startBatch(instance, List.of(task(instance, 6, "echo-task").build()));
+    assertThat(awaitStatuses(instance, 2)).extracting(TaskStatusInfo::getTaskId).containsExactlyInAnyOrder(5L, 6L);
+    destroy(instance, 1);
   }
 
   @ParameterizedTest

@@ -87,6 +87,16 @@ class JobInstanceSupervisorTest {
 
       @Override
       public void destroy(String worker, InstanceSpec instance) {}
+
+      @Override
+      public void claim(String worker, InstanceSpec instance, int epoch) {
+        throw new AssertionError("standalone has no master to resume");
+      }
+
+      @Override
+      public void release(InstanceSpec instance, int epoch) {
+        throw new AssertionError("standalone has no master to fence");
+      }
     };
     InstanceRuntime runtime =
         new InstanceRuntime(plugins, new ProcessorInvoker(), pool, new TaskBodyCodec(), sink, noPeers,

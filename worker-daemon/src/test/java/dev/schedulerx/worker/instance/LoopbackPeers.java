@@ -278,6 +278,16 @@ final class LoopbackPeers implements Peers, AutoCloseable {
   }
 
   @Override
+  public void claim(String worker, InstanceSpec instance, int epoch) {
+    events.add("claim " + worker + " " + epoch);
+  }
+
+  @Override
+  public void release(InstanceSpec instance, int epoch) {
+    events.add("release " + epoch);
+  }
+
+  @Override
   public void close() {
     executor.shutdownNow();
   }

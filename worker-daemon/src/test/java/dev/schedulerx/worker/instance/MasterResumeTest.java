@@ -71,6 +71,8 @@ class MasterResumeTest {
     Reported end = second.awaitEnd();
     assertThat(end).extracting(Reported::status, Reported::result).containsExactly(InstanceStatus.SUCCESS, Long.toString(sum(3000)));
     assertThat(sentIds(second)).as("only the tasks that had not finished run again").containsExactlyInAnyOrderElementsOf(held);
+    assertThat(second.peers.events()).as("it claimed every worker, itself included, at its epoch")
+        .contains("claim " + SELF + " 1", "claim " + W1 + " 1", "claim " + W2 + " 1");
     assertThat(first.reports.receiveMessage(DEADLINE).status()).isEqualTo(InstanceStatus.RUNNING);
     first.reports.expectNoMessage(Duration.ofMillis(200)); // the dead master reported nothing more
   }
@@ -199,6 +201,8 @@ class MasterResumeTest {
 
     old.reports.expectTerminated(old.supervisor, DEADLINE);
     old.reports.expectNoMessage(Duration.ofMillis(300));
+    assertThat(old.peers.events()).as("its own containers drop its tasks; nothing killed or destroyed elsewhere")
+        .containsExactly("release 0");
   }
 
   @Test

@@ -54,6 +54,12 @@ class LocalPeersTest {
 
     @Override
     public void destroy(String worker, InstanceSpec instance) {}
+
+    @Override
+    public void claim(String worker, InstanceSpec instance, int epoch) {}
+
+    @Override
+    public void release(InstanceSpec instance, int epoch) {}
   }
 
   private static TaskSpec task(long id, int maxAttempt) {
