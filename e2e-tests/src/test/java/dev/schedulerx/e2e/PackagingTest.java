@@ -54,6 +54,20 @@ class PackagingTest {
     assertTrue(dockerfile.contains("\nUSER schedulerx"), "the image must run as the non-root user schedulerx");
   }
 
+  /** The daemons skip Pekko's start-up check of mixed versions (MergedReference): the build makes it here instead. */
+  @Test
+  void theDistributionCarriesOnePekkoVersion() throws IOException {
+    List<String> versions = new ArrayList<>();
+    for (String dir : List.of("worker-daemon/target/lib", "worker-daemon/target/lib-server")) {
+      try (Stream<Path> jars = Files.list(HOME.resolve(dir))) {
+        jars.map(j -> j.getFileName().toString()).filter(n -> n.startsWith("pekko-"))
+            .forEach(n -> versions.add(n.replaceFirst("^pekko-[a-z0-9-]+_2\\.13-(.+)\\.jar$", "$1")));
+      }
+    }
+    assertTrue(versions.size() >= 4, "Pekko JARs found: " + versions);
+    assertTrue(versions.stream().distinct().count() == 1, "Pekko JARs of several versions in the distribution: " + versions);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"schedulerx-worker", "schedulerx-server"})
   void systemdUnitStartsAnExistingLauncherWithItsConfig(String name) throws IOException {

@@ -32,12 +32,19 @@ import java.util.List;
  * <p>It is served as the only {@code reference.conf} of a class loader whose parent is the class path's: a
  * process's entry point makes that its context class loader, which is where Pekko's actor systems and this
  * project's config loading look for {@code reference.conf}. The file's first line names the reference files
- * it was made from with their sizes and times, so any change of the class path remakes it.
+ * it was made from with their sizes and times, so any change of the class path remakes it. The same loader
+ * spares Pekko's start its scan of every JAR's manifest ({@link #MANIFESTS}).
  */
 public final class MergedReference {
   /** The file the launcher keeps the merged reference of its class path in. */
   public static final String PROPERTY = "schedulerx.merged-reference";
   private static final String RESOURCE = "reference.conf";
+  /**
+   * Asked for by Pekko's start-up version check only, which opens and parses the manifest of every JAR on the class
+   * path (~0.1 s of a worker's start) to warn of mixed Pekko versions: the distribution's Pekko JARs come from one
+   * BOM, which its packaging test checks, so this loader answers with none.
+   */
+  private static final String MANIFESTS = "META-INF/MANIFEST.MF";
 
   private MergedReference() {}
 
@@ -163,6 +170,9 @@ public final class MergedReference {
 
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
+      if (MANIFESTS.equals(name)) {
+        return Collections.emptyEnumeration();
+      }
       return RESOURCE.equals(name) ? Collections.enumeration(List.of(merged)) : super.getResources(name);
     }
   }

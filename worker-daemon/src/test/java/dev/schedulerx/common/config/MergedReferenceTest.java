@@ -41,6 +41,9 @@ class MergedReferenceTest {
     assertThat(Files.readString(file).length()).isLessThan(String.join("", texts()).length() / 3);
     // Classes still come from the class path.
     assertThat(served.loadClass(MergedReferenceTest.class.getName())).isSameAs(MergedReferenceTest.class);
+    // Pekko's start-up scan of every JAR's manifest finds none (PackagingTest checks the Pekko JARs' one version).
+    assertThat(Collections.list(CLASS_PATH.getResources("META-INF/MANIFEST.MF"))).hasSizeGreaterThan(3);
+    assertThat(Collections.list(served.getResources("META-INF/MANIFEST.MF"))).isEmpty();
   }
 
   @Test
