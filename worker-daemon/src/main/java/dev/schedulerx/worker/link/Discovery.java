@@ -35,7 +35,6 @@ final class Discovery {
   private final Executor executor;
   /** Null for http://. */
   private final SSLSocketFactory tlsSockets;
-  private final ObjectMapper json = new ObjectMapper();
   private final String scheme;
   private final String endpoint;
   private final List<String> configuredDomains;
@@ -113,7 +112,7 @@ final class Discovery {
         .thenApply(r -> {
           JsonNode body;
           try {
-            body = json.readTree(r.body());
+            body = Json.MAPPER.readTree(r.body());
           } catch (Exception e) {
             throw new IllegalStateException(path + " answered HTTP " + r.status() + " with no JSON");
           }
@@ -163,5 +162,13 @@ final class Discovery {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /**
+   * Made at the first answer, on the thread that reads it: Jackson's class set-up (a date format, its calendar and
+   * time zone) then runs beside the daemon's start instead of on its main thread.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

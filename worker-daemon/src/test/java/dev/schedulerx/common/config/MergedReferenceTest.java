@@ -47,6 +47,19 @@ class MergedReferenceTest {
   }
 
   @Test
+  void theLaunchersClassPathIsDescribedByItsJarsSizesAndTimesAndADirectoryIsLookedInto() throws Exception {
+    Path a = Files.writeString(dir.resolve("a.jar"), "one");
+    Path b = Files.writeString(dir.resolve("b.jar"), "three");
+    String classPath = a + java.io.File.pathSeparator + b;
+    String before = MergedReference.jars(classPath);
+    assertThat(before).isEqualTo(a + " 3 " + Files.getLastModifiedTime(a).toMillis() + " " + b + " 5 " + Files.getLastModifiedTime(b).toMillis());
+
+    Files.setLastModifiedTime(b, FileTime.fromMillis(Files.getLastModifiedTime(b).toMillis() + 1000));
+    assertThat(MergedReference.jars(classPath)).as("a rebuilt JAR remakes the merged file").isNotEqualTo(before);
+    assertThat(MergedReference.jars(classPath + java.io.File.pathSeparator + dir)).isNull();
+  }
+
+  @Test
   void isKeptWhileTheClassPathIsTheSame() throws Exception {
     Path file = dir.resolve("reference.merged.conf");
     MergedReference.loader(CLASS_PATH, file);
