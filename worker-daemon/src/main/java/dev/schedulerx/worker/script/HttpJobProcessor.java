@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(HttpJobProcessor.class);
   private static final Logger OUTPUT = LoggerFactory.getLogger(ScriptProcessor.OUTPUT_LOGGER);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_BODY_BYTES = 1 << 20;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -94,7 +93,7 @@ final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
     } catch (IllegalArgumentException e) {
       return ProcessResult.failure(e.getMessage());
     }
-    OUTPUT.info("Http Request Headers: {}", JSON.writeValueAsString(request.headers().map()));
+    OUTPUT.info("Http Request Headers: {}", Json.MAPPER.writeValueAsString(request.headers().map()));
     OUTPUT.info("Http Request Parameters: {}", params);
     ProcessResult result;
     try {
@@ -167,7 +166,7 @@ final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
         }
         JsonNode node;
         try {
-          node = JSON.readTree(body);
+          node = Json.MAPPER.readTree(body);
         } catch (IOException e) {
           node = null;
         }
@@ -215,5 +214,10 @@ final class HttpJobProcessor implements dev.schedulerx.api.BroadcastProcessor {
       }
       return out.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /** Made at the first HTTP job, not when the daemon registers its built-in processors at start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }
