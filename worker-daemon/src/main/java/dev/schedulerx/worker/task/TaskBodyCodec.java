@@ -20,10 +20,16 @@ import java.util.Map;
  * elements pass as they are.
  */
 public final class TaskBodyCodec {
-  private final ObjectMapper json =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  /** How convertValue serializes: never wrapped in a root name. */
-  private final ObjectWriter beanWriter = json.writer().without(SerializationFeature.WRAP_ROOT_VALUE);
+  /**
+   * Made at the first body that needs JSON or bean conversion (both are immutable once configured), not when the
+   * daemon starts: Jackson's class set-up (a date format, its calendar and locale data) was ~20 ms of the start.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** How convertValue serializes: never wrapped in a root name. */
+    static final ObjectWriter BEAN_WRITER = MAPPER.writer().without(SerializationFeature.WRAP_ROOT_VALUE);
+  }
+
   /** Class names as Hessian writes them; kept with each class, so a plugin's loader is not held here. */
   private final ClassValue<byte[]> typeNames = new ClassValue<>() {
     @Override
@@ -71,7 +77,7 @@ public final class TaskBodyCodec {
         return Hessian1.write(task, null);
       }
       if (task instanceof Map<?, ?> || task instanceof Iterable<?>) {
-        return Hessian1.write(json.convertValue(task, Object.class), null);
+        return Hessian1.write(Json.MAPPER.convertValue(task, Object.class), null);
       }
       // A bean or record: its properties, typed by its class so a Java peer rebuilds the same class.
       return bean(task);
@@ -85,8 +91,8 @@ public final class TaskBodyCodec {
    * a map of a million beans skips a million maps.
    */
   private byte[] bean(Object task) {
-    try (TokenBuffer tokens = new TokenBuffer(json, false)) {
-      beanWriter.writeValue(tokens, task);
+    try (TokenBuffer tokens = new TokenBuffer(Json.MAPPER, false)) {
+      Json.BEAN_WRITER.writeValue(tokens, task);
       try (JsonParser p = tokens.asParser()) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
           throw new IllegalArgumentException("not written as an object with properties");
@@ -113,13 +119,13 @@ public final class TaskBodyCodec {
         return type.cast(value);
       }
       try {
-        return json.convertValue(value, type);
+        return Json.MAPPER.convertValue(value, type);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("task body cannot be read as " + type.getName() + ": " + e.getMessage(), e);
       }
     }
     try {
-      return json.readValue(body, type);
+      return Json.MAPPER.readValue(body, type);
     } catch (IOException e) {
       throw new UncheckedIOException("task body cannot be read as " + type.getName() + ": " + e.getMessage(), e);
     }
