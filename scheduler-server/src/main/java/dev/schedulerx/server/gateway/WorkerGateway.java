@@ -10,13 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ActorSelection;
@@ -86,6 +90,76 @@ public final class WorkerGateway {
             },
             system.dispatcher());
   }
+
+  /** One instance of a batched submit: see {@link #submitAll}. */
+  public record BatchItem(JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId,
+      WorkflowPayload workflow) {}
+
+  /**
+   * Asks {@code master} (one of our daemons: see {@link WorkerCapabilities#batchSubmit}) to run all of {@code items},
+   * many per message; answers one outcome per item, in their order, each completing exceptionally when its message
+   * got no answer within the submit timeout, as a single submit would.
+   */
+  public List<CompletableFuture<Outcome>> submitAll(WorkerAddress master, List<BatchItem> items) {
+    List<CompletableFuture<Outcome>> answers = new ArrayList<>(items.size());
+    Batch.ServerSubmitJobInstancesRequest.Builder message = Batch.ServerSubmitJobInstancesRequest.newBuilder();
+    List<Long> ids = new ArrayList<>();
+    List<CompletableFuture<Outcome>> pending = new ArrayList<>();
+    int bytes = 0;
+    for (BatchItem item : items) {
+      ServerSubmitJobInstanceRequest submit =
+          submitRequest(item.job(), item.instance(), item.workers(), item.appGroupId(), item.workflow());
+      int size = submit.getSerializedSize() + 8;
+      if (!ids.isEmpty() && (bytes + size > MAX_BATCH_BYTES || ids.size() >= MAX_BATCH_SUBMITS)) {
+        send(master, message.build(), ids, pending);
+        message = Batch.ServerSubmitJobInstancesRequest.newBuilder();
+        ids = new ArrayList<>();
+        pending = new ArrayList<>();
+        bytes = 0;
+      }
+      CompletableFuture<Outcome> answer = new CompletableFuture<>();
+      message.addSubmits(submit);
+      ids.add(item.instance().id());
+      pending.add(answer);
+      answers.add(answer);
+      bytes += size;
+    }
+    if (!ids.isEmpty()) {
+      send(master, message.build(), ids, pending);
+    }
+    return answers;
+  }
+
+  private void send(WorkerAddress master, Batch.ServerSubmitJobInstancesRequest message, List<Long> ids,
+      List<CompletableFuture<Outcome>> answers) {
+    Patterns.ask(jobInstanceActor(master), message, timeout).whenCompleteAsync((reply, failure) -> {
+      if (failure != null) {
+        answers.forEach(a -> a.completeExceptionally(failure));
+        return;
+      }
+      if (!(reply instanceof Batch.ServerSubmitJobInstancesResponse r)) {
+        Outcome refused = new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
+        answers.forEach(a -> a.complete(refused));
+        return;
+      }
+      Map<Long, Outcome> byInstance = new HashMap<>();
+      for (Batch.SubmitOutcome o : r.getOutcomesList()) {
+        byInstance.put(o.getJobInstanceId(), new Outcome(o.getSuccess(), o.getMessage()));
+      }
+      Outcome missing = new Outcome(false, "the worker's answer to the batch did not name this instance");
+      for (int i = 0; i < ids.size(); i++) {
+        answers.get(i).complete(byInstance.getOrDefault(ids.get(i), missing));
+      }
+    }, system.dispatcher());
+  }
+
+  /**
+   * Serialized submits per batch message at most: Pekko classic remoting drops frames above its maximum frame size
+   * (128,000 bytes by default).
+   */
+  static final int MAX_BATCH_BYTES = 96_000;
+  /** Submits per batch message at most: the worker starts the first ones while later messages are on the way. */
+  static final int MAX_BATCH_SUBMITS = 128;
 
   /**
    * Asks {@code master} to carry a running instance on at {@code epoch} from its predecessors' log (our daemons

@@ -330,6 +330,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     while (progressed) { // skipped nodes and decided conditions release their children in the same pass
       progressed = false;
       Set<Long> offBranch = offBranch(dag, order, parents, state, results);
+      // Nodes ready to start are started together after the pass: a wide fan-out is one batch, not a run each.
+      List<WfNode> toStart = new ArrayList<>();
       for (long jobId : order) {
         WfNode n = byJob.get(jobId);
         if (n == null || state.get(jobId) != InstanceState.WAITING) {
@@ -372,12 +374,18 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           results.put(jobId, decision);
           progressed = true;
           break; // the branches it closed are known only after offBranch is worked out again
-        } else if (startNode(run, n, parents.get(jobId), byJob, results, now)) {
-          state.put(jobId, InstanceState.RUNNING);
         } else {
-          state.put(jobId, store.nodes(runId).stream().filter(x -> x.jobId() == jobId).findFirst()
-              .map(WfNode::state).orElse(InstanceState.FAILED));
+          toStart.add(n);
+          state.put(jobId, InstanceState.RUNNING);
         }
+      }
+      Set<Long> started = startNodes(run, toStart, parents, byJob, results, now);
+      List<WfNode> notStarted = toStart.stream().filter(n -> !started.contains(n.jobId())).toList();
+      if (!notStarted.isEmpty()) {
+        Map<Long, InstanceState> stored = new HashMap<>();
+        store.nodes(runId).forEach(x -> stored.put(x.jobId(), x.state()));
+        notStarted.forEach(n -> state.put(n.jobId(), stored.getOrDefault(n.jobId(), InstanceState.FAILED)));
+        progressed = true; // a node that could not start may decide a condition below it
       }
     }
 
@@ -478,6 +486,79 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           log.info("workflow instance {}: node {} retried by the engine (attempt {})", run.id(), n.jobName(), attempt + 1);
           lifecycle.launch(job, retry);
         });
+  }
+
+  /**
+   * Creates and launches the job instances of WAITING nodes whose parents are done: one node as {@link #startNode};
+   * several with one transaction for their instances, one for their links and one batched launch. A crash between
+   * them leaves instances the next advance adopts (their unique key stops a second start), as with one node.
+   * Answers the job ids of the nodes that started.
+   */
+  private Set<Long> startNodes(WfInstance run, List<WfNode> ready, Map<Long, List<Long>> parents, Map<Long, WfNode> byJob,
+      Map<Long, String> results, Instant now) {
+    Set<Long> started = new HashSet<>();
+    if (ready.size() == 1) {
+      WfNode n = ready.get(0);
+      if (startNode(run, n, parents.get(n.jobId()), byJob, results, now)) {
+        started.add(n.jobId());
+      }
+      return started;
+    }
+    List<WfNode> nodes = new ArrayList<>();
+    List<JobDefinition> jobsOf = new ArrayList<>();
+    List<InstanceRepository.NewRun> runs = new ArrayList<>();
+    TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
+    for (WfNode n : ready) {
+      Optional<JobDefinition> job = jobs.findById(n.jobId());
+      if (job.isEmpty()) {
+        store.endNode(n.id(), InstanceState.FAILED, "job " + n.jobId() + " no longer exists", now, InstanceState.WAITING);
+        continue;
+      }
+      JobDefinition j = job.get();
+      nodes.add(n);
+      jobsOf.add(j);
+      runs.add(new InstanceRepository.NewRun(j.id(), j.groupId(), j.name(), n.runTime(), trigger, run.instanceParameters(), 0));
+    }
+    if (nodes.isEmpty()) {
+      return started;
+    }
+    Optional<List<JobInstance>> created = instances.createAll(runs, now);
+    if (created.isEmpty()) {
+      // Some were created before (a previous leader, or this engine before a crash): one by one, adopting those.
+      for (WfNode n : nodes) {
+        if (startNode(run, n, parents.get(n.jobId()), byJob, results, now)) {
+          started.add(n.jobId());
+        }
+      }
+      return started;
+    }
+    Map<Long, Long> links = new LinkedHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      links.put(nodes.get(i).id(), created.get().get(i).id());
+    }
+    Set<Long> linked = store.startNodes(links, now, InstanceState.WAITING);
+    List<InstanceLifecycle.Launch> launches = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      WfNode n = nodes.get(i);
+      JobInstance instance = created.get().get(i);
+      if (!linked.contains(n.id())) {
+        continue;
+      }
+      List<WorkerGateway.Upstream> upstream = new ArrayList<>();
+      for (long p : parents.get(n.jobId())) {
+        upstream.add(new WorkerGateway.Upstream(byJob.get(p).jobName(), results.get(p)));
+      }
+      runOfInstance.put(instance.id(), run.id());
+      launching.put(instance.id(),
+          new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(n.jobId())));
+      launches.add(new InstanceLifecycle.Launch(jobsOf.get(i), instance));
+      started.add(n.jobId());
+    }
+    log.info("workflow instance {}: {} nodes start together (instances {} to {})", run.id(), launches.size(),
+        launches.isEmpty() ? "-" : launches.get(0).instance().id(),
+        launches.isEmpty() ? "-" : launches.get(launches.size() - 1).instance().id());
+    lifecycle.launchAll(launches);
+    return started;
   }
 
   /** Creates and launches a WAITING node's job instance; false when it cannot run (the node is then ended). */

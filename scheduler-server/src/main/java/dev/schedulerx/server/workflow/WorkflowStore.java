@@ -426,6 +426,29 @@ final class WorkflowStore {
         }) > 0);
   }
 
+  /**
+   * As {@link #startNode} for many nodes, in one transaction: {@code links} maps node id to job instance id; answers
+   * the ids of the nodes that were linked.
+   */
+  Set<Long> startNodes(Map<Long, Long> links, Instant now, InstanceState... from) {
+    return inTransaction("start " + links.size() + " workflow nodes", c -> {
+      Set<Long> started = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sx_wf_node SET state = 3, job_instance_id = ?, started_at = COALESCE(started_at, ?), finished_at = NULL "
+              + "WHERE id = ? AND state IN (" + values(from) + ")")) {
+        for (Map.Entry<Long, Long> link : links.entrySet()) {
+          ps.setLong(1, link.getValue());
+          ps.setLong(2, now.toEpochMilli());
+          ps.setLong(3, link.getKey());
+          if (ps.executeUpdate() > 0) {
+            started.add(link.getKey());
+          }
+        }
+      }
+      return started;
+    });
+  }
+
   /** Ends a node (or marks it SKIPPED) if it is in one of {@code from}; the result is capped. */
   boolean endNode(long nodeId, InstanceState to, String result, Instant now, InstanceState... from) {
     return with("end workflow node " + nodeId, c -> update(c,
