@@ -98,48 +98,59 @@ public final class WorkerGateway {
   /**
    * Asks {@code master} (one of our daemons: see {@link WorkerCapabilities#batchSubmit}) to run all of {@code items},
    * many per message; answers one outcome per item, in their order, each completing exceptionally when its message
-   * got no answer within the submit timeout, as a single submit would.
+   * got no answer within the submit timeout, as a single submit would. At most {@value #BATCHES_IN_FLIGHT} messages
+   * are unanswered at a time: the worker works through a batch before the next waits in its mailbox, so no submit
+   * waits there behind hundreds of others and times out.
    */
   public List<CompletableFuture<Outcome>> submitAll(WorkerAddress master, List<BatchItem> items) {
     List<CompletableFuture<Outcome>> answers = new ArrayList<>(items.size());
-    Batch.ServerSubmitJobInstancesRequest.Builder message = Batch.ServerSubmitJobInstancesRequest.newBuilder();
-    List<Long> ids = new ArrayList<>();
-    List<CompletableFuture<Outcome>> pending = new ArrayList<>();
-    int bytes = 0;
+    List<BatchMessage> messages = new ArrayList<>();
+    BatchMessage current = null;
     for (BatchItem item : items) {
       ServerSubmitJobInstanceRequest submit =
           submitRequest(item.job(), item.instance(), item.workers(), item.appGroupId(), item.workflow());
       int size = submit.getSerializedSize() + 8;
-      if (!ids.isEmpty() && (bytes + size > MAX_BATCH_BYTES || ids.size() >= MAX_BATCH_SUBMITS)) {
-        send(master, message.build(), ids, pending);
-        message = Batch.ServerSubmitJobInstancesRequest.newBuilder();
-        ids = new ArrayList<>();
-        pending = new ArrayList<>();
-        bytes = 0;
+      if (current == null || current.bytes + size > MAX_BATCH_BYTES || current.ids.size() >= MAX_BATCH_SUBMITS) {
+        current = new BatchMessage();
+        messages.add(current);
       }
       CompletableFuture<Outcome> answer = new CompletableFuture<>();
-      message.addSubmits(submit);
-      ids.add(item.instance().id());
-      pending.add(answer);
+      current.request.addSubmits(submit);
+      current.ids.add(item.instance().id());
+      current.answers.add(answer);
+      current.bytes += size;
       answers.add(answer);
-      bytes += size;
     }
-    if (!ids.isEmpty()) {
-      send(master, message.build(), ids, pending);
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    for (int i = 0; i < BATCHES_IN_FLIGHT; i++) {
+      sendNext(master, messages, next);
     }
     return answers;
   }
 
-  private void send(WorkerAddress master, Batch.ServerSubmitJobInstancesRequest message, List<Long> ids,
-      List<CompletableFuture<Outcome>> answers) {
-    Patterns.ask(jobInstanceActor(master), message, timeout).whenCompleteAsync((reply, failure) -> {
+  /** One message of a batched submit, while it is put together. */
+  private static final class BatchMessage {
+    final Batch.ServerSubmitJobInstancesRequest.Builder request = Batch.ServerSubmitJobInstancesRequest.newBuilder();
+    final List<Long> ids = new ArrayList<>();
+    final List<CompletableFuture<Outcome>> answers = new ArrayList<>();
+    int bytes;
+  }
+
+  private void sendNext(WorkerAddress master, List<BatchMessage> messages, java.util.concurrent.atomic.AtomicInteger next) {
+    int index = next.getAndIncrement();
+    if (index >= messages.size()) {
+      return;
+    }
+    BatchMessage message = messages.get(index);
+    Patterns.ask(jobInstanceActor(master), message.request.build(), timeout).whenCompleteAsync((reply, failure) -> {
+      sendNext(master, messages, next);
       if (failure != null) {
-        answers.forEach(a -> a.completeExceptionally(failure));
+        message.answers.forEach(a -> a.completeExceptionally(failure));
         return;
       }
       if (!(reply instanceof Batch.ServerSubmitJobInstancesResponse r)) {
         Outcome refused = new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
-        answers.forEach(a -> a.complete(refused));
+        message.answers.forEach(a -> a.complete(refused));
         return;
       }
       Map<Long, Outcome> byInstance = new HashMap<>();
@@ -147,11 +158,14 @@ public final class WorkerGateway {
         byInstance.put(o.getJobInstanceId(), new Outcome(o.getSuccess(), o.getMessage()));
       }
       Outcome missing = new Outcome(false, "the worker's answer to the batch did not name this instance");
-      for (int i = 0; i < ids.size(); i++) {
-        answers.get(i).complete(byInstance.getOrDefault(ids.get(i), missing));
+      for (int i = 0; i < message.ids.size(); i++) {
+        message.answers.get(i).complete(byInstance.getOrDefault(message.ids.get(i), missing));
       }
     }, system.dispatcher());
   }
+
+  /** Batch messages to one worker unanswered at a time at most (see {@link #submitAll}). */
+  static final int BATCHES_IN_FLIGHT = 2;
 
   /**
    * Serialized submits per batch message at most: Pekko classic remoting drops frames above its maximum frame size

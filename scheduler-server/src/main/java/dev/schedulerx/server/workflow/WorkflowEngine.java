@@ -52,6 +52,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   /** A failed node instance whose retry did not appear this long after its interval is retried by the engine. */
   private static final Duration RETRY_GRACE = Duration.ofSeconds(10);
+  /** Failed nodes a failed run's reason names at most. */
+  static final int MAX_FAILED_NAMED = 10;
 
   private final WorkflowStore store;
   private final JobRepository jobs;
@@ -619,7 +621,13 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         failed.add(byJob.get(jobId).jobName() + " " + s);
       }
     });
-    return failed.isEmpty() ? "nodes left unfinished" : "node(s) " + String.join(", ", failed)
+    if (failed.isEmpty()) {
+      return "nodes left unfinished";
+    }
+    // A few names, then a count: a wide DAG's hundreds of failed nodes would not fit the reason column (and the run
+    // could then never be ended).
+    String named = String.join(", ", failed.subList(0, Math.min(MAX_FAILED_NAMED, failed.size())));
+    return "node(s) " + named + (failed.size() > MAX_FAILED_NAMED ? " and " + (failed.size() - MAX_FAILED_NAMED) + " more" : "")
         + "; their descendants did not run";
   }
 

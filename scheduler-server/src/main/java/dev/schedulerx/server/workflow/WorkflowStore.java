@@ -344,7 +344,7 @@ final class WorkflowStore {
         "UPDATE sx_wf_instance SET state = ?, reason = ?, finished_at = ? WHERE id = ? AND state = ?",
         ps -> {
           ps.setInt(1, to.value());
-          setNullable(ps, 2, reason);
+          setNullable(ps, 2, capResult(reason)); // a reason the column cannot hold must not keep the run from ending
           if (to.isFinished()) {
             ps.setLong(3, now.toEpochMilli());
           } else {
