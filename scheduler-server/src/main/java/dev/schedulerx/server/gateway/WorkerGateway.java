@@ -63,6 +63,8 @@ public final class WorkerGateway {
   private final ActorSystem system;
   private final Duration timeout;
   private final Map<WorkerAddress, ActorSelection> selections = new ConcurrentHashMap<>();
+  /** Batched submits per worker (see {@link #submitAll}); a lane of a worker that left stays empty and small. */
+  private final Map<WorkerAddress, BatchLane> lanes = new ConcurrentHashMap<>();
 
   public WorkerGateway(ActorSystem system, Duration timeout) {
     this.system = system;
@@ -99,8 +101,8 @@ public final class WorkerGateway {
    * Asks {@code master} (one of our daemons: see {@link WorkerCapabilities#batchSubmit}) to run all of {@code items},
    * many per message; answers one outcome per item, in their order, each completing exceptionally when its message
    * got no answer within the submit timeout, as a single submit would. At most {@value #BATCHES_IN_FLIGHT} messages
-   * are unanswered at a time: the worker works through a batch before the next waits in its mailbox, so no submit
-   * waits there behind hundreds of others and times out.
+   * to a worker are unanswered at a time (over all calls): the worker works through a batch before the next waits in
+   * its mailbox, so no submit waits there behind hundreds of others and times out.
    */
   public List<CompletableFuture<Outcome>> submitAll(WorkerAddress master, List<BatchItem> items) {
     List<CompletableFuture<Outcome>> answers = new ArrayList<>(items.size());
@@ -121,14 +123,16 @@ public final class WorkerGateway {
       current.bytes += size;
       answers.add(answer);
     }
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    for (int i = 0; i < BATCHES_IN_FLIGHT; i++) {
-      sendNext(master, messages, next);
+    if (lanes.size() >= MAX_SELECTIONS) {
+      lanes.values().removeIf(l -> l.waiting.isEmpty() && l.inFlight.get() == 0); // workers come and go with new ports
     }
+    BatchLane lane = lanes.computeIfAbsent(master, m -> new BatchLane());
+    lane.waiting.addAll(messages);
+    pump(master, lane);
     return answers;
   }
 
-  /** One message of a batched submit, while it is put together. */
+  /** One message of a batched submit, while it is put together and until it is sent. */
   private static final class BatchMessage {
     final Batch.ServerSubmitJobInstancesRequest.Builder request = Batch.ServerSubmitJobInstancesRequest.newBuilder();
     final List<Long> ids = new ArrayList<>();
@@ -136,32 +140,53 @@ public final class WorkerGateway {
     int bytes;
   }
 
-  private void sendNext(WorkerAddress master, List<BatchMessage> messages, java.util.concurrent.atomic.AtomicInteger next) {
-    int index = next.getAndIncrement();
-    if (index >= messages.size()) {
+  /** The batch messages to one worker: those not sent yet, and how many are sent and unanswered. */
+  private static final class BatchLane {
+    final java.util.Queue<BatchMessage> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  }
+
+  /** Sends waiting messages of the lane while fewer than {@value #BATCHES_IN_FLIGHT} are unanswered. */
+  private void pump(WorkerAddress master, BatchLane lane) {
+    while (!lane.waiting.isEmpty()) {
+      int sent = lane.inFlight.get();
+      if (sent >= BATCHES_IN_FLIGHT) {
+        return; // an answer pumps again
+      }
+      if (!lane.inFlight.compareAndSet(sent, sent + 1)) {
+        continue;
+      }
+      BatchMessage message = lane.waiting.poll();
+      if (message == null) {
+        lane.inFlight.decrementAndGet();
+        continue;
+      }
+      Patterns.ask(jobInstanceActor(master), message.request.build(), timeout).whenCompleteAsync((reply, failure) -> {
+        lane.inFlight.decrementAndGet();
+        pump(master, lane);
+        answered(message, reply, failure);
+      }, system.dispatcher());
+    }
+  }
+
+  private static void answered(BatchMessage message, Object reply, Throwable failure) {
+    if (failure != null) {
+      message.answers.forEach(a -> a.completeExceptionally(failure));
       return;
     }
-    BatchMessage message = messages.get(index);
-    Patterns.ask(jobInstanceActor(master), message.request.build(), timeout).whenCompleteAsync((reply, failure) -> {
-      sendNext(master, messages, next);
-      if (failure != null) {
-        message.answers.forEach(a -> a.completeExceptionally(failure));
-        return;
-      }
-      if (!(reply instanceof Batch.ServerSubmitJobInstancesResponse r)) {
-        Outcome refused = new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
-        message.answers.forEach(a -> a.complete(refused));
-        return;
-      }
-      Map<Long, Outcome> byInstance = new HashMap<>();
-      for (Batch.SubmitOutcome o : r.getOutcomesList()) {
-        byInstance.put(o.getJobInstanceId(), new Outcome(o.getSuccess(), o.getMessage()));
-      }
-      Outcome missing = new Outcome(false, "the worker's answer to the batch did not name this instance");
-      for (int i = 0; i < message.ids.size(); i++) {
-        message.answers.get(i).complete(byInstance.getOrDefault(message.ids.get(i), missing));
-      }
-    }, system.dispatcher());
+    if (!(reply instanceof Batch.ServerSubmitJobInstancesResponse r)) {
+      Outcome refused = new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
+      message.answers.forEach(a -> a.complete(refused));
+      return;
+    }
+    Map<Long, Outcome> byInstance = new HashMap<>();
+    for (Batch.SubmitOutcome o : r.getOutcomesList()) {
+      byInstance.put(o.getJobInstanceId(), new Outcome(o.getSuccess(), o.getMessage()));
+    }
+    Outcome missing = new Outcome(false, "the worker's answer to the batch did not name this instance");
+    for (int i = 0; i < message.ids.size(); i++) {
+      message.answers.get(i).complete(byInstance.getOrDefault(message.ids.get(i), missing));
+    }
   }
 
   /** Batch messages to one worker unanswered at a time at most (see {@link #submitAll}). */

@@ -300,13 +300,33 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     Map<Long, String> results = new HashMap<>();
     byJob.values().forEach(n -> results.put(n.jobId(), n.result()));
 
+    // Nodes whose instance succeeded are stored together (a wide fan-out's children end by the hundred).
+    Map<Long, String> succeededResults = new LinkedHashMap<>();
+    List<WfNode> succeededNodes = new ArrayList<>();
     for (WfNode n : byJob.values()) {
       if (n.state() == InstanceState.RUNNING) {
-        InstanceState settled = settle(run, n, now);
+        InstanceState settled;
+        if (n.jobInstanceId() != null && n.instanceState() == InstanceState.SUCCESS) {
+          succeededResults.put(n.id(), Optional.ofNullable(n.instanceResult()).orElse(""));
+          succeededNodes.add(n);
+          settled = InstanceState.SUCCESS;
+        } else {
+          settled = settle(run, n, now);
+        }
         if (settled != null) {
           state.put(n.jobId(), settled);
           results.put(n.jobId(), settled == InstanceState.SUCCESS ? WorkflowStore.capResult(n.instanceResult()) : null);
         }
+      }
+    }
+    if (!succeededResults.isEmpty()) {
+      store.endNodes(succeededResults, InstanceState.SUCCESS, now, InstanceState.RUNNING);
+      if (succeededNodes.size() == 1) {
+        WfNode n = succeededNodes.get(0);
+        log.info("workflow instance {}: node {} succeeded (instance {})", run.id(), n.jobName(), n.jobInstanceId());
+      } else {
+        log.info("workflow instance {}: {} nodes succeeded ({} ...)", run.id(), succeededNodes.size(),
+            succeededNodes.stream().limit(3).map(WfNode::jobName).collect(java.util.stream.Collectors.joining(", ")));
       }
     }
 
@@ -506,23 +526,38 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
       return started;
     }
+    Map<Long, JobDefinition> found = jobs.findByIds(ready.stream().map(WfNode::jobId).toList());
     List<WfNode> nodes = new ArrayList<>();
-    List<JobDefinition> jobsOf = new ArrayList<>();
-    List<InstanceRepository.NewRun> runs = new ArrayList<>();
-    TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
     for (WfNode n : ready) {
-      Optional<JobDefinition> job = jobs.findById(n.jobId());
-      if (job.isEmpty()) {
+      if (found.containsKey(n.jobId())) {
+        nodes.add(n);
+      } else {
         store.endNode(n.id(), InstanceState.FAILED, "job " + n.jobId() + " no longer exists", now, InstanceState.WAITING);
-        continue;
       }
-      JobDefinition j = job.get();
-      nodes.add(n);
-      jobsOf.add(j);
-      runs.add(new InstanceRepository.NewRun(j.id(), j.groupId(), j.name(), n.runTime(), trigger, run.instanceParameters(), 0));
     }
-    if (nodes.isEmpty()) {
-      return started;
+    // A chunk at a time: the first children are on their way while the engine stores the next ones.
+    int launched = 0;
+    for (int from = 0; from < nodes.size(); from += START_CHUNK) {
+      List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
+      launched += startChunk(run, chunk, found, parents, byJob, results, now, started);
+    }
+    if (launched > 0) {
+      log.info("workflow instance {}: {} nodes started together", run.id(), launched);
+    }
+    return started;
+  }
+
+  /** Nodes {@link #startNodes} creates, links and launches with one transaction each at most. */
+  static final int START_CHUNK = 128;
+
+  /** One chunk of {@link #startNodes}; adds the nodes that started to {@code started} and answers how many launched. */
+  private int startChunk(WfInstance run, List<WfNode> nodes, Map<Long, JobDefinition> found, Map<Long, List<Long>> parents,
+      Map<Long, WfNode> byJob, Map<Long, String> results, Instant now, Set<Long> started) {
+    TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
+    List<InstanceRepository.NewRun> runs = new ArrayList<>();
+    for (WfNode n : nodes) {
+      JobDefinition j = found.get(n.jobId());
+      runs.add(new InstanceRepository.NewRun(j.id(), j.groupId(), j.name(), n.runTime(), trigger, run.instanceParameters(), 0));
     }
     Optional<List<JobInstance>> created = instances.createAll(runs, now);
     if (created.isEmpty()) {
@@ -532,7 +567,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           started.add(n.jobId());
         }
       }
-      return started;
+      return 0;
     }
     Map<Long, Long> links = new LinkedHashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -553,14 +588,11 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       runOfInstance.put(instance.id(), run.id());
       launching.put(instance.id(),
           new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(n.jobId())));
-      launches.add(new InstanceLifecycle.Launch(jobsOf.get(i), instance));
+      launches.add(new InstanceLifecycle.Launch(found.get(n.jobId()), instance));
       started.add(n.jobId());
     }
-    log.info("workflow instance {}: {} nodes start together (instances {} to {})", run.id(), launches.size(),
-        launches.isEmpty() ? "-" : launches.get(0).instance().id(),
-        launches.isEmpty() ? "-" : launches.get(launches.size() - 1).instance().id());
     lifecycle.launchAll(launches);
-    return started;
+    return launches.size();
   }
 
   /** Creates and launches a WAITING node's job instance; false when it cannot run (the node is then ended). */

@@ -461,6 +461,23 @@ final class WorkflowStore {
         }) > 0);
   }
 
+  /** As {@link #endNode} for many nodes, in one transaction: {@code results} maps node id to its result. */
+  void endNodes(Map<Long, String> results, InstanceState to, Instant now, InstanceState... from) {
+    inTransaction("end " + results.size() + " workflow nodes", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sx_wf_node SET state = ?, result = ?, finished_at = ? WHERE id = ? AND state IN (" + values(from) + ")")) {
+        for (Map.Entry<Long, String> r : results.entrySet()) {
+          ps.setInt(1, to.value());
+          setNullable(ps, 2, r.getValue() == null ? null : capResult(r.getValue()));
+          ps.setLong(3, now.toEpochMilli());
+          ps.setLong(4, r.getKey());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
   /** Puts a node back to WAITING under a new run time (a retry), if it is in one of {@code from}. */
   boolean resetNode(long nodeId, Instant runTime, InstanceState... from) {
     return with("reset workflow node " + nodeId, c -> update(c,
