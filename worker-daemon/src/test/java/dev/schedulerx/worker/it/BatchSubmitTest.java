@@ -83,6 +83,7 @@ class BatchSubmitTest {
     Batch.ServerSubmitJobInstancesRequest.Builder batch = Batch.ServerSubmitJobInstancesRequest.newBuilder();
     for (int i = 0; i < 10; i++) {
       batch.addSubmits(submit(900_000 + i, "batched-" + i, "{\"className\":\"WorkflowNode\"}"));
+      Files.writeString(dir.resolve("batched-" + i), "go"); // released at once: the daemon runs 4 at a time
     }
 
     Batch.ServerSubmitJobInstancesResponse answer = send(batch.build());
@@ -93,12 +94,14 @@ class BatchSubmitTest {
     for (int i = 0; i < 10; i++) {
       Path started = dir.resolve("batched-" + i + ".started");
       await().atMost(DEADLINE).until(() -> Files.exists(started));
-      Files.writeString(dir.resolve("batched-" + i), "go");
     }
   }
 
   @Test
   void aSubmitTheDaemonCannotReadIsRefusedAloneAndTheOthersStart() throws Exception {
+    for (String job : List.of("good-1", "unreadable", "good-2")) {
+      Files.writeString(dir.resolve(job), "go");
+    }
     Batch.ServerSubmitJobInstancesRequest batch = Batch.ServerSubmitJobInstancesRequest.newBuilder()
         .addSubmits(submit(910_001, "good-1", "{\"className\":\"WorkflowNode\"}"))
         .addSubmits(submit(910_002, "unreadable", "not json"))
@@ -116,7 +119,6 @@ class BatchSubmitTest {
     assertThat(byId.get(910_002L).getMessage()).contains("content is not JSON");
     for (String job : List.of("good-1", "good-2")) {
       await().atMost(DEADLINE).until(() -> Files.exists(dir.resolve(job + ".started")));
-      Files.writeString(dir.resolve(job), "go");
     }
     assertThat(dir.resolve("unreadable.started")).doesNotExist();
   }
