@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -331,8 +334,8 @@ public final class InstanceLifecycle {
    * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
    */
   public void launchAll(List<Launch> runs) {
-    Map<WorkerAddress, List<WorkerGateway.BatchItem>> batches = new java.util.LinkedHashMap<>();
-    Map<Long, java.util.function.BiConsumer<WorkerGateway.Outcome, Throwable>> answers = new java.util.HashMap<>();
+    Map<WorkerAddress, List<WorkerGateway.BatchItem>> batches = new LinkedHashMap<>();
+    Map<Long, BiConsumer<WorkerGateway.Outcome, Throwable>> answers = new HashMap<>();
     for (Launch run : runs) {
       JobDefinition job = run.job();
       JobInstance instance = run.instance();
@@ -359,8 +362,7 @@ public final class InstanceLifecycle {
       submitsInFlight.addAndGet(items.size());
       List<CompletableFuture<WorkerGateway.Outcome>> outcomes = gateway.submitAll(master, items);
       for (int i = 0; i < items.size(); i++) {
-        var answer = answers.get(items.get(i).instance().id());
-        outcomes.get(i).whenComplete(answer::accept);
+        outcomes.get(i).whenComplete(answers.get(items.get(i).instance().id())::accept);
       }
     });
   }

@@ -20,9 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.pattern.Patterns;
@@ -142,8 +145,8 @@ public final class WorkerGateway {
 
   /** The batch messages to one worker: those not sent yet, and how many are sent and unanswered. */
   private static final class BatchLane {
-    final java.util.Queue<BatchMessage> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final Queue<BatchMessage> waiting = new ConcurrentLinkedQueue<>();
+    final AtomicInteger inFlight = new AtomicInteger();
   }
 
   /** Sends waiting messages of the lane while fewer than {@value #BATCHES_IN_FLIGHT} are unanswered. */

@@ -46,7 +46,11 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
 
   /** Start several instances submitted together (our server's batch); one reply per spec, in their order. */
-  public record SubmitAll(List<InstanceSpec> specs, ActorRef<List<Reply>> replyTo) implements Command {}
+  public record SubmitAll(List<InstanceSpec> specs, ActorRef<List<Reply>> replyTo) implements Command {
+    public SubmitAll {
+      specs = List.copyOf(specs);
+    }
+  }
 
   /** Kill a running instance. */
   public record Kill(long instanceId, String reason, ActorRef<Reply> replyTo) implements Command {}
