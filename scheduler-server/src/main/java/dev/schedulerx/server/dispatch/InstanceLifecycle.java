@@ -1,6 +1,7 @@
 package dev.schedulerx.server.dispatch;
 
 import dev.schedulerx.protocol.WorkerAddress;
+import dev.schedulerx.server.gateway.WorkerCapabilities;
 import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
@@ -14,6 +15,9 @@ import dev.schedulerx.server.store.TriggerType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,8 +262,12 @@ public final class InstanceLifecycle {
    * Completes when a worker accepted the run or it failed.
    */
   public CompletableFuture<Void> launch(JobDefinition job, JobInstance instance) {
+    return launch(job, instance, workflowNodes.beforeLaunch(job, instance));
+  }
+
+  /** As {@link #launch(JobDefinition, JobInstance)}, with the workflow engine's word on it already heard. */
+  private CompletableFuture<Void> launch(JobDefinition job, JobInstance instance, WorkflowNodes.NodeLaunch node) {
     CompletableFuture<Void> handedOver = new CompletableFuture<>();
-    WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job, instance);
     if (node != null && node.refusal() != null) {
       storeExecutor.execute(() -> {
         if (ends.finish(instance.id(), instance.jobId(), InstanceState.KILLED, node.refusal(), clock.instant())) {
@@ -297,20 +306,65 @@ public final class InstanceLifecycle {
       submitsInFlight.decrementAndGet();
       throw e;
     }
-    answer
-        .whenComplete(
-            (outcome, failure) -> {
-              submitsInFlight.decrementAndGet();
-              if (failure == null && outcome.accepted()) {
-                // Noted before its store is queued, so a final report that gets there first stores both at once.
-                Accepted accepted = new Accepted(job, instance, master, clock.instant());
-                unstoredStarts.put(instance.id(), accepted);
-                storeExecutor.execute(() -> storeStart(accepted));
-                handedOver.complete(null);
-              } else {
-                storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
-              }
-            });
+    answer.whenComplete((outcome, failure) -> answered(job, instance, candidates, index, group, handedOver, payload, outcome, failure));
+  }
+
+  /** A master's answer to a submit (alone or in a batch): its start is stored, or the next worker is tried. */
+  private void answered(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
+      List<WorkerAddress> group, CompletableFuture<Void> handedOver, WorkerGateway.WorkflowPayload payload,
+      WorkerGateway.Outcome outcome, Throwable failure) {
+    submitsInFlight.decrementAndGet();
+    if (failure == null && outcome.accepted()) {
+      // Noted before its store is queued, so a final report that gets there first stores both at once.
+      Accepted accepted = new Accepted(job, instance, candidates.get(index), clock.instant());
+      unstoredStarts.put(instance.id(), accepted);
+      storeExecutor.execute(() -> storeStart(accepted));
+      handedOver.complete(null);
+    } else {
+      storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
+    }
+  }
+
+  /** One run for {@link #launchAll}. */
+  public record Launch(JobDefinition job, JobInstance instance) {}
+
+  /**
+   * Launches many runs at once (a workflow node's children), as {@link #launch} each: a master is picked per run
+   * (rotating), and the runs of one master that takes batches (our daemons) go to it in a few messages instead of one
+   * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
+   */
+  public void launchAll(List<Launch> runs) {
+    Map<WorkerAddress, List<WorkerGateway.BatchItem>> batches = new LinkedHashMap<>();
+    Map<Long, BiConsumer<WorkerGateway.Outcome, Throwable>> answers = new HashMap<>();
+    for (Launch run : runs) {
+      JobDefinition job = run.job();
+      JobInstance instance = run.instance();
+      WorkflowNodes.NodeLaunch node = workflowNodes.beforeLaunch(job, instance);
+      if (node != null && node.refusal() != null) {
+        launch(job, instance, node); // ends it KILLED with the reason
+        continue;
+      }
+      WorkerGateway.WorkflowPayload payload = node == null ? null : node.payload();
+      List<WorkerInfo> live = registry.rotation(job.groupId());
+      List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), live);
+      if (candidates.isEmpty() || !WorkerCapabilities.batchSubmit(candidates.get(0))) {
+        launch(job, instance, node);
+        continue;
+      }
+      List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
+      WorkerInfo master = candidates.get(0);
+      batches.computeIfAbsent(master.address(), a -> new ArrayList<>())
+          .add(new WorkerGateway.BatchItem(job, instance, group, groups.appGroupId(job.groupId()), payload));
+      answers.put(instance.id(), (outcome, failure) ->
+          answered(job, instance, candidates, 0, group, new CompletableFuture<>(), payload, outcome, failure));
+    }
+    batches.forEach((master, items) -> {
+      submitsInFlight.addAndGet(items.size());
+      List<CompletableFuture<WorkerGateway.Outcome>> outcomes = gateway.submitAll(master, items);
+      for (int i = 0; i < items.size(); i++) {
+        outcomes.get(i).whenComplete(answers.get(items.get(i).instance().id())::accept);
+      }
+    });
   }
 
   /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */

@@ -10,15 +10,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.schedulerx.job.ExecuteMode;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobInstance;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.pattern.Patterns;
@@ -59,6 +66,8 @@ public final class WorkerGateway {
   private final ActorSystem system;
   private final Duration timeout;
   private final Map<WorkerAddress, ActorSelection> selections = new ConcurrentHashMap<>();
+  /** Batched submits per worker (see {@link #submitAll}); a lane of a worker that left stays empty and small. */
+  private final Map<WorkerAddress, BatchLane> lanes = new ConcurrentHashMap<>();
 
   public WorkerGateway(ActorSystem system, Duration timeout) {
     this.system = system;
@@ -86,6 +95,113 @@ public final class WorkerGateway {
             },
             system.dispatcher());
   }
+
+  /** One instance of a batched submit: see {@link #submitAll}. */
+  public record BatchItem(JobDefinition job, JobInstance instance, List<WorkerAddress> workers, long appGroupId,
+      WorkflowPayload workflow) {}
+
+  /**
+   * Asks {@code master} (one of our daemons: see {@link WorkerCapabilities#batchSubmit}) to run all of {@code items},
+   * many per message; answers one outcome per item, in their order, each completing exceptionally when its message
+   * got no answer within the submit timeout, as a single submit would. At most {@value #BATCHES_IN_FLIGHT} messages
+   * to a worker are unanswered at a time (over all calls): the worker works through a batch before the next waits in
+   * its mailbox, so no submit waits there behind hundreds of others and times out.
+   */
+  public List<CompletableFuture<Outcome>> submitAll(WorkerAddress master, List<BatchItem> items) {
+    List<CompletableFuture<Outcome>> answers = new ArrayList<>(items.size());
+    List<BatchMessage> messages = new ArrayList<>();
+    BatchMessage current = null;
+    for (BatchItem item : items) {
+      ServerSubmitJobInstanceRequest submit =
+          submitRequest(item.job(), item.instance(), item.workers(), item.appGroupId(), item.workflow());
+      int size = submit.getSerializedSize() + 8;
+      if (current == null || current.bytes + size > MAX_BATCH_BYTES || current.ids.size() >= MAX_BATCH_SUBMITS) {
+        current = new BatchMessage();
+        messages.add(current);
+      }
+      CompletableFuture<Outcome> answer = new CompletableFuture<>();
+      current.request.addSubmits(submit);
+      current.ids.add(item.instance().id());
+      current.answers.add(answer);
+      current.bytes += size;
+      answers.add(answer);
+    }
+    if (lanes.size() >= MAX_SELECTIONS) {
+      lanes.values().removeIf(l -> l.waiting.isEmpty() && l.inFlight.get() == 0); // workers come and go with new ports
+    }
+    BatchLane lane = lanes.computeIfAbsent(master, m -> new BatchLane());
+    lane.waiting.addAll(messages);
+    pump(master, lane);
+    return answers;
+  }
+
+  /** One message of a batched submit, while it is put together and until it is sent. */
+  private static final class BatchMessage {
+    final Batch.ServerSubmitJobInstancesRequest.Builder request = Batch.ServerSubmitJobInstancesRequest.newBuilder();
+    final List<Long> ids = new ArrayList<>();
+    final List<CompletableFuture<Outcome>> answers = new ArrayList<>();
+    int bytes;
+  }
+
+  /** The batch messages to one worker: those not sent yet, and how many are sent and unanswered. */
+  private static final class BatchLane {
+    final Queue<BatchMessage> waiting = new ConcurrentLinkedQueue<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+  }
+
+  /** Sends waiting messages of the lane while fewer than {@value #BATCHES_IN_FLIGHT} are unanswered. */
+  private void pump(WorkerAddress master, BatchLane lane) {
+    while (!lane.waiting.isEmpty()) {
+      int sent = lane.inFlight.get();
+      if (sent >= BATCHES_IN_FLIGHT) {
+        return; // an answer pumps again
+      }
+      if (!lane.inFlight.compareAndSet(sent, sent + 1)) {
+        continue;
+      }
+      BatchMessage message = lane.waiting.poll();
+      if (message == null) {
+        lane.inFlight.decrementAndGet();
+        continue;
+      }
+      Patterns.ask(jobInstanceActor(master), message.request.build(), timeout).whenCompleteAsync((reply, failure) -> {
+        lane.inFlight.decrementAndGet();
+        pump(master, lane);
+        answered(message, reply, failure);
+      }, system.dispatcher());
+    }
+  }
+
+  private static void answered(BatchMessage message, Object reply, Throwable failure) {
+    if (failure != null) {
+      message.answers.forEach(a -> a.completeExceptionally(failure));
+      return;
+    }
+    if (!(reply instanceof Batch.ServerSubmitJobInstancesResponse r)) {
+      Outcome refused = new Outcome(false, "unexpected reply " + reply.getClass().getSimpleName());
+      message.answers.forEach(a -> a.complete(refused));
+      return;
+    }
+    Map<Long, Outcome> byInstance = new HashMap<>();
+    for (Batch.SubmitOutcome o : r.getOutcomesList()) {
+      byInstance.put(o.getJobInstanceId(), new Outcome(o.getSuccess(), o.getMessage()));
+    }
+    Outcome missing = new Outcome(false, "the worker's answer to the batch did not name this instance");
+    for (int i = 0; i < message.ids.size(); i++) {
+      message.answers.get(i).complete(byInstance.getOrDefault(message.ids.get(i), missing));
+    }
+  }
+
+  /** Batch messages to one worker unanswered at a time at most (see {@link #submitAll}). */
+  static final int BATCHES_IN_FLIGHT = 2;
+
+  /**
+   * Serialized submits per batch message at most: Pekko classic remoting drops frames above its maximum frame size
+   * (128,000 bytes by default).
+   */
+  static final int MAX_BATCH_BYTES = 96_000;
+  /** Submits per batch message at most: the worker starts the first ones while later messages are on the way. */
+  static final int MAX_BATCH_SUBMITS = 128;
 
   /**
    * Asks {@code master} to carry a running instance on at {@code epoch} from its predecessors' log (our daemons

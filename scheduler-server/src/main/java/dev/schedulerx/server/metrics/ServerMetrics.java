@@ -46,6 +46,15 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
   private final ConcurrentMap<Long, Tags> jobTags = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, JobMeters> jobMeters = new ConcurrentHashMap<>();
   private final ConcurrentMap<Finished, Counter> finished = new ConcurrentHashMap<>();
+  /**
+   * Registers a job's meters at its first start or end. Registering takes the registry's lock (and the tags of a
+   * finish a query): on the store threads, a fan-out of hundreds of new jobs queued its stores behind it.
+   */
+  private final java.util.concurrent.ExecutorService registrar = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "sx-server-meters");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param groups the app groups this server serves (one workers gauge each)
@@ -73,7 +82,18 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
 
   @Override
   public void started(JobDefinition job, JobInstance instance, Instant acceptedAt) {
-    JobMeters meters = jobMeters.computeIfAbsent(job.id(), id -> new JobMeters(jobTags.computeIfAbsent(id, i -> tagsOf(job))));
+    JobMeters meters = jobMeters.get(job.id());
+    if (meters != null) {
+      recordStart(meters, instance, acceptedAt);
+    } else {
+      // A job's first run: its meters are registered on the registrar thread (see there), which records this start.
+      registrar.execute(() -> recordStart(
+          jobMeters.computeIfAbsent(job.id(), id -> new JobMeters(jobTags.computeIfAbsent(id, i -> tagsOf(job)))),
+          instance, acceptedAt));
+    }
+  }
+
+  private static void recordStart(JobMeters meters, JobInstance instance, Instant acceptedAt) {
     meters.started().increment();
     if (instance.triggerType().isOnTime()) { // retries and back-fills keep their slot's past schedule time
       Duration delay = Duration.between(instance.scheduleTime(), acceptedAt);
@@ -83,14 +103,19 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
 
   @Override
   public void finished(long jobId, InstanceState state) {
-    Tags tags = jobTags.computeIfAbsent(jobId, this::lookUpTags);
-    finished
-        .computeIfAbsent(new Finished(jobId, state), f ->
+    Finished key = new Finished(jobId, state);
+    Counter counter = finished.get(key);
+    if (counter != null) {
+      counter.increment();
+      return;
+    }
+    registrar.execute(() -> finished
+        .computeIfAbsent(key, f ->
             Counter.builder("schedulerx.server.instances.finished")
                 .description("Instances that ended, by final status")
-                .tags(tags.and("status", state.name()))
+                .tags(jobTags.computeIfAbsent(jobId, this::lookUpTags).and("status", state.name()))
                 .register(registry))
-        .increment();
+        .increment());
   }
 
   /** A job's meters of starts, registered once (a registration per event was a visible part of each run). */
@@ -137,6 +162,7 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
   }
 
   public String scrape() {
+    awaitRegistrar();
     Instant now = clock.instant();
     List<MultiGauge.Row<?>> rows =
         workers.all().stream()
@@ -147,12 +173,25 @@ public final class ServerMetrics implements InstanceEvents, AutoCloseable {
     return prometheus.scrape();
   }
 
+  /** Lets the registrar finish what it was given, so a scrape shows every start and end recorded before it. */
+  private void awaitRegistrar() {
+    try {
+      registrar.submit(() -> {}).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+        | java.util.concurrent.RejectedExecutionException e) {
+      // a scrape a little behind is better than none
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static double ageSeconds(WorkerInfo worker, Instant now) {
     return Math.max(0, Duration.between(worker.lastHeartbeat(), now).toMillis() / 1000.0);
   }
 
   @Override
   public void close() {
+    registrar.shutdownNow();
     prometheus.close();
   }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,6 +145,66 @@ public final class InstanceRepository {
               new JobInstance(id, jobId, groupId, jobName, millis(scheduleTime), trigger, InstanceState.WAITING,
                   attempt, parameters, null, null, null, null, millis(now), null, null, queued));
         });
+  }
+
+  /** One run for {@link #createAll}: as the arguments of {@link #create(long, String, String, Instant, TriggerType, String, int, Instant)}. */
+  public record NewRun(long jobId, String groupId, String jobName, Instant scheduleTime, TriggerType trigger,
+      String instanceParameters, int attempt) {}
+
+  /**
+   * Creates WAITING runs in one transaction (a workflow node's children): one commit for all of them instead of one
+   * each. All or nothing: empty when any of them exists already (then nothing was created, and the caller creates
+   * them one by one with {@link #create}, which tells which).
+   */
+  public Optional<List<JobInstance>> createAll(List<NewRun> runs, Instant now) {
+    List<String> parameters = new ArrayList<>(runs.size());
+    for (NewRun r : runs) {
+      Objects.requireNonNull(r.groupId(), "groupId");
+      Objects.requireNonNull(r.jobName(), "jobName");
+      Objects.requireNonNull(r.scheduleTime(), "scheduleTime");
+      Objects.requireNonNull(r.trigger(), "trigger");
+      if (r.attempt() < 0) {
+        throw new IllegalArgumentException("attempt must not be negative, was " + r.attempt());
+      }
+      parameters.add(Texts.requireLength("instanceParameters", Texts.orEmpty(r.instanceParameters()), 0, MAX_LARGE_TEXT_LENGTH));
+    }
+    try {
+      return Optional.of(jdbc.inTransaction(c -> {
+        List<JobInstance> created = new ArrayList<>(runs.size());
+        try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+          for (int i = 0; i < runs.size(); i++) {
+            NewRun r = runs.get(i);
+            ps.setLong(1, r.jobId());
+            ps.setString(2, r.groupId());
+            ps.setString(3, r.jobName());
+            ps.setLong(4, r.scheduleTime().toEpochMilli());
+            ps.setString(5, r.trigger().name());
+            ps.setInt(6, InstanceState.WAITING.value());
+            ps.setInt(7, r.attempt());
+            ps.setString(8, parameters.get(i));
+            ps.setLong(9, now.toEpochMilli());
+            ps.setBoolean(10, false);
+            ps.executeUpdate();
+            long id;
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              if (!keys.next()) {
+                throw new SQLException("no id generated for the instance of job " + r.jobId() + " at " + r.scheduleTime());
+              }
+              id = keys.getLong(1);
+            }
+            created.add(new JobInstance(id, r.jobId(), r.groupId(), r.jobName(), millis(r.scheduleTime()), r.trigger(),
+                InstanceState.WAITING, r.attempt(), parameters.get(i), null, null, null, null, millis(now), null, null, false));
+          }
+        }
+        return created;
+      }));
+    } catch (SQLException e) {
+      if (SqlErrors.isConstraintViolation(e)) {
+        log.debug("One of {} runs exists already; none created together", runs.size());
+        return Optional.empty();
+      }
+      throw new StoreQueryException("create " + runs.size() + " instances", e);
+    }
   }
 
   /**

@@ -52,6 +52,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   /** A failed node instance whose retry did not appear this long after its interval is retried by the engine. */
   private static final Duration RETRY_GRACE = Duration.ofSeconds(10);
+  /** Failed nodes a failed run's reason names at most. */
+  static final int MAX_FAILED_NAMED = 10;
 
   private final WorkflowStore store;
   private final JobRepository jobs;
@@ -298,13 +300,33 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     Map<Long, String> results = new HashMap<>();
     byJob.values().forEach(n -> results.put(n.jobId(), n.result()));
 
+    // Nodes whose instance succeeded are stored together (a wide fan-out's children end by the hundred).
+    Map<Long, String> succeededResults = new LinkedHashMap<>();
+    List<WfNode> succeededNodes = new ArrayList<>();
     for (WfNode n : byJob.values()) {
       if (n.state() == InstanceState.RUNNING) {
-        InstanceState settled = settle(run, n, now);
+        InstanceState settled;
+        if (n.jobInstanceId() != null && n.instanceState() == InstanceState.SUCCESS) {
+          succeededResults.put(n.id(), Optional.ofNullable(n.instanceResult()).orElse(""));
+          succeededNodes.add(n);
+          settled = InstanceState.SUCCESS;
+        } else {
+          settled = settle(run, n, now);
+        }
         if (settled != null) {
           state.put(n.jobId(), settled);
           results.put(n.jobId(), settled == InstanceState.SUCCESS ? WorkflowStore.capResult(n.instanceResult()) : null);
         }
+      }
+    }
+    if (!succeededResults.isEmpty()) {
+      store.endNodes(succeededResults, InstanceState.SUCCESS, now, InstanceState.RUNNING);
+      if (succeededNodes.size() == 1) {
+        WfNode n = succeededNodes.get(0);
+        log.info("workflow instance {}: node {} succeeded (instance {})", run.id(), n.jobName(), n.jobInstanceId());
+      } else {
+        log.info("workflow instance {}: {} nodes succeeded ({} ...)", run.id(), succeededNodes.size(),
+            succeededNodes.stream().limit(3).map(WfNode::jobName).collect(java.util.stream.Collectors.joining(", ")));
       }
     }
 
@@ -330,6 +352,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     while (progressed) { // skipped nodes and decided conditions release their children in the same pass
       progressed = false;
       Set<Long> offBranch = offBranch(dag, order, parents, state, results);
+      // Nodes ready to start are started together after the pass: a wide fan-out is one batch, not a run each.
+      List<WfNode> toStart = new ArrayList<>();
       for (long jobId : order) {
         WfNode n = byJob.get(jobId);
         if (n == null || state.get(jobId) != InstanceState.WAITING) {
@@ -372,12 +396,18 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           results.put(jobId, decision);
           progressed = true;
           break; // the branches it closed are known only after offBranch is worked out again
-        } else if (startNode(run, n, parents.get(jobId), byJob, results, now)) {
-          state.put(jobId, InstanceState.RUNNING);
         } else {
-          state.put(jobId, store.nodes(runId).stream().filter(x -> x.jobId() == jobId).findFirst()
-              .map(WfNode::state).orElse(InstanceState.FAILED));
+          toStart.add(n);
+          state.put(jobId, InstanceState.RUNNING);
         }
+      }
+      Set<Long> started = startNodes(run, toStart, parents, byJob, results, now);
+      List<WfNode> notStarted = toStart.stream().filter(n -> !started.contains(n.jobId())).toList();
+      if (!notStarted.isEmpty()) {
+        Map<Long, InstanceState> stored = new HashMap<>();
+        store.nodes(runId).forEach(x -> stored.put(x.jobId(), x.state()));
+        notStarted.forEach(n -> state.put(n.jobId(), stored.getOrDefault(n.jobId(), InstanceState.FAILED)));
+        progressed = true; // a node that could not start may decide a condition below it
       }
     }
 
@@ -480,6 +510,91 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         });
   }
 
+  /**
+   * Creates and launches the job instances of WAITING nodes whose parents are done: one node as {@link #startNode};
+   * several with one transaction for their instances, one for their links and one batched launch. A crash between
+   * them leaves instances the next advance adopts (their unique key stops a second start), as with one node.
+   * Answers the job ids of the nodes that started.
+   */
+  private Set<Long> startNodes(WfInstance run, List<WfNode> ready, Map<Long, List<Long>> parents, Map<Long, WfNode> byJob,
+      Map<Long, String> results, Instant now) {
+    Set<Long> started = new HashSet<>();
+    if (ready.size() == 1) {
+      WfNode n = ready.get(0);
+      if (startNode(run, n, parents.get(n.jobId()), byJob, results, now)) {
+        started.add(n.jobId());
+      }
+      return started;
+    }
+    Map<Long, JobDefinition> found = jobs.findByIds(ready.stream().map(WfNode::jobId).toList());
+    List<WfNode> nodes = new ArrayList<>();
+    for (WfNode n : ready) {
+      if (found.containsKey(n.jobId())) {
+        nodes.add(n);
+      } else {
+        store.endNode(n.id(), InstanceState.FAILED, "job " + n.jobId() + " no longer exists", now, InstanceState.WAITING);
+      }
+    }
+    // A chunk at a time: the first children are on their way while the engine stores the next ones.
+    int launched = 0;
+    for (int from = 0; from < nodes.size(); from += START_CHUNK) {
+      List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
+      launched += startChunk(run, chunk, found, parents, byJob, results, now, started);
+    }
+    if (launched > 0) {
+      log.info("workflow instance {}: {} nodes started together", run.id(), launched);
+    }
+    return started;
+  }
+
+  /** Nodes {@link #startNodes} creates, links and launches with one transaction each at most. */
+  static final int START_CHUNK = 128;
+
+  /** One chunk of {@link #startNodes}; adds the nodes that started to {@code started} and answers how many launched. */
+  private int startChunk(WfInstance run, List<WfNode> nodes, Map<Long, JobDefinition> found, Map<Long, List<Long>> parents,
+      Map<Long, WfNode> byJob, Map<Long, String> results, Instant now, Set<Long> started) {
+    TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
+    List<InstanceRepository.NewRun> runs = new ArrayList<>();
+    for (WfNode n : nodes) {
+      JobDefinition j = found.get(n.jobId());
+      runs.add(new InstanceRepository.NewRun(j.id(), j.groupId(), j.name(), n.runTime(), trigger, run.instanceParameters(), 0));
+    }
+    Optional<List<JobInstance>> created = instances.createAll(runs, now);
+    if (created.isEmpty()) {
+      // Some were created before (a previous leader, or this engine before a crash): one by one, adopting those.
+      for (WfNode n : nodes) {
+        if (startNode(run, n, parents.get(n.jobId()), byJob, results, now)) {
+          started.add(n.jobId());
+        }
+      }
+      return 0;
+    }
+    Map<Long, Long> links = new LinkedHashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      links.put(nodes.get(i).id(), created.get().get(i).id());
+    }
+    Set<Long> linked = store.startNodes(links, now, InstanceState.WAITING);
+    List<InstanceLifecycle.Launch> launches = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      WfNode n = nodes.get(i);
+      JobInstance instance = created.get().get(i);
+      if (!linked.contains(n.id())) {
+        continue;
+      }
+      List<WorkerGateway.Upstream> upstream = new ArrayList<>();
+      for (long p : parents.get(n.jobId())) {
+        upstream.add(new WorkerGateway.Upstream(byJob.get(p).jobName(), results.get(p)));
+      }
+      runOfInstance.put(instance.id(), run.id());
+      launching.put(instance.id(),
+          new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(n.jobId())));
+      launches.add(new InstanceLifecycle.Launch(found.get(n.jobId()), instance));
+      started.add(n.jobId());
+    }
+    lifecycle.launchAll(launches);
+    return launches.size();
+  }
+
   /** Creates and launches a WAITING node's job instance; false when it cannot run (the node is then ended). */
   private boolean startNode(WfInstance run, WfNode n, List<Long> parentIds, Map<Long, WfNode> byJob,
       Map<Long, String> results, Instant now) {
@@ -538,7 +653,13 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
         failed.add(byJob.get(jobId).jobName() + " " + s);
       }
     });
-    return failed.isEmpty() ? "nodes left unfinished" : "node(s) " + String.join(", ", failed)
+    if (failed.isEmpty()) {
+      return "nodes left unfinished";
+    }
+    // A few names, then a count: a wide DAG's hundreds of failed nodes would not fit the reason column (and the run
+    // could then never be ended).
+    String named = String.join(", ", failed.subList(0, Math.min(MAX_FAILED_NAMED, failed.size())));
+    return "node(s) " + named + (failed.size() > MAX_FAILED_NAMED ? " and " + (failed.size() - MAX_FAILED_NAMED) + " more" : "")
         + "; their descendants did not run";
   }
 

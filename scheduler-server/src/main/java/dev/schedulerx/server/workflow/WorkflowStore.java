@@ -344,7 +344,7 @@ final class WorkflowStore {
         "UPDATE sx_wf_instance SET state = ?, reason = ?, finished_at = ? WHERE id = ? AND state = ?",
         ps -> {
           ps.setInt(1, to.value());
-          setNullable(ps, 2, reason);
+          setNullable(ps, 2, capResult(reason)); // a reason the column cannot hold must not keep the run from ending
           if (to.isFinished()) {
             ps.setLong(3, now.toEpochMilli());
           } else {
@@ -426,6 +426,29 @@ final class WorkflowStore {
         }) > 0);
   }
 
+  /**
+   * As {@link #startNode} for many nodes, in one transaction: {@code links} maps node id to job instance id; answers
+   * the ids of the nodes that were linked.
+   */
+  Set<Long> startNodes(Map<Long, Long> links, Instant now, InstanceState... from) {
+    return inTransaction("start " + links.size() + " workflow nodes", c -> {
+      Set<Long> started = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sx_wf_node SET state = 3, job_instance_id = ?, started_at = COALESCE(started_at, ?), finished_at = NULL "
+              + "WHERE id = ? AND state IN (" + values(from) + ")")) {
+        for (Map.Entry<Long, Long> link : links.entrySet()) {
+          ps.setLong(1, link.getValue());
+          ps.setLong(2, now.toEpochMilli());
+          ps.setLong(3, link.getKey());
+          if (ps.executeUpdate() > 0) {
+            started.add(link.getKey());
+          }
+        }
+      }
+      return started;
+    });
+  }
+
   /** Ends a node (or marks it SKIPPED) if it is in one of {@code from}; the result is capped. */
   boolean endNode(long nodeId, InstanceState to, String result, Instant now, InstanceState... from) {
     return with("end workflow node " + nodeId, c -> update(c,
@@ -436,6 +459,23 @@ final class WorkflowStore {
           ps.setLong(3, now.toEpochMilli());
           ps.setLong(4, nodeId);
         }) > 0);
+  }
+
+  /** As {@link #endNode} for many nodes, in one transaction: {@code results} maps node id to its result. */
+  void endNodes(Map<Long, String> results, InstanceState to, Instant now, InstanceState... from) {
+    inTransaction("end " + results.size() + " workflow nodes", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE sx_wf_node SET state = ?, result = ?, finished_at = ? WHERE id = ? AND state IN (" + values(from) + ")")) {
+        for (Map.Entry<Long, String> r : results.entrySet()) {
+          ps.setInt(1, to.value());
+          setNullable(ps, 2, r.getValue() == null ? null : capResult(r.getValue()));
+          ps.setLong(3, now.toEpochMilli());
+          ps.setLong(4, r.getKey());
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
   }
 
   /** Puts a node back to WAITING under a new run time (a retry), if it is in one of {@code from}. */

@@ -409,9 +409,10 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     long maxMb = rt.maxMemory() >> 20;
     double load = Math.max(0, os.getSystemLoadAverage());
     return String.format(java.util.Locale.ROOT,
-        // masterResume: this worker can take over an instance whose master died (our server reads it; others ignore it)
+        // masterResume: this worker can take over an instance whose master died; batchSubmit: it takes many submits in
+        // one message (batch.proto). Our server reads them; others ignore them.
         "{\"cpuLoad1\":%.2f,\"cpuLoad5\":%.2f,\"cpuProcessors\":%d,\"heap1Usage\":%.4f,\"heap1Used\":%d,\"heap5Usage\":%.4f,\"heapMax\":%d,"
-            + "\"masterResume\":true}",
+            + "\"masterResume\":true,\"batchSubmit\":true}",
         load, load, os.getAvailableProcessors(), (double) usedMb / Math.max(1, maxMb), usedMb, (double) usedMb / Math.max(1, maxMb), maxMb);
   }
 

@@ -6,6 +6,7 @@ import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.TaskObserver;
 import dev.schedulerx.worker.link.LinkHealth;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,18 +33,30 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   /** Per job name; meters are looked up once per job, not once per task. */
   private final ConcurrentMap<String, JobMeters> jobs = new ConcurrentHashMap<>();
 
-  /** The meters of one job. */
+  /**
+   * Jobs whose meters are not registered yet. Registration takes the registry's lock and cost a visible part of a
+   * job's first run on the processor threads (before its processor started); these meters only read counters, so
+   * they are registered by the next scrape instead, which shows the same values.
+   */
+  private final java.util.Queue<JobMeters> unregistered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** The meters of one job: plain counters, read by meters registered at the first scrape after it was seen. */
   private final class JobMeters {
     final AtomicInteger running = new AtomicInteger();
-    final ConcurrentMap<TaskStatus, Counter> finished = new ConcurrentHashMap<>();
+    final ConcurrentMap<TaskStatus, LongAdder> finished = new ConcurrentHashMap<>();
     // Count and sum only, read at scrape time: a Micrometer Timer (with its max, let alone a histogram)
     // costs 100-250 ns a record, too much on the path of a million tiny tasks; two adders cost ~10 ns.
     final LongAdder dispatched = new LongAdder();
     final LongAdder dispatchNanos = new LongAdder();
     final String job;
+    /** Statuses whose counter is registered; touched by scrapes only (one at a time, see {@link #scrape}). */
+    final java.util.Set<TaskStatus> registeredStatuses = java.util.EnumSet.noneOf(TaskStatus.class);
 
     JobMeters(String job) {
       this.job = job;
+    }
+
+    void register() {
       Gauge.builder("schedulerx.worker.tasks.running", running, AtomicInteger::get)
           .description("Tasks whose processor runs on this worker now")
           .tag("job", job)
@@ -55,13 +68,21 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
           .register(registry);
     }
 
-    Counter finished(TaskStatus status) {
-      Counter counter = finished.get(status);
-      return counter != null ? counter : finished.computeIfAbsent(status, s ->
-          Counter.builder("schedulerx.worker.tasks.finished")
+    /** Registers the counters of statuses seen since the last scrape. */
+    void registerFinished() {
+      finished.forEach((status, count) -> {
+        if (registeredStatuses.add(status)) {
+          FunctionCounter.builder("schedulerx.worker.tasks.finished", count, LongAdder::doubleValue)
               .description("Tasks that ended on this worker, by final status")
-              .tags("job", job, "status", s.name())
-              .register(registry));
+              .tags("job", job, "status", status.name())
+              .register(registry);
+        }
+      });
+    }
+
+    LongAdder finished(TaskStatus status) {
+      LongAdder counter = finished.get(status);
+      return counter != null ? counter : finished.computeIfAbsent(status, s -> new LongAdder());
     }
   }
 
@@ -102,7 +123,11 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
 
   private JobMeters job(String job) {
     JobMeters meters = jobs.get(job);
-    return meters != null ? meters : jobs.computeIfAbsent(job, JobMeters::new);
+    return meters != null ? meters : jobs.computeIfAbsent(job, name -> {
+      JobMeters created = new JobMeters(name);
+      unregistered.add(created);
+      return created;
+    });
   }
 
   @Override
@@ -140,7 +165,11 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   }
 
   /** Every meter in the Prometheus text format. */
-  public String scrape() {
+  public synchronized String scrape() {
+    for (JobMeters m; (m = unregistered.poll()) != null; ) {
+      m.register();
+    }
+    jobs.values().forEach(JobMeters::registerFinished);
     return prometheus.scrape();
   }
 

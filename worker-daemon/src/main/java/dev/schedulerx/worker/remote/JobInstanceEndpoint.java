@@ -8,6 +8,7 @@ import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.schedulerx.api.UpstreamResult;
+import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.protocol.Resume;
 import dev.schedulerx.worker.remote.WorkerGuardian;
 import dev.schedulerx.worker.script.BuiltInProcessors;
@@ -49,6 +50,7 @@ public final class JobInstanceEndpoint extends AbstractActor {
   public Receive createReceive() {
     return receiveBuilder()
         .match(ServerSubmitJobInstanceRequest.class, this::onSubmit)
+        .match(Batch.ServerSubmitJobInstancesRequest.class, this::onSubmitAll)
         .match(ServerKillJobInstanceRequest.class, this::onKill)
         .match(Resume.ServerResumeJobInstanceRequest.class, this::onResume)
         .build();
@@ -63,6 +65,45 @@ public final class JobInstanceEndpoint extends AbstractActor {
       return;
     }
     submit(spec);
+  }
+
+  /**
+   * Our server's batch of submits (a workflow node's children): one guardian message for all of them, one answer
+   * naming each instance. A submit that cannot be read is refused alone; the others start.
+   */
+  private void onSubmitAll(Batch.ServerSubmitJobInstancesRequest request) {
+    Batch.ServerSubmitJobInstancesResponse.Builder answer = Batch.ServerSubmitJobInstancesResponse.newBuilder();
+    List<InstanceSpec> specs = new ArrayList<>(request.getSubmitsCount());
+    for (ServerSubmitJobInstanceRequest submit : request.getSubmitsList()) {
+      try {
+        specs.add(toSpec(submit));
+      } catch (IllegalArgumentException e) {
+        log.warn("submit of instance {} refused: {}", submit.getJobInstanceId(), e.getMessage());
+        answer.addOutcomes(outcome(submit.getJobInstanceId(), false, e.getMessage()));
+      }
+    }
+    ActorRef replyTo = getSender();
+    if (specs.isEmpty()) {
+      replyTo.tell(answer.build(), getSelf());
+      return;
+    }
+    AskPattern.<WorkerGuardian.Command, List<WorkerGuardian.Reply>>ask(
+            guardian, r -> new WorkerGuardian.SubmitAll(specs, r), ASK_TIMEOUT, Adapter.toTyped(getContext().getSystem()).scheduler())
+        .whenComplete(
+            (replies, failure) -> {
+              for (int i = 0; i < specs.size(); i++) {
+                long id = specs.get(i).instanceId();
+                answer.addOutcomes(failure != null
+                    ? outcome(id, false, "worker busy: " + failure.getMessage())
+                    : outcome(id, replies.get(i).accepted(), replies.get(i).message()));
+              }
+              replyTo.tell(answer.build(), ActorRef.noSender());
+            });
+  }
+
+  private static Batch.SubmitOutcome outcome(long instanceId, boolean success, String message) {
+    return Batch.SubmitOutcome.newBuilder().setJobInstanceId(instanceId).setSuccess(success)
+        .setMessage(message == null ? "" : message).build();
   }
 
   /** Our server hands over a running instance whose master was lost: this worker carries it on from its log. */

@@ -40,10 +40,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Command> {
 
   /** What the guardian accepts. */
-  public sealed interface Command permits Submit, Kill, GoOffline, ToInstance, Drain, GraceOver {}
+  public sealed interface Command permits Submit, SubmitAll, Kill, GoOffline, ToInstance, Drain, GraceOver {}
 
   /** Start an instance submitted by the server. */
   public record Submit(InstanceSpec spec, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Start several instances submitted together (our server's batch); one reply per spec, in their order. */
+  public record SubmitAll(List<InstanceSpec> specs, ActorRef<List<Reply>> replyTo) implements Command {
+    public SubmitAll {
+      specs = List.copyOf(specs);
+    }
+  }
 
   /** Kill a running instance. */
   public record Kill(long instanceId, String reason, ActorRef<Reply> replyTo) implements Command {}
@@ -125,6 +132,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
+        .onMessage(SubmitAll.class, this::onSubmitAll)
         .onMessage(Kill.class, this::onKill)
         .onMessage(GoOffline.class, g -> { link.tell(new ServerLink.GoOffline(g.replyTo())); return this; })
         .onMessage(ToInstance.class, this::onToInstance)
@@ -136,14 +144,34 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
   }
 
   private Behavior<Command> onSubmit(Submit submit) {
-    InstanceSpec spec = submit.spec();
+    submit.replyTo().tell(start(submit.spec()));
+    return this;
+  }
+
+  private Behavior<Command> onSubmitAll(SubmitAll submit) {
+    List<Reply> replies = new ArrayList<>(submit.specs().size());
+    for (InstanceSpec spec : submit.specs()) {
+      Reply reply;
+      try {
+        reply = start(spec);
+      } catch (RuntimeException e) {
+        // One bad instance (e.g. its plugin cannot be leased) must not fail the batch's others.
+        getContext().getLog().warn("{}: not started: {}", spec.label(), e.toString());
+        reply = new Reply(false, "not started: " + e.getMessage());
+      }
+      replies.add(reply);
+    }
+    submit.replyTo().tell(replies);
+    return this;
+  }
+
+  /** Starts a supervisor for the instance, or says why not. */
+  private Reply start(InstanceSpec spec) {
     if (draining) {
-      submit.replyTo().tell(new Reply(false, "worker is shutting down"));
-      return this;
+      return new Reply(false, "worker is shutting down");
     }
     if (supervisors.containsKey(spec.instanceId())) {
-      submit.replyTo().tell(new Reply(false, "job instance " + spec.instanceId() + " is still running!"));
-      return this;
+      return new Reply(false, "job instance " + spec.instanceId() + " is still running!");
     }
     pluginLeases.put(spec.instanceId(), runtime.plugins().acquire(spec.processor()));
     // A failing instance is stopped, never restarted: the server decides about retries.
@@ -155,8 +183,7 @@ public final class WorkerGuardian extends AbstractBehavior<WorkerGuardian.Comman
     supervisors.put(spec.instanceId(), supervisor);
     metrics.supervised(1);
     specs.put(spec.instanceId(), spec);
-    submit.replyTo().tell(new Reply(true, ""));
-    return this;
+    return new Reply(true, "");
   }
 
   /** A supervisor that threw never reported its instance: report it FAILED, so the server can retry it. */
