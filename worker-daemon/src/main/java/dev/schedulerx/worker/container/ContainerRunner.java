@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +124,7 @@ public final class ContainerRunner extends AbstractBehavior<ContainerRunner.Comm
   private final String workerAddr;
   private final Map<Long, InstanceState> instances = new HashMap<>();
   /** The current fence of instances that changed master, oldest first. */
-  private final Map<Long, Fence> fences = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+  private final Map<Long, Fence> fences = new LinkedHashMap<>() {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, Fence> eldest) {
       return size() > FENCES_KEPT;
