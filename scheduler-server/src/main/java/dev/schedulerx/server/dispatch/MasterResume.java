@@ -1,6 +1,7 @@
 package dev.schedulerx.server.dispatch;
 
 import dev.schedulerx.job.ExecuteMode;
+import dev.schedulerx.server.gateway.WorkerCapabilities;
 import dev.schedulerx.server.gateway.WorkerGateway;
 import dev.schedulerx.server.group.GroupGuard;
 import dev.schedulerx.server.registry.WorkerInfo;
@@ -174,22 +175,13 @@ public final class MasterResume {
     // Only our daemons can take an instance over, and only they get its tasks: an official SchedulerX worker
     // keeps a running instance bound to the master it first heard from (its in-flight sub-tasks run again here).
     List<WorkerInfo> candidates = DesignatedWorkers.pick(job.designation(), registry.rotation(job.groupId())).stream()
-        .filter(w -> !w.workerId().equals(lostMaster) && canResume(w))
+        .filter(w -> !w.workerId().equals(lostMaster) && WorkerCapabilities.masterResume(w))
         .toList();
     if (candidates.isEmpty()) {
       return false;
     }
     handOver(job, instance, candidates, 0, epoch.get(), lostMaster, why, payload, fallback);
     return true;
-  }
-
-  /** Whether a worker said (in its heartbeat's metrics) that it can master an instance from its log. */
-  static boolean canResume(WorkerInfo worker) {
-    try {
-      return worker.metricsJson() != null && JSON.readTree(worker.metricsJson()).path("masterResume").asBoolean(false);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return false;
-    }
   }
 
   /** A job turns resume off with {@code "resume": false} in its xattrs. */
