@@ -51,8 +51,12 @@ public final class InstanceRepository {
    * after the first rows, instead of reading and sorting all the job's history; the unique key needs no tiebreak.
    */
   private static final String NEWEST_FIRST = " ORDER BY job_id DESC, schedule_time DESC, attempt DESC";
-  private static final String BY_RUN =
-      SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ?";
+  /**
+   * The run that beat an insert to the unique key. A locking read: it reads the latest committed row, where a
+   * consistent read on MariaDB once missed the row whose commit had just raised the insert's duplicate-key error.
+   */
+  private static final String BY_RUN_LATEST =
+      SELECT + " WHERE job_id = ? AND schedule_time = ? AND attempt = ? FOR UPDATE";
   private static final String INSERT =
       "INSERT INTO sx_job_instance (job_id, group_id, job_name, schedule_time, trigger_type, state,"
           + " attempt, instance_parameters, created_at, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -135,7 +139,7 @@ public final class InstanceRepository {
             }
           } catch (SQLException e) {
             if (SqlErrors.isConstraintViolation(e)
-                && findRun(c, jobId, scheduleTime, attempt).isPresent()) {
+                && findRunLatest(c, jobId, scheduleTime, attempt).isPresent()) {
               log.debug("Instance of {} exists already, not creating it again", run);
               return Optional.empty();
             }
@@ -594,11 +598,11 @@ public final class InstanceRepository {
         ps -> ps.setLong(1, cutoff.toEpochMilli()));
   }
 
-  private static Optional<JobInstance> findRun(
+  private static Optional<JobInstance> findRunLatest(
       Connection c, long jobId, Instant scheduleTime, int attempt) throws SQLException {
     return Jdbc.first(
         c,
-        BY_RUN,
+        BY_RUN_LATEST,
         ps -> {
           ps.setLong(1, jobId);
           ps.setLong(2, scheduleTime.toEpochMilli());
