@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.tls.TlsSettings;
+import java.net.URL;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,12 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
     return new RemotingSettings(host, port, maximumFrameSize, tls);
   }
 
+  /**
+   * This module's Pekko defaults, found once in its own JAR: parseResources looks for every resource of that name
+   * on the class path, which opened each JAR of a daemon's start that no class had needed yet.
+   */
+  private static final URL OWN_DEFAULTS = RemotingSettings.class.getResource("schedulerx-remoting.conf");
+
   /** The full Pekko configuration for an actor system using these settings. */
   public Config toConfig() {
     Map<String, Object> settings = new HashMap<>();
@@ -53,7 +60,7 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
     }
     settings.putAll(sslOverrides(tls));
     return ConfigFactory.parseMap(settings)
-        .withFallback(ConfigFactory.parseResources(RemotingSettings.class, "schedulerx-remoting.conf"))
+        .withFallback(ConfigFactory.parseURL(OWN_DEFAULTS))
         .withFallback(ConfigFactory.defaultReference(MergedReference.readBy(RemotingSettings.class)))
         .resolve();
   }
