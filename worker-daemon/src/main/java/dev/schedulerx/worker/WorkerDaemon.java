@@ -121,15 +121,13 @@ public final class WorkerDaemon implements AutoCloseable {
             workerId, settings.namespace(), settings.groupId(), settings.appKey(), settings.endpoint(),
             serverAddress(), settings.label(),
             settings.heartbeatInterval(), settings.reportRetryInterval(), VERSION, settings.tls());
-    // Discovery needs nothing but HTTP: it runs while the plugins load and the actor system starts.
-    ServerLink.FirstDiscovery firstDiscovery =
-        ServerLink.FirstDiscovery.start(link, embeddedStart != null ? embeddedStart : CompletableFuture.completedFuture(null));
     plugins = new PluginRegistry(pluginSource, BuiltInProcessors.create(settings.scripts(), System.getenv()));
-    plugins.load();
-    if (!settings.pluginsScanInterval().isZero()) {
-      pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
-    }
-    metrics = new DaemonMetrics(new LinkHealth(Clock.systemUTC()));
+    // The plugins load beside the actor system's start, and discovery (nothing but HTTP) beside both. The first
+    // heartbeat waits for the plugins: the server sends no job before their processors are there.
+    CompletableFuture<Void> pluginsLoaded = CompletableFuture.runAsync(plugins::load, task -> new Thread(task, "plugins-load").start());
+    ServerLink.FirstDiscovery firstDiscovery =
+        ServerLink.FirstDiscovery.start(link, embeddedStart != null ? embeddedStart : CompletableFuture.completedFuture(null), pluginsLoaded);
+    metrics = new DaemonMetrics(new LinkHealth(Clock.systemUTC()), registered);
     pool = new ContainerPool(settings.threads(), metrics);
     metrics.watch(pool);
     TaskBodyCodec codec = new TaskBodyCodec();
@@ -163,6 +161,10 @@ public final class WorkerDaemon implements AutoCloseable {
         workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
     if (embeddedStart != null && server == null) {
       server = joined(embeddedStart);
+    }
+    pluginsLoaded.join();
+    if (!settings.pluginsScanInterval().isZero()) {
+      pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
     }
     instanceLogs = startInstanceLogs();
     // Stale after three missed heartbeats: by then the server is about to drop this worker too.

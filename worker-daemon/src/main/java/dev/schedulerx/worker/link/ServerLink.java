@@ -137,15 +137,18 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       this.answer = new AtomicReference<>(answer);
     }
 
-    /** Starts once {@code serverUp} completed: an embedded server may still be starting (completed at once otherwise). */
-    public static FirstDiscovery start(Settings settings, CompletableFuture<?> serverUp) {
+    /**
+     * Starts once {@code serverUp} completed: an embedded server may still be starting (completed at once otherwise).
+     * The answer reaches the link, which then sends the first heartbeat, once {@code workerReady} completed too.
+     */
+    public static FirstDiscovery start(Settings settings, CompletableFuture<?> serverUp, CompletableFuture<?> workerReady) {
       Executor ownThread = task -> {
         Thread thread = new Thread(task, "first-discovery");
         thread.setDaemon(true); // a daemon that fails to start exits without waiting for it
         thread.start();
       };
       Discovery discovery = discovery(settings, ownThread);
-      return new FirstDiscovery(serverUp.thenCompose(up -> discovery.discover()));
+      return new FirstDiscovery(serverUp.thenCompose(up -> discovery.discover()).thenCombine(workerReady, (found, ready) -> found));
     }
 
     CompletableFuture<Discovery.Found> take() {

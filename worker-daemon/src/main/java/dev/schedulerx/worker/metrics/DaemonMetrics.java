@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Micrometer's global one: several daemons run in one test JVM.
  */
 public final class DaemonMetrics implements TaskObserver, AutoCloseable {
-  private final PrometheusRegistry prometheus = new PrometheusRegistry();
-  private final MeterRegistry registry = prometheus.registry();
+  private final PrometheusRegistry prometheus;
+  private final MeterRegistry registry;
   private final LinkHealth link;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger supervised = new AtomicInteger();
@@ -86,7 +86,10 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
     }
   }
 
-  public DaemonMetrics(LinkHealth link) {
+  /** @param jvmMetersWhen when to bind the JVM meters: they are not worth a moment of the start */
+  public DaemonMetrics(LinkHealth link, java.util.concurrent.CompletionStage<?> jvmMetersWhen) {
+    this.prometheus = new PrometheusRegistry(jvmMetersWhen);
+    this.registry = prometheus.registry();
     this.link = link;
     resumes = Counter.builder("schedulerx.worker.master.resumes")
         .description("Instances this worker took over as master after their master was lost").register(registry);
