@@ -30,7 +30,6 @@ public final class LayeredConfig {
   private final String root;
   private final String documentedIn;
   private final Set<String> freeFormPaths;
-  private final Set<String> otherRoots;
   private final Config reference;
   private final Map<String, String> env;
   private final Properties systemProperties;
@@ -39,14 +38,12 @@ public final class LayeredConfig {
    * @param root the block the program owns, e.g. {@code schedulerx}
    * @param documentedIn the file users should look keys up in, named in errors
    * @param freeFormPaths paths below the root whose content the program checks itself (e.g. declared jobs)
-   * @param otherRoots other top-level blocks a file may carry (e.g. {@code pekko} settings)
    */
-  public LayeredConfig(String root, String documentedIn, Set<String> freeFormPaths, Set<String> otherRoots,
-      Map<String, String> env, Properties systemProperties) {
+  public LayeredConfig(String root, String documentedIn, Set<String> freeFormPaths, Map<String, String> env,
+      Properties systemProperties) {
     this.root = root;
     this.documentedIn = documentedIn;
     this.freeFormPaths = Set.copyOf(freeFormPaths);
-    this.otherRoots = Set.copyOf(otherRoots);
     // Through Typesafe-config's cache, which Pekko's actor systems read too: the reference files are parsed
     // once, not here and again there.
     this.reference = ConfigFactory.defaultReferenceUnresolved(MergedReference.readBy(LayeredConfig.class));
@@ -111,7 +108,7 @@ public final class LayeredConfig {
   private void rejectUnknownKeys(Config layer, String where) {
     Set<String> unknown = new TreeSet<>();
     for (String top : layer.root().keySet()) {
-      if (!top.equals(root) && !otherRoots.contains(top)) {
+      if (!top.equals(root)) {
         unknown.add(top + locate(layer.root().get(top)));
       }
     }

@@ -18,7 +18,7 @@ final class ServerConfigLoader {
   private final LayeredConfig layers;
 
   ServerConfigLoader(Map<String, String> env, Properties systemProperties) {
-    this.layers = new LayeredConfig(ServerSettings.ROOT, "conf/server.conf", Set.of(AlertSettings.CHANNELS_PATH), Set.of(), env,
+    this.layers = new LayeredConfig(ServerSettings.ROOT, "conf/server.conf", Set.of(AlertSettings.CHANNELS_PATH), env,
         systemProperties);
   }
 

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Reads the daemon's configuration: {@code -Dschedulerx.x=…} over {@code SCHEDULERX_X} over the {@code
  * --conf} file over {@code reference.conf} (see {@link LayeredConfig}). Declared jobs are checked key by key
- * by {@link JobDeclarations}; a file may also carry {@code pekko} settings.
+ * by {@link JobDeclarations}. Nothing else: a {@code pekko} block, which the daemon never applied (its actor
+ * system's settings come from {@code schedulerx.remoting.*} and the TLS keys), is refused like any unknown key.
  */
 public final class ConfigLoader {
   static final String ROOT = "schedulerx";
@@ -24,7 +25,7 @@ public final class ConfigLoader {
   private final LayeredConfig layers;
 
   public ConfigLoader(Map<String, String> env, Properties systemProperties) {
-    this.layers = new LayeredConfig(ROOT, "conf/worker.conf", Set.of(JOBS, WORKFLOWS, SCRIPT_ENV), Set.of("pekko"), env, systemProperties);
+    this.layers = new LayeredConfig(ROOT, "conf/worker.conf", Set.of(JOBS, WORKFLOWS, SCRIPT_ENV), env, systemProperties);
   }
 
   /** Loads with the process's own environment and system properties. */

@@ -208,6 +208,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPekkoBlockIsRefusedRatherThanSilentlyIgnored() throws Exception {
+    Path file = conf("schedulerx { group-id = x }\npekko.remote.classic.netty.tcp.connection-timeout = 1s\n");
+
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), props()).load(file))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage("unknown key pekko (line 2) in " + file + ": check the spelling against the keys documented in conf/worker.conf");
+  }
+
+  @Test
   void anUnknownSystemPropertyIsAnError() throws Exception {
     Path file = conf("");
 
