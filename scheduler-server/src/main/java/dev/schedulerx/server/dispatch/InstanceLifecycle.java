@@ -448,14 +448,26 @@ public final class InstanceLifecycle {
    * one bad report costs only its own ack (its worker re-sends it).
    */
   private void storeBatch(List<Stored> batch) {
+    // A run whose start and final report are both here gets one write for both (its end's).
+    Set<Long> endedHere = new HashSet<>();
+    for (Stored s : batch) {
+      if (s instanceof Reported r && isFinal(r.report().status())) {
+        endedHere.add(r.report().instanceId());
+      }
+    }
     List<Accepted> starts = new ArrayList<>();
+    List<Accepted> withTheirEnd = new ArrayList<>();
     Set<Long> startIds = new HashSet<>();
     List<PlannedReport> reports = new ArrayList<>();
     for (Stored s : batch) {
       if (s instanceof Accepted a) {
         if (unstoredStarts.get(a.instance().id()) == a) {
-          starts.add(a);
-          startIds.add(a.instance().id());
+          if (endedHere.contains(a.instance().id())) {
+            withTheirEnd.add(a);
+          } else {
+            starts.add(a);
+            startIds.add(a.instance().id());
+          }
         }
       } else {
         Reported r = (Reported) s;
@@ -464,6 +476,15 @@ public final class InstanceLifecycle {
           r.stored().complete(null); // nothing to store: acknowledged as before
         } else {
           reports.add(planned);
+        }
+      }
+    }
+    if (!withTheirEnd.isEmpty()) {
+      Set<Accepted> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      reports.forEach(p -> taken.add(p.start));
+      for (Accepted a : withTheirEnd) {
+        if (!taken.contains(a)) {
+          starts.add(a); // its end was ignored (a replaced master's): the start is stored alone
         }
       }
     }
@@ -531,6 +552,14 @@ public final class InstanceLifecycle {
           e.toString());
       p.reported.stored().completeExceptionally(e);
     });
+  }
+
+  private static boolean isFinal(int status) {
+    try {
+      return InstanceState.fromValue(status).isFinished();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static InstanceRepository.Started started(long id, Accepted a) {
