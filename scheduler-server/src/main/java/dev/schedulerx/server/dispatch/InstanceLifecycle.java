@@ -510,14 +510,24 @@ public final class InstanceLifecycle {
     for (Accepted a : starts) {
       at++;
       unstoredStarts.remove(a.instance().id(), a);
-      started(a);
+      afterStore(a.instance().id(), () -> started(a));
     }
     for (PlannedReport p : reports) {
       if (p.end >= 0) {
-        reportedEnd(p, applied.get(at + p.end), now);
+        boolean ended = applied.get(at + p.end);
+        afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, now));
       }
       at += p.changes.size();
       p.reported.stored().complete(null);
+    }
+  }
+
+  /** Runs what follows a stored change; a failure there is the change's alone, never the batch's others'. */
+  private static void afterStore(long instanceId, Runnable followUp) {
+    try {
+      followUp.run();
+    } catch (RuntimeException e) {
+      log.error("instance {}: stored, but what follows failed", instanceId, e);
     }
   }
 
@@ -534,11 +544,12 @@ public final class InstanceLifecycle {
     }
     starts.forEach(a -> {
       unstoredStarts.remove(a.instance().id(), a);
-      started(a);
+      afterStore(a.instance().id(), () -> started(a));
     });
     for (PlannedReport p : reports) {
       if (p.end >= 0) {
-        reportedEnd(p, applied.get(starts.size() + p.end), clock.instant());
+        boolean ended = applied.get(starts.size() + p.end);
+        afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, clock.instant()));
       }
       p.reported.stored().complete(null);
     }
