@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Status reports that reach the server together are stored together (one store task, one transaction), and each
+ * Status reports that reach the server together are stored together (a task and a transaction per store lane), and each
  * still counts on its own: every run ends once with its reported result, a redelivered report changes nothing, and a
  * report whose store fails costs only its own acknowledgement, never the others'.
  */
@@ -109,7 +109,7 @@ class StatusReportBatchTest {
   }
 
   @Test
-  void reportsThatArriveTogetherAreStoredByOneTaskAndEachRunEndsOnceWithItsResult() {
+  void reportsThatArriveTogetherAreStoredByAFewTasksAndEachRunEndsOnceWithItsResult() {
     List<JobInstance> runs = runs(40);
     Map<Long, CompletableFuture<Void>> acks = new HashMap<>();
     for (JobInstance run : runs) {
@@ -120,7 +120,8 @@ class StatusReportBatchTest {
       report(run, SUCCESS, "again");
     }
 
-    assertThat(runStore()).as("store tasks for 45 reports").isEqualTo(1);
+    // One per store lane at most, each storing its instances' reports in one transaction.
+    assertThat(runStore()).as("store tasks for 45 reports").isLessThanOrEqualTo(InstanceLifecycle.STORE_LANES);
 
     assertThat(acks.values()).allSatisfy(ack -> assertThat(ack).isCompleted().isNotCompletedExceptionally());
     for (JobInstance run : runs) {
