@@ -525,6 +525,8 @@ public final class InstanceLifecycle {
       }
       return;
     }
+    // Committed: the acks leave before what follows (a worker's next batch of reports waits for this one's answer).
+    reports.forEach(p -> p.reported.stored().complete(null));
     Instant now = clock.instant();
     int at = 0;
     for (Accepted a : starts) {
@@ -538,7 +540,6 @@ public final class InstanceLifecycle {
         afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, now));
       }
       at += p.changes.size();
-      p.reported.stored().complete(null);
     }
   }
 
@@ -562,6 +563,7 @@ public final class InstanceLifecycle {
       failed(starts, reports, e);
       return;
     }
+    reports.forEach(p -> p.reported.stored().complete(null));
     starts.forEach(a -> {
       unstoredStarts.remove(a.instance().id(), a);
       afterStore(a.instance().id(), () -> started(a));
@@ -571,7 +573,6 @@ public final class InstanceLifecycle {
         boolean ended = applied.get(starts.size() + p.end);
         afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, clock.instant()));
       }
-      p.reported.stored().complete(null);
     }
   }
 
