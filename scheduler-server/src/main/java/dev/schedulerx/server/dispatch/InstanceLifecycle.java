@@ -16,17 +16,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,23 @@ public final class InstanceLifecycle {
   private final InstanceEvents events;
   private final RunQueues queues;
   private volatile LongConsumer runsChanged = jobId -> {};
-  /** Runs a master accepted whose start is not stored yet: a queued store takes each out, unless its end came first. */
+  /**
+   * Runs a master accepted whose start is not stored yet: the store of the start takes each out, unless the run's end
+   * came first and stored both. Taken out only by {@link #storeBatch}, which handles a run's start and reports one
+   * batch after another (their intake lane is the run's).
+   */
   private final Map<Long, Accepted> unstoredStarts = new ConcurrentHashMap<>();
+  /** Accepted submits and status reports on their way to the store, many per transaction. */
+  private final StoreIntake<Stored> intake;
+  /** Starts and reports one transaction stores at most. */
+  static final int STORE_BATCH = 256;
+  /**
+   * Store batches written at once at most, each for its own instances (a run's start and end always share one). A
+   * trade-off measured on 2 cores: one drain alone got too small a share of a server busy with API triggers (their
+   * ends were stored up to twice as late), four drains took CPU and write locks from the workflow engine creating a
+   * wide fan-out's children (its last child started ~40% later); two did as well as the better of both in each.
+   */
+  static final int STORE_LANES = 2;
   /** Submits sent to workers and not answered yet. */
   private final AtomicInteger submitsInFlight = new AtomicInteger();
   /** The workflow engine's view of instances; set once at start. */
@@ -95,6 +110,7 @@ public final class InstanceLifecycle {
     this.ends = ends;
     this.events = events;
     this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
+    this.intake = new StoreIntake<>(storeExecutor, STORE_LANES, STORE_BATCH, Stored::instanceId, this::storeBatch);
     ends.connect(this::runEnded, this::createRetry);
   }
 
@@ -318,7 +334,7 @@ public final class InstanceLifecycle {
       // Noted before its store is queued, so a final report that gets there first stores both at once.
       Accepted accepted = new Accepted(job, instance, candidates.get(index), clock.instant());
       unstoredStarts.put(instance.id(), accepted);
-      storeExecutor.execute(() -> storeStart(accepted));
+      intake.add(accepted);
       handedOver.complete(null);
     } else {
       storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
@@ -328,14 +344,16 @@ public final class InstanceLifecycle {
   /** One run for {@link #launchAll}. */
   public record Launch(JobDefinition job, JobInstance instance) {}
 
+  /** A run of {@link #launchAll} in a master's batch, with the workers to try next should the master refuse it. */
+  private record Batched(WorkerGateway.BatchItem item, List<WorkerInfo> candidates) {}
+
   /**
    * Launches many runs at once (a workflow node's children), as {@link #launch} each: a master is picked per run
    * (rotating), and the runs of one master that takes batches (our daemons) go to it in a few messages instead of one
    * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
    */
   public void launchAll(List<Launch> runs) {
-    Map<WorkerAddress, List<WorkerGateway.BatchItem>> batches = new LinkedHashMap<>();
-    Map<Long, BiConsumer<WorkerGateway.Outcome, Throwable>> answers = new HashMap<>();
+    Map<WorkerAddress, List<Batched>> batches = new LinkedHashMap<>();
     for (Launch run : runs) {
       JobDefinition job = run.job();
       JobInstance instance = run.instance();
@@ -352,40 +370,28 @@ public final class InstanceLifecycle {
         continue;
       }
       List<WorkerAddress> group = candidates.stream().map(WorkerInfo::address).toList();
-      WorkerInfo master = candidates.get(0);
-      batches.computeIfAbsent(master.address(), a -> new ArrayList<>())
-          .add(new WorkerGateway.BatchItem(job, instance, group, groups.appGroupId(job.groupId()), payload));
-      answers.put(instance.id(), (outcome, failure) ->
-          answered(job, instance, candidates, 0, group, new CompletableFuture<>(), payload, outcome, failure));
+      batches.computeIfAbsent(candidates.get(0).address(), a -> new ArrayList<>()).add(new Batched(
+          new WorkerGateway.BatchItem(job, instance, group, groups.appGroupId(job.groupId()), payload), candidates));
     }
-    batches.forEach((master, items) -> {
-      submitsInFlight.addAndGet(items.size());
-      List<CompletableFuture<WorkerGateway.Outcome>> outcomes = gateway.submitAll(master, items);
-      for (int i = 0; i < items.size(); i++) {
-        outcomes.get(i).whenComplete(answers.get(items.get(i).instance().id())::accept);
+    batches.forEach((master, batch) -> {
+      submitsInFlight.addAndGet(batch.size());
+      List<CompletableFuture<WorkerGateway.Outcome>> outcomes =
+          gateway.submitAll(master, batch.stream().map(Batched::item).toList());
+      for (int i = 0; i < batch.size(); i++) {
+        Batched b = batch.get(i);
+        WorkerGateway.BatchItem item = b.item();
+        outcomes.get(i).whenComplete((outcome, failure) -> answered(item.job(), item.instance(), b.candidates(), 0,
+            item.workers(), new CompletableFuture<>(), item.workflow(), outcome, failure));
       }
     });
   }
 
   /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */
-  private record Accepted(JobDefinition job, JobInstance instance, WorkerInfo master, Instant at) {}
-
-  private void storeStart(Accepted accepted) {
-    WorkerInfo master = accepted.master();
-    long id = accepted.instance().id();
-    // Locked with finishReported: an end stored between claiming the start and storing it would be an end
-    // without its worker, and alert rules reading the ended run would not know where it ran.
-    synchronized (accepted) {
-      if (unstoredStarts.get(id) != accepted) {
-        return; // its final report stored the start with the end
-      }
-      if (!instances.markRunning(id, master.workerId(), master.address().hostPort(), accepted.at())) {
-        // It ended before (killed, timed out): still record where and when it ran.
-        instances.recordWorker(id, master.workerId(), master.address().hostPort(), accepted.at());
-      }
-      unstoredStarts.remove(id, accepted);
+  private record Accepted(JobDefinition job, JobInstance instance, WorkerInfo master, Instant at) implements Stored {
+    @Override
+    public long instanceId() {
+      return instance.id();
     }
-    started(accepted);
   }
 
   private void started(Accepted accepted) {
@@ -419,41 +425,9 @@ public final class InstanceLifecycle {
 
   /** Stores a status report; the returned future completes once stored, which is when the worker gets its ack. */
   public CompletableFuture<Void> onStatusReport(StatusReport report) {
-    return CompletableFuture.runAsync(() -> applyReport(report), storeExecutor);
-  }
-
-  private void applyReport(StatusReport report) {
-    InstanceState state;
-    try {
-      state = InstanceState.fromValue(report.status());
-    } catch (IllegalArgumentException e) {
-      log.warn("instance {}: ignoring report with unknown status {} from {}", report.instanceId(), report.status(), report.from());
-      return;
-    }
-    if (report.progress() != null && !report.progress().isEmpty()) {
-      instances.updateProgress(report.instanceId(), report.progress());
-    }
-    if (!state.isFinished()) {
-      return;
-    }
-    MasterResume r = resume;
-    if (r != null && r.fromReplacedMaster(report.instanceId(), report.from())) {
-      log.info("instance {}: final report {} from {} ignored: that master was replaced", report.instanceId(), state, report.from());
-      return;
-    }
-    Instant now = clock.instant();
-    Instant createdAt = ends.createdAt(report.instanceId());
-    if (finishReported(report, state, now)) {
-      // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
-      // Where and how long after its creation come last: scripts and tests read "finished STATE: result".
-      log.info("instance {} of job {} finished {}: {} [{}{}]", report.instanceId(), report.jobId(), state,
-          abbreviate(report.result()), report.from(),
-          createdAt == null ? "" : ", " + Duration.between(createdAt, now).toMillis() + " ms after creation");
-      if (state != InstanceState.SUCCESS) {
-        ends.retryIfAllowed(report.instanceId());
-      }
-      runEnded(report.jobId());
-    }
+    Reported reported = new Reported(report, new CompletableFuture<>());
+    intake.add(reported);
+    return reported.stored();
   }
 
   /** Progress JSON from a map or broadcast master; fire and forget. */
@@ -461,26 +435,224 @@ public final class InstanceLifecycle {
     storeExecutor.execute(() -> instances.updateProgress(instanceId, progressJson));
   }
 
-  /** Records a reported end, with the start when that is not stored yet; true when this call ended the run. */
-  private boolean finishReported(StatusReport report, InstanceState state, Instant now) {
-    Accepted accepted = unstoredStarts.get(report.instanceId());
-    if (accepted == null) {
-      return ends.finish(report.instanceId(), report.jobId(), state, report.result(), now);
+  /** What {@link #intake} carries: an accepted submit, or a status report with the future its ack waits for. */
+  private sealed interface Stored permits Accepted, Reported {
+    long instanceId();
+  }
+
+  private record Reported(StatusReport report, CompletableFuture<Void> stored) implements Stored {
+    @Override
+    public long instanceId() {
+      return report.instanceId();
     }
-    boolean ended;
-    synchronized (accepted) {
-      if (!unstoredStarts.remove(report.instanceId(), accepted)) {
-        return ends.finish(report.instanceId(), report.jobId(), state, report.result(), now); // storeStart got there first
-      }
-      WorkerInfo master = accepted.master();
-      ended = instances.finishStarted(report.instanceId(), master.workerId(), master.address().hostPort(),
-          accepted.at(), state, report.result(), now);
-      if (!ended) {
-        instances.recordWorker(report.instanceId(), master.workerId(), master.address().hostPort(), accepted.at());
+  }
+
+  /** A report's changes for the store and what follows once stored. */
+  private static final class PlannedReport {
+    final Reported reported;
+    final List<InstanceRepository.Change> changes = new ArrayList<>(2);
+    InstanceState state;
+    /** The run's start, stored with its end (not stored before). */
+    Accepted start;
+    /** Index of the end in {@code changes}, -1 when the report ends nothing. */
+    int end = -1;
+
+    PlannedReport(Reported reported) {
+      this.reported = reported;
+    }
+  }
+
+  /**
+   * Stores accepted submits and status reports that queued meanwhile, in one transaction: starts first, so that a
+   * run's start and end in one batch are stored in that order. Should the transaction fail, each is stored alone, so
+   * one bad report costs only its own ack (its worker re-sends it).
+   */
+  private void storeBatch(List<Stored> batch) {
+    // A run whose start and final report are both here gets one write for both (its end's).
+    Set<Long> endedHere = new HashSet<>();
+    for (Stored s : batch) {
+      if (s instanceof Reported r && isFinal(r.report().status())) {
+        endedHere.add(r.report().instanceId());
       }
     }
-    started(accepted);
-    return ends.endStored(report.instanceId(), report.jobId(), state, ended);
+    List<Accepted> starts = new ArrayList<>();
+    List<Accepted> withTheirEnd = new ArrayList<>();
+    Set<Long> startIds = new HashSet<>();
+    List<PlannedReport> reports = new ArrayList<>();
+    for (Stored s : batch) {
+      if (s instanceof Accepted a) {
+        if (unstoredStarts.get(a.instance().id()) == a) {
+          if (endedHere.contains(a.instance().id())) {
+            withTheirEnd.add(a);
+          } else {
+            starts.add(a);
+            startIds.add(a.instance().id());
+          }
+        }
+      } else {
+        Reported r = (Reported) s;
+        PlannedReport planned = plan(r, startIds);
+        if (planned == null) {
+          r.stored().complete(null); // nothing to store: acknowledged as before
+        } else {
+          reports.add(planned);
+        }
+      }
+    }
+    if (!withTheirEnd.isEmpty()) {
+      Set<Accepted> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      reports.forEach(p -> taken.add(p.start));
+      for (Accepted a : withTheirEnd) {
+        if (!taken.contains(a)) {
+          starts.add(a); // its end was ignored (a replaced master's): the start is stored alone
+        }
+      }
+    }
+    List<InstanceRepository.Change> changes = new ArrayList<>();
+    starts.forEach(a -> changes.add(started(a.instance().id(), a)));
+    reports.forEach(p -> changes.addAll(p.changes));
+    List<Boolean> applied;
+    try {
+      applied = instances.storeAll(changes);
+    } catch (RuntimeException e) {
+      if (starts.size() + reports.size() > 1) {
+        log.warn("{} starts and {} status reports not stored together, storing each alone: {}", starts.size(), reports.size(),
+            e.toString());
+        starts.forEach(a -> storeAlone(List.of(a), List.of()));
+        reports.forEach(p -> storeAlone(List.of(), List.of(p)));
+      } else {
+        failed(starts, reports, e);
+      }
+      return;
+    }
+    // Committed: the acks leave before what follows (a worker's next batch of reports waits for this one's answer).
+    reports.forEach(p -> p.reported.stored().complete(null));
+    Instant now = clock.instant();
+    int at = 0;
+    for (Accepted a : starts) {
+      at++;
+      unstoredStarts.remove(a.instance().id(), a);
+      afterStore(a.instance().id(), () -> started(a));
+    }
+    for (PlannedReport p : reports) {
+      if (p.end >= 0) {
+        boolean ended = applied.get(at + p.end);
+        afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, now));
+      }
+      at += p.changes.size();
+    }
+  }
+
+  /** Runs what follows a stored change; a failure there is the change's alone, never the batch's others'. */
+  private static void afterStore(long instanceId, Runnable followUp) {
+    try {
+      followUp.run();
+    } catch (RuntimeException e) {
+      log.error("instance {}: stored, but what follows failed", instanceId, e);
+    }
+  }
+
+  private void storeAlone(List<Accepted> starts, List<PlannedReport> reports) {
+    List<InstanceRepository.Change> changes = new ArrayList<>();
+    starts.forEach(a -> changes.add(started(a.instance().id(), a)));
+    reports.forEach(p -> changes.addAll(p.changes));
+    List<Boolean> applied;
+    try {
+      applied = instances.storeAll(changes);
+    } catch (RuntimeException e) {
+      failed(starts, reports, e);
+      return;
+    }
+    reports.forEach(p -> p.reported.stored().complete(null));
+    starts.forEach(a -> {
+      unstoredStarts.remove(a.instance().id(), a);
+      afterStore(a.instance().id(), () -> started(a));
+    });
+    for (PlannedReport p : reports) {
+      if (p.end >= 0) {
+        boolean ended = applied.get(starts.size() + p.end);
+        afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, clock.instant()));
+      }
+    }
+  }
+
+  private static void failed(List<Accepted> starts, List<PlannedReport> reports, RuntimeException e) {
+    // A start not stored is stored with the run's end (its entry stays); a report not stored is re-sent by its worker.
+    starts.forEach(a -> log.warn("start of instance {} not stored: {}", a.instance().id(), e.toString()));
+    reports.forEach(p -> {
+      log.warn("status report of instance {} not stored, the worker will re-send: {}", p.reported.report().instanceId(),
+          e.toString());
+      p.reported.stored().completeExceptionally(e);
+    });
+  }
+
+  private static boolean isFinal(int status) {
+    try {
+      return InstanceState.fromValue(status).isFinished();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static InstanceRepository.Started started(long id, Accepted a) {
+    return new InstanceRepository.Started(id, a.master().workerId(), a.master().address().hostPort(), a.at());
+  }
+
+  /** What a report changes, or null when nothing (unknown status, no progress and not final, a replaced master's). */
+  private PlannedReport plan(Reported r, Set<Long> startsOfBatch) {
+    StatusReport report = r.report();
+    InstanceState state;
+    try {
+      state = InstanceState.fromValue(report.status());
+    } catch (IllegalArgumentException e) {
+      log.warn("instance {}: ignoring report with unknown status {} from {}", report.instanceId(), report.status(), report.from());
+      return null;
+    }
+    PlannedReport planned = new PlannedReport(r);
+    planned.state = state;
+    if (report.progress() != null && !report.progress().isEmpty()) {
+      try {
+        planned.changes.add(new InstanceRepository.Progress(report.instanceId(), report.progress()));
+      } catch (IllegalArgumentException e) {
+        log.warn("instance {}: progress of {} characters not stored: {}", report.instanceId(), report.progress().length(),
+            e.getMessage());
+      }
+    }
+    if (state.isFinished()) {
+      MasterResume resumed = resume;
+      if (resumed != null && resumed.fromReplacedMaster(report.instanceId(), report.from())) {
+        log.info("instance {}: final report {} from {} ignored: that master was replaced", report.instanceId(), state, report.from());
+      } else {
+        Accepted a = unstoredStarts.get(report.instanceId());
+        // A start stored earlier in this batch is not stored again with the end.
+        planned.start = a != null && !startsOfBatch.contains(report.instanceId()) ? a : null;
+        planned.end = planned.changes.size();
+        planned.changes.add(new InstanceRepository.Ended(report.instanceId(), state, report.result(), clock.instant(),
+            planned.start == null ? null : started(report.instanceId(), planned.start)));
+      }
+    }
+    return planned.changes.isEmpty() ? null : planned;
+  }
+
+  /** After the store of a reported end: the run is told ended (when this store ended it) and retried as its job says. */
+  private void reportedEnd(PlannedReport p, boolean ended, Instant now) {
+    StatusReport report = p.reported.report();
+    if (p.start != null) {
+      unstoredStarts.remove(report.instanceId(), p.start);
+      started(p.start);
+    }
+    Instant createdAt = ends.createdAt(report.instanceId());
+    if (ends.endStored(report.instanceId(), report.jobId(), p.state, ended)) {
+      // The one INFO line of a run on the server (creation and submission are DEBUG): its end, where, how long.
+      // Where and how long after its creation come last: scripts and tests read "finished STATE: result".
+      log.info("instance {} of job {} finished {}: {} [{}{}]", report.instanceId(), report.jobId(), p.state,
+          abbreviate(report.result()), report.from(),
+          createdAt == null ? "" : ", " + Duration.between(createdAt, now).toMillis() + " ms after creation");
+      if (p.state != InstanceState.SUCCESS) {
+        ends.retryIfAllowed(report.instanceId());
+      }
+      runEnded(report.jobId());
+    }
   }
 
   private static String abbreviate(String s) {

@@ -159,9 +159,16 @@ public final class HttpApi implements AutoCloseable {
 
   // ---- SchedulerX discovery, as the official workers call it ----
 
+  /** The response header of the leader's address naming what this server takes beyond the SchedulerX protocol. */
+  static final String CAPABILITIES_HEADER = "Schedulerx-Capabilities";
+
   private void discoveryRoutes(Javalin app) {
     app.get("/schedulerx2/consolelist", ctx -> ctx.contentType("text/plain").result(settings.host() + ":" + app.port()));
-    app.get("/worker/v1/appgroup/getLeaderAddr", ctx -> withGroup(ctx, g -> envelope(ctx, leaderAddress.get())));
+    app.get("/worker/v1/appgroup/getLeaderAddr", ctx -> withGroup(ctx, g -> {
+      // Our daemons read it (batch.proto); official workers ignore headers they do not know.
+      ctx.header(CAPABILITIES_HEADER, "batchStatusReports");
+      envelope(ctx, leaderAddress.get());
+    }));
     app.get("/worker/v1/appgroup/getId", ctx -> withGroup(ctx, g -> envelope(ctx, Long.toString(groups.appGroupId(g.groupId())))));
     app.get("/worker/v1/appgroup/get", ctx -> withGroup(ctx, g -> envelope(ctx, groupInfo(g))));
     app.get("/worker/v1/appgroup/authenticate", ctx -> envelope(ctx, true));

@@ -4,9 +4,13 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceProgressReq
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
 import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.server.dispatch.InstanceLifecycle;
 import dev.schedulerx.server.dispatch.StatusReport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
@@ -55,6 +59,7 @@ final class InstanceStatusEndpoint extends AbstractActor {
   public Receive createReceive() {
     return receiveBuilder()
         .match(WorkerReportJobInstanceStatusRequest.class, this::onStatus)
+        .match(Batch.WorkerReportJobInstanceStatusesRequest.class, this::onStatuses)
         .match(WorkerReportJobInstanceProgressRequest.class, this::onProgress)
         .build();
   }
@@ -66,19 +71,14 @@ final class InstanceStatusEndpoint extends AbstractActor {
     }
     ActorRef replyTo = getSender();
     long deliveryId = report.getDeliveryId();
-    StatusReport typed =
-        new StatusReport(
-            report.getJobId(), report.getJobInstanceId(), report.getStatus(), report.getResult(),
-            report.hasProgress() ? report.getProgress() : null, replyTo.path().address().toString());
+    StatusReport typed = typed(report, replyTo.path().address().toString());
     // Stored on the lifecycle's executor; the ack leaves only after the write.
     lifecycle
         .onStatusReport(typed)
         .whenComplete(
             (ignored, failure) -> {
               if (failure != null) {
-                log.warn("status report of instance {} not stored, the worker will re-send: {}",
-                    report.getJobInstanceId(), failure.toString());
-                return;
+                return; // logged by the lifecycle; the worker re-sends it
               }
               replyTo.tell(
                   WorkerReportJobInstanceStatusResponse.newBuilder()
@@ -87,6 +87,40 @@ final class InstanceStatusEndpoint extends AbstractActor {
                       .build(),
                   ActorRef.noSender());
             });
+  }
+
+  /**
+   * Many reports of one of our daemons (batch.proto): each is stored as if it had come alone (with others in one
+   * transaction when they queue together), and the answer names the delivery ids stored; one that was not is left
+   * out, so its worker re-sends it, and the others are acknowledged all the same.
+   */
+  private void onStatuses(Batch.WorkerReportJobInstanceStatusesRequest batch) {
+    if (forwardedToLeader(batch)) {
+      log.debug("{} status reports passed on to the leader", batch.getReportsCount());
+      return;
+    }
+    ActorRef replyTo = getSender();
+    String from = replyTo.path().address().toString();
+    List<Long> stored = java.util.Collections.synchronizedList(new ArrayList<>(batch.getReportsCount()));
+    CompletableFuture<?>[] all = new CompletableFuture<?>[batch.getReportsCount()];
+    for (int i = 0; i < all.length; i++) {
+      WorkerReportJobInstanceStatusRequest report = batch.getReports(i);
+      all[i] = lifecycle.onStatusReport(typed(report, from)).thenRun(() -> stored.add(report.getDeliveryId()));
+    }
+    // A report not stored is logged by the lifecycle and left out of the answer.
+    CompletableFuture.allOf(all).whenComplete((ignored, failure) -> {
+      List<Long> ids;
+      synchronized (stored) {
+        ids = List.copyOf(stored);
+      }
+      replyTo.tell(Batch.WorkerReportJobInstanceStatusesResponse.newBuilder().addAllStoredDeliveryIds(ids).build(),
+          ActorRef.noSender());
+    });
+  }
+
+  private static StatusReport typed(WorkerReportJobInstanceStatusRequest report, String from) {
+    return new StatusReport(report.getJobId(), report.getJobInstanceId(), report.getStatus(), report.getResult(),
+        report.hasProgress() ? report.getProgress() : null, from);
   }
 
   private void onProgress(WorkerReportJobInstanceProgressRequest progress) {

@@ -259,35 +259,40 @@ public final class InstanceRepository {
    */
   public boolean markRunning(long id, String workerId, String workerAddr, Instant startedAt) {
     Objects.requireNonNull(startedAt, "startedAt");
-    return jdbc.update(
-            "mark instance " + id + " running",
-            "UPDATE sx_job_instance SET state = ?, worker_id = ?, worker_addr = ?,"
-                + " started_at = COALESCE(started_at, ?) WHERE id = ? AND "
-                + UNFINISHED,
-            ps -> {
-              ps.setInt(1, InstanceState.RUNNING.value());
-              Jdbc.setNullableString(ps, 2, workerId);
-              Jdbc.setNullableString(ps, 3, workerAddr);
-              ps.setLong(4, startedAt.toEpochMilli());
-              ps.setLong(5, id);
-            })
-        > 0;
+    return jdbc.update("mark instance " + id + " running", MARK_RUNNING,
+            ps -> bindMarkRunning(ps, id, workerId, workerAddr, startedAt)) > 0;
+  }
+
+  private static final String MARK_RUNNING =
+      "UPDATE sx_job_instance SET state = ?, worker_id = ?, worker_addr = ?,"
+          + " started_at = COALESCE(started_at, ?) WHERE id = ? AND " + UNFINISHED;
+
+  private static void bindMarkRunning(PreparedStatement ps, long id, String workerId, String workerAddr, Instant startedAt)
+      throws SQLException {
+    ps.setInt(1, InstanceState.RUNNING.value());
+    Jdbc.setNullableString(ps, 2, workerId);
+    Jdbc.setNullableString(ps, 3, workerAddr);
+    ps.setLong(4, startedAt.toEpochMilli());
+    ps.setLong(5, id);
   }
 
   /** Records the worker of an instance that finished before its submit was acknowledged; no state change. */
   public boolean recordWorker(long id, String workerId, String workerAddr, Instant acceptedAt) {
-    return jdbc.update(
-            "record worker of instance " + id,
-            "UPDATE sx_job_instance SET worker_id = ?, worker_addr = ?, started_at = CASE WHEN finished_at IS NOT NULL"
-                + " AND finished_at < ? THEN finished_at ELSE ? END WHERE id = ? AND worker_id IS NULL",
-            ps -> {
-              Jdbc.setNullableString(ps, 1, workerId);
-              Jdbc.setNullableString(ps, 2, workerAddr);
-              ps.setLong(3, acceptedAt.toEpochMilli());
-              ps.setLong(4, acceptedAt.toEpochMilli());
-              ps.setLong(5, id);
-            })
-        > 0;
+    return jdbc.update("record worker of instance " + id, RECORD_WORKER,
+            ps -> bindRecordWorker(ps, id, workerId, workerAddr, acceptedAt)) > 0;
+  }
+
+  private static final String RECORD_WORKER =
+      "UPDATE sx_job_instance SET worker_id = ?, worker_addr = ?, started_at = CASE WHEN finished_at IS NOT NULL"
+          + " AND finished_at < ? THEN finished_at ELSE ? END WHERE id = ? AND worker_id IS NULL";
+
+  private static void bindRecordWorker(PreparedStatement ps, long id, String workerId, String workerAddr, Instant acceptedAt)
+      throws SQLException {
+    Jdbc.setNullableString(ps, 1, workerId);
+    Jdbc.setNullableString(ps, 2, workerAddr);
+    ps.setLong(3, acceptedAt.toEpochMilli());
+    ps.setLong(4, acceptedAt.toEpochMilli());
+    ps.setLong(5, id);
   }
 
   /**
@@ -305,21 +310,24 @@ public final class InstanceRepository {
       throw new IllegalArgumentException(
           "cannot finish instance " + id + " as " + finalState + ": it is not a final state");
     }
-    return jdbc.update(
-            "finish instance " + id + " as " + finalState,
-            // Start and end are stored by different threads, each reading the clock first: never let an
-            // instance end before it started.
-            "UPDATE sx_job_instance SET state = ?, result = ?,"
-                + " finished_at = CASE WHEN started_at IS NOT NULL AND started_at > ? THEN started_at ELSE ? END"
-                + " WHERE id = ? AND " + UNFINISHED,
-            ps -> {
-              ps.setInt(1, finalState.value());
-              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
-              ps.setLong(3, finishedAt.toEpochMilli());
-              ps.setLong(4, finishedAt.toEpochMilli());
-              ps.setLong(5, id);
-            })
-        > 0;
+    return jdbc.update("finish instance " + id + " as " + finalState, FINISH,
+            ps -> bindFinish(ps, id, finalState, result, finishedAt)) > 0;
+  }
+
+  // Start and end are stored by different threads, each reading the clock first: never let an instance end
+  // before it started.
+  private static final String FINISH =
+      "UPDATE sx_job_instance SET state = ?, result = ?,"
+          + " finished_at = CASE WHEN started_at IS NOT NULL AND started_at > ? THEN started_at ELSE ? END"
+          + " WHERE id = ? AND " + UNFINISHED;
+
+  private static void bindFinish(PreparedStatement ps, long id, InstanceState finalState, String result, Instant finishedAt)
+      throws SQLException {
+    ps.setInt(1, finalState.value());
+    Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
+    ps.setLong(3, finishedAt.toEpochMilli());
+    ps.setLong(4, finishedAt.toEpochMilli());
+    ps.setLong(5, id);
   }
 
   /**
@@ -356,23 +364,118 @@ public final class InstanceRepository {
       throw new IllegalArgumentException(
           "cannot finish instance " + id + " as " + finalState + ": it is not a final state");
     }
+    return jdbc.update("finish instance " + id + " as " + finalState, FINISH_STARTED,
+            ps -> bindFinishStarted(ps, id, workerId, workerAddr, startedAt, finalState, result, finishedAt)) > 0;
+  }
+
+  private static final String FINISH_STARTED =
+      "UPDATE sx_job_instance SET state = ?, result = ?, worker_id = ?, worker_addr = ?,"
+          + " started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND " + UNFINISHED;
+
+  private static void bindFinishStarted(PreparedStatement ps, long id, String workerId, String workerAddr, Instant startedAt,
+      InstanceState finalState, String result, Instant finishedAt) throws SQLException {
     // The end never precedes the start; both clocks readings come from this node.
     long started = startedAt.toEpochMilli();
-    long finished = Math.max(started, finishedAt.toEpochMilli());
-    return jdbc.update(
-            "finish instance " + id + " as " + finalState,
-            "UPDATE sx_job_instance SET state = ?, result = ?, worker_id = ?, worker_addr = ?,"
-                + " started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND " + UNFINISHED,
-            ps -> {
-              ps.setInt(1, finalState.value());
-              Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
-              Jdbc.setNullableString(ps, 3, workerId);
-              Jdbc.setNullableString(ps, 4, workerAddr);
-              ps.setLong(5, started);
-              ps.setLong(6, finished);
-              ps.setLong(7, id);
-            })
-        > 0;
+    ps.setInt(1, finalState.value());
+    Jdbc.setNullableString(ps, 2, Texts.truncate(Texts.storable(result), MAX_RESULT_LENGTH));
+    Jdbc.setNullableString(ps, 3, workerId);
+    Jdbc.setNullableString(ps, 4, workerAddr);
+    ps.setLong(5, started);
+    ps.setLong(6, Math.max(started, finishedAt.toEpochMilli()));
+    ps.setLong(7, id);
+  }
+
+  /**
+   * One change of {@link #storeAll}: a run's start as its master accepted it, its reported end (with the start
+   * when that is not stored yet), or its progress.
+   */
+  public sealed interface Change permits Started, Ended, Progress {}
+
+  /** As {@link #markRunning}; a run that ended already gets {@link #recordWorker} instead. */
+  public record Started(long id, String workerId, String workerAddr, Instant at) implements Change {
+    public Started {
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * As {@link #finish}, or {@link #finishStarted} when {@code start} (not stored yet) is given; a run that ended
+   * before still gets {@code start}'s worker recorded.
+   */
+  public record Ended(long id, InstanceState state, String result, Instant at, Started start) implements Change {
+    public Ended {
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(at, "at");
+      if (!state.isFinished()) {
+        throw new IllegalArgumentException("cannot finish instance " + id + " as " + state + ": it is not a final state");
+      }
+    }
+  }
+
+  /** As {@link #updateProgress}. */
+  public record Progress(long id, String json) implements Change {
+    public Progress {
+      json = Texts.storable(json);
+      if (json != null) {
+        Texts.requireLength("progress of instance " + id, json, 0, MAX_LARGE_TEXT_LENGTH);
+      }
+    }
+  }
+
+  /**
+   * Stores many starts, ends and progress reports in one transaction (one commit instead of one each), each as its
+   * single method would. Answers, per change in order, whether it took effect: the run moved to RUNNING, the run was
+   * ended by this call (false: it had ended before, as a redelivered report finds it), the progress was stored.
+   * All or nothing: a failure stores none of them.
+   */
+  public List<Boolean> storeAll(List<? extends Change> changes) {
+    if (changes.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return jdbc.inTransaction(c -> {
+        List<Boolean> applied = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+          if (change instanceof Started s) {
+            applied.add(start(c, s));
+          } else if (change instanceof Ended e) {
+            applied.add(end(c, e));
+          } else {
+            Progress p = (Progress) change;
+            applied.add(Jdbc.update(c, UPDATE_PROGRESS, ps -> bindProgress(ps, p.id(), p.json())) > 0);
+          }
+        }
+        return applied;
+      });
+    } catch (SQLException e) {
+      throw new StoreQueryException("store " + changes.size() + " instance changes", e);
+    }
+  }
+
+  /** Marks the run RUNNING; one that ended before (killed, timed out) still gets where and when it ran. */
+  private static boolean start(Connection c, Started s) throws SQLException {
+    if (Jdbc.update(c, MARK_RUNNING, ps -> bindMarkRunning(ps, s.id(), s.workerId(), s.workerAddr(), s.at())) > 0) {
+      return true;
+    }
+    recordWorker(c, s);
+    return false;
+  }
+
+  private static boolean recordWorker(Connection c, Started s) throws SQLException {
+    return Jdbc.update(c, RECORD_WORKER, ps -> bindRecordWorker(ps, s.id(), s.workerId(), s.workerAddr(), s.at())) > 0;
+  }
+
+  private static boolean end(Connection c, Ended e) throws SQLException {
+    Started s = e.start();
+    if (s == null) {
+      return Jdbc.update(c, FINISH, ps -> bindFinish(ps, e.id(), e.state(), e.result(), e.at())) > 0;
+    }
+    boolean ended = Jdbc.update(c, FINISH_STARTED,
+        ps -> bindFinishStarted(ps, e.id(), s.workerId(), s.workerAddr(), s.at(), e.state(), e.result(), e.at())) > 0;
+    if (!ended) {
+      recordWorker(c, s);
+    }
+    return ended;
   }
 
   /**
@@ -388,14 +491,14 @@ public final class InstanceRepository {
     if (progress != null) {
       Texts.requireLength("progress of instance " + id, progress, 0, MAX_LARGE_TEXT_LENGTH);
     }
-    return jdbc.update(
-            "update progress of instance " + id,
-            "UPDATE sx_job_instance SET progress = ? WHERE id = ?",
-            ps -> {
-              Jdbc.setNullableString(ps, 1, progress);
-              ps.setLong(2, id);
-            })
-        > 0;
+    return jdbc.update("update progress of instance " + id, UPDATE_PROGRESS, ps -> bindProgress(ps, id, progress)) > 0;
+  }
+
+  private static final String UPDATE_PROGRESS = "UPDATE sx_job_instance SET progress = ? WHERE id = ?";
+
+  private static void bindProgress(PreparedStatement ps, long id, String progress) throws SQLException {
+    Jdbc.setNullableString(ps, 1, progress);
+    ps.setLong(2, id);
   }
 
   public Optional<JobInstance> findById(long id) {

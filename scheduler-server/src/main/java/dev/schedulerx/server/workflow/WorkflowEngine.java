@@ -224,9 +224,12 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   Optional<WfInstance> trigger(Workflow w, Instant scheduleTime, String trigger, String parameters) {
     Instant now = clock.instant();
     Map<Long, String> names = new HashMap<>();
+    // One query for all the nodes' jobs: a wide DAG's run started with a thousand.
+    Map<Long, JobDefinition> nodeJobs = jobs.findByIds(w.dag().nodes().stream().filter(id -> !w.dag().isCondition(id)).toList());
     for (long jobId : w.dag().nodes()) {
       Dag.Condition c = w.dag().conditions().get(jobId);
-      names.put(jobId, c != null ? c.name() : jobs.findById(jobId).map(JobDefinition::name).orElse("job-" + jobId));
+      JobDefinition job = nodeJobs.get(jobId);
+      names.put(jobId, c != null ? c.name() : job != null ? job.name() : "job-" + jobId);
     }
     int running = store.countRunning(w.id());
     boolean full = running >= Math.max(1, w.maxConcurrency());

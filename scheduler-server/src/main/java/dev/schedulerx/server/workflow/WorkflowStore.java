@@ -46,6 +46,17 @@ final class WorkflowStore {
     }
   };
 
+  /**
+   * Parsed DAGs of workflow definitions by their JSON text (guarded by itself): the engine's tick reads every workflow
+   * twice a second, and parsing a 1,000-node DAG again each time cost more than comparing its text.
+   */
+  private final Map<String, Dag> workflowDags = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Dag> eldest) {
+      return size() > 64;
+    }
+  };
+
   WorkflowStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
@@ -187,7 +198,7 @@ final class WorkflowStore {
 
   Optional<Workflow> find(long id) {
     return with("find workflow " + id, c -> first(c, "SELECT " + WF_COLUMNS + " FROM sx_workflow WHERE id = ?",
-        ps -> ps.setLong(1, id), WorkflowStore::mapWorkflow));
+        ps -> ps.setLong(1, id), this::mapWorkflow));
   }
 
   Optional<Workflow> findByName(String groupId, String name) {
@@ -196,12 +207,12 @@ final class WorkflowStore {
         ps -> {
           ps.setString(1, groupId);
           ps.setString(2, name);
-        }, WorkflowStore::mapWorkflow));
+        }, this::mapWorkflow));
   }
 
   List<Workflow> findAll() {
     return with("list workflows", c -> list(c, "SELECT " + WF_COLUMNS + " FROM sx_workflow ORDER BY group_id, name",
-        ps -> {}, WorkflowStore::mapWorkflow));
+        ps -> {}, this::mapWorkflow));
   }
 
   /** Every job that is a node of some workflow. */
@@ -214,11 +225,11 @@ final class WorkflowStore {
         ps -> ps.setLong(1, jobId), rs -> rs.getLong(1)));
   }
 
-  private static Workflow mapWorkflow(ResultSet rs) throws SQLException {
+  private Workflow mapWorkflow(ResultSet rs) throws SQLException {
     return new Workflow(rs.getLong("id"), rs.getString("group_id"), rs.getString("name"), rs.getString("description"),
         rs.getInt("time_type"), rs.getString("time_expression"), rs.getString("time_zone"), rs.getInt("max_concurrency"),
         rs.getString("concurrency_policy"), rs.getString("failure_policy"), rs.getBoolean("enabled"),
-        Dag.parse(rs.getString("dag_json")), Instant.ofEpochMilli(rs.getLong("created_at")),
+        workflowDag(rs.getString("dag_json")), Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("monitor_config"), rs.getString("contact"));
   }
 
@@ -391,6 +402,21 @@ final class WorkflowStore {
   }
 
   // ---- nodes ----
+
+  /** A workflow definition's DAG, parsed once per text (a DAG is immutable). */
+  private Dag workflowDag(String json) {
+    synchronized (workflowDags) {
+      Dag dag = workflowDags.get(json);
+      if (dag != null) {
+        return dag;
+      }
+    }
+    Dag dag = Dag.parse(json);
+    synchronized (workflowDags) {
+      workflowDags.put(json, dag);
+    }
+    return dag;
+  }
 
   /** The run's nodes with their current job instance's state, attempt and result. */
   List<WfNode> nodes(long wfInstanceId) {

@@ -207,6 +207,18 @@ class HttpApiTest {
   }
 
   @Test
+  void theLeaderAddressSaysInAHeaderThatThisServerTakesBatchedStatusReports() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+        + "/worker/v1/appgroup/getLeaderAddr?groupId=g&appKey=secret&namespace=ns")).timeout(Duration.ofSeconds(10)).build();
+
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+
+    // Our daemons then send many status reports per message (batch.proto); official workers ignore the header.
+    assertThat(response.headers().firstValue("Schedulerx-Capabilities")).hasValue("batchStatusReports");
+    assertThat(JSON.readTree(response.body()).path("data").asText()).isEqualTo(server.remotingAddress());
+  }
+
+  @Test
   void aSchedulePreviewListsTheNextFireTimesOrTheReasonASaveWouldBeRefused() throws Exception {
     Answer cron = get("/api/v1/schedules/preview?timeType=cron&timeExpression=" + java.net.URLEncoder.encode("0 0 9 * * ?", java.nio.charset.StandardCharsets.UTF_8)
         + "&timeZone=Asia/Shanghai&count=3");

@@ -27,8 +27,22 @@ import javax.net.ssl.SSLSocketFactory;
  * thread even for http://, a tenth of the daemon's start-up for three small GETs.
  */
 final class Discovery {
-  /** What discovery found: the leader's {@code host:port}, the group's numeric id, and the node that answered. */
-  record Found(String leader, long appGroupId, String via) {}
+  /**
+   * What discovery found: the leader's {@code host:port}, the group's numeric id, the node that answered, and whether
+   * it takes many status reports in one message (our server: see batch.proto).
+   */
+  record Found(String leader, long appGroupId, String via, boolean batchStatusReports) {
+    Found(String leader, long appGroupId, String via) {
+      this(leader, appGroupId, via, false);
+    }
+  }
+
+  /**
+   * The response header in which our server names what it takes beyond the SchedulerX protocol; official servers do
+   * not send it, and official workers do not read it.
+   */
+  static final String CAPABILITIES_HEADER = "Schedulerx-Capabilities";
+  static final String BATCH_STATUS_REPORTS = "batchStatusReports";
 
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
@@ -87,8 +101,9 @@ final class Discovery {
   }
 
   private CompletableFuture<Found> discoverVia(String d) {
-    return get(d, "/worker/v1/appgroup/getId").thenCombine(get(d, "/worker/v1/appgroup/getLeaderAddr"),
-        (id, leader) -> new Found(leader.asText(), Long.parseLong(id.asText()), d));
+    return get(d, "/worker/v1/appgroup/getId").thenCombine(fetchData(d, "/worker/v1/appgroup/getLeaderAddr"),
+        (id, leader) -> new Found(leader.data().asText(), Long.parseLong(id.asText()), d,
+            leader.capabilities().contains(BATCH_STATUS_REPORTS)));
   }
 
   private CompletableFuture<String> domain() {
@@ -107,6 +122,13 @@ final class Discovery {
   }
 
   private CompletableFuture<JsonNode> get(String domain, String path) {
+    return fetchData(domain, path).thenApply(Data::data);
+  }
+
+  /** A discovery answer's {@code data}, with the capabilities header (empty when not sent). */
+  private record Data(JsonNode data, String capabilities) {}
+
+  private CompletableFuture<Data> fetchData(String domain, String path) {
     String query = "groupId=" + enc(groupId) + "&appKey=" + enc(appKey) + "&namespace=" + enc(namespace) + "&enableScale=true";
     return fetch(scheme + "://" + domain + path + "?" + query)
         .thenApply(r -> {
@@ -119,11 +141,11 @@ final class Discovery {
           if (!body.path("success").asBoolean(false)) {
             throw new IllegalStateException(path + " refused: " + body.path("message").asText("HTTP " + r.status()));
           }
-          return body.path("data");
+          return new Data(body.path("data"), r.capabilities());
         });
   }
 
-  private record Response(int status, String body) {}
+  private record Response(int status, String body, String capabilities) {}
 
   /** One GET on the executor; the body of an error status too (the server explains refusals in JSON). */
   private CompletableFuture<Response> fetch(String url) {
@@ -145,7 +167,8 @@ final class Discovery {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8); // read to the end: the connection is kept alive
           }
         }
-        return new Response(status, body);
+        String capabilities = c.getHeaderField(CAPABILITIES_HEADER);
+        return new Response(status, body, capabilities == null ? "" : capabilities);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -5,14 +5,18 @@ import com.alibaba.schedulerx.protocol.Worker.WorkerHeartBeatResponse;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceProgressRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusRequest;
 import com.alibaba.schedulerx.protocol.Worker.WorkerReportJobInstanceStatusResponse;
+import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.ActorPaths;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -40,7 +44,8 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   /** What the link accepts. */
   public sealed interface Command
-      permits ReportStatus, ReportProgress, GoOffline, AskServer, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked, Redeliver, OfflineAnswered {}
+      permits ReportStatus, ReportProgress, GoOffline, AskServer, Tick, Discovered, DiscoveryFailed, HeartbeatAnswered, HeartbeatLost, Acked,
+          BatchAnswered, Redeliver, OfflineAnswered {}
 
   /** Deliver an instance status to the server (until acknowledged). */
   public record ReportStatus(long jobId, long instanceId, String groupId, InstanceStatus status, String result, String progress)
@@ -75,6 +80,9 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
 
   private record Acked(long deliveryId) implements Command {}
 
+  /** The answer to a batch of reports sent to {@code leader}: the delivery ids it stored, or why none. */
+  private record BatchAnswered(String leader, List<Long> sent, List<Long> stored, Throwable failure) implements Command {}
+
   private record OfflineAnswered(ActorRef<Done> replyTo) implements Command {}
 
   /** Identity and timing of the link. */
@@ -99,6 +107,14 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private final LinkHealth health;
   private final TimerScheduler<Command> timers;
   private final Map<Long, WorkerReportJobInstanceStatusRequest> unacked = new LinkedHashMap<>();
+  /** Reports (delivery ids) waiting for a batch message: those not sent yet, or to be sent again. */
+  private final Set<Long> unsent = new LinkedHashSet<>();
+  /** Delivery ids in batch messages sent and not answered yet. */
+  private final Set<Long> inBatches = new HashSet<>();
+  private int batchesInFlight;
+  /** Whether the server discovery found takes many reports per message (batch.proto); not for a leader that failed one. */
+  private boolean batchReports;
+  private String batchesFailedAt;
   private final Set<Long> running = new HashSet<>();
   private String leader;
   private final Map<String, org.apache.pekko.actor.ActorSelection> selections = new HashMap<>();
@@ -193,6 +209,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
         .onMessage(ReportStatus.class, this::onReport)
         .onMessage(ReportProgress.class, this::onProgress)
         .onMessage(Acked.class, a -> { unacked.remove(a.deliveryId()); return this; })
+        .onMessage(BatchAnswered.class, this::onBatchAnswered)
         .onMessageEquals(Redeliver.INSTANCE, this::onRedeliver)
         .onMessage(GoOffline.class, this::onGoOffline)
         .onMessage(AskServer.class, this::onAskServer)
@@ -227,12 +244,17 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     }
     leader = d.found().leader();
     appGroupId = d.found().appGroupId();
+    boolean batches = d.found().batchStatusReports() && !leader.equals(batchesFailedAt);
+    if (batches != batchReports) {
+      getContext().getLog().debug("status reports to {} go {}", leader, batches ? "in batches" : "one per message");
+      batchReports = batches;
+    }
     sendHeartbeat(true);
     if (!lastProblem.isEmpty()) {
       retrySoon(this); // while the link is in trouble, look for a new leader every second
     }
     if (changed) {
-      unacked.values().forEach(this::send);
+      resendAll();
     }
     return this;
   }
@@ -304,7 +326,12 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
     }
     WorkerReportJobInstanceStatusRequest request = b.build();
     unacked.put(request.getDeliveryId(), request);
-    send(request);
+    if (batchReports) {
+      unsent.add(request.getDeliveryId());
+      sendBatches();
+    } else {
+      send(request);
+    }
     return this;
   }
 
@@ -321,8 +348,87 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
   private Behavior<Command> onRedeliver() {
     if (!unacked.isEmpty()) {
       getContext().getLog().debug("re-sending {} unacknowledged status reports", unacked.size());
+      resendAll();
+    }
+    return this;
+  }
+
+  /** Sends every unacknowledged report again: in batches (but not those in a batch still unanswered), or one each. */
+  private void resendAll() {
+    if (batchReports) {
+      for (long id : unacked.keySet()) {
+        if (!inBatches.contains(id)) {
+          unsent.add(id);
+        }
+      }
+      sendBatches();
+    } else {
       unacked.values().forEach(this::send);
     }
+  }
+
+  /** Batch messages unanswered at a time at most: reports that come meanwhile wait and go together in the next. */
+  static final int BATCHES_IN_FLIGHT = 2;
+  /** Reports per batch message at most. */
+  static final int MAX_BATCH_REPORTS = 256;
+  /** Serialized reports per batch message at most, well below remoting's maximum frame size (128,000 bytes). */
+  static final int MAX_BATCH_BYTES = 96_000;
+
+  /**
+   * Sends what waits in {@link #unsent} while fewer than {@value #BATCHES_IN_FLIGHT} batches are unanswered: the first
+   * report of a quiet worker goes at once (a batch of one), and the reports of a busy one share messages and acks.
+   */
+  private void sendBatches() {
+    while (leader != null && !unsent.isEmpty() && batchesInFlight < BATCHES_IN_FLIGHT) {
+      Batch.WorkerReportJobInstanceStatusesRequest.Builder batch = Batch.WorkerReportJobInstanceStatusesRequest.newBuilder();
+      List<Long> ids = new ArrayList<>();
+      int bytes = 0;
+      for (var it = unsent.iterator(); it.hasNext() && ids.size() < MAX_BATCH_REPORTS; ) {
+        long id = it.next();
+        WorkerReportJobInstanceStatusRequest report = unacked.get(id);
+        if (report == null) {
+          it.remove(); // acknowledged meanwhile
+          continue;
+        }
+        int size = report.getSerializedSize() + 8;
+        if (!ids.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
+          break; // goes into the next message
+        }
+        it.remove();
+        batch.addReports(report);
+        ids.add(id);
+        bytes += size;
+      }
+      if (ids.isEmpty()) {
+        return;
+      }
+      inBatches.addAll(ids);
+      batchesInFlight++;
+      String to = leader;
+      getContext().pipeToSelf(
+          Patterns.ask(server(ActorPaths.SERVER_INSTANCE_STATUS), batch.build(), ASK_TIMEOUT),
+          (reply, failure) -> reply instanceof Batch.WorkerReportJobInstanceStatusesResponse r
+              ? new BatchAnswered(to, ids, r.getStoredDeliveryIdsList(), null)
+              : new BatchAnswered(to, ids, List.of(),
+                  failure != null ? failure : new IllegalStateException("unexpected reply " + reply.getClass().getSimpleName())));
+    }
+  }
+
+  private Behavior<Command> onBatchAnswered(BatchAnswered answer) {
+    batchesInFlight--;
+    answer.sent().forEach(inBatches::remove);
+    answer.stored().forEach(unacked::remove);
+    if (answer.failure() != null && batchReports && answer.leader().equals(leader)) {
+      // A server that says it takes batches but does not answer one (an older node leading after an upgrade, or it
+      // is overloaded): one report per message to it from now on; the timer re-sends what this batch held.
+      getContext().getLog().info("status reports to {} go one per message from now on: a batch of {} was not answered ({})",
+          leader, answer.sent().size(), rootMessage(answer.failure()));
+      batchReports = false;
+      batchesFailedAt = leader;
+      unsent.clear();
+    }
+    // Reports the server did not store wait for the timer, as an unacknowledged single report does.
+    sendBatches();
     return this;
   }
 
