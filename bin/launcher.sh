@@ -66,17 +66,17 @@ sx_runs_daemon() {
 #  - The daemon's heap starts at 16 MB and grows as needed (up to the JVM's default maximum, a quarter of the
 #    RAM): the default initial heap, 1/64 of the RAM, is 384 MB on a 24 GB machine, most of it touched by
 #    start-up garbage and then resident for an idle worker (RSS 208 -> 167 MB, see bench/startup.sh).
-#  - The daemon's compilations start later than the JVM's default: C1's 4x (CompileThresholdScaling), C2's 8x
-#    (Tier4 thresholds at 2x, scaled by 4). At start most methods run a few hundred or thousand times and then
-#    never again: compiling them with C2 was a third of the CPU until registered (one start on 2 cores: 2.1 ->
-#    1.5 s of CPU), and C1 then still took a quarter (230 -> 110 ms of C1 thread CPU with the scaling). Hot code
-#    still reaches C1 and C2 within moments of steady load (bench/mapreduce.sh and bench/trigger-latency.sh: no
-#    change); C1 only (the CLI's setting) would cost a long-running daemon its peak performance.
+#  - The daemon's C2 compilations start 8x later than the JVM's default (Tier4 thresholds): at start most
+#    methods run a few thousand times and then never again, and compiling them with C2 was a third of the CPU
+#    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
+#    moments of steady load, already profiled by C1 (bench/mapreduce.sh: no change); C1 only (the CLI's
+#    setting) would cost a long-running daemon its peak performance. C1 4x later too (CompileThresholdScaling)
+#    halved C1's CPU until registered (230 -> 110 ms), but cost bench/mapreduce.sh 16-20% in its first three runs.
 #  - The daemon's first full collection waits for 64 MB of class metadata (the JVM's default threshold is
 #    about 21 MB): a start loads more than that, and each crossing of the threshold stopped the daemon for a
 #    full collection (two in its first two seconds, 30-36 ms each). The threshold reserves no memory.
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
-SX_LATE_JIT="-XX:CompileThresholdScaling=4 -XX:Tier4InvocationThreshold=10000 -XX:Tier4MinInvocationThreshold=1200 -XX:Tier4CompileThreshold=30000 -XX:Tier4BackEdgeThreshold=80000"
+SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then
     echo "$SCHEDULERX_JVM_DEFAULTS"
@@ -86,7 +86,7 @@ sx_jvm_defaults() {
   if sx_runs_daemon "$@"; then
     gc="-XX:+UseParallelGC"
     heap="-Xms16m -XX:MetaspaceSize=64m"
-    jit="$SX_LATE_JIT"
+    jit="$SX_LATE_C2"
   else
     gc="-XX:+UseSerialGC"
     jit="-XX:TieredStopAtLevel=1"
