@@ -508,6 +508,14 @@ public final class InstanceLifecycle {
         }
       }
     }
+    storeTogether(starts, reports);
+  }
+
+  /**
+   * Stores starts and reports in one transaction, then acknowledges the reports and runs what follows each change.
+   * A failed transaction of several is retried item by item, so only a bad item fails.
+   */
+  private void storeTogether(List<Accepted> starts, List<PlannedReport> reports) {
     List<InstanceRepository.Change> changes = new ArrayList<>();
     starts.forEach(a -> changes.add(started(a.instance().id(), a)));
     reports.forEach(p -> changes.addAll(p.changes));
@@ -518,8 +526,8 @@ public final class InstanceLifecycle {
       if (starts.size() + reports.size() > 1) {
         log.warn("{} starts and {} status reports not stored together, storing each alone: {}", starts.size(), reports.size(),
             e.toString());
-        starts.forEach(a -> storeAlone(List.of(a), List.of()));
-        reports.forEach(p -> storeAlone(List.of(), List.of(p)));
+        starts.forEach(a -> storeTogether(List.of(a), List.of()));
+        reports.forEach(p -> storeTogether(List.of(), List.of(p)));
       } else {
         failed(starts, reports, e);
       }
@@ -549,30 +557,6 @@ public final class InstanceLifecycle {
       followUp.run();
     } catch (RuntimeException e) {
       log.error("instance {}: stored, but what follows failed", instanceId, e);
-    }
-  }
-
-  private void storeAlone(List<Accepted> starts, List<PlannedReport> reports) {
-    List<InstanceRepository.Change> changes = new ArrayList<>();
-    starts.forEach(a -> changes.add(started(a.instance().id(), a)));
-    reports.forEach(p -> changes.addAll(p.changes));
-    List<Boolean> applied;
-    try {
-      applied = instances.storeAll(changes);
-    } catch (RuntimeException e) {
-      failed(starts, reports, e);
-      return;
-    }
-    reports.forEach(p -> p.reported.stored().complete(null));
-    starts.forEach(a -> {
-      unstoredStarts.remove(a.instance().id(), a);
-      afterStore(a.instance().id(), () -> started(a));
-    });
-    for (PlannedReport p : reports) {
-      if (p.end >= 0) {
-        boolean ended = applied.get(starts.size() + p.end);
-        afterStore(p.reported.report().instanceId(), () -> reportedEnd(p, ended, clock.instant()));
-      }
     }
   }
 
