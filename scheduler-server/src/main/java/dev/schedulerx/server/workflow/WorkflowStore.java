@@ -388,15 +388,20 @@ final class WorkflowStore {
    * 1,000-node DAG costs milliseconds to parse and check). The few most recent runs are kept.
    */
   private Dag runDag(long runId, String json) {
-    synchronized (runDags) {
-      Dag dag = runDags.get(runId);
+    return parsedOnce(runDags, runId, json);
+  }
+
+  /** Parses outside the lock: two callers may both parse one text, and either result serves. */
+  private static <K> Dag parsedOnce(Map<K, Dag> cache, K key, String json) {
+    synchronized (cache) {
+      Dag dag = cache.get(key);
       if (dag != null) {
         return dag;
       }
     }
     Dag dag = Dag.parse(json);
-    synchronized (runDags) {
-      runDags.put(runId, dag);
+    synchronized (cache) {
+      cache.put(key, dag);
     }
     return dag;
   }
@@ -405,17 +410,7 @@ final class WorkflowStore {
 
   /** A workflow definition's DAG, parsed once per text (a DAG is immutable). */
   private Dag workflowDag(String json) {
-    synchronized (workflowDags) {
-      Dag dag = workflowDags.get(json);
-      if (dag != null) {
-        return dag;
-      }
-    }
-    Dag dag = Dag.parse(json);
-    synchronized (workflowDags) {
-      workflowDags.put(json, dag);
-    }
-    return dag;
+    return parsedOnce(workflowDags, json, json);
   }
 
   /** The run's nodes with their current job instance's state, attempt and result. */

@@ -31,11 +31,7 @@ final class Discovery {
    * What discovery found: the leader's {@code host:port}, the group's numeric id, the node that answered, and whether
    * it takes many status reports in one message (our server: see batch.proto).
    */
-  record Found(String leader, long appGroupId, String via, boolean batchStatusReports) {
-    Found(String leader, long appGroupId, String via) {
-      this(leader, appGroupId, via, false);
-    }
-  }
+  record Found(String leader, long appGroupId, String via, boolean batchStatusReports) {}
 
   /**
    * The response header in which our server names what it takes beyond the SchedulerX protocol; official servers do
