@@ -119,8 +119,9 @@ public final class InstanceEnds {
       }
       Optional<JobDefinition> job = jobs.findById(instance.jobId());
       String outcome = killed(instance, "killed by request");
-      if (job.isPresent() && instance.workerId() != null && !instance.workerId().isEmpty()) {
-        WorkerAddress master = WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr());
+      Optional<WorkerAddress> taken = instance.master();
+      if (job.isPresent() && taken.isPresent()) {
+        WorkerAddress master = taken.get();
         gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {
           if (failure != null) {
             log.warn("instance {}: master {} did not confirm the kill: {}", instanceId, master.workerId(), failure.toString());
@@ -160,9 +161,7 @@ public final class InstanceEnds {
       String why = ruleTimeout != null ? ruleTimeout : "timeout: still running after " + timeout + " s";
       if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
-        if (instance.workerId() != null && !instance.workerId().isEmpty()) {
-          gateway.kill(WorkerAddress.parse(instance.workerId() + "@" + instance.workerAddr()), job.get(), instance);
-        }
+        instance.master().ifPresent(master -> gateway.kill(master, job.get(), instance));
         retryIfAllowed(instance.id());
         runEnded.accept(instance.jobId());
       }
@@ -174,7 +173,7 @@ public final class InstanceEnds {
     storeExecutor.execute(
         () -> {
           for (JobInstance instance : instances.findUnfinished()) {
-            if (worker.workerId().equals(instance.workerId())) {
+            if (instance.master().filter(worker.address()::equals).isPresent()) {
               masterLost(instance, worker.workerId(), why);
             }
           }
@@ -191,14 +190,11 @@ public final class InstanceEnds {
       if (!instance.createdAt().isBefore(leaderSince) || instance.queued()) {
         continue; // a queued run was never handed out: it waits for its slot under this leader too
       }
-      String worker = instance.workerId();
-      if (worker != null && !worker.isEmpty() && registry.isAlive(worker)) {
-        continue;
-      }
-      if (worker == null || worker.isEmpty()) {
+      Optional<WorkerAddress> master = instance.master();
+      if (master.isEmpty()) {
         failLost(instance, "not accepted by any worker before the previous leader stopped");
-      } else {
-        masterLost(instance, worker, "did not re-register with the new leader");
+      } else if (!registry.isAlive(master.get())) {
+        masterLost(instance, master.get().workerId(), "did not re-register with the new leader");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.schedulerx.server.registry;
 
+import dev.schedulerx.protocol.WorkerAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,13 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Live workers per group, fed by heartbeats. Read by the HTTP threads (discovery, API) and the due-pass,
  * written by the heartbeat endpoint, so it is a concurrent map rather than an actor.
+ *
+ * <p>A worker is known by its whole address ({@code workerId@host:port}): the official Java worker's id is its
+ * IP, a namespace hash and the start time's milliseconds, so two of them started in the same millisecond on
+ * one host share an id.
  */
 public final class WorkerRegistry {
   private static final Logger log = LoggerFactory.getLogger(WorkerRegistry.class);
 
   private final Clock clock;
   private final Duration timeout;
-  private final ConcurrentMap<String, WorkerInfo> byWorkerId = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, WorkerInfo> byAddress = new ConcurrentHashMap<>();
   private final AtomicLong roundRobin = new AtomicLong();
 
   public WorkerRegistry(Clock clock, Duration timeout) {
@@ -34,8 +39,8 @@ public final class WorkerRegistry {
   public boolean heartbeat(WorkerInfo reported) {
     Instant now = clock.instant();
     boolean[] joined = {false};
-    byWorkerId.compute(
-        reported.workerId(),
+    byAddress.compute(
+        reported.address().toString(),
         (id, previous) -> {
           joined[0] = previous == null;
           Instant firstSeen = previous == null ? now : previous.firstSeen();
@@ -50,10 +55,10 @@ public final class WorkerRegistry {
   }
 
   /** A worker that said it is going offline; {@code onRemoved} gets it when it was known. */
-  public void remove(String workerId, String why, Consumer<WorkerInfo> onRemoved) {
-    WorkerInfo gone = byWorkerId.remove(workerId);
+  public void remove(WorkerAddress address, String why, Consumer<WorkerInfo> onRemoved) {
+    WorkerInfo gone = byAddress.remove(address.toString());
     if (gone != null) {
-      log.info("worker {} left group {}: {}", workerId, gone.groupId(), why);
+      log.info("worker {} left group {}: {}", address.workerId(), gone.groupId(), why);
       onRemoved.accept(gone);
     }
   }
@@ -62,8 +67,8 @@ public final class WorkerRegistry {
   public List<WorkerInfo> expire(Consumer<WorkerInfo> onDropped) {
     Instant cutoff = clock.instant().minus(timeout);
     List<WorkerInfo> dropped = new ArrayList<>();
-    for (WorkerInfo w : byWorkerId.values()) {
-      if (w.lastHeartbeat().isBefore(cutoff) && byWorkerId.remove(w.workerId(), w)) {
+    for (WorkerInfo w : byAddress.values()) {
+      if (w.lastHeartbeat().isBefore(cutoff) && byAddress.remove(w.address().toString(), w)) {
         log.warn("worker {} of group {} dropped: no heartbeat since {}", w.workerId(), w.groupId(), w.lastHeartbeat());
         dropped.add(w);
         onDropped.accept(w);
@@ -74,20 +79,20 @@ public final class WorkerRegistry {
 
   /** Live workers of a group, oldest first (stable order for dispatch and display). */
   public List<WorkerInfo> workers(String groupId) {
-    return byWorkerId.values().stream()
+    return byAddress.values().stream()
         .filter(w -> w.groupId().equals(groupId))
-        .sorted(Comparator.comparing(WorkerInfo::firstSeen).thenComparing(WorkerInfo::workerId))
+        .sorted(Comparator.comparing(WorkerInfo::firstSeen).thenComparing(w -> w.address().toString()))
         .toList();
   }
 
   public List<WorkerInfo> all() {
-    return byWorkerId.values().stream()
+    return byAddress.values().stream()
         .sorted(Comparator.comparing(WorkerInfo::groupId).thenComparing(WorkerInfo::firstSeen))
         .toList();
   }
 
-  public boolean isAlive(String workerId) {
-    return byWorkerId.containsKey(workerId);
+  public boolean isAlive(WorkerAddress address) {
+    return byAddress.containsKey(address.toString());
   }
 
   /** The live workers of a group, rotated so successive instances start on different masters. */

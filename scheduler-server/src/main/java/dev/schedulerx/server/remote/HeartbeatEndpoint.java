@@ -68,15 +68,15 @@ final class HeartbeatEndpoint extends AbstractActor {
       reply(false, refusal);
       return;
     }
-    if (hb.hasOnline() && !hb.getOnline()) {
-      // Instances it was master of cannot finish anymore: fail (and retry) them now, not never.
-      registry.remove(hb.getWorkerId(), "it went offline", worker -> ends.onWorkerDropped(worker, "went offline"));
-      reply(true, "");
-      return;
-    }
     Address address = getSender().path().address();
     WorkerAddress workerAddress =
         new WorkerAddress(hb.getWorkerId(), address.getHost().orElse("unknown"), address.getPort().orElse(0));
+    if (hb.hasOnline() && !hb.getOnline()) {
+      // Instances it was master of cannot finish anymore: fail (and retry) them now, not never.
+      registry.remove(workerAddress, "it went offline", worker -> ends.onWorkerDropped(worker, "went offline"));
+      reply(true, "");
+      return;
+    }
     registry.heartbeat(
         new WorkerInfo(
             hb.getGroupId(), workerAddress, hb.getVersion(), hb.getStarter(), hb.getLabel(), hb.getMetricsJson(),

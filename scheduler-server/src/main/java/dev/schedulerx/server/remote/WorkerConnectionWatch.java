@@ -83,7 +83,7 @@ final class WorkerConnectionWatch extends AbstractActor {
     }
     log.info("worker {} of group {}: connection closed and no answer to {} probe(s)", answer.worker().workerId(),
         answer.worker().groupId(), PROBES);
-    registry.remove(answer.worker().workerId(), "its connection closed and it does not answer",
+    registry.remove(answer.worker().address(), "its connection closed and it does not answer",
         gone -> ends.onWorkerDropped(gone, "lost its connection and does not answer"));
   }
 }

@@ -1,7 +1,9 @@
 package dev.schedulerx.server.store;
 
+import dev.schedulerx.protocol.WorkerAddress;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One run of a job as stored. Immutable snapshot; the repository's state transitions return whether
@@ -53,5 +55,13 @@ public record JobInstance(
   /** Whether the state is final. */
   public boolean isFinished() {
     return state.isFinished();
+  }
+
+  /** The worker that took the run, empty until one did. */
+  public Optional<WorkerAddress> master() {
+    if (workerId == null || workerId.isEmpty() || workerAddr == null) {
+      return Optional.empty();
+    }
+    return Optional.of(WorkerAddress.parse(workerId + "@" + workerAddr));
   }
 }

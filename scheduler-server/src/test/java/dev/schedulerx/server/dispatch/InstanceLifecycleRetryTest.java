@@ -141,8 +141,8 @@ class InstanceLifecycleRetryTest {
     assertThat(failed.result()).isEqualTo("worker w1 stopped heartbeating");
     assertThat(failed.finishedAt()).isEqualTo(Instant.parse("2026-03-01T00:00:10Z"));
     assertThat(s.instances.findById(onAlive.id()).orElseThrow().state()).isEqualTo(InstanceState.RUNNING);
-    assertThat(s.registry.isAlive("w1")).isFalse();
-    assertThat(s.registry.isAlive("w2")).isTrue();
+    assertThat(s.registry.isAlive(quiet.address())).isFalse();
+    assertThat(s.registry.isAlive(alive.address())).isTrue();
   }
 
   @Test
@@ -152,12 +152,31 @@ class InstanceLifecycleRetryTest {
     JobDefinition job = s.save(TestJob.api("long"));
     JobInstance run = runningOn(s, job, leaving);
 
-    s.registry.remove("w1", "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
+    s.registry.remove(leaving.address(), "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
 
     JobInstance failed = s.instances.findById(run.id()).orElseThrow();
     assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
     assertThat(failed.result()).isEqualTo("worker w1 went offline");
-    assertThat(s.registry.isAlive("w1")).isFalse();
+    assertThat(s.registry.isAlive(leaving.address())).isFalse();
+  }
+
+  @Test
+  void twoWorkersSharingAnIdAreTwoWorkersAndOneLeavingFailsOnlyItsOwnInstances() {
+    // Official Java workers started in the same millisecond on one host get the same id.
+    SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofSeconds(9));
+    WorkerInfo first = s.registerSilentWorker("10000_1_54044", 40001);
+    WorkerInfo second = s.registerSilentWorker("10000_1_54044", 40002);
+    JobDefinition job = s.save(TestJob.api("long").maxConcurrency(5));
+    JobInstance onFirst = runningOn(s, job, first);
+    JobInstance onSecond = runningOn(s, job, second);
+    assertThat(s.registry.workers(job.groupId())).extracting(WorkerInfo::address)
+        .containsExactly(first.address(), second.address());
+
+    s.registry.remove(first.address(), "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
+
+    assertThat(s.instances.findById(onFirst.id()).orElseThrow().state()).isEqualTo(InstanceState.FAILED);
+    assertThat(s.instances.findById(onSecond.id()).orElseThrow().state()).isEqualTo(InstanceState.RUNNING);
+    assertThat(s.registry.workers(job.groupId())).extracting(WorkerInfo::address).containsExactly(second.address());
   }
 
   @Test

@@ -126,8 +126,12 @@ final class SchedulingFixture implements AutoCloseable {
    * the whole test, as if the worker were still thinking.
    */
   WorkerInfo registerSilentWorker(String workerId) {
+    return registerSilentWorker(workerId, 1);
+  }
+
+  WorkerInfo registerSilentWorker(String workerId, int port) {
     WorkerInfo worker =
-        new WorkerInfo(GROUP, new WorkerAddress(workerId, "127.0.0.1", 1), "test", "java", "", "{}", List.of(),
+        new WorkerInfo(GROUP, new WorkerAddress(workerId, "127.0.0.1", port), "test", "java", "", "{}", List.of(),
             Instant.EPOCH, Instant.EPOCH);
     registry.heartbeat(worker);
     return worker;
