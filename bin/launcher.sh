@@ -112,53 +112,82 @@ sx_logback_opts() {
 
 # Class-data sharing (CDS): the classes a start loads, parsed and verified once into an archive that later JVMs
 # map instead of reading and verifying them from the JARs again (start-up and memory, see "Start-up and
-# memory" in the README). Made once per build by a training run (CdsTraining: the CLI parses, a config loads, a
-# worker daemon joins a standalone server run as a separate JVM on free loopback ports, registers and stops);
-# the first daemon start after a build waits for it. It holds a worker's classes only: every archived class a JVM
-# uses stays resident, and a worker that joins a remote server should not carry the server's. The embedded
-# server and bin/schedulerx-server (same classpath) use it too, for the classes they share with the worker. SCHEDULERX_CDS=off leaves it out; where the distribution is read-only and has no
-# archive, the JVM starts without one. A JVM that finds the archive unusable (other JARs, other JVM) ignores it.
+# memory" in the README). Two archives, each made once per build by a training run (CdsTraining), at the first
+# daemon start that needs it (that start waits for it):
+#  - schedulerx.jsa, a worker's classes: the CLI parses, a config loads, a worker daemon joins a standalone server
+#    run as a separate JVM, registers and stops. The JVM touches every page of an archive it maps, and a worker
+#    that joins a remote server should not carry the server's classes. CLI commands use it too.
+#  - schedulerx-embedded.jsa, the same with the embedded server (the default conf/worker.conf). The standalone
+#    server (bin/schedulerx-server, same class path) uses it when it is there, else the worker's.
+# Which one a daemon gets is guessed from its config (sx_embedded_server); a wrong guess costs start-up time
+# only. SCHEDULERX_CDS=off leaves both out; where the distribution is read-only and has no archive, the JVM starts
+# without one. A JVM that finds the archive unusable (other JARs, other JVM) ignores it.
 SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.jsa"
-sx_cds_stale() { # [file, default: the archive]
-  local file="${1:-$SX_CDS_ARCHIVE}"
-  [ -f "$file" ] || return 0
-  [ -n "$(find "$DAEMON_TARGET" -maxdepth 2 -name '*.jar' -newer "$file" -print -quit)" ]
+SX_CDS_EMBEDDED_ARCHIVE="$DAEMON_TARGET/schedulerx-embedded.jsa"
+sx_cds_stale() { # file
+  [ -f "$1" ] || return 0
+  [ -n "$(find "$DAEMON_TARGET" -maxdepth 2 -name '*.jar' -newer "$1" -print -quit)" ]
 }
 
-sx_cds_make() {
+sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
   [ -w "$DAEMON_TARGET" ] || return 1
+  local archive="$1" log="$DAEMON_TARGET/cds-training${2:+-$2}.log"
   (
     flock 9                                                 # two launchers starting at once train once
-    sx_cds_stale || exit 0
+    sx_cds_stale "$archive" || exit 0
     # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
-    rm -f "$SX_CDS_ARCHIVE" "$SX_CDS_ARCHIVE.tmp" "$SX_CDS_ARCHIVE.failed"
-    if java -XX:ArchiveClassesAtExit="$SX_CDS_ARCHIVE.tmp" $(sx_jvm_defaults) $SX_MERGED_REFERENCE \
+    rm -f "$archive" "$archive.tmp" "$archive.failed"
+    if java -XX:ArchiveClassesAtExit="$archive.tmp" $(sx_jvm_defaults) $SX_MERGED_REFERENCE \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         $(sx_logback_opts) \
-        -cp "$(sx_classpath)" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" \
-        >"$DAEMON_TARGET/cds-training.log" 2>&1 && [ -s "$SX_CDS_ARCHIVE.tmp" ]; then
-      mv "$SX_CDS_ARCHIVE.tmp" "$SX_CDS_ARCHIVE"
+        -cp "$(sx_classpath)" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \
+        >"$log" 2>&1 && [ -s "$archive.tmp" ]; then
+      mv "$archive.tmp" "$archive"
     else
-      rm -f "$SX_CDS_ARCHIVE.tmp"
-      touch "$SX_CDS_ARCHIVE.failed"                        # not tried again until the next build
-      [ -t 2 ] && echo "schedulerx: no class-data sharing archive (training failed, see $DAEMON_TARGET/cds-training.log); starting without" >&2
+      rm -f "$archive.tmp"
+      touch "$archive.failed"                               # not tried again until the next build
+      [ -t 2 ] && echo "schedulerx: no class-data sharing archive (training failed, see $log); starting without" >&2
     fi
-  ) 9>"$DAEMON_TARGET/.cds.lock"
+  ) 9>"$archive.lock"
 }
 
-# The JVM option that uses the archive when it is up to date. With "train" (a daemon start), the archive is
-# made first when it is missing or older than a JAR; CLI commands and the standalone server only use it, so a
-# quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many
-# JVMs under deadlines) means no build work in the launcher: no training either.
+# The JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded]. "embedded" picks the
+# archive with the embedded server's classes. With "train" (a daemon start), the archive is made first when it is
+# missing or older than a JAR; CLI commands and the standalone server only use one, so a quick command never waits
+# for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many JVMs under deadlines) means no
+# build work in the launcher: no training either.
 sx_cds_opts() {
   [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
-  if [ "${1:-}" = "train" ] && [ "${SCHEDULERX_SKIP_BUILD:-0}" != "1" ] && sx_cds_stale && sx_cds_stale "$SX_CDS_ARCHIVE.failed"; then
-    sx_cds_make || true
+  local archive="$SX_CDS_ARCHIVE" mode=""
+  if [ "${2:-}" = "embedded" ]; then archive="$SX_CDS_EMBEDDED_ARCHIVE"; mode=embedded; fi
+  if [ "${1:-}" = "train" ] && [ "${SCHEDULERX_SKIP_BUILD:-0}" != "1" ] && sx_cds_stale "$archive" && sx_cds_stale "$archive.failed"; then
+    sx_cds_make "$archive" "$mode" || true
   fi
-  if ! sx_cds_stale; then
-    echo "-XX:SharedArchiveFile=$SX_CDS_ARCHIVE"
+  if ! sx_cds_stale "$archive"; then
+    echo "-XX:SharedArchiveFile=$archive"
   fi
+}
+
+# Whether a daemon started with these arguments is likely to start its embedded server (the default) rather than
+# join a server elsewhere: no "embedded = false", domain or endpoint in its config file, environment or JAVA_OPTS.
+# A guess that only picks the class-data sharing archive.
+sx_embedded_server() {
+  local conf="$SCHEDULERX_HOME/conf/worker.conf"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -c|--conf) conf="${2:-}"; shift $(( $# >= 2 ? 2 : 1 )) ;;
+      --conf=*) conf="${1#--conf=}"; shift ;;
+      -c?*) conf="${1#-c}"; shift ;;
+      *) shift ;;
+    esac
+  done
+  [ -n "${SCHEDULERX_DOMAIN:-}${SCHEDULERX_ENDPOINT:-}" ] && return 1
+  [ "${SCHEDULERX_SERVER_EMBEDDED:-}" = "false" ] && return 1
+  local opts=" ${JAVA_OPTS:-} " worker_only=' -Dschedulerx\.(server\.embedded=false|domain=[^ ]|endpoint=[^ ])'
+  [[ $opts =~ $worker_only ]] && return 1
+  [ -f "$conf" ] && grep -Eq '^[^#]*(embedded"?[[:space:]]*[=:][[:space:]]*false|(domain|endpoint)"?[[:space:]]*[=:][[:space:]]*"[^"]+")' "$conf" && return 1
+  return 0
 }
 
 if sx_needs_build; then

@@ -7,8 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class-data sharing archive (bin/launcher.sh): its training run makes it, and the JVMs the launcher
@@ -53,11 +57,73 @@ class ClassDataSharingEndToEndTest {
   }
 
   /**
-   * What a daemon start does first when the archive is missing or older than a JAR ($0 tells the launcher its home);
-   * returns the JVM option the launcher then passes.
+   * A daemon with its embedded server (the default conf/worker.conf) gets an archive of its own, trained with the
+   * embedded server: it holds the server's classes, which the worker's archive leaves out.
    */
-  private static String train(Path home) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train",
+  @Test
+  void theEmbeddedServersArchiveHoldsTheServersClassesAndTheWorkersDoesNot() throws Exception {
+    Path home = Distribution.home();
+    Path target = home.resolve("worker-daemon/target");
+    assertThat(train(home, "embedded")).as("see worker-daemon/target/cds-training-embedded.log")
+        .isEqualTo("-XX:SharedArchiveFile=" + target.resolve("schedulerx-embedded.jsa"));
+    assertThat(train(home)).isEqualTo("-XX:SharedArchiveFile=" + target.resolve("schedulerx.jsa"));
+
+    assertThat(archivedClasses(home, target.resolve("schedulerx-embedded.jsa")))
+        .contains("dev.schedulerx.server.SchedulerServer", "dev.schedulerx.worker.WorkerDaemon");
+    assertThat(archivedClasses(home, target.resolve("schedulerx.jsa")))
+        .contains("dev.schedulerx.worker.WorkerDaemon").doesNotContain("dev.schedulerx.server.SchedulerServer");
+  }
+
+  /** Which archive a daemon start gets: the launcher's guess from the config file, the environment and JAVA_OPTS. */
+  @Test
+  void theLauncherGivesTheEmbeddedArchiveToDaemonsThatStartTheirServer(@TempDir Path dir) throws Exception {
+    Path home = Distribution.home();
+    Path workerOnly = Files.writeString(dir.resolve("worker-only.conf"),
+        "schedulerx {\n  # embedded = true\n  server { embedded = false }\n}\n");
+    Path joining = Files.writeString(dir.resolve("joining.conf"), "schedulerx { domain = \"127.0.0.1:18080\" }\n");
+    Path commentedOut = Files.writeString(dir.resolve("embedded.conf"),
+        "schedulerx {\n  domain = \"\"\n  # server.embedded = false\n}\n");
+
+    assertThat(guess(home, Map.of(), "--conf", workerOnly.toString())).isEqualTo("worker only");
+    assertThat(guess(home, Map.of(), "--conf=" + joining)).isEqualTo("worker only");
+    assertThat(guess(home, Map.of(), "-c", commentedOut.toString())).isEqualTo("embedded");
+    assertThat(guess(home, Map.of())).as("conf/worker.conf").isEqualTo("embedded");
+    assertThat(guess(home, Map.of("SCHEDULERX_DOMAIN", "127.0.0.1:18080"), "-c", commentedOut.toString())).isEqualTo("worker only");
+    assertThat(guess(home, Map.of("JAVA_OPTS", "-Xmx1g -Dschedulerx.server.embedded=false"))).isEqualTo("worker only");
+  }
+
+  private static String guess(Path home, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "-c",
+        ". \"$(dirname \"$0\")\"/launcher.sh && if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi",
+        home.resolve("bin/schedulerx-worker").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    List.of("SCHEDULERX_DOMAIN", "SCHEDULERX_ENDPOINT", "SCHEDULERX_SERVER_EMBEDDED", "JAVA_OPTS").forEach(pb.environment()::remove);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  }
+
+  /** The classes an archive holds, as the JVM lists them with the launcher's class path. */
+  private static String archivedClasses(Path home, Path archive) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+        ". \"$(dirname \"$0\")\"/launcher.sh && exec java -XX:SharedArchiveFile=\"$1\" -XX:+PrintSharedArchiveAndExit -cp \"$(sx_classpath)\"",
+        home.resolve("bin/schedulerx-worker").toString(), archive.toString()).redirectErrorStream(true);
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  /**
+   * What a daemon start does first when the archive is missing or older than a JAR ($0 tells the launcher its home);
+   * returns the JVM option the launcher then passes. {@code mode}: nothing for the worker's archive, "embedded".
+   */
+  private static String train(Path home, String... mode) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train " + String.join(" ", mode),
         home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
     pb.environment().remove("SCHEDULERX_SKIP_BUILD");
     Process train = pb.start();

@@ -20,12 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The training run of the class-data sharing archive (bin/launcher.sh runs it once per build with
- * {@code -XX:ArchiveClassesAtExit}): what a worker's start loads, done once in a throwaway directory. The CLI
- * parses its arguments, a config file is loaded, and a worker daemon joins a standalone server started as a
- * separate JVM on free loopback ports, registers and stops. The server runs apart so that the archive holds
- * what a worker needs and no more: every archived class a JVM uses stays resident, and a worker that joins a
- * remote server should not carry the server's. {@code CdsTraining <plugins-dir>}; exit 0 once the worker registered.
+ * The training runs of the class-data sharing archives (bin/launcher.sh runs one per archive and build with
+ * {@code -XX:ArchiveClassesAtExit}): what a daemon's start loads, done once in a throwaway directory. The CLI
+ * parses its arguments, a config file is loaded, and a worker daemon starts, registers and stops.
+ * <ul>
+ *   <li>{@code CdsTraining <plugins-dir>}: the worker joins a standalone server started as a separate JVM on free
+ *       loopback ports, so that the archive holds what a worker needs and no more: the JVM touches every page of
+ *       an archive it maps, and a worker that joins a remote server should not carry the server's classes.
+ *   <li>{@code CdsTraining <plugins-dir> embedded}: the worker starts its embedded server, as the default
+ *       {@code conf/worker.conf} does; this archive holds both.
+ * </ul>
+ * Exit 0 once the worker registered.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -35,14 +40,21 @@ public final class CdsTraining {
     Path work = Files.createTempDirectory("schedulerx-cds-");
     int status = 1;
     Process server = null;
+    boolean embedded = args.length > 1 && args[1].equals("embedded");
     try {
       WorkerCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute("--version");
-      int port = freePort();
-      server = startServer(work, port);
+      String serverSettings;
+      if (embedded) {
+        serverSettings = "  server { embedded = true, http-port = 0 }";
+      } else {
+        int port = freePort();
+        server = startServer(work, port);
+        serverSettings = "  domain = \"127.0.0.1:" + port + "\"";
+      }
       Path conf = work.resolve("worker.conf");
       Files.writeString(conf, String.join("\n",
           "schedulerx {",
-          "  domain = \"127.0.0.1:" + port + "\"",
+          serverSettings,
           "  data-dir = \"" + work.resolve("data") + "\"",
           "  plugins-dir = \"" + (args.length > 0 ? args[0] : work.resolve("plugins")) + "\"",
           "  remoting { host = \"127.0.0.1\", port = 0 }",
