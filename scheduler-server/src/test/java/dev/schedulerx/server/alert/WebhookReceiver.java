@@ -20,11 +20,11 @@ import java.util.stream.Collectors;
  * A real HTTP server standing in for a robot or webhook target: records every request and answers what the test
  * scripted (by default 200 with DingTalk's {@code {"errcode":0,"errmsg":"ok"}}).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Request(Instant at, String path, String query, Map<String, List<String>> headers, String body) {
-    JsonNode json() {
+  public record Request(Instant at, String path, String query, Map<String, List<String>> headers, String body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -32,12 +32,12 @@ final class WebhookReceiver implements AutoCloseable {
       }
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
           .findFirst().orElse(null);
     }
 
-    String queryParam(String name) {
+    public String queryParam(String name) {
       if (query == null) {
         return null;
       }
@@ -51,14 +51,14 @@ final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  record Answer(int status, Map<String, String> headers, String body) {}
+  public record Answer(int status, Map<String, String> headers, String body) {}
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private volatile Answer otherwise = new Answer(200, Map.of(), "{\"errcode\":0,\"errmsg\":\"ok\"}");
 
-  WebhookReceiver() {
+  public WebhookReceiver() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
@@ -84,27 +84,27 @@ final class WebhookReceiver implements AutoCloseable {
     server.start();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   /** The next answers, in order; afterwards {@link #otherwise}. */
-  WebhookReceiver thenAnswer(int status, Map<String, String> headers, String body) {
+  public WebhookReceiver thenAnswer(int status, Map<String, String> headers, String body) {
     script.add(new Answer(status, headers, body));
     return this;
   }
 
-  WebhookReceiver otherwise(int status, String body) {
+  public WebhookReceiver otherwise(int status, String body) {
     otherwise = new Answer(status, Map.of(), body);
     return this;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
   /** Requests per idempotency key. */
-  Map<String, Long> byIdempotencyKey() {
+  public Map<String, Long> byIdempotencyKey() {
     return requests.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.header("Idempotency-Key")),
         Collectors.counting()));
   }

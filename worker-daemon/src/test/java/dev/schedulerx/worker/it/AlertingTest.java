@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.alert.AlertSettings;
 import dev.schedulerx.server.alert.ChannelSettings;
+import dev.schedulerx.server.alert.WebhookReceiver;
 import dev.schedulerx.server.store.InstanceRepository;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.ServerDatabase;
