@@ -9,49 +9,20 @@ import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operator actions on workflow runs (skip, suspend/resume, stop, set success), max concurrency (skip, queue), and a
  * long result reaching the child shortened as the official worker shortens it. Real server and daemon over TCP.
  */
-class WorkflowActionsTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-  @TempDir Path dir;
-  private ServerWithDaemon both;
-  private TestServer server;
-  private Workflows workflows;
-
-  @BeforeEach
-  void start() throws Exception {
-    both = ServerWithDaemon.start(dir, DEADLINE);
-    server = both.server;
-    workflows = both.workflows();
-  }
-
+class WorkflowActionsTest extends WorkflowTestBase {
   @AfterEach
-  void stop() throws Exception {
+  void releaseHeldNodes() throws Exception {
     for (String job : new String[] {"A", "B", "C", "S"}) {
-      Files.writeString(dir.resolve(job), "go"); // no processor left waiting
+      release(job); // no processor left waiting when the daemon stops
     }
-    if (both != null) {
-      both.close();
-    }
-  }
-
-  private long job(String name, String parameters) {
-    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
-    return server.jobId(name);
   }
 
   /** A → B → C. */
@@ -63,23 +34,6 @@ class WorkflowActionsTest {
         : new Workflows.Spec(TestServer.GROUP, name, null, null, null, null, null, null, null, null));
     return workflows.updateDag(w.id(), "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + b + "},{\"id\":" + c + "}],"
         + "\"edges\":[{\"source\":" + a + ",\"target\":" + b + "},{\"source\":" + b + ",\"target\":" + c + "}]}");
-  }
-
-  private WfInstance awaitState(long runId, InstanceState state) {
-    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == state);
-    return workflows.run(runId).run();
-  }
-
-  private Map<String, WfNode> nodes(long runId) {
-    return workflows.run(runId).nodes().stream().collect(Collectors.toMap(WfNode::jobName, Function.identity()));
-  }
-
-  private void awaitStarted(String job) {
-    await().atMost(DEADLINE).until(() -> Files.exists(dir.resolve(job + ".started")));
-  }
-
-  private void release(String job) throws Exception {
-    Files.writeString(dir.resolve(job), "go");
   }
 
   @Test

@@ -1,69 +1,23 @@
 package dev.schedulerx.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
-import dev.schedulerx.server.workflow.Workflows;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Beyond SchedulerX, on a real server (H2) and daemon over TCP: condition nodes that pick a branch from their
  * parents' states (the other branch ends SKIPPED, a handled failure does not fail the run), and per-node parameters
  * in the DAG JSON that replace the job's parameters for that node's instances.
  */
-class WorkflowConditionTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-  @TempDir Path dir;
-  private ServerWithDaemon both;
-  private TestServer server;
-  private Workflows workflows;
-
-  @BeforeEach
-  void start() throws Exception {
-    both = ServerWithDaemon.start(dir, DEADLINE);
-    server = both.server;
-    workflows = both.workflows();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (both != null) {
-      both.close();
-    }
-  }
-
-  private long job(String name, String parameters) {
-    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
-    return server.jobId(name);
-  }
-
-  private Workflow workflow(String name, String dagJson) {
-    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, name, null, null, null, null, null, null, null, null));
-    return workflows.updateDag(w.id(), dagJson);
-  }
-
+class WorkflowConditionTest extends WorkflowTestBase {
   private WfInstance runToEnd(Workflow w) {
-    long runId = workflows.execute(w.id(), dir.toString()).id();
-    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().isFinished());
-    return workflows.run(runId).run();
-  }
-
-  private Map<String, WfNode> nodes(long runId) {
-    return workflows.run(runId).nodes().stream().collect(Collectors.toMap(WfNode::jobName, Function.identity()));
+    return awaitFinished(workflows.execute(w.id(), dir.toString()).id(), DEADLINE);
   }
 
   private static String edge(long source, long target) {

@@ -8,7 +8,6 @@ import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,42 +15,20 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cron workflow fires at the instant its own time zone gives the expression, on a real server (H2) and daemon:
  * the expression names a wall-clock second a few seconds ahead in Asia/Kathmandu (UTC+05:45, so neither UTC nor
  * any whole-hour zone reads it as a time due today within the test).
  */
-class WorkflowCronZoneTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
+class WorkflowCronZoneTest extends WorkflowTestBase {
+  private static final Duration FIRE_DEADLINE = Duration.ofSeconds(30);
   private static final ZoneId ZONE = ZoneId.of("Asia/Kathmandu");
-
-  @TempDir Path dir;
-  private ServerWithDaemon both;
-  private TestServer server;
-
-  @BeforeEach
-  void start() throws Exception {
-    both = ServerWithDaemon.start(dir, DEADLINE);
-    server = both.server;
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (both != null) {
-      both.close();
-    }
-  }
 
   @Test
   void aCronWorkflowFiresAtTheInstantItsTimeZoneGivesTheExpression() {
-    Workflows workflows = server.workflows();
-    server.upsertJob("Z", "WorkflowNode", "\"parameters\":\"\"");
-    long z = server.jobId("Z");
+    long z = job("Z", "");
     ZonedDateTime fire = ZonedDateTime.now(ZONE).plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
     String cron = fire.getSecond() + " " + fire.getMinute() + " " + fire.getHour() + " * * ?";
     assertThat(fire.withZoneSameLocal(ZoneOffset.UTC).toInstant()).as("the same wall clock in UTC is another instant")
@@ -60,7 +37,7 @@ class WorkflowCronZoneTest {
         null, null, null, true));
     workflows.updateDag(w.id(), "{\"nodes\":[{\"id\":" + z + "}],\"edges\":[]}");
 
-    await("a scheduled run").atMost(DEADLINE).until(() -> !workflows.runs(w.id(), 10).isEmpty());
+    await("a scheduled run").atMost(FIRE_DEADLINE).until(() -> !workflows.runs(w.id(), 10).isEmpty());
     List<WfInstance> runs = workflows.runs(w.id(), 10);
     assertThat(runs).hasSize(1);
     WfInstance run = runs.get(0);
@@ -68,7 +45,7 @@ class WorkflowCronZoneTest {
     assertThat(run.scheduleTime()).as("cron %s in %s", cron, ZONE).isEqualTo(fire.toInstant());
     assertThat(run.createdAt()).as("not before its time").isAfterOrEqualTo(fire.toInstant());
 
-    await("run finished").atMost(DEADLINE).until(() -> workflows.run(run.id()).run().state() == InstanceState.SUCCESS);
+    await("run finished").atMost(FIRE_DEADLINE).until(() -> workflows.run(run.id()).run().state() == InstanceState.SUCCESS);
     WfNode node = workflows.run(run.id()).nodes().get(0);
     Instant started = Instant.parse(server.instance(node.jobInstanceId()).path("startedAt").asText());
     assertThat(started).as("the node started at the fire time, not before").isAfterOrEqualTo(fire.toInstant())

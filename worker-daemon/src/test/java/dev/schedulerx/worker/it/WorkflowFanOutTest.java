@@ -1,51 +1,26 @@
 package dev.schedulerx.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
-import dev.schedulerx.server.workflow.Workflows;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A wide fan-out on a real server and daemon: the children of one node are created, linked and submitted in batches
  * (several chunks, several batch messages), every child runs once with its parent's result, a child that cannot run
  * fails alone, and a run with hundreds of failed nodes still ends.
  */
-class WorkflowFanOutTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-  @TempDir Path dir;
-  private ServerWithDaemon both;
-  private TestServer server;
-  private Workflows workflows;
-
-  @BeforeEach
-  void start() throws Exception {
-    both = ServerWithDaemon.start(dir, Duration.ofSeconds(20));
-    server = both.server;
-    workflows = both.workflows();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (both != null) {
-      both.close();
-    }
-  }
+class WorkflowFanOutTest extends WorkflowTestBase {
+  private static final Duration FAN_OUT_DEADLINE = Duration.ofSeconds(60);
 
   /** A workflow of {@code root} and its children (job ids), started; answers the run id. */
   private long runFanOut(String name, long root, List<Long> children) {
@@ -55,19 +30,8 @@ class WorkflowFanOutTest {
       nodes.append(",{\"id\":").append(c).append('}');
       edges.append(edges.length() == 0 ? "" : ",").append("{\"source\":").append(root).append(",\"target\":").append(c).append('}');
     }
-    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, name, null, null, null, null, null, null, null, null));
-    w = workflows.updateDag(w.id(), "{\"nodes\":[" + nodes + "],\"edges\":[" + edges + "]}");
+    Workflow w = workflow(name, "{\"nodes\":[" + nodes + "],\"edges\":[" + edges + "]}");
     return workflows.execute(w.id(), dir.toString()).id();
-  }
-
-  private long job(String name, String processor, String parameters) {
-    server.upsertJob(name, processor, "\"parameters\":\"" + parameters + "\"");
-    return server.jobId(name);
-  }
-
-  private WfInstance awaitFinished(long runId) {
-    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state().isFinished());
-    return workflows.run(runId).run();
   }
 
   @Test
@@ -80,7 +44,7 @@ class WorkflowFanOutTest {
 
     long runId = runFanOut("wide", root, children);
 
-    WfInstance run = awaitFinished(runId);
+    WfInstance run = awaitFinished(runId, FAN_OUT_DEADLINE);
     Map<String, WfNode> nodes = workflows.run(runId).nodes().stream()
         .collect(Collectors.toMap(WfNode::jobName, Function.identity()));
     assertThat(run.state()).isEqualTo(InstanceState.FAILED);
@@ -110,7 +74,7 @@ class WorkflowFanOutTest {
 
     long runId = runFanOut("failing", root, children);
 
-    WfInstance run = awaitFinished(runId);
+    WfInstance run = awaitFinished(runId, FAN_OUT_DEADLINE);
     assertThat(run.state()).isEqualTo(InstanceState.FAILED);
     assertThat(run.reason()).contains("FAILED").contains("and 130 more");
   }

@@ -9,73 +9,16 @@ import dev.schedulerx.server.workflow.WfInstance;
 import dev.schedulerx.server.workflow.WfNode;
 import dev.schedulerx.server.workflow.Workflow;
 import dev.schedulerx.server.workflow.Workflows;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workflows end to end on one JVM: a real server (H2) and a real daemon over TCP run DAGs of jobs whose processor
  * ({@code WorkflowNode}) reports what it saw of its parents and the workflow ids; the operator actions act on
  * runs whose nodes a test holds (job parameter {@code await}) or fails ({@code fail}).
  */
-class WorkflowRunTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-  @TempDir Path dir;
-  private ServerWithDaemon both;
-  private TestServer server;
-  private Workflows workflows;
-
-  @BeforeEach
-  void start() throws Exception {
-    both = ServerWithDaemon.start(dir, DEADLINE);
-    server = both.server;
-    workflows = both.workflows();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (both != null) {
-      both.close();
-    }
-  }
-
-  private long job(String name, String parameters) {
-    server.upsertJob(name, "WorkflowNode", "\"parameters\":\"" + parameters + "\"");
-    return server.jobId(name);
-  }
-
-  private Workflow workflow(String name, String failurePolicy, String dagJson) {
-    Workflow w = workflows.create(new Workflows.Spec(TestServer.GROUP, name, null, null, null, null, null, null,
-        failurePolicy, null));
-    return workflows.updateDag(w.id(), dagJson);
-  }
-
-  private WfInstance awaitState(long runId, InstanceState state) {
-    await().atMost(DEADLINE).until(() -> workflows.run(runId).run().state() == state);
-    return workflows.run(runId).run();
-  }
-
-  private Map<String, WfNode> nodes(long runId) {
-    return workflows.run(runId).nodes().stream().collect(Collectors.toMap(WfNode::jobName, Function.identity()));
-  }
-
-  private void awaitStarted(String job) {
-    await().atMost(DEADLINE).until(() -> Files.exists(dir.resolve(job + ".started")));
-  }
-
-  private void release(String job) throws Exception {
-    Files.writeString(dir.resolve(job), "go");
-  }
-
+class WorkflowRunTest extends WorkflowTestBase {
   @Test
   void aChildStartsAfterBothParentsAndReadsExactlyTheirResultsAndTheWorkflowIds() {
     long a = job("A", "");
