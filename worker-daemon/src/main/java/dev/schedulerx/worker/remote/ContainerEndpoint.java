@@ -197,20 +197,7 @@ public final class ContainerEndpoint extends AbstractActor {
    * request read off the wire costs no decoding.
    */
   static boolean sameInstancePart(MasterStartContainerRequest a, MasterStartContainerRequest b) {
-    return a.getJobInstanceId() == b.getJobInstanceId()
-        && a.getJobId() == b.getJobId()
-        && a.getScheduleTime() == b.getScheduleTime()
-        && a.getDataTime() == b.getDataTime()
-        && a.getAttempt() == b.getAttempt()
-        && a.getMaxAttempt() == b.getMaxAttempt()
-        && a.getTaskMaxAttempt() == b.getTaskMaxAttempt()
-        && a.getTaskAttemptInterval() == b.getTaskAttemptInterval()
-        && a.getShardingNum() == b.getShardingNum()
-        && a.getConsumerNum() == b.getConsumerNum()
-        && a.getWorkflowId() == b.getWorkflowId()
-        && a.getWfInstanceId() == b.getWfInstanceId()
-        && a.hasSerialNum() == b.hasSerialNum()
-        && a.getSerialNum() == b.getSerialNum()
+    return sameInstanceNumbers(a, b)
         && a.getJobTypeBytes().equals(b.getJobTypeBytes())
         && a.getContentBytes().equals(b.getContentBytes())
         && a.getInstanceMasterAkkaPathBytes().equals(b.getInstanceMasterAkkaPathBytes())
@@ -225,6 +212,20 @@ public final class ContainerEndpoint extends AbstractActor {
 
   /** {@link #sameInstancePart} for requests built in this JVM: String fields compared as Strings (mostly the same object). */
   static boolean sameInstanceStrings(MasterStartContainerRequest a, MasterStartContainerRequest b) {
+    return sameInstanceNumbers(a, b)
+        && a.getJobType().equals(b.getJobType())
+        && a.getContent().equals(b.getContent())
+        && a.getInstanceMasterAkkaPath().equals(b.getInstanceMasterAkkaPath())
+        && a.getJobName().equals(b.getJobName())
+        && a.getGroupId().equals(b.getGroupId())
+        && a.getExecuteMode().equals(b.getExecuteMode())
+        && a.getParameters().equals(b.getParameters())
+        && a.getInstanceParameters().equals(b.getInstanceParameters())
+        && a.getUser().equals(b.getUser())
+        && a.getXattrs().equals(b.getXattrs());
+  }
+
+  private static boolean sameInstanceNumbers(MasterStartContainerRequest a, MasterStartContainerRequest b) {
     return a.getJobInstanceId() == b.getJobInstanceId()
         && a.getJobId() == b.getJobId()
         && a.getScheduleTime() == b.getScheduleTime()
@@ -238,17 +239,7 @@ public final class ContainerEndpoint extends AbstractActor {
         && a.getWorkflowId() == b.getWorkflowId()
         && a.getWfInstanceId() == b.getWfInstanceId()
         && a.hasSerialNum() == b.hasSerialNum()
-        && a.getSerialNum() == b.getSerialNum()
-        && a.getJobType().equals(b.getJobType())
-        && a.getContent().equals(b.getContent())
-        && a.getInstanceMasterAkkaPath().equals(b.getInstanceMasterAkkaPath())
-        && a.getJobName().equals(b.getJobName())
-        && a.getGroupId().equals(b.getGroupId())
-        && a.getExecuteMode().equals(b.getExecuteMode())
-        && a.getParameters().equals(b.getParameters())
-        && a.getInstanceParameters().equals(b.getInstanceParameters())
-        && a.getUser().equals(b.getUser())
-        && a.getXattrs().equals(b.getXattrs());
+        && a.getSerialNum() == b.getSerialNum();
   }
 
   private static void flush(List<ContainerRunner.Command> commands, TaskGroup group, String problem, List<ContainerTask> tasks) {
