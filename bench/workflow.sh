@@ -3,8 +3,9 @@
 # (no work; returns the ms at which the worker called it). Runs once a wide DAG (one root, NODES-1 children) and a
 # deep DAG (a chain of NODES), default 1,000 nodes each, and prints for every child the time from its parent's end
 # (the parent instance's end as the server stored it) to the child's processor start: p50/p99/max
-# (target p99 <= 50 ms). Then RUNS (default 300) runs of a 3-node workflow (A,B -> C, 16 at a time, the rest
-# queued): workflow instances per minute.
+# (target p99 <= 50 ms). Each DAG runs BENCH_DAG_RUNS times (default 3): the first meets a cold JVM, the later ones
+# a daemon that ran workflows before. Then RUNS (default 300) runs of a 3-node workflow (A,B -> C, 16 at a time,
+# the rest queued): workflow instances per minute.
 #   bench/workflow.sh [NODES] [RUNS]
 set -euo pipefail
 NODES=${1:-1000}
