@@ -102,6 +102,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   }
 
   private static Behavior<Command> failAtOnce(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, String why) {
+    ctx.setLoggerName(JobInstanceSupervisor.class);
     ctx.getLog().info("{} finished FAILED: {}", spec.label(), why);
     runtime.status().report(spec, InstanceStatus.FAILED, why, null);
     return Behaviors.stopped();
@@ -109,6 +110,8 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   private JobInstanceSupervisor(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
     super(ctx);
+    // Named here: Pekko otherwise finds the logger's class by walking the stack, once per instance.
+    ctx.setLoggerName(JobInstanceSupervisor.class);
     this.spec = spec;
     this.runtime = runtime;
     this.processor = processor;
