@@ -44,16 +44,24 @@ sx_classpath() {
   echo "$cp"
 }
 
-# Whether the arguments start the daemon (no subcommand: at most --conf FILE) rather than a CLI command.
-sx_runs_daemon() {
+# The config file a daemon started with these arguments reads (--conf FILE, else conf/worker.conf, as the CLI's
+# default); fails when the arguments run a CLI command rather than the daemon (anything but --conf FILE).
+sx_daemon_conf() {
+  local conf="$SCHEDULERX_HOME/conf/worker.conf"
   while [ $# -gt 0 ]; do
     case "$1" in
-      -c|--conf) [ $# -ge 2 ] || return 1; shift 2 ;;
-      --conf=*|-c?*) shift ;;
+      -c|--conf) [ $# -ge 2 ] || return 1; conf="$2"; shift 2 ;;
+      --conf=*) conf="${1#--conf=}"; shift ;;
+      -c?*) conf="${1#-c}"; shift ;;
       *) return 1 ;;
     esac
   done
-  return 0
+  echo "$conf"
+}
+
+# Whether the arguments start the daemon rather than a CLI command.
+sx_runs_daemon() {
+  sx_daemon_conf "$@" >/dev/null
 }
 
 # Default JVM options for bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes the last of repeated
@@ -173,15 +181,8 @@ sx_cds_opts() {
 # join a server elsewhere: no "embedded = false", domain or endpoint in its config file, environment or JAVA_OPTS.
 # A guess that only picks the class-data sharing archive.
 sx_embedded_server() {
-  local conf="$SCHEDULERX_HOME/conf/worker.conf"
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      -c|--conf) conf="${2:-}"; shift $(( $# >= 2 ? 2 : 1 )) ;;
-      --conf=*) conf="${1#--conf=}"; shift ;;
-      -c?*) conf="${1#-c}"; shift ;;
-      *) shift ;;
-    esac
-  done
+  local conf
+  conf=$(sx_daemon_conf "$@") || return 1
   [ -n "${SCHEDULERX_DOMAIN:-}${SCHEDULERX_ENDPOINT:-}" ] && return 1
   [ "${SCHEDULERX_SERVER_EMBEDDED:-}" = "false" ] && return 1
   local opts=" ${JAVA_OPTS:-} " worker_only=' -Dschedulerx\.(server\.embedded=false|domain=[^ ]|endpoint=[^ ])'
