@@ -1,18 +1,27 @@
 # Shared by bin/schedulerx-worker and bin/schedulerx-server (sourced, not run).
 # Finds the distribution, builds it on first run (or when sources changed), and assembles the classpath.
+# The functions set SX_* variables rather than print: each command substitution forks a subshell, and on a
+# small VM the launcher's twenty forks took 80 ms of a daemon's start (now two: readlink and, in a source
+# tree, find).
 
-SCHEDULERX_HOME="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+sx_self=${sx_self:-$(readlink -f "$0")}                    # the script run, its symbolic links resolved
+SCHEDULERX_HOME=${sx_self%/*/*}
 DAEMON_TARGET="$SCHEDULERX_HOME/worker-daemon/target"
+
+# Sets SX_DAEMON_JAR to the daemon's JAR; fails when it is not built.
+sx_daemon_jar() {
+  local jars=("$DAEMON_TARGET"/schedulerx-worker-daemon-*.jar)
+  [ -f "${jars[0]}" ] || return 1
+  SX_DAEMON_JAR=${jars[0]}
+}
 
 sx_needs_build() {
   [ -f "$SCHEDULERX_HOME/pom.xml" ] || return 1            # a packaged distribution has no sources
   [ "${SCHEDULERX_SKIP_BUILD:-0}" = "1" ] && return 1
-  local jar
-  jar=$(ls "$DAEMON_TARGET"/schedulerx-worker-daemon-*.jar 2>/dev/null | head -n 1)
-  [ -n "$jar" ] && [ -d "$DAEMON_TARGET/lib" ] || return 0
-  # Rebuild when any main source or pom is newer than the daemon JAR.
-  [ -n "$(find "$SCHEDULERX_HOME" -path "$SCHEDULERX_HOME/.git" -prune -o \
-        \( -path '*/src/main/*' -o -name pom.xml \) -newer "$jar" -type f -print -quit)" ]
+  sx_daemon_jar && [ -d "$DAEMON_TARGET/lib" ] || return 0
+  # Rebuild when any main source or pom of a module is newer than the daemon JAR.
+  [ -n "$(find "$SCHEDULERX_HOME"/pom.xml "$SCHEDULERX_HOME"/*/pom.xml "$SCHEDULERX_HOME"/*/src/main \
+        -newer "$SX_DAEMON_JAR" -type f -print -quit 2>/dev/null)" ]
 }
 
 sx_build() {
@@ -33,38 +42,36 @@ sx_build() {
 
 # The worker's JARs (lib/), then the embedded server's (lib-server/) where the distribution has them: a worker-only
 # distribution is this tree without lib-server/. The worker's come first so that both layouts start with the same
-# entries, which the class-data sharing archive below is checked against.
+# entries, which the class-data sharing archive below is checked against. Sets SX_CLASSPATH.
 sx_classpath() {
-  local jar cp
-  jar=$(ls "$DAEMON_TARGET"/schedulerx-worker-daemon-*.jar | head -n 1)
-  cp="$jar:$DAEMON_TARGET/lib/*"
+  sx_daemon_jar || return 1
+  SX_CLASSPATH="$SX_DAEMON_JAR:$DAEMON_TARGET/lib/*"
   if [ -d "$DAEMON_TARGET/lib-server" ]; then
-    cp="$cp:$DAEMON_TARGET/lib-server/*"
+    SX_CLASSPATH="$SX_CLASSPATH:$DAEMON_TARGET/lib-server/*"
   fi
-  echo "$cp"
 }
 
-# The config file a daemon started with these arguments reads (--conf FILE, else conf/worker.conf, as the CLI's
-# default); fails when the arguments run a CLI command rather than the daemon (anything but --conf FILE).
+# Sets SX_CONF to the config file a daemon started with these arguments reads (--conf FILE, else
+# conf/worker.conf, as the CLI's default); fails when the arguments run a CLI command rather than the daemon
+# (anything but --conf FILE).
 sx_daemon_conf() {
-  local conf="$SCHEDULERX_HOME/conf/worker.conf"
+  SX_CONF="$SCHEDULERX_HOME/conf/worker.conf"
   while [ $# -gt 0 ]; do
     case "$1" in
-      -c|--conf) [ $# -ge 2 ] || return 1; conf="$2"; shift 2 ;;
-      --conf=*) conf="${1#--conf=}"; shift ;;
-      -c?*) conf="${1#-c}"; shift ;;
+      -c|--conf) [ $# -ge 2 ] || return 1; SX_CONF="$2"; shift 2 ;;
+      --conf=*) SX_CONF="${1#--conf=}"; shift ;;
+      -c?*) SX_CONF="${1#-c}"; shift ;;
       *) return 1 ;;
     esac
   done
-  echo "$conf"
 }
 
 # Whether the arguments start the daemon rather than a CLI command.
 sx_runs_daemon() {
-  sx_daemon_conf "$@" >/dev/null
+  sx_daemon_conf "$@"
 }
 
-# Default JVM options for bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes the last of repeated
+# SX_JVM_DEFAULTS: default JVM options for bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes the last of repeated
 # flags); SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS is kept: two
 # collectors would stop the JVM.
 #  - The daemon uses the Parallel collector. A worker is a throughput job: with G1 a small heap holding a
@@ -87,7 +94,7 @@ sx_runs_daemon() {
 SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then
-    echo "$SCHEDULERX_JVM_DEFAULTS"
+    SX_JVM_DEFAULTS=$SCHEDULERX_JVM_DEFAULTS
     return
   fi
   local gc jit="" heap=""
@@ -102,7 +109,7 @@ sx_jvm_defaults() {
   if [[ " ${JAVA_OPTS:-} " =~ \ -XX:\+Use[A-Za-z0-9]+GC\  ]]; then
     gc=""
   fi
-  echo "$jit $gc $heap"
+  SX_JVM_DEFAULTS="$jit $gc $heap"
 }
 
 # Every reference.conf of the class path merged into one file, made at the first start after a build and read
@@ -111,10 +118,12 @@ SX_MERGED_REFERENCE="-Dschedulerx.merged-reference=$DAEMON_TARGET/reference.merg
 
 # Logging: conf/logback.xml when there is one (copy conf/logback.example.xml to start from), or the file
 # SCHEDULERX_LOGBACK names; else the same configuration built in code (DefaultLogging), which starts faster.
+# Sets SX_LOGBACK_OPTS.
 sx_logback_opts() {
   local file="${SCHEDULERX_LOGBACK:-$SCHEDULERX_HOME/conf/logback.xml}"
+  SX_LOGBACK_OPTS=""
   if [ -n "${SCHEDULERX_LOGBACK:-}" ] || [ -f "$file" ]; then
-    echo "-Dlogback.configurationFile=$file"
+    SX_LOGBACK_OPTS="-Dlogback.configurationFile=$file"
   fi
 }
 
@@ -134,7 +143,11 @@ SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.jsa"
 SX_CDS_EMBEDDED_ARCHIVE="$DAEMON_TARGET/schedulerx-embedded.jsa"
 sx_cds_stale() { # file
   [ -f "$1" ] || return 0
-  [ -n "$(find "$DAEMON_TARGET" -maxdepth 2 -name '*.jar' -newer "$1" -print -quit)" ]
+  local jar
+  for jar in "$DAEMON_TARGET"/*.jar "$DAEMON_TARGET"/*/*.jar; do
+    [ "$jar" -nt "$1" ] && return 0
+  done
+  return 1
 }
 
 sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
@@ -146,10 +159,11 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
     # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
     rm -f "$archive" "$archive.tmp" "$archive.failed"
-    if java -XX:ArchiveClassesAtExit="$archive.tmp" $(sx_jvm_defaults) $SX_MERGED_REFERENCE \
+    sx_jvm_defaults; sx_logback_opts; sx_classpath
+    if java -XX:ArchiveClassesAtExit="$archive.tmp" $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
-        $(sx_logback_opts) \
-        -cp "$(sx_classpath)" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \
+        $SX_LOGBACK_OPTS \
+        -cp "$SX_CLASSPATH" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \
         >"$log" 2>&1 && [ -s "$archive.tmp" ]; then
       mv "$archive.tmp" "$archive"
     else
@@ -160,12 +174,13 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
   ) 9>"$archive.lock"
 }
 
-# The JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded]. "embedded" picks the
+# SX_CDS_OPTS, the JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded]. "embedded" picks the
 # archive with the embedded server's classes. With "train" (a daemon start), the archive is made first when it is
 # missing or older than a JAR; CLI commands and the standalone server only use one, so a quick command never waits
 # for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many JVMs under deadlines) means no
 # build work in the launcher: no training either.
 sx_cds_opts() {
+  SX_CDS_OPTS=""
   [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
   local archive="$SX_CDS_ARCHIVE" mode=""
   if [ "${2:-}" = "embedded" ]; then archive="$SX_CDS_EMBEDDED_ARCHIVE"; mode=embedded; fi
@@ -173,7 +188,7 @@ sx_cds_opts() {
     sx_cds_make "$archive" "$mode" || true
   fi
   if ! sx_cds_stale "$archive"; then
-    echo "-XX:SharedArchiveFile=$archive"
+    SX_CDS_OPTS="-XX:SharedArchiveFile=$archive"
   fi
 }
 
@@ -181,13 +196,17 @@ sx_cds_opts() {
 # join a server elsewhere: no "embedded = false", domain or endpoint in its config file, environment or JAVA_OPTS.
 # A guess that only picks the class-data sharing archive.
 sx_embedded_server() {
-  local conf
-  conf=$(sx_daemon_conf "$@") || return 1
+  sx_daemon_conf "$@" || return 1
   [ -n "${SCHEDULERX_DOMAIN:-}${SCHEDULERX_ENDPOINT:-}" ] && return 1
   [ "${SCHEDULERX_SERVER_EMBEDDED:-}" = "false" ] && return 1
   local opts=" ${JAVA_OPTS:-} " worker_only=' -Dschedulerx\.(server\.embedded=false|domain=[^ ]|endpoint=[^ ])'
   [[ $opts =~ $worker_only ]] && return 1
-  [ -f "$conf" ] && grep -Eq '^[^#]*(embedded"?[[:space:]]*[=:][[:space:]]*false|(domain|endpoint)"?[[:space:]]*[=:][[:space:]]*"[^"]+")' "$conf" && return 1
+  local line in_file='^[^#]*(embedded"?[[:space:]]*[=:][[:space:]]*false|(domain|endpoint)"?[[:space:]]*[=:][[:space:]]*"[^"]+")'
+  if [ -f "$SX_CONF" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      [[ $line =~ $in_file ]] && return 1
+    done < "$SX_CONF"
+  fi
   return 0
 }
 

@@ -109,7 +109,7 @@ class ClassDataSharingEndToEndTest {
   /** The classes an archive holds, as the JVM lists them with the launcher's class path. */
   private static String archivedClasses(Path home, Path archive) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-        ". \"$(dirname \"$0\")\"/launcher.sh && exec java -XX:SharedArchiveFile=\"$1\" -XX:+PrintSharedArchiveAndExit -cp \"$(sx_classpath)\"",
+        ". \"$(dirname \"$0\")\"/launcher.sh && sx_classpath && exec java -XX:SharedArchiveFile=\"$1\" -XX:+PrintSharedArchiveAndExit -cp \"$SX_CLASSPATH\"",
         home.resolve("bin/schedulerx-worker").toString(), archive.toString()).redirectErrorStream(true);
     pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
     Process p = pb.start();
@@ -123,7 +123,7 @@ class ClassDataSharingEndToEndTest {
    * returns the JVM option the launcher then passes. {@code mode}: nothing for the worker's archive, "embedded".
    */
   private static String train(Path home, String... mode) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train " + String.join(" ", mode),
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train " + String.join(" ", mode) + " && echo \"$SX_CDS_OPTS\"",
         home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
     pb.environment().remove("SCHEDULERX_SKIP_BUILD");
     Process train = pb.start();
