@@ -4,14 +4,17 @@
   sxbench.py trigger-latency API N FROM_MS TO_MS  latency of runs scheduled in [FROM_MS, TO_MS)
   sxbench.py api-collect API JOB EXPECTED TIMEOUT_S [SINCE_MS]  waits until EXPECTED instances of JOB (created
       at or after SINCE_MS) finished, prints figures
-  sxbench.py workflow API NODES RUNS  a wide (1 root -> NODES-1 children) and a deep (chain of NODES) workflow of
-      StartStamp jobs, each run once: parent end -> child processor start; then RUNS runs of a 3-node workflow
-      for workflow instances per minute
+  sxbench.py workflow API NODES RUNS [DAEMON_PID]  a wide (1 root -> NODES-1 children) and a deep (chain of
+      NODES) workflow of StartStamp jobs, each run BENCH_DAG_RUNS times: parent end -> child processor start (and
+      the daemon's CPU by thread, given its pid); then RUNS runs of a 3-node workflow for workflow instances per minute
 """
-import os
+import collections
 import concurrent.futures
 import datetime
+import glob
 import json
+import os
+import re
 import sys
 import time
 import urllib.request
@@ -130,12 +133,37 @@ def await_run(api, workflow_id, run_id, timeout_s):
     return call(api + "/workflow-instances/%d" % run_id)
 
 
-def handoff(api, name, workflow_id, timeout_s):
-    """Runs the workflow once; prints parent end (instance finished, as stored) -> child processor start."""
+THREAD_LABELS = [("C1 Compiler", "C1 JIT"), ("C2 Compiler", "C2 JIT"), ("sx-server-store", "server store lanes"),
+                 ("sx-server-workf", "workflow engine"), ("GC Thread", "GC"), ("Jetty", "server HTTP")]
+
+
+def threads_cpu(pid):
+    """CPU ms the daemon's threads used so far, summed by kind (the kernel keeps 15 characters of a thread's name)."""
+    out = collections.Counter()
+    for stat in glob.glob("/proc/%s/task/*/stat" % pid) if pid else []:
+        try:
+            text = open(stat).read()
+        except OSError:
+            continue  # the thread ended
+        name = text[text.index("(") + 1:text.rindex(")")]
+        label = next((l for prefix, l in THREAD_LABELS if name.startswith(prefix)), None)
+        if label is None:
+            label = "worker actors" if name[:1].isdigit() else re.sub(r"[-#]*\d+$", "", name)
+        fields = text[text.rindex(")") + 2:].split()
+        out[label] += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def handoff(api, name, workflow_id, timeout_s, daemon_pid):
+    """Runs the workflow once; prints parent end (instance finished, as stored) -> child processor start, and the
+    daemon's CPU by thread during the run."""
     t0 = time.time()
+    cpu0 = threads_cpu(daemon_pid)
     run_id = call(api + "/workflows/%d/run" % workflow_id, "POST", {})["id"]
     run = await_run(api, workflow_id, run_id, timeout_s)
     wall = time.time() - t0
+    cpu = threads_cpu(daemon_pid)
+    cpu.subtract(cpu0)
     nodes = run["nodes"]
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         ended = dict(zip([n["jobId"] for n in nodes], pool.map(
@@ -151,9 +179,12 @@ def handoff(api, name, workflow_id, timeout_s):
     print("%s: %d nodes, run %s, %d SUCCESS, %.1f s from run request to end (%.2f instances/min of this DAG)"
           % (name, len(nodes), run["state"], ok, wall, 60.0 / wall))
     print("%s: parent end -> child processor start: %s" % (name, pct(gaps)))
+    if daemon_pid:
+        print("%s: daemon CPU by thread during the run: %s" % (name, ", ".join(
+            "%s %d ms" % (label, ms) for label, ms in cpu.most_common(6) if ms > 0)))
 
 
-def workflow(api, n, runs):
+def workflow(api, n, runs, daemon_pid=None):
     wide = create_api_jobs(api, ["ww%04d" % i for i in range(n)])
     deep = create_api_jobs(api, ["wd%04d" % i for i in range(n)])
     small = create_api_jobs(api, ["wt-a", "wt-b", "wt-c"])
@@ -165,10 +196,11 @@ def workflow(api, n, runs):
                                [(small["wt-a"], small["wt-c"]), (small["wt-b"], small["wt-c"])], 16, "queue")
     # The first run of each meets a cold JVM; the later ones show a daemon that has run workflows before.
     repeats = int(os.environ.get("BENCH_DAG_RUNS", "3"))
-    for i in range(1, repeats + 1):
-        handoff(api, "wide run %d" % i, wide_id, 600)
-    for i in range(1, repeats + 1):
-        handoff(api, "deep run %d" % i, deep_id, 600)
+    dags = os.environ.get("BENCH_DAGS", "wide deep").split()
+    for name, dag_id in (("wide", wide_id), ("deep", deep_id)):
+        if name in dags:
+            for i in range(1, repeats + 1):
+                handoff(api, "%s run %d" % (name, i), dag_id, 600, daemon_pid)
     t0 = time.time()
     first = None
     for _ in range(runs):
@@ -197,6 +229,6 @@ if __name__ == "__main__":
     elif cmd == "api-collect":
         api_collect(api, sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]) if len(sys.argv) > 6 else 0)
     elif cmd == "workflow":
-        workflow(api, int(sys.argv[3]), int(sys.argv[4]))
+        workflow(api, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         sys.exit("unknown command " + cmd)
