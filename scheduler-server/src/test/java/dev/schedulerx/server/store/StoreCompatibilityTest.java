@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -184,6 +185,26 @@ abstract class StoreCompatibilityTest {
     assertThat(jobs.findAll())
         .extracting(j -> j.groupId() + "/" + j.name())
         .containsExactly("g/j", "g1/a", "g1/b", "g2/a");
+  }
+
+  @Test
+  void findByIdsAnswersTheJobsThatExistAcrossManyIds() {
+    long a = jobs.upsert(Jobs.cron("g", "a")).id();
+    long b = jobs.upsert(Jobs.cron("g", "b")).id();
+    // More ids than one query binds, repeated and missing ones among them.
+    List<Long> ids = new ArrayList<>();
+    for (long i = 0; i < 1_200; i++) {
+      ids.add(NO_SUCH_ID + i);
+    }
+    ids.add(700, b);
+    ids.add(a);
+    ids.add(b);
+    ids.add(jobId);
+    Map<Long, JobDefinition> found = jobs.findByIds(ids);
+    assertThat(found).containsOnlyKeys(a, b, jobId);
+    assertThat(found.get(b).name()).isEqualTo("b");
+    assertThat(found.get(jobId).name()).isEqualTo("j");
+    assertThat(jobs.findByIds(List.of())).isEmpty();
   }
 
   @Test
