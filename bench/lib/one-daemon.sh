@@ -3,7 +3,8 @@
 # Uses: HOME_DIR. Sets: WORK, PORT, API. BENCH_JAVA_OPTS adds JVM options to the daemon (e.g. a JFR
 # recording: BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile"); BENCH_KEEP=1
 # keeps the work dir (daemon log, GC log); BENCH_JFR=/path/x.jfr records a JFR profile of the daemon for the
-# whole run (dumped with jcmd before the daemon is stopped).
+# whole run (dumped with jcmd before the daemon is stopped), with the JDK's "profile" settings or the .jfc file
+# BENCH_JFC names (e.g. a copy whose jdk.ExecutionSample period is 1 ms: "profile" samples every 10 ms).
 WORK=$(mktemp -d /tmp/sx-bench-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 API="http://127.0.0.1:$PORT/api/v1"
@@ -36,7 +37,7 @@ schedulerx {
 }
 CONF
   local jfr=""
-  [ -n "${BENCH_JFR:-}" ] && jfr="-XX:StartFlightRecording=name=bench,settings=profile"
+  [ -n "${BENCH_JFR:-}" ] && jfr="-XX:StartFlightRecording=name=bench,settings=${BENCH_JFC:-profile}"
   JAVA_OPTS="-Xlog:gc:file=$WORK/gc.log $jfr ${BENCH_JAVA_OPTS:-} ${1:-}" SCHEDULERX_SKIP_BUILD=1 \
     "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" > "$WORK/daemon.log" 2>&1 &
   DAEMON_PID=$!
