@@ -126,6 +126,15 @@ print(f"official worker 1.11.4: start→registered median {o_t/1000:.2f} s ({spa
 print(f"our daemon:             start→registered median {u_t/1000:.2f} s ({span('ours', 1)} ms), idle RSS median {u_m:.0f} MiB ({span('ours', 2)})")
 o_c, u_c = med("official", 3), med("ours", 3)
 print(f"CPU until registered:   official median {o_c/1000:.2f} s, ours {u_c/1000:.2f} s ({u_c/o_c:.2f}x; steadier than wall time on a busy machine)")
-print(f"ratios ours/official:   start {u_t/o_t:.2f}x (target <= 0.3), RSS {u_m/o_m:.2f}x (target <= 0.7)")
+# The official worker sends its first heartbeat at once and skips it when its own discovery has not chosen a
+# server yet (SchedulerxWorker.sendHeartBeat, read from its bytecode); the next one follows 5 s later. Such a
+# start is ~5 s slower for a reason of its own, so the start ratio is taken against its starts without the miss.
+o_all = [int(r[1]) for r in rows if r[0] == "official"]
+o_fast = [t for t in o_all if t < min(o_all) + 2500]
+o_t_fast = statistics.median(o_fast)
+print(f"official starts that missed their first heartbeat (+5 s): {len(o_all) - len(o_fast)} of {len(o_all)}; "
+      f"median of the others {o_t_fast/1000:.2f} s")
+print(f"ratios ours/official:   start {u_t/o_t_fast:.2f}x against those (against all: {u_t/o_t:.2f}x; target <= 0.3), "
+      f"RSS {u_m/o_m:.2f}x (target <= 0.7)")
 PY
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
