@@ -44,7 +44,10 @@ sx_build() {
 # distribution is this tree without lib-server/. The worker's come first so that both layouts start with the same
 # entries, which the class-data sharing archive below is checked against. Sets SX_CLASSPATH.
 sx_classpath() {
-  sx_daemon_jar || return 1
+  if ! sx_daemon_jar; then
+    echo "schedulerx: no daemon JAR in $DAEMON_TARGET (build it: mvn -DskipTests package)" >&2
+    return 1
+  fi
   SX_CLASSPATH="$SX_DAEMON_JAR:$DAEMON_TARGET/lib/*"
   if [ -d "$DAEMON_TARGET/lib-server" ]; then
     SX_CLASSPATH="$SX_CLASSPATH:$DAEMON_TARGET/lib-server/*"
@@ -71,9 +74,9 @@ sx_runs_daemon() {
   sx_daemon_conf "$@"
 }
 
-# SX_JVM_DEFAULTS: default JVM options for bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes the last of repeated
-# flags); SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS is kept: two
-# collectors would stop the JVM.
+# Sets SX_JVM_DEFAULTS, the default JVM options of bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes
+# the last of repeated flags); SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS
+# is kept: two collectors would stop the JVM.
 #  - The daemon uses the Parallel collector. A worker is a throughput job: with G1 a small heap holding a
 #    big map's tasks went into back-to-back concurrent cycles (the MapReduce bench: 55 -> 36 µs of CPU per
 #    sub-task, wall time halved); young pauses stay in milliseconds, and the heartbeat and liveness timeouts
@@ -174,11 +177,11 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
   ) 9>"$archive.lock"
 }
 
-# SX_CDS_OPTS, the JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded]. "embedded" picks the
-# archive with the embedded server's classes. With "train" (a daemon start), the archive is made first when it is
-# missing or older than a JAR; CLI commands and the standalone server only use one, so a quick command never waits
-# for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many JVMs under deadlines) means no
-# build work in the launcher: no training either.
+# Sets SX_CDS_OPTS, the JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded].
+# "embedded" picks the archive with the embedded server's classes. With "train" (a daemon start), the archive is
+# made first when it is missing or older than a JAR; CLI commands and the standalone server only use one, so a
+# quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many JVMs
+# under deadlines) means no build work in the launcher: no training either.
 sx_cds_opts() {
   SX_CDS_OPTS=""
   [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
