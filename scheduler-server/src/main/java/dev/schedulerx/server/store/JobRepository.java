@@ -162,7 +162,10 @@ public final class JobRepository {
         "find job " + id, SELECT + " WHERE id = ?", ps -> ps.setLong(1, id), JobRepository::map);
   }
 
-  /** The jobs of these ids that exist, by id: one connection and one statement for all (a workflow's fan-out). */
+  /**
+   * The jobs of these ids that exist, by id: one connection, and one query per {@value #IDS_PER_QUERY} ids (a
+   * workflow's fan-out).
+   */
   public Map<Long, JobDefinition> findByIds(Collection<Long> ids) {
     List<Long> distinct = List.copyOf(new LinkedHashSet<>(ids));
     return jdbc.withConnection("find " + distinct.size() + " jobs", c -> {
