@@ -183,15 +183,25 @@ public final class InstanceEnds {
   /**
    * After a change of leader, once the grace for workers to re-register is over: instances created before
    * this node became leader whose master is unknown here (never accepted, or its worker did not come back)
-   * can no longer finish; they fail (and retry as their job says). Runs on the caller's thread.
+   * can no longer finish; they fail (and retry as their job says). A run whose master the previous leader had
+   * not stored yet (it stores starts shortly after the worker's acceptance) is no orphan: the live worker whose
+   * heartbeat lists it as running becomes its recorded master, so it is neither failed nor started twice. Runs on
+   * the caller's thread.
    */
   public void failOrphans(Instant leaderSince) {
+    Map<Long, WorkerInfo> runningOn = new HashMap<>();
+    for (WorkerInfo worker : registry.all()) {
+      worker.runningInstances().forEach(id -> runningOn.put(id, worker));
+    }
     for (JobInstance instance : instances.findUnfinished()) {
       if (!instance.createdAt().isBefore(leaderSince) || instance.queued()) {
         continue; // a queued run was never handed out: it waits for its slot under this leader too
       }
       Optional<WorkerAddress> master = instance.master();
-      if (master.isEmpty()) {
+      WorkerInfo runner = runningOn.get(instance.id());
+      if (master.isEmpty() && runner != null) {
+        adopt(instance, runner);
+      } else if (master.isEmpty()) {
         failLost(instance, "not accepted by any worker before the previous leader stopped");
       } else if (!registry.isAlive(master.get())) {
         masterLost(instance, master.get().workerId(), "did not re-register with the new leader");
@@ -214,6 +224,14 @@ public final class InstanceEnds {
       }
     }
     failLost(instance, "worker " + master + " " + why);
+  }
+
+  /** Records the worker that runs an instance as its master (its start was accepted, not stored). */
+  private void adopt(JobInstance instance, WorkerInfo runner) {
+    if (instances.markRunning(instance.id(), runner.address().workerId(), runner.address().hostPort(), clock.instant())) {
+      log.info("instance {} of job {}: its start was not stored before the previous leader stopped; worker {} runs it "
+          + "and is its master", instance.id(), instance.jobName(), runner.address().workerId());
+    }
   }
 
   private void failLost(JobInstance instance, String reason) {
