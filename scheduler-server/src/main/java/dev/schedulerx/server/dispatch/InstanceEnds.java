@@ -48,6 +48,7 @@ public final class InstanceEnds {
   /** The creating side's follow-ups, set once by {@link InstanceLifecycle}'s constructor: see {@link #connect}. */
   private volatile LongConsumer runEnded = jobId -> {};
   private volatile BiConsumer<JobDefinition, JobInstance> createRetry = (job, failed) -> {};
+  private volatile BiConsumer<JobDefinition, JobInstance> launch = (job, run) -> {};
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
   /** Master resume; null when off. Set once at start. */
@@ -76,9 +77,10 @@ public final class InstanceEnds {
    * Connects the side that creates runs: {@code runEnded} hears of every run this node ended (the next queued run
    * may start), {@code createRetry} creates the next attempt of a failed run once its job's retry interval passed.
    */
-  void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry) {
+  void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry, BiConsumer<JobDefinition, JobInstance> launch) {
     this.runEnded = runEnded;
     this.createRetry = createRetry;
+    this.launch = launch;
   }
 
   /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
@@ -181,12 +183,18 @@ public final class InstanceEnds {
   }
 
   /**
-   * After a change of leader, once the grace for workers to re-register is over: instances created before
-   * this node became leader whose master is unknown here (never accepted, or its worker did not come back)
-   * can no longer finish; they fail (and retry as their job says). A run whose master the previous leader had
-   * not stored yet (it stores starts shortly after the worker's acceptance) is no orphan: the live worker whose
-   * heartbeat lists it as running becomes its recorded master, so it is neither failed nor started twice. Runs on
-   * the caller's thread.
+   * After a change of leader, once the grace for workers to re-register is over, the unfinished instances created
+   * before this node became leader (queued ones wait for their slot under this leader too):
+   * <ul>
+   *   <li>whose master did not come back: they can no longer finish and fail (or are resumed), and retry as their
+   *       job says;
+   *   <li>whose master is not stored, but a live worker's heartbeat lists them as running (the previous leader stopped
+   *       between the worker's acceptance and storing it): that worker becomes their recorded master;
+   *   <li>whose master is not stored and that no live worker runs: the previous leader stopped before handing them
+   *       out (e.g. between creating a workflow fan-out's children and submitting them), so they are handed out now,
+   *       as they are. Were a worker that took one gone since, this is the retry its loss would have caused.
+   * </ul>
+   * Runs on the caller's thread.
    */
   public void failOrphans(Instant leaderSince) {
     Map<Long, WorkerInfo> runningOn = new HashMap<>();
@@ -202,7 +210,7 @@ public final class InstanceEnds {
       if (master.isEmpty() && runner != null) {
         adopt(instance, runner);
       } else if (master.isEmpty()) {
-        failLost(instance, "not accepted by any worker before the previous leader stopped");
+        handOut(instance);
       } else if (!registry.isAlive(master.get())) {
         masterLost(instance, master.get().workerId(), "did not re-register with the new leader");
       }
@@ -232,6 +240,17 @@ public final class InstanceEnds {
       log.info("instance {} of job {}: its start was not stored before the previous leader stopped; worker {} runs it "
           + "and is its master", instance.id(), instance.jobName(), runner.address().workerId());
     }
+  }
+
+  private void handOut(JobInstance instance) {
+    Optional<JobDefinition> job = jobs.findById(instance.jobId());
+    if (job.isEmpty()) {
+      failLost(instance, "not handed to a worker before the previous leader stopped, and its job no longer exists");
+      return;
+    }
+    log.info("instance {} of job {}: the previous leader stopped before handing it to a worker; handed out now",
+        instance.id(), instance.jobName());
+    launch.accept(job.get(), instance);
   }
 
   private void failLost(JobInstance instance, String reason) {

@@ -111,7 +111,7 @@ public final class InstanceLifecycle {
     this.events = events;
     this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
     this.intake = new StoreIntake<>(storeExecutor, STORE_LANES, STORE_BATCH, Stored::instanceId, this::storeBatch);
-    ends.connect(this::runEnded, this::createRetry);
+    ends.connect(this::runEnded, this::createRetry, this::launch);
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
