@@ -94,6 +94,8 @@ public final class SchedulerServer implements EmbeddedServer {
   private Leadership leadership;
   /** Written and read on the scheduling thread only. */
   private DuePass duePass;
+  /** Until when this leader waits for its workers to re-register (see {@link DuePass}); read by the workflow engine. */
+  private volatile Instant graceUntil = Instant.MIN;
 
   private final AlertSettings alertSettings;
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
@@ -195,7 +197,8 @@ public final class SchedulerServer implements EmbeddedServer {
     InstanceEnds ends = new InstanceEnds(jobs, instances, registry, gateway, clock, storeExecutor, scheduler, instanceEvents);
     InstanceLifecycle lifecycle =
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, ends, instanceEvents);
-    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, ends, clock, this::isLeader);
+    workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, ends, clock, this::isLeader,
+        group -> !clock.instant().isBefore(graceUntil) || !registry.workers(group.get()).isEmpty());
     lifecycle.workflowNodes(workflowEngine);
     ends.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
@@ -256,7 +259,8 @@ public final class SchedulerServer implements EmbeddedServer {
       return;
     }
     if (duePass == null) {
-      duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock, now, now.plus(settings.workerTimeout()),
+      graceUntil = now.plus(settings.workerTimeout());
+      duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock, now, graceUntil,
           storeExecutor, settings.schedulePollInterval());
     }
     if (round == Leadership.Round.GAINED && resume != null) {

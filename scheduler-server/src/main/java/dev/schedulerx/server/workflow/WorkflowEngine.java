@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   private final InstanceEnds ends;
   private final Clock clock;
   private final BooleanSupplier isLeader;
+  private final LaunchGate launchGate;
   private final ExecutorService thread;
   /** Jobs that are workflow nodes, refreshed every tick and on every DAG change made here. */
   private volatile Set<Long> nodeJobs = Set.of();
@@ -75,8 +77,27 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   /** Told of every run that ends by its nodes; set once at assembly. */
   private volatile WorkflowEvents events = WorkflowEvents.NONE;
 
+  /**
+   * Whether nodes of a group may start now. A new leader gives its workers time to re-register (its due-pass does
+   * the same for jobs): a node started before any worker of its group found the new leader would fail at once
+   * ("no live worker"), so ready nodes wait until one has, or the grace is over.
+   */
+  @FunctionalInterface
+  public interface LaunchGate {
+    LaunchGate OPEN = group -> true;
+
+    /** @param group the workflow's group, read only when the answer depends on it */
+    boolean open(Supplier<String> group);
+  }
+
   public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
       InstanceLifecycle lifecycle, InstanceEnds ends, Clock clock, BooleanSupplier isLeader) {
+    this(dataSource, jobs, instances, lifecycle, ends, clock, isLeader, LaunchGate.OPEN);
+  }
+
+  public WorkflowEngine(javax.sql.DataSource dataSource, JobRepository jobs, InstanceRepository instances,
+      InstanceLifecycle lifecycle, InstanceEnds ends, Clock clock, BooleanSupplier isLeader, LaunchGate launchGate) {
+    this.launchGate = launchGate;
     this.store = new WorkflowStore(dataSource);
     this.jobs = jobs;
     this.instances = instances;
@@ -124,11 +145,13 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     }
     WfNode n = node.get();
     Optional<WfInstance> run = store.findRun(n.wfInstanceId());
-    if (run.isEmpty() || run.get().state() != InstanceState.RUNNING || n.state() != InstanceState.RUNNING) {
+    // A WAITING node whose run key names this instance: a previous leader created it and stopped before linking it
+    // (a fan-out's children are created, then linked); the new leader hands it out, and links it here.
+    if (run.isEmpty() || run.get().state() != InstanceState.RUNNING
+        || !store.startNode(n.id(), instance.id(), clock.instant(), InstanceState.RUNNING, InstanceState.WAITING)) {
       return new NodeLaunch(null, "workflow instance " + n.wfInstanceId() + " is "
           + run.map(r -> r.state().name()).orElse("gone") + ", its node " + n.jobName() + " " + n.state());
     }
-    store.startNode(n.id(), instance.id(), clock.instant(), InstanceState.RUNNING);
     runOfInstance.put(instance.id(), n.wfInstanceId());
     return new NodeLaunch(payload(run.get(), n, store.nodes(n.wfInstanceId())), null);
   }
@@ -388,6 +411,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           // nothing new starts after a failure
         } else if (run.suspended()) {
           held = true;
+        } else if (condition == null && !launchGate.open(() -> store.find(run.workflowId()).map(Workflow::groupId).orElse(""))) {
+          held = true; // started by a later pass, once the group's workers found this new leader
         } else if (condition != null) {
           Map<Long, Boolean> succeeded = new LinkedHashMap<>();
           parents.get(jobId).forEach(p -> succeeded.put(p, !isFailure(state.get(p))));
