@@ -145,7 +145,7 @@ public final class DuePass implements Runnable {
     if (!inGrace) {
       registry.expire(worker -> ends.onWorkerDropped(worker, "stopped heartbeating"));
       if (leaderSince != null && !orphansChecked) {
-        ends.failOrphans(leaderSince);
+        ends.settleOrphans(leaderSince);
         orphansChecked = true;
       }
     }

@@ -75,7 +75,8 @@ public final class InstanceEnds {
 
   /**
    * Connects the side that creates runs: {@code runEnded} hears of every run this node ended (the next queued run
-   * may start), {@code createRetry} creates the next attempt of a failed run once its job's retry interval passed.
+   * may start), {@code createRetry} creates the next attempt of a failed run once its job's retry interval passed,
+   * {@code launch} hands a run out (one a previous leader created and no worker has: {@link #settleOrphans}).
    */
   void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry, BiConsumer<JobDefinition, JobInstance> launch) {
     this.runEnded = runEnded;
@@ -196,7 +197,7 @@ public final class InstanceEnds {
    * </ul>
    * Runs on the caller's thread.
    */
-  public void failOrphans(Instant leaderSince) {
+  public void settleOrphans(Instant leaderSince) {
     Map<Long, WorkerInfo> runningOn = new HashMap<>();
     for (WorkerInfo worker : registry.all()) {
       worker.runningInstances().forEach(id -> runningOn.put(id, worker));

@@ -373,6 +373,8 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     }
 
     boolean held = false;
+    // Read once: during a new leader's grace its answer costs a query (the workflow's group).
+    boolean mayLaunch = launchGate.open(() -> store.find(run.workflowId()).map(Workflow::groupId).orElse(""));
     boolean progressed = true;
     List<Long> order = dag.topologicalOrder();
     while (progressed) { // skipped nodes and decided conditions release their children in the same pass
@@ -411,7 +413,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           // nothing new starts after a failure
         } else if (run.suspended()) {
           held = true;
-        } else if (condition == null && !launchGate.open(() -> store.find(run.workflowId()).map(Workflow::groupId).orElse(""))) {
+        } else if (condition == null && !mayLaunch) {
           held = true; // started by a later pass, once the group's workers found this new leader
         } else if (condition != null) {
           Map<Long, Boolean> succeeded = new LinkedHashMap<>();

@@ -41,7 +41,7 @@ class OrphanedRunsTest {
         "{}", List.of(taken.id()), Instant.EPOCH, Instant.EPOCH));
     s.clock.advance(Duration.ofSeconds(30));
 
-    s.ends.failOrphans(s.clock.instant());
+    s.ends.settleOrphans(s.clock.instant());
 
     JobInstance kept = s.instances.findById(taken.id()).orElseThrow();
     assertThat(kept.state()).isEqualTo(InstanceState.RUNNING);
