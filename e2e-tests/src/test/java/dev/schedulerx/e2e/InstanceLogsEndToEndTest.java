@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.schedulerx.e2e.Distribution.CliResult;
 import dev.schedulerx.e2e.Distribution.Daemon;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,11 +68,24 @@ class InstanceLogsEndToEndTest {
     assertThat(logs.outLines())
         .anySatisfy(line -> assertThat(line).matches(
             "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  " + daemon.workerId() + " task 0  start of job instance " + id + ": hello logs"));
-    Path file = logDir.resolve("schedulerx-worker.log");
-    assertThat(Files.readString(file))
+    assertThat(daemonLog())
         .contains(": ready (")
         .containsPattern("HelloWorld \\[job \\d+ instance " + id + " task 0\\] - start of job instance " + id + ": hello logs");
-    assertThat(Files.list(logDir).map(p -> p.getFileName().toString()).toList()).as("the CLI writes no log file").containsExactly("schedulerx-worker.log");
+    assertThat(Files.list(logDir).map(p -> p.getFileName().toString()).toList()).as("the CLI writes no log file")
+        .contains("schedulerx-worker.log").allMatch(name -> name.startsWith("schedulerx-worker."));
+  }
+
+  /** The daemon's log file, after what it rolled into gzipped files (a run across midnight rolls it). */
+  private static String daemonLog() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (Stream<Path> files = Files.list(logDir)) {
+      for (Path rolled : files.filter(p -> p.getFileName().toString().endsWith(".log.gz")).sorted().toList()) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(rolled))) {
+          text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return text.append(Files.readString(logDir.resolve("schedulerx-worker.log"))).toString();
   }
 
   private static CliResult cli(String... args) {
