@@ -42,16 +42,9 @@ class WorkflowFailoverEndToEndTest {
 
   @Test
   void aLeaderKilledMidWorkflowIsReplacedAndEveryNodeRunsExactlyOnce() throws Exception {
-    String gate = "processor = \"GateNode\", time-type = api, parameters";
-    onTwoNodes(work -> """
-        jobs {
-          wa { %1$s = "%2$s" }
-          wb { %1$s = "%2$s,hold" }
-          wc { %1$s = "%2$s" }
-          wd { %1$s = "%2$s" }
-        }
-        workflows { chain { edges = ["wa -> wb", "wb -> wc", "wa -> wd"] } }
-        """.formatted(gate, work), (schema, leader, follower, work) -> {
+    onTwoNodes(work -> "jobs {\n" + gateJob("wa", work, false) + gateJob("wb", work, true) + gateJob("wc", work, false)
+        + gateJob("wd", work, false) + "}\nworkflows { chain { edges = [\"wa -> wb\", \"wb -> wc\", \"wa -> wd\"] } }\n",
+        (schema, leader, follower, work) -> {
       long runId = ServerCluster.api(leader, "POST", "/api/v1/workflows/chain/run", "{}").path("id").asLong();
       await("wb running").atMost(Duration.ofSeconds(60)).until(() -> starts(work).getOrDefault("wb", 0) == 1);
 
@@ -75,9 +68,8 @@ class WorkflowFailoverEndToEndTest {
     Map<String, Integer> once = new HashMap<>(Map.of("root", 1));
     children.forEach(c -> once.put(c, 1));
     onTwoNodes(work -> {
-      StringBuilder conf = new StringBuilder("jobs {\n  root { processor = \"GateNode\", time-type = api, parameters = \"" + work + ",hold\" }\n");
-      children.forEach(c -> conf.append("  ").append(c).append(" { processor = \"GateNode\", time-type = api, parameters = \"")
-          .append(work).append("\" }\n"));
+      StringBuilder conf = new StringBuilder("jobs {\n").append(gateJob("root", work, true));
+      children.forEach(c -> conf.append(gateJob(c, work, false)));
       conf.append("}\nworkflows { fan { edges = [")
           .append(children.stream().map(c -> "\"root -> " + c + "\"").collect(Collectors.joining(", "))).append("] } }\n");
       return conf.toString();
@@ -99,6 +91,11 @@ class WorkflowFailoverEndToEndTest {
         assertThat(n.path("result").asText()).as(job).isEqualTo(job.equals("root") ? "root<-[]" : job + "<-[root=root<-[]]");
       });
     });
+  }
+
+  /** A job line running GateNode, which records its start in {@code work} and, if {@code hold}, waits for "release". */
+  private static String gateJob(String name, Path work, boolean hold) {
+    return "  %s { processor = \"GateNode\", time-type = api, parameters = \"%s%s\" }\n".formatted(name, work, hold ? ",hold" : "");
   }
 
   /** What a test does with the two server nodes and the daemon: the work dir is where GateNode records its starts. */

@@ -92,10 +92,8 @@ public final class SchedulerServer implements EmbeddedServer {
   private String remotingAddress;
   private String nodeId;
   private Leadership leadership;
-  /** Written and read on the scheduling thread only. */
-  private DuePass duePass;
-  /** Until when this leader waits for its workers to re-register (see {@link DuePass}); read by the workflow engine. */
-  private volatile Instant graceUntil = Instant.MIN;
+  /** Written on the scheduling thread; the workflow engine reads its grace rule. */
+  private volatile DuePass duePass;
 
   private final AlertSettings alertSettings;
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> alertRulesOf;
@@ -198,7 +196,10 @@ public final class SchedulerServer implements EmbeddedServer {
     InstanceLifecycle lifecycle =
         new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, ends, instanceEvents);
     workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, ends, clock, this::isLeader,
-        group -> !clock.instant().isBefore(graceUntil) || !registry.workers(group.get()).isEmpty());
+        group -> {
+          DuePass pass = duePass;
+          return pass == null || !pass.holdsRunsOf(group);
+        });
     lifecycle.workflowNodes(workflowEngine);
     ends.workflowNodes(workflowEngine);
     workflows = new Workflows(workflowEngine, jobs, clock);
@@ -259,8 +260,7 @@ public final class SchedulerServer implements EmbeddedServer {
       return;
     }
     if (duePass == null) {
-      graceUntil = now.plus(settings.workerTimeout());
-      duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock, now, graceUntil,
+      duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock, now, now.plus(settings.workerTimeout()),
           storeExecutor, settings.schedulePollInterval());
     }
     if (round == Leadership.Round.GAINED && resume != null) {

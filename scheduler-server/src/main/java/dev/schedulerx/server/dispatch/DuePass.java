@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,16 @@ public final class DuePass implements Runnable {
     this(jobs, instances, lifecycle, ends, registry, clock, leaderSince, graceUntil, Runnable::run, Duration.ZERO);
   }
 
+  /**
+   * Whether runs of a group wait: during the grace, until one of the group's workers has re-registered with this
+   * new leader (a run started before would fail at once with "no live worker"). Any thread.
+   *
+   * @param group read only during the grace
+   */
+  public boolean holdsRunsOf(Supplier<String> group) {
+    return clock.instant().isBefore(graceUntil) && registry.workers(group.get()).isEmpty();
+  }
+
   /** A run of the job was created or ended on this node: its second-delay plan is stale. Any thread. */
   void runsChanged(long jobId) {
     changedJobs.add(jobId);
@@ -167,7 +178,7 @@ public final class DuePass implements Runnable {
     nextWake = Instant.MAX;
     for (JobDefinition job : jobList) {
       if (job.enabled() && job.timeType() != TimeType.API && !lifecycle.workflowNodes().holdsJob(job.id())) {
-        if (inGrace && registry.workers(job.groupId()).isEmpty()) {
+        if (inGrace && holdsRunsOf(job::groupId)) {
           continue; // its workers have not found this new leader yet
         }
         try {
