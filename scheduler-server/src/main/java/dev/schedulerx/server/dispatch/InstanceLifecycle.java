@@ -352,6 +352,16 @@ public final class InstanceLifecycle {
    * (rotating), and the runs of one master that takes batches (our daemons) go to it in a few messages instead of one
    * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
    */
+  /** Runs {@code launches} while the storing of accepted runs and status reports waits (see {@link StoreIntake#hold}). */
+  public void launchingBurst(Runnable launches) {
+    intake.hold();
+    try {
+      launches.run();
+    } finally {
+      intake.release();
+    }
+  }
+
   public void launchAll(List<Launch> runs) {
     Map<WorkerAddress, List<Batched>> batches = new LinkedHashMap<>();
     for (Launch run : runs) {

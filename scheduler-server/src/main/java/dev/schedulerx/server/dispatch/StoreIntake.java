@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ final class StoreIntake<T> {
   private final Executor executor;
   private final int max;
   private final Consumer<List<T>> drain;
+  /** While above zero, no drain starts (see {@link #hold}). */
+  private final AtomicInteger holds = new AtomicInteger();
 
   /**
    * @param lanes how many drains may run at once (each with its own keys)
@@ -44,6 +47,22 @@ final class StoreIntake<T> {
     }
   }
 
+  /**
+   * No drain starts until the matching {@link #release}: a burst of launches (a workflow's fan-out) gets the CPU
+   * before the bookkeeping of the runs it already launched. Any thread; holds nest.
+   */
+  void hold() {
+    holds.incrementAndGet();
+  }
+
+  void release() {
+    if (holds.decrementAndGet() == 0) {
+      for (Lane lane : lanes) {
+        lane.kick();
+      }
+    }
+  }
+
   void add(T item) {
     Lane lane = lanes[(int) Math.floorMod(key.applyAsLong(item), (long) lanes.length)];
     lane.queue.add(item);
@@ -55,7 +74,7 @@ final class StoreIntake<T> {
     final AtomicBoolean draining = new AtomicBoolean();
 
     void kick() {
-      if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+      if (holds.get() == 0 && !queue.isEmpty() && draining.compareAndSet(false, true)) {
         try {
           executor.execute(this::drainOnce);
         } catch (RejectedExecutionException e) {

@@ -566,13 +566,15 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
     }
     // A chunk at a time: the first children are on their way while the engine stores the next ones.
-    int launched = 0;
-    for (int from = 0; from < nodes.size(); from += START_CHUNK) {
-      List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
-      launched += startChunk(run, chunk, found, parents, byJob, results, now, started);
-    }
-    if (launched > 0) {
-      log.info("workflow instance {}: {} nodes started together", run.id(), launched);
+    int[] launched = {0};
+    lifecycle.launchingBurst(() -> {
+      for (int from = 0; from < nodes.size(); from += START_CHUNK) {
+        List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
+        launched[0] += startChunk(run, chunk, found, parents, byJob, results, now, started);
+      }
+    });
+    if (launched[0] > 0) {
+      log.info("workflow instance {}: {} nodes started together", run.id(), launched[0]);
     }
     return started;
   }
