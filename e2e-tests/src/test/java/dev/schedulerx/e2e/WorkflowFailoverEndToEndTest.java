@@ -42,9 +42,10 @@ class WorkflowFailoverEndToEndTest {
 
   @Test
   void aLeaderKilledMidWorkflowIsReplacedAndEveryNodeRunsExactlyOnce() throws Exception {
-    onTwoNodes(work -> "jobs {\n" + gateJob("wa", work, false) + gateJob("wb", work, true) + gateJob("wc", work, false)
-        + gateJob("wd", work, false) + "}\nworkflows { chain { edges = [\"wa -> wb\", \"wb -> wc\", \"wa -> wd\"] } }\n",
-        (schema, leader, follower, work) -> {
+    Function<Path, String> chain = work -> "jobs {\n" + gateJob("wa", work, false) + gateJob("wb", work, true)
+        + gateJob("wc", work, false) + gateJob("wd", work, false)
+        + "}\nworkflows { chain { edges = [\"wa -> wb\", \"wb -> wc\", \"wa -> wd\"] } }\n";
+    onTwoNodes(chain, (schema, leader, follower, work) -> {
       long runId = ServerCluster.api(leader, "POST", "/api/v1/workflows/chain/run", "{}").path("id").asLong();
       await("wb running").atMost(Duration.ofSeconds(60)).until(() -> starts(work).getOrDefault("wb", 0) == 1);
 

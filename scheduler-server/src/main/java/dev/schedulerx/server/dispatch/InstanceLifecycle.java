@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -348,20 +349,23 @@ public final class InstanceLifecycle {
   private record Batched(WorkerGateway.BatchItem item, List<WorkerInfo> candidates) {}
 
   /**
-   * Launches many runs at once (a workflow node's children), as {@link #launch} each: a master is picked per run
-   * (rotating), and the runs of one master that takes batches (our daemons) go to it in a few messages instead of one
-   * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
+   * Runs {@code launches} while the storing of accepted runs and status reports waits (see {@link StoreIntake#hold}),
+   * and answers what it answers.
    */
-  /** Runs {@code launches} while the storing of accepted runs and status reports waits (see {@link StoreIntake#hold}). */
-  public void launchingBurst(Runnable launches) {
+  public <T> T launchingBurst(Supplier<T> launches) {
     intake.hold();
     try {
-      launches.run();
+      return launches.get();
     } finally {
       intake.release();
     }
   }
 
+  /**
+   * Launches many runs at once (a workflow node's children), as {@link #launch} each: a master is picked per run
+   * (rotating), and the runs of one master that takes batches (our daemons) go to it in a few messages instead of one
+   * each; official workers get one submit per run. A refused run tries the next worker alone, as with {@link #launch}.
+   */
   public void launchAll(List<Launch> runs) {
     Map<WorkerAddress, List<Batched>> batches = new LinkedHashMap<>();
     for (Launch run : runs) {

@@ -566,15 +566,16 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       }
     }
     // A chunk at a time: the first children are on their way while the engine stores the next ones.
-    int[] launched = {0};
-    lifecycle.launchingBurst(() -> {
+    int launched = lifecycle.launchingBurst(() -> {
+      int n = 0;
       for (int from = 0; from < nodes.size(); from += START_CHUNK) {
         List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
-        launched[0] += startChunk(run, chunk, found, parents, byJob, results, now, started);
+        n += startChunk(run, chunk, found, parents, byJob, results, now, started);
       }
+      return n;
     });
-    if (launched[0] > 0) {
-      log.info("workflow instance {}: {} nodes started together", run.id(), launched[0]);
+    if (launched > 0) {
+      log.info("workflow instance {}: {} nodes started together", run.id(), launched);
     }
     return started;
   }
