@@ -1,5 +1,6 @@
 package dev.schedulerx.server.dispatch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -29,8 +30,10 @@ final class StoreIntake<T> {
   private final Executor executor;
   private final int max;
   private final Consumer<List<T>> drain;
-  /** While above zero, no drain starts (see {@link #hold}). */
+  /** While above zero and before {@link #holdEnds}, no drain starts (see {@link #hold}). */
   private final AtomicInteger holds = new AtomicInteger();
+  /** {@link System#nanoTime} at which the current hold stops holding. */
+  private volatile long holdEnds;
 
   /**
    * @param lanes how many drains may run at once (each with its own keys)
@@ -48,11 +51,19 @@ final class StoreIntake<T> {
   }
 
   /**
-   * No drain starts until the matching {@link #release}: a burst of launches (a workflow's fan-out) gets the CPU
-   * before the bookkeeping of the runs it already launched. Any thread; holds nest.
+   * No drain starts until the matching {@link #release}, or for {@code atMost} after the first of nested holds: a
+   * burst of launches (a workflow's fan-out) gets the CPU before the bookkeeping of the runs it already launched,
+   * and a long burst does not keep workers waiting for acknowledgements until they send their reports again. Any
+   * thread.
    */
-  void hold() {
-    holds.incrementAndGet();
+  void hold(Duration atMost) {
+    if (holds.getAndIncrement() == 0) {
+      holdEnds = System.nanoTime() + atMost.toNanos();
+    }
+  }
+
+  private boolean held() {
+    return holds.get() > 0 && System.nanoTime() - holdEnds < 0;
   }
 
   void release() {
@@ -74,7 +85,7 @@ final class StoreIntake<T> {
     final AtomicBoolean draining = new AtomicBoolean();
 
     void kick() {
-      if (holds.get() == 0 && !queue.isEmpty() && draining.compareAndSet(false, true)) {
+      if (!held() && !queue.isEmpty() && draining.compareAndSet(false, true)) {
         try {
           executor.execute(this::drainOnce);
         } catch (RejectedExecutionException e) {
