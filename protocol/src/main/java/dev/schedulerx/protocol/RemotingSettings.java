@@ -2,10 +2,16 @@ package dev.schedulerx.protocol;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValueFactory;
 import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.tls.TlsSettings;
-import java.net.URL;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +49,24 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
   }
 
   /**
-   * This module's Pekko defaults, found once in its own JAR: parseResources looks for every resource of that name
-   * on the class path, which opened each JAR of a daemon's start that no class had needed yet.
+   * This module's Pekko defaults, found in its own JAR: parseResources looks for every resource of that name on the
+   * class path, which opened each JAR of a daemon's start that no class had needed yet. Read as a stream, not with
+   * parseURL, which asks the JAR connection for a content type: the JDK's MIME table was loaded for that, tens of
+   * milliseconds of a daemon's start.
    */
-  private static final URL OWN_DEFAULTS = RemotingSettings.class.getResource("schedulerx-remoting.conf");
+  private static final String OWN_DEFAULTS = "schedulerx-remoting.conf";
+
+  private static Config ownDefaults() {
+    try (InputStream in = RemotingSettings.class.getResourceAsStream(OWN_DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException(OWN_DEFAULTS + " is missing from the protocol JAR");
+      }
+      return ConfigFactory.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(OWN_DEFAULTS));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + OWN_DEFAULTS, e);
+    }
+  }
 
   /** The full Pekko configuration for an actor system using these settings. */
   public Config toConfig() {
@@ -60,7 +80,7 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
     }
     settings.putAll(sslOverrides(tls));
     return ConfigFactory.parseMap(settings)
-        .withFallback(ConfigFactory.parseURL(OWN_DEFAULTS))
+        .withFallback(ownDefaults())
         .withFallback(ConfigFactory.defaultReference(MergedReference.readBy(RemotingSettings.class)))
         .resolve();
   }
