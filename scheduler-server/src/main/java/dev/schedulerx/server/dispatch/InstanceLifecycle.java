@@ -345,11 +345,11 @@ public final class InstanceLifecycle {
   /** One run for {@link #launchAll}. */
   public record Launch(JobDefinition job, JobInstance instance) {}
 
-  /** A third of a worker's default report-retry interval (3 s): no report is sent twice because of a burst. */
-  static final Duration BURST_HOLD = Duration.ofSeconds(1);
-
   /** A run of {@link #launchAll} in a master's batch, with the workers to try next should the master refuse it. */
   private record Batched(WorkerGateway.BatchItem item, List<WorkerInfo> candidates) {}
+
+  /** A third of a worker's default report-retry interval (3 s): no report is sent twice because of a burst. */
+  static final Duration BURST_HOLD = Duration.ofSeconds(1);
 
   /**
    * Runs {@code launches} while the storing of accepted runs and status reports waits, at most
