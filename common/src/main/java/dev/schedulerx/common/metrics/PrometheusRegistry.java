@@ -10,8 +10,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Prometheus registry with the JVM and process meters bound, owned by one server or daemon (never
@@ -24,34 +22,21 @@ public final class PrometheusRegistry implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CompletableFuture<JvmGcMetrics> jvmMeters = new CompletableFuture<>();
-  private final AtomicBoolean binding = new AtomicBoolean();
-
-  /** Binds the JVM and process meters now (see {@link #PrometheusRegistry(CompletionStage)}). */
-  public PrometheusRegistry() {
-    this(CompletableFuture.completedFuture(null));
-  }
 
   /**
-   * The JVM and process meters read the platform MXBeans, whose set-up was a tenth of a daemon's start, and the GC
-   * meter's notifications cost every collection of it: they are bound on a thread of their own once {@code
-   * bindWhen} completes (a daemon: once registered), or at the first scrape if that comes first.
+   * The JVM and process meters read the platform MXBeans, whose set-up takes a moment, and the GC meter's
+   * notifications cost every collection of it: they are bound on a thread of their own (a scrape waits for them).
    */
-  public PrometheusRegistry(CompletionStage<?> bindWhen) {
-    bindWhen.whenComplete((done, failed) -> bindInBackground());
-  }
-
-  private void bindInBackground() {
-    if (binding.compareAndSet(false, true)) {
-      Thread thread = new Thread(() -> {
-        try {
-          jvmMeters.complete(bindJvmMeters());
-        } catch (RuntimeException | Error e) {
-          jvmMeters.completeExceptionally(e);
-        }
-      }, "jvm-meters");
-      thread.setDaemon(true);
-      thread.start();
-    }
+  public PrometheusRegistry() {
+    Thread thread = new Thread(() -> {
+      try {
+        jvmMeters.complete(bindJvmMeters());
+      } catch (RuntimeException | Error e) {
+        jvmMeters.completeExceptionally(e);
+      }
+    }, "jvm-meters");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private JvmGcMetrics bindJvmMeters() {
@@ -72,16 +57,13 @@ public final class PrometheusRegistry implements AutoCloseable {
 
   /** Every meter in the Prometheus text format. */
   public String scrape() {
-    bindInBackground();
     jvmMeters.join();
     return registry.scrape();
   }
 
   @Override
   public void close() {
-    if (binding.get()) {
-      jvmMeters.join().close(); // unhooks its GC notification listeners
-    }
+    jvmMeters.join().close(); // unhooks its GC notification listeners
     registry.close();
   }
 }

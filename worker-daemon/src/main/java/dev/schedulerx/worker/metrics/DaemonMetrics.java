@@ -5,15 +5,18 @@ import dev.schedulerx.common.metrics.PrometheusRegistry;
 import dev.schedulerx.worker.container.ContainerPool;
 import dev.schedulerx.worker.container.TaskObserver;
 import dev.schedulerx.worker.link.LinkHealth;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,14 +25,20 @@ import java.util.concurrent.atomic.LongAdder;
  * Micrometer's global one: several daemons run in one test JVM.
  */
 public final class DaemonMetrics implements TaskObserver, AutoCloseable {
-  private final PrometheusRegistry prometheus;
-  private final MeterRegistry registry;
+  /**
+   * Made once the daemon registered, on a thread of its own, or by the first scrape if that comes first: Micrometer's
+   * set-up was a tenth of a worker's start on its main thread. Until then every meter is a plain counter here.
+   */
+  private final CompletableFuture<PrometheusRegistry> prometheus = new CompletableFuture<>();
+  private final AtomicBoolean making = new AtomicBoolean();
+  private MeterRegistry registry; // set with prometheus; read by scrapes only
   private final LinkHealth link;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger supervised = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong logUnstored = new java.util.concurrent.atomic.AtomicLong();
-  private final Counter resumes;
-  private final Counter resumedTasks;
+  private final AtomicLong logUnstored = new AtomicLong();
+  private final LongAdder resumes = new LongAdder();
+  private final LongAdder resumedTasks = new LongAdder();
+  private volatile ContainerPool pool;
   /** Per job name; meters are looked up once per job, not once per task. */
   private final ConcurrentMap<String, JobMeters> jobs = new ConcurrentHashMap<>();
 
@@ -86,33 +95,49 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
     }
   }
 
-  /** @param jvmMetersWhen when to bind the JVM meters: they are not worth a moment of the start */
-  public DaemonMetrics(LinkHealth link, java.util.concurrent.CompletionStage<?> jvmMetersWhen) {
-    this.prometheus = new PrometheusRegistry(jvmMetersWhen);
-    this.registry = prometheus.registry();
+  /** @param registryWhen when to make the Prometheus registry: it is not worth a moment of the start */
+  public DaemonMetrics(LinkHealth link, CompletionStage<?> registryWhen) {
     this.link = link;
-    resumes = Counter.builder("schedulerx.worker.master.resumes")
-        .description("Instances this worker took over as master after their master was lost").register(registry);
-    resumedTasks = Counter.builder("schedulerx.worker.master.resumed.tasks")
-        .description("Unfinished sub-tasks (waiting, or in flight when the master was lost) run under a resumed master")
-        .register(registry);
-    Gauge.builder("schedulerx.worker.master.log.unstored", logUnstored, java.util.concurrent.atomic.AtomicLong::get)
-        .description("Bytes of master operation logs sent here but not stored by the server yet")
-        .baseUnit("bytes").register(registry);
-    Gauge.builder("schedulerx.worker.heartbeat.age", link, l -> l.heartbeatAgeSeconds().orElse(Double.NaN))
-        .description("Seconds since the server last acknowledged a heartbeat (NaN before the first)")
-        .baseUnit("seconds")
-        .register(registry);
-    Gauge.builder("schedulerx.worker.instances.supervised", supervised, AtomicInteger::get)
-        .description("Job instances this worker is master of right now")
-        .register(registry);
+    registryWhen.whenComplete((done, failed) -> {
+      if (making.compareAndSet(false, true)) {
+        Thread thread = new Thread(this::makeRegistry, "metrics-registry");
+        thread.setDaemon(true);
+        thread.start();
+      }
+    });
+  }
+
+  private void makeRegistry() {
+    try {
+      PrometheusRegistry made = new PrometheusRegistry();
+      registry = made.registry();
+      FunctionCounter.builder("schedulerx.worker.master.resumes", resumes, LongAdder::doubleValue)
+          .description("Instances this worker took over as master after their master was lost").register(registry);
+      FunctionCounter.builder("schedulerx.worker.master.resumed.tasks", resumedTasks, LongAdder::doubleValue)
+          .description("Unfinished sub-tasks (waiting, or in flight when the master was lost) run under a resumed master")
+          .register(registry);
+      Gauge.builder("schedulerx.worker.master.log.unstored", logUnstored, AtomicLong::get)
+          .description("Bytes of master operation logs sent here but not stored by the server yet")
+          .baseUnit("bytes").register(registry);
+      Gauge.builder("schedulerx.worker.heartbeat.age", link, l -> l.heartbeatAgeSeconds().orElse(Double.NaN))
+          .description("Seconds since the server last acknowledged a heartbeat (NaN before the first)")
+          .baseUnit("seconds")
+          .register(registry);
+      Gauge.builder("schedulerx.worker.instances.supervised", supervised, AtomicInteger::get)
+          .description("Job instances this worker is master of right now")
+          .register(registry);
+      Gauge.builder("schedulerx.worker.container.queue.depth", this, m -> m.queued.get() + (m.pool == null ? 0 : m.pool.waiting()))
+          .description("Tasks on this worker waiting for a processor thread")
+          .register(registry);
+      prometheus.complete(made);
+    } catch (RuntimeException | Error e) {
+      prometheus.completeExceptionally(e);
+    }
   }
 
   /** Adds the container queue depth: tasks waiting in the runner's queues plus work waiting for a pool thread. */
   public void watch(ContainerPool pool) {
-    Gauge.builder("schedulerx.worker.container.queue.depth", () -> queued.get() + pool.waiting())
-        .description("Tasks on this worker waiting for a processor thread")
-        .register(registry);
+    this.pool = pool;
   }
 
   public LinkHealth link() {
@@ -154,7 +179,7 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   @Override
   public void masterResumed(long unfinished) {
     resumes.increment();
-    resumedTasks.increment(unfinished);
+    resumedTasks.add(unfinished);
   }
 
   @Override
@@ -169,15 +194,21 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
 
   /** Every meter in the Prometheus text format. */
   public synchronized String scrape() {
+    if (making.compareAndSet(false, true)) {
+      makeRegistry();
+    }
+    PrometheusRegistry made = prometheus.join();
     for (JobMeters m; (m = unregistered.poll()) != null; ) {
       m.register();
     }
     jobs.values().forEach(JobMeters::registerFinished);
-    return prometheus.scrape();
+    return made.scrape();
   }
 
   @Override
   public void close() {
-    prometheus.close();
+    if (making.get()) {
+      prometheus.join().close();
+    }
   }
 }
