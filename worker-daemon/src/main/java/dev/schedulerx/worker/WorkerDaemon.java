@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
@@ -70,6 +71,7 @@ public final class WorkerDaemon implements AutoCloseable {
   private DaemonHttp http;
   private int httpPort;
   private ActorSystem<WorkerGuardian.Command> system;
+  private CompletableFuture<ActorSystem<WorkerGuardian.Command>> actorSystemStart;
   private InstanceLogShipping instanceLogs;
   private String workerId;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -139,26 +141,27 @@ public final class WorkerDaemon implements AutoCloseable {
     ContainerSettings containers = new ContainerSettings(
         ContainerSettings.Reports.DEFAULTS.withAskTimeout(liveness.reportTimeout()).withGiveUpAfter(liveness.masterGoneAfter()),
         ContainerSettings.Mapping.DEFAULTS.withAskTimeout(liveness.mapTimeout()), Clock.systemUTC());
-    system =
-        ActorSystem.create(
-            WorkerGuardian.create(
-                link,
-                firstDiscovery,
-                registered,
-                (typedSystem, linkRef) -> {
-                  String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
-                  String self = workerId + "@" + address;
-                  Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
-                      Containers.masterPath(Adapter.toClassic(typedSystem)), liveness.startTimeout(), liveness.checkTimeout());
-                  return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address,
-                      new LinkMasterLog(linkRef, d.resume()));
-                },
-                containers,
-                metrics),
-            workerId,
-            withoutUnusedExtensions(RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig()));
-    log.info("worker {} listening on {}://{}@{}, group {}",
-        workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
+    Behavior<WorkerGuardian.Command> guardian = WorkerGuardian.create(
+        link,
+        firstDiscovery,
+        registered,
+        (typedSystem, linkRef) -> {
+          String address = hostPort(Adapter.toClassic(typedSystem).provider().getDefaultAddress());
+          String self = workerId + "@" + address;
+          Peers peers = new PeerClient(Adapter.toClassic(typedSystem),
+              Containers.masterPath(Adapter.toClassic(typedSystem)), liveness.startTimeout(), liveness.checkTimeout());
+          return new InstanceRuntime(plugins, invoker, pool, codec, new LinkStatusSink(linkRef), peers, dispatch, self, address,
+              new LinkMasterLog(linkRef, d.resume()));
+        },
+        containers,
+        metrics);
+    // The actor system starts on a thread of its own: a third of its start waits for its remoting to bind (on Pekko's
+    // threads), and this one meanwhile starts the rest. The new thread reads configuration through this one's
+    // context class loader (the merged reference), which it inherits.
+    actorSystemStart = CompletableFuture.supplyAsync(
+        () -> ActorSystem.create(guardian, workerId,
+            withoutUnusedExtensions(RemotingSettings.of(settings.remotingHost(), settings.remotingPort()).withTls(settings.tls()).toConfig())),
+        task -> new Thread(task, "actor-system-start").start());
     if (embeddedStart != null && server == null) {
       server = joined(embeddedStart);
     }
@@ -166,7 +169,6 @@ public final class WorkerDaemon implements AutoCloseable {
     if (!settings.pluginsScanInterval().isZero()) {
       pluginScanner = PluginScanner.start(plugins, settings.pluginsScanInterval());
     }
-    instanceLogs = startInstanceLogs();
     // Stale after three missed heartbeats: by then the server is about to drop this worker too.
     http = new DaemonHttp(metrics, registered, () -> workerId, settings.heartbeatInterval().multipliedBy(3));
     try {
@@ -175,6 +177,10 @@ public final class WorkerDaemon implements AutoCloseable {
       throw new IllegalStateException("cannot serve /healthz and /metrics on " + settings.http().host() + ":" + settings.http().port()
           + " (schedulerx.worker.http.*): " + (e.getMessage() == null ? e : e.getMessage()), e);
     }
+    system = joined(actorSystemStart);
+    log.info("worker {} listening on {}://{}@{}, group {}",
+        workerId, ActorPaths.schemeOf(Adapter.toClassic(system)), workerId, remotingAddress(), settings.groupId());
+    instanceLogs = startInstanceLogs();
     return this;
   }
 
@@ -203,8 +209,8 @@ public final class WorkerDaemon implements AutoCloseable {
     return settings.hostsServer() ? settings.serverHttpAddress() : settings.domain();
   }
 
-  /** The started embedded server, or what stopped it (a {@link dev.schedulerx.common.config.ConfigError} as such). */
-  private static EmbeddedServer joined(CompletableFuture<EmbeddedServer> start) {
+  /** What a start on a thread of its own made, or what stopped it (a {@link dev.schedulerx.common.config.ConfigError} as such). */
+  private static <T> T joined(CompletableFuture<T> start) {
     try {
       return start.join();
     } catch (java.util.concurrent.CompletionException e) {
@@ -323,6 +329,9 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     if (http != null) {
       http.close(); // probes see the daemon gone at once, not a half-stopped one
+    }
+    if (system == null && actorSystemStart != null) {
+      system = actorSystemStart.exceptionally(failed -> null).join(); // a start that failed elsewhere: its actor system still stops
     }
     if (system != null) {
       Duration grace = settings.shutdownGrace();
