@@ -208,7 +208,10 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   @Override
   public void close() {
     if (making.get()) {
-      prometheus.join().close();
+      PrometheusRegistry made = prometheus.exceptionally(failed -> null).join();
+      if (made != null) {
+        made.close();
+      }
     }
   }
 }
