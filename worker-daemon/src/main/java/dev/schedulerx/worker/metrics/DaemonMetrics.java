@@ -31,7 +31,6 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
    */
   private final CompletableFuture<PrometheusRegistry> prometheus = new CompletableFuture<>();
   private final AtomicBoolean making = new AtomicBoolean();
-  private MeterRegistry registry; // set with prometheus; read by scrapes only
   private final LinkHealth link;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger supervised = new AtomicInteger();
@@ -65,7 +64,7 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
       this.job = job;
     }
 
-    void register() {
+    void register(MeterRegistry registry) {
       Gauge.builder("schedulerx.worker.tasks.running", running, AtomicInteger::get)
           .description("Tasks whose processor runs on this worker now")
           .tag("job", job)
@@ -78,7 +77,7 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
     }
 
     /** Registers the counters of statuses seen since the last scrape. */
-    void registerFinished() {
+    void registerFinished(MeterRegistry registry) {
       finished.forEach((status, count) -> {
         if (registeredStatuses.add(status)) {
           FunctionCounter.builder("schedulerx.worker.tasks.finished", count, LongAdder::doubleValue)
@@ -110,7 +109,7 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
   private void makeRegistry() {
     try {
       PrometheusRegistry made = new PrometheusRegistry();
-      registry = made.registry();
+      MeterRegistry registry = made.registry();
       FunctionCounter.builder("schedulerx.worker.master.resumes", resumes, LongAdder::doubleValue)
           .description("Instances this worker took over as master after their master was lost").register(registry);
       FunctionCounter.builder("schedulerx.worker.master.resumed.tasks", resumedTasks, LongAdder::doubleValue)
@@ -135,7 +134,7 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
     }
   }
 
-  /** Adds the container queue depth: tasks waiting in the runner's queues plus work waiting for a pool thread. */
+  /** Counts the pool's waiting work in the container queue depth, beside the tasks waiting in the runner's queues. */
   public void watch(ContainerPool pool) {
     this.pool = pool;
   }
@@ -199,9 +198,9 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
     }
     PrometheusRegistry made = prometheus.join();
     for (JobMeters m; (m = unregistered.poll()) != null; ) {
-      m.register();
+      m.register(made.registry());
     }
-    jobs.values().forEach(JobMeters::registerFinished);
+    jobs.values().forEach(m -> m.registerFinished(made.registry()));
     return made.scrape();
   }
 
