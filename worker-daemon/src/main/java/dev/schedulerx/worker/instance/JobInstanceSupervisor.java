@@ -21,6 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns one job instance on the worker the server picked as its master. Resolves the processor, then
@@ -28,6 +30,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * {@link MapMaster}. One actor per instance, so a failing instance never touches another.
  */
 public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSupervisor.Command> {
+  /**
+   * A plain logger, not the actor context's: the context's puts Pekko's source keys into the MDC around every
+   * message that logs, a cost paid twice per instance (its start and its end) when a fan-out starts thousands.
+   */
+  private static final Logger log = LoggerFactory.getLogger(JobInstanceSupervisor.class);
 
   /** What a supervisor accepts, whatever its mode. */
   public sealed interface Command permits Kill, TaskReports, MapTasks, Internal {}
@@ -102,16 +109,13 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
   }
 
   private static Behavior<Command> failAtOnce(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, String why) {
-    ctx.setLoggerName(JobInstanceSupervisor.class);
-    ctx.getLog().info("{} finished FAILED: {}", spec.label(), why);
+    log.info("{} finished FAILED: {}", spec.label(), why);
     runtime.status().report(spec, InstanceStatus.FAILED, why, null);
     return Behaviors.stopped();
   }
 
   private JobInstanceSupervisor(ActorContext<Command> ctx, InstanceSpec spec, InstanceRuntime runtime, LoadedProcessor processor) {
     super(ctx);
-    // Named here: Pekko otherwise finds the logger's class by walking the stack, once per instance.
-    ctx.setLoggerName(JobInstanceSupervisor.class);
     this.spec = spec;
     this.runtime = runtime;
     this.processor = processor;
@@ -119,7 +123,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   private Behavior<Command> start() {
     context = TaskContext.standalone(spec, runtime.workerAddr(), runtime.codec());
-    getContext().getLog().info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
+    log.info("{} starts on processor {} ({})", spec.label(), processor.name(), processor.jar().getFileName());
     runtime.status().report(spec, InstanceStatus.RUNNING, "", null);
     running = runtime.pool().runTask(spec.jobName(), System.nanoTime(),
         () -> TaskMdc.call(context, () -> runtime.invoker().invoke(processor, p -> p.process(context))));
@@ -146,7 +150,7 @@ public final class JobInstanceSupervisor extends AbstractBehavior<JobInstanceSup
 
   private Behavior<Command> finish(ProcessResult result) {
     InstanceStatus status = result.status() == InstanceStatus.SUCCESS ? InstanceStatus.SUCCESS : InstanceStatus.FAILED;
-    getContext().getLog().info("{} finished {}: {}", spec.label(), status, result.result());
+    log.info("{} finished {}: {}", spec.label(), status, result.result());
     runtime.pool().observer().finished(spec.jobName(), status == InstanceStatus.SUCCESS ? TaskStatus.SUCCESS : TaskStatus.FAILED);
     runtime.status().report(spec, status, result.result(), null);
     return Behaviors.stopped();
