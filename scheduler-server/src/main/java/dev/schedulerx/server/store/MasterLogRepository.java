@@ -31,6 +31,7 @@ public final class MasterLogRepository {
   public record Segment(int epoch, long seq, byte[] bytes) {}
 
   private static final String UNFINISHED = InstanceRepository.UNFINISHED;
+  private static final String STILL_UNFINISHED = InstanceRepository.STILL_UNFINISHED;
 
   private final Jdbc jdbc;
   /** Where segments are files (a database of one node), or null: rows of sx_master_log. */
@@ -81,7 +82,7 @@ public final class MasterLogRepository {
   private Appended appendFile(long instanceId, int epoch, long seq, byte[] segment) {
     synchronized (lock(instanceId)) {
       Optional<Integer> current = jdbc.first("read master epoch of instance " + instanceId,
-          "SELECT master_epoch FROM sx_job_instance WHERE id = ? AND " + UNFINISHED, ps -> ps.setLong(1, instanceId),
+          "SELECT master_epoch FROM sx_job_instance WHERE id = ? AND " + STILL_UNFINISHED, ps -> ps.setLong(1, instanceId),
           rs -> rs.getInt(1));
       if (current.isEmpty() || current.get() != epoch) {
         return Appended.FENCED;
@@ -114,7 +115,7 @@ public final class MasterLogRepository {
     try {
       return jdbc.inTransaction(c -> {
         Optional<Integer> current = Jdbc.first(c,
-            "SELECT master_epoch FROM sx_job_instance WHERE id = ? AND " + UNFINISHED + " FOR UPDATE",
+            "SELECT master_epoch FROM sx_job_instance WHERE id = ? AND " + STILL_UNFINISHED + " FOR UPDATE",
             ps -> ps.setLong(1, instanceId), rs -> rs.getInt(1));
         if (current.isEmpty() || current.get() != epoch) {
           return Appended.FENCED;
@@ -171,7 +172,7 @@ public final class MasterLogRepository {
   private boolean promoteRow(long instanceId, int from, String workerId, String workerAddr) {
     return jdbc.update("promote a new master of instance " + instanceId,
         "UPDATE sx_job_instance SET master_epoch = ?, worker_id = ?, worker_addr = ?"
-            + " WHERE id = ? AND master_epoch = ? AND " + UNFINISHED,
+            + " WHERE id = ? AND master_epoch = ? AND " + STILL_UNFINISHED,
         ps -> {
           ps.setInt(1, from + 1);
           ps.setString(2, workerId);
