@@ -542,8 +542,10 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
 
   /**
    * Creates and launches the job instances of WAITING nodes whose parents are done: one node as {@link #startNode};
-   * several with one transaction for their instances, one for their links and one batched launch. A crash between
-   * them leaves instances the next advance adopts (their unique key stops a second start), as with one node.
+   * several a chunk at a time (one transaction for a chunk's instances, one batched launch), then their links to the
+   * nodes in one transaction once all have left: the links are not on the way of the last child. A crash before the
+   * links leaves WAITING nodes whose instances the next advance adopts (their unique key stops a second start), as
+   * with one node; no one else writes a running run's nodes meanwhile (operator actions run on this thread).
    * Answers the job ids of the nodes that started.
    */
   private Set<Long> startNodes(WfInstance run, List<WfNode> ready, Map<Long, List<Long>> parents, Map<Long, WfNode> byJob,
@@ -567,12 +569,17 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     }
     // A chunk at a time: the first children are on their way while the engine stores the next ones.
     int launched = lifecycle.launchingBurst(() -> {
-      int n = 0;
+      Map<Long, Long> links = new LinkedHashMap<>();
       for (int from = 0; from < nodes.size(); from += START_CHUNK) {
         List<WfNode> chunk = nodes.subList(from, Math.min(nodes.size(), from + START_CHUNK));
-        n += startChunk(run, chunk, found, parents, byJob, results, now, started);
+        startChunk(run, chunk, found, parents, byJob, results, now, started, links);
       }
-      return n;
+      Set<Long> linked = links.isEmpty() ? Set.of() : store.startNodes(links, now, InstanceState.WAITING);
+      if (linked.size() < links.size()) {
+        log.warn("workflow instance {}: {} of {} started nodes had left WAITING before their link", run.id(),
+            links.size() - linked.size(), links.size());
+      }
+      return links.size();
     });
     if (launched > 0) {
       log.info("workflow instance {}: {} nodes started together", run.id(), launched);
@@ -583,9 +590,12 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
   /** Nodes {@link #startNodes} creates, links and launches with one transaction each at most. */
   static final int START_CHUNK = 128;
 
-  /** One chunk of {@link #startNodes}; adds the nodes that started to {@code started} and answers how many launched. */
-  private int startChunk(WfInstance run, List<WfNode> nodes, Map<Long, JobDefinition> found, Map<Long, List<Long>> parents,
-      Map<Long, WfNode> byJob, Map<Long, String> results, Instant now, Set<Long> started) {
+  /**
+   * One chunk of {@link #startNodes}: creates and launches its nodes' instances, adds the nodes that started to
+   * {@code started} and their links (node → instance) to {@code links}.
+   */
+  private void startChunk(WfInstance run, List<WfNode> nodes, Map<Long, JobDefinition> found, Map<Long, List<Long>> parents,
+      Map<Long, WfNode> byJob, Map<Long, String> results, Instant now, Set<Long> started, Map<Long, Long> links) {
     TriggerType trigger = TriggerType.SCHEDULE.name().equals(run.triggerType()) ? TriggerType.SCHEDULE : TriggerType.API;
     List<InstanceRepository.NewRun> runs = new ArrayList<>();
     for (WfNode n : nodes) {
@@ -600,20 +610,12 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
           started.add(n.jobId());
         }
       }
-      return 0;
+      return;
     }
-    Map<Long, Long> links = new LinkedHashMap<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      links.put(nodes.get(i).id(), created.get().get(i).id());
-    }
-    Set<Long> linked = store.startNodes(links, now, InstanceState.WAITING);
     List<InstanceLifecycle.Launch> launches = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
       WfNode n = nodes.get(i);
       JobInstance instance = created.get().get(i);
-      if (!linked.contains(n.id())) {
-        continue;
-      }
       List<WorkerGateway.Upstream> upstream = new ArrayList<>();
       for (long p : parents.get(n.jobId())) {
         upstream.add(new WorkerGateway.Upstream(byJob.get(p).jobName(), results.get(p)));
@@ -622,10 +624,10 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
       launching.put(instance.id(),
           new WorkerGateway.WorkflowPayload(run.workflowId(), run.id(), upstream, run.dag().parameters().get(n.jobId())));
       launches.add(new InstanceLifecycle.Launch(found.get(n.jobId()), instance));
+      links.put(n.id(), instance.id());
       started.add(n.jobId());
     }
     lifecycle.launchAll(launches);
-    return launches.size();
   }
 
   /** Creates and launches a WAITING node's job instance; false when it cannot run (the node is then ended). */
