@@ -587,7 +587,7 @@ public final class WorkflowEngine implements WorkflowNodes, AutoCloseable {
     return started;
   }
 
-  /** Nodes {@link #startNodes} creates, links and launches with one transaction each at most. */
+  /** Nodes {@link #startNodes} creates with one transaction and launches together. */
   static final int START_CHUNK = 128;
 
   /**
