@@ -207,6 +207,36 @@ abstract class StoreCompatibilityTest {
     assertThat(jobs.findByIds(List.of())).isEmpty();
   }
 
+  /** A fan-out's children: many runs in one call, each with its own id, in the order asked. */
+  @Test
+  void createAllAnswersEveryRunWithItsIdInOrder() {
+    List<InstanceRepository.NewRun> runs = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      runs.add(new InstanceRepository.NewRun(jobId, "g", "j", SLOT.plusSeconds(i), TriggerType.API, "p" + i, 0));
+    }
+    List<JobInstance> created = instances.createAll(runs, NOW).orElseThrow();
+    assertThat(created).hasSize(300);
+    assertThat(created.stream().map(JobInstance::id).distinct().count()).isEqualTo(300);
+    for (int i : new int[] {0, 150, 299}) {
+      JobInstance stored = instances.findById(created.get(i).id()).orElseThrow();
+      assertThat(stored.scheduleTime()).isEqualTo(SLOT.plusSeconds(i));
+      assertThat(stored.instanceParameters()).isEqualTo("p" + i);
+      assertThat(stored.state()).isEqualTo(InstanceState.WAITING);
+    }
+  }
+
+  /** All or nothing: one run that exists already (a previous leader's) makes the call create none. */
+  @Test
+  void createAllCreatesNoneWhenOneOfTheRunsExists() {
+    instances.create(jobId, "g", "j", SLOT.plusSeconds(7), TriggerType.API, "", 0, NOW).orElseThrow();
+    List<InstanceRepository.NewRun> runs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      runs.add(new InstanceRepository.NewRun(jobId, "g", "j", SLOT.plusSeconds(i), TriggerType.API, "", 0));
+    }
+    assertThat(instances.createAll(runs, NOW)).isEmpty();
+    assertThat(instances.findByJob(jobId, 100)).hasSize(1);
+  }
+
   @Test
   void missingJobsAreEmpty() {
     assertThat(jobs.findById(NO_SUCH_ID)).isEmpty();
