@@ -351,10 +351,17 @@ final class WorkflowStore {
         }));
   }
 
+  /**
+   * The writes to one run by id and state. {@code state + 0} is no index's column, so the primary key serves them on
+   * any plan: H2 keeps a statement's plan for the connection's life, and planned on a new database it took the state
+   * index, walking every run in that state (a queue of waiting runs) for each write.
+   */
+  static final String MOVE_RUN = "UPDATE sx_wf_instance SET state = ?, reason = ?, finished_at = ? WHERE id = ? AND state + 0 = ?";
+  static final String SET_SUSPENDED = "UPDATE sx_wf_instance SET suspended = ? WHERE id = ? AND state + 0 IN (1, 3)";
+
   /** Moves a run from {@code from} to {@code to}; true when it was in {@code from}. */
   boolean moveRun(long id, InstanceState from, InstanceState to, String reason, Instant now) {
-    return with("set workflow instance " + id + " " + to, c -> update(c,
-        "UPDATE sx_wf_instance SET state = ?, reason = ?, finished_at = ? WHERE id = ? AND state = ?",
+    return with("set workflow instance " + id + " " + to, c -> update(c, MOVE_RUN,
         ps -> {
           ps.setInt(1, to.value());
           setNullable(ps, 2, capResult(reason)); // a reason the column cannot hold must not keep the run from ending
@@ -369,8 +376,7 @@ final class WorkflowStore {
   }
 
   boolean setSuspended(long id, boolean suspended) {
-    return with("suspend workflow instance " + id, c -> update(c,
-        "UPDATE sx_wf_instance SET suspended = ? WHERE id = ? AND state IN (1, 3)", ps -> {
+    return with("suspend workflow instance " + id, c -> update(c, SET_SUSPENDED, ps -> {
           ps.setBoolean(1, suspended);
           ps.setLong(2, id);
         }) > 0);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,19 +54,11 @@ class ServerDatabaseTest {
    */
   @Test
   void writesToOneRunFindItByPrimaryKeyOnANewDatabase() throws Exception {
-    try (TestDatabase db = TestDatabase.inMemory();
-        Connection c = db.dataSource().getConnection()) {
+    try (TestDatabase db = TestDatabase.inMemory()) {
       for (String write : List.of(InstanceRepository.MARK_RUNNING, InstanceRepository.FINISH,
           InstanceRepository.FINISH_STARTED, InstanceRepository.CLAIM_QUEUED)) {
-        try (PreparedStatement explain = c.prepareStatement("EXPLAIN " + write)) {
-          for (int i = 1; i <= explain.getParameterMetaData().getParameterCount(); i++) {
-            explain.setObject(i, 1);
-          }
-          try (ResultSet plan = explain.executeQuery()) {
-            assertThat(plan.next()).isTrue();
-            assertThat(plan.getString(1)).as(write).contains("PRIMARY_KEY").doesNotContain("IX_SX_JOB_INSTANCE");
-          }
-        }
+        assertThat(QueryPlans.planOf(db.dataSource(), write)).as(write)
+            .contains("PRIMARY_KEY").doesNotContain("IX_SX_JOB_INSTANCE");
       }
     }
   }

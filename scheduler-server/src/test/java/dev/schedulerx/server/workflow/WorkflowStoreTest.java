@@ -7,6 +7,7 @@ import dev.schedulerx.job.schedule.TimeType;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
 import dev.schedulerx.server.store.JobRepository;
+import dev.schedulerx.server.store.QueryPlans;
 import dev.schedulerx.server.store.ServerDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +73,16 @@ class WorkflowStoreTest {
           Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA " + pgSchema + " CASCADE");
       }
+    }
+  }
+
+  /** As the instance writes by id (ServerDatabaseTest): planned on a new H2 database, by the primary key. */
+  @Test
+  void writesToOneRunFindItByPrimaryKeyOnANewDatabase() throws SQLException {
+    open("h2");
+    for (String write : List.of(WorkflowStore.MOVE_RUN, WorkflowStore.SET_SUSPENDED)) {
+      assertThat(QueryPlans.planOf(database.dataSource(), write)).as(write)
+          .contains("PRIMARY_KEY").doesNotContain("IX_SX_WF_INSTANCE");
     }
   }
 
@@ -147,7 +159,7 @@ class WorkflowStoreTest {
     assertThat(store.resetNode(nodeA.id(), T0.plusMillis(1), InstanceState.FAILED)).as("a success is kept").isFalse();
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void resultsAreCappedAsTheOfficialWorkerCapsThem() {
     assertThat(WorkflowStore.capResult("y".repeat(1000))).isEqualTo("y".repeat(1000));
     assertThat(WorkflowStore.capResult("y".repeat(1001))).isEqualTo("y".repeat(990) + "...");
