@@ -197,10 +197,11 @@ public final class DaemonMetrics implements TaskObserver, AutoCloseable {
       makeRegistry();
     }
     PrometheusRegistry made = prometheus.join();
+    MeterRegistry registry = made.registry();
     for (JobMeters m; (m = unregistered.poll()) != null; ) {
-      m.register(made.registry());
+      m.register(registry);
     }
-    jobs.values().forEach(m -> m.registerFinished(made.registry()));
+    jobs.values().forEach(m -> m.registerFinished(registry));
     return made.scrape();
   }
 
