@@ -30,8 +30,10 @@ COPY bin bin
 COPY conf conf
 RUN mkdir -p data && chown -R schedulerx:schedulerx /opt/schedulerx
 USER schedulerx
-# In a container the daemon must listen on all interfaces to be reachable, and logs to stdout only (no file).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0 -Dschedulerx.log.appender=CONSOLE"
+# In a container the daemon must listen on all interfaces to be reachable, and logs to stdout only (no file; an
+# environment variable, so that a JAVA_OPTS of one's own keeps it).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Dschedulerx.remoting.host=0.0.0.0" \
+    SCHEDULERX_LOG_APPENDER=CONSOLE
 # The daemon's /healthz and /metrics on a fixed port, reachable from outside for Prometheus.
 ENV SCHEDULERX_WORKER_HTTP_PORT=18081 \
     SCHEDULERX_WORKER_HTTP_HOST=0.0.0.0

@@ -81,5 +81,8 @@ class PackagingTest {
     // Exit code 2 is a configuration error: restarting cannot fix it.
     assertTrue(unit.contains("\nRestartPreventExitStatus=2"), name + ".service restarts on config errors");
     assertTrue(unit.contains("\nUser=schedulerx"), name + ".service must not run as root");
+    // The journal keeps the console's lines: a log file as well would write each line twice.
+    assertTrue(unit.contains("\nEnvironment=SCHEDULERX_LOG_APPENDER=CONSOLE\n"),
+        name + ".service logs to a file besides the journal");
   }
 }

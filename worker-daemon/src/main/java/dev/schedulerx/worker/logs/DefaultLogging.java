@@ -18,6 +18,7 @@ import ch.qos.logback.core.util.FileSize;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The logging of the daemon and the server when no logback configuration is given: what conf/logback.example.xml
@@ -29,6 +30,11 @@ import java.util.function.Supplier;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
+  /**
+   * The environment's say in {@code schedulerx.log.appender} (the property wins): the systemd units set it to CONSOLE,
+   * since the journal keeps what the daemon prints, and an operator's {@code JAVA_OPTS} does not undo it.
+   */
+  static final String APPENDER_ENV = "SCHEDULERX_LOG_APPENDER";
   static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{1}%sxTask - %msg%n";
   /** Levels below the root's, as in the example: libraries whose INFO lines are noise for an operator. */
   static final Map<String, Level> QUIETER =
@@ -56,6 +62,11 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
   }
 
   static void apply(LoggerContext context) {
+    apply(context, System::getenv);
+  }
+
+  /** {@code env}: the environment, where {@value #APPENDER_ENV} may name the appender as the property does. */
+  static void apply(LoggerContext context, UnaryOperator<String> env) {
     context.getStatusManager().add(new NopStatusListener());
     Map<String, Supplier<DynamicConverter>> rules = new HashMap<>();
     rules.put("sxTask", TaskIdsConverter::new);
@@ -66,7 +77,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     root.addAppender(console(context));
     // As the example's second appender-ref: FILE adds the rolling file; CONSOLE (or a name the example does not
     // define) adds nothing.
-    if ("FILE".equals(property("schedulerx.log.appender", "FILE"))) {
+    String fromEnv = env.apply(APPENDER_ENV);
+    if ("FILE".equals(property("schedulerx.log.appender", fromEnv == null ? "FILE" : fromEnv))) {
       root.addAppender(file(context));
     }
     QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));

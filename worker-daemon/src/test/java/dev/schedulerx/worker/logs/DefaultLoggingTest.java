@@ -93,6 +93,22 @@ class DefaultLoggingTest {
     assertThat(dir.resolve("logs")).doesNotExist();
   }
 
+  @Test
+  void theEnvironmentCanMakeItConsoleOnlyAndThePropertyWins() throws Exception {
+    set("schedulerx.home", dir.toString());
+    Map<String, String> env = Map.of(DefaultLogging.APPENDER_ENV, "CONSOLE");
+
+    Map<String, String> builtIn = describe(builtIn(env));
+
+    assertThat(builtIn).isEqualTo(describe(fromExample(env)));
+    assertThat(builtIn.keySet()).noneMatch(key -> key.startsWith("appender FILE"));
+    assertThat(dir.resolve("logs")).doesNotExist();
+
+    set("schedulerx.log.appender", "FILE");
+    Map<String, String> fileWins = describe(builtIn(env));
+    assertThat(fileWins).isEqualTo(describe(fromExample(env))).containsKey("appender FILE file");
+  }
+
   private void set(String key, String value) {
     saved.putIfAbsent(key, System.getProperty(key));
     System.setProperty(key, value);
@@ -104,8 +120,20 @@ class DefaultLoggingTest {
     return context;
   }
 
-  private LoggerContext fromExample() throws Exception {
+  private LoggerContext builtIn(Map<String, String> env) {
     LoggerContext context = context();
+    DefaultLogging.apply(context, env::get);
+    return context;
+  }
+
+  private LoggerContext fromExample() throws Exception {
+    return fromExample(Map.of());
+  }
+
+  /** {@code env}: what logback would find in the environment, given as context properties (which it reads first). */
+  private LoggerContext fromExample(Map<String, String> env) throws Exception {
+    LoggerContext context = context();
+    env.forEach(context::putProperty);
     JoranConfigurator joran = new JoranConfigurator();
     joran.setContext(context);
     joran.doConfigure(EXAMPLE.toFile());
