@@ -109,58 +109,81 @@ public final class InstanceRepository {
       int attempt,
       Instant now,
       boolean queued) {
-    Objects.requireNonNull(groupId, "groupId");
-    Objects.requireNonNull(jobName, "jobName");
-    Objects.requireNonNull(scheduleTime, "scheduleTime");
-    Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(now, "now");
-    if (attempt < 0) {
-      throw new IllegalArgumentException("attempt must not be negative, was " + attempt);
-    }
-    String parameters =
-        Texts.requireLength(
-            "instanceParameters", Texts.orEmpty(instanceParameters), 0, MAX_LARGE_TEXT_LENGTH);
-    String run = "job " + jobId + " at " + scheduleTime + " attempt " + attempt;
+    NewRun run = new NewRun(jobId, groupId, jobName, scheduleTime, trigger, instanceParameters, attempt);
     return jdbc.withConnection(
-        "create instance of " + run,
+        "create instance of " + run.describe(),
         c -> {
           long id;
           // The generated id comes back with the insert: no second round trip to read the row.
           try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, jobId);
-            ps.setString(2, groupId);
-            ps.setString(3, jobName);
-            ps.setLong(4, scheduleTime.toEpochMilli());
-            ps.setString(5, trigger.name());
-            ps.setInt(6, InstanceState.WAITING.value());
-            ps.setInt(7, attempt);
-            ps.setString(8, parameters);
-            ps.setLong(9, now.toEpochMilli());
-            ps.setBoolean(10, queued);
+            run.bind(ps, now, queued);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
-              if (!keys.next()) {
-                throw new SQLException("no id generated for the instance of " + run);
-              }
-              id = keys.getLong(1);
+              id = run.generatedId(keys);
             }
           } catch (SQLException e) {
             if (SqlErrors.isConstraintViolation(e)
                 && findRunLatest(c, jobId, scheduleTime, attempt).isPresent()) {
-              log.debug("Instance of {} exists already, not creating it again", run);
+              log.debug("Instance of {} exists already, not creating it again", run.describe());
               return Optional.empty();
             }
             throw e;
           }
-          return Optional.of(
-              new JobInstance(id, jobId, groupId, jobName, millis(scheduleTime), trigger, InstanceState.WAITING,
-                  attempt, parameters, null, null, null, null, millis(now), null, null, queued));
+          return Optional.of(run.stored(id, now, queued));
         });
   }
 
-  /** One run for {@link #createAll}: as the arguments of {@link #create(long, String, String, Instant, TriggerType, String, int, Instant)}. */
+  /**
+   * One run for {@link #create} and {@link #createAll}, checked for what its columns take; null parameters are stored
+   * as "".
+   */
   public record NewRun(long jobId, String groupId, String jobName, Instant scheduleTime, TriggerType trigger,
-      String instanceParameters, int attempt) {}
+      String instanceParameters, int attempt) {
+    public NewRun {
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(jobName, "jobName");
+      Objects.requireNonNull(scheduleTime, "scheduleTime");
+      Objects.requireNonNull(trigger, "trigger");
+      if (attempt < 0) {
+        throw new IllegalArgumentException("attempt must not be negative, was " + attempt);
+      }
+      instanceParameters =
+          Texts.requireLength("instanceParameters", Texts.orEmpty(instanceParameters), 0, MAX_LARGE_TEXT_LENGTH);
+    }
+
+    String describe() {
+      return "job " + jobId + " at " + scheduleTime + " attempt " + attempt;
+    }
+
+    /** Binds {@link InstanceRepository#INSERT}'s parameters to this run. */
+    void bind(PreparedStatement ps, Instant now, boolean queued) throws SQLException {
+      ps.setLong(1, jobId);
+      ps.setString(2, groupId);
+      ps.setString(3, jobName);
+      ps.setLong(4, scheduleTime.toEpochMilli());
+      ps.setString(5, trigger.name());
+      ps.setInt(6, InstanceState.WAITING.value());
+      ps.setInt(7, attempt);
+      ps.setString(8, instanceParameters);
+      ps.setLong(9, now.toEpochMilli());
+      ps.setBoolean(10, queued);
+    }
+
+    /** The next id of an insert's generated keys, this run's. */
+    long generatedId(ResultSet keys) throws SQLException {
+      if (!keys.next()) {
+        throw new SQLException("no id generated for the instance of " + describe());
+      }
+      return keys.getLong(1);
+    }
+
+    /** This run as {@link InstanceRepository#INSERT} stored it with {@code id}. */
+    JobInstance stored(long id, Instant now, boolean queued) {
+      return new JobInstance(id, jobId, groupId, jobName, millis(scheduleTime), trigger, InstanceState.WAITING, attempt,
+          instanceParameters, null, null, null, null, millis(now), null, null, queued);
+    }
+  }
 
   /**
    * Creates WAITING runs in one transaction (a workflow node's children): one commit for all of them instead of one
@@ -168,46 +191,19 @@ public final class InstanceRepository {
    * them one by one with {@link #create}, which tells which).
    */
   public Optional<List<JobInstance>> createAll(List<NewRun> runs, Instant now) {
-    List<String> parameters = new ArrayList<>(runs.size());
-    for (NewRun r : runs) {
-      Objects.requireNonNull(r.groupId(), "groupId");
-      Objects.requireNonNull(r.jobName(), "jobName");
-      Objects.requireNonNull(r.scheduleTime(), "scheduleTime");
-      Objects.requireNonNull(r.trigger(), "trigger");
-      if (r.attempt() < 0) {
-        throw new IllegalArgumentException("attempt must not be negative, was " + r.attempt());
-      }
-      parameters.add(Texts.requireLength("instanceParameters", Texts.orEmpty(r.instanceParameters()), 0, MAX_LARGE_TEXT_LENGTH));
-    }
     try {
       return Optional.of(jdbc.inTransaction(c -> {
         List<JobInstance> created = new ArrayList<>(runs.size());
         // One batch: one round trip to PostgreSQL or MariaDB instead of one per run.
         try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-          for (int i = 0; i < runs.size(); i++) {
-            NewRun r = runs.get(i);
-            ps.setLong(1, r.jobId());
-            ps.setString(2, r.groupId());
-            ps.setString(3, r.jobName());
-            ps.setLong(4, r.scheduleTime().toEpochMilli());
-            ps.setString(5, r.trigger().name());
-            ps.setInt(6, InstanceState.WAITING.value());
-            ps.setInt(7, r.attempt());
-            ps.setString(8, parameters.get(i));
-            ps.setLong(9, now.toEpochMilli());
-            ps.setBoolean(10, false);
+          for (NewRun r : runs) {
+            r.bind(ps, now, false);
             ps.addBatch();
           }
           ps.executeBatch();
           try (ResultSet keys = ps.getGeneratedKeys()) {
-            for (int i = 0; i < runs.size(); i++) {
-              NewRun r = runs.get(i);
-              if (!keys.next()) {
-                throw new SQLException("no id generated for the instance of job " + r.jobId() + " at " + r.scheduleTime());
-              }
-              created.add(new JobInstance(keys.getLong(1), r.jobId(), r.groupId(), r.jobName(), millis(r.scheduleTime()),
-                  r.trigger(), InstanceState.WAITING, r.attempt(), parameters.get(i), null, null, null, null, millis(now),
-                  null, null, false));
+            for (NewRun r : runs) {
+              created.add(r.stored(r.generatedId(keys), now, false));
             }
           }
         }
