@@ -194,7 +194,7 @@ public final class SchedulerServer implements EmbeddedServer {
     InstanceEvents instanceEvents = InstanceEvents.all(List.of(metrics, alerts.rules()));
     InstanceEnds ends = new InstanceEnds(jobs, instances, registry, gateway, clock, storeExecutor, scheduler, instanceEvents);
     InstanceLifecycle lifecycle =
-        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, ends, instanceEvents);
+        new InstanceLifecycle(jobs, instances, registry, gateway, groups, clock, storeExecutor, scheduler, ends, instanceEvents);
     workflowEngine = new WorkflowEngine(database.dataSource(), jobs, instances, lifecycle, ends, clock, this::isLeader,
         group -> {
           DuePass pass = duePass;

@@ -71,7 +71,7 @@ final class SchedulingFixture implements AutoCloseable {
     ends = new InstanceEnds(jobs, instances, registry, gateway, clock, Runnable::run, timers, InstanceEvents.NONE);
     lifecycle =
         new InstanceLifecycle(
-            jobs, instances, registry, gateway, groupGuard(database, settings, clock), clock, Runnable::run, ends);
+            jobs, instances, registry, gateway, groupGuard(database, settings, clock), clock, Runnable::run, timers, ends);
     duePass = new DuePass(jobs, instances, lifecycle, ends, registry, clock);
   }
 

@@ -72,7 +72,7 @@ class StatusReportBatchTest {
       }
     };
     InstanceEnds ends = new InstanceEnds(jobs, instances, registry, null, clock, storeTasks::add, timers, events);
-    lifecycle = new InstanceLifecycle(jobs, instances, registry, null, null, clock, storeTasks::add, ends, events);
+    lifecycle = new InstanceLifecycle(jobs, instances, registry, null, null, clock, storeTasks::add, timers, ends, events);
     job = jobs.upsert(TestJob.api("reported").definition());
   }
 

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.http.HttpApi;
 import dev.schedulerx.worker.WorkerDaemon;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +75,28 @@ class DaemonAgainstServerTest {
       assertThat(Instant.parse(instance.path("startedAt").asText()))
           .isBeforeOrEqualTo(Instant.parse(instance.path("finishedAt").asText()));
     }
+  }
+
+  @Test
+  void aLongRunningInstanceIsStoredRunningOnItsWorkerBeforeItEnds() throws Exception {
+    startReadyDaemon();
+    server.upsertJob("slow", "AwaitFile", "");
+    Path release = dir.resolve("release");
+
+    long id = server.trigger("slow", release.toString());
+
+    // Its start is stored alone once its end has not come with it (InstanceLifecycle.START_STORE_DELAY).
+    await().atMost(DEADLINE).until(() -> server.instance(id).path("state").asText().equals("RUNNING"));
+    JsonNode running = server.instance(id);
+    assertThat(running.path("workerId").asText()).isEqualTo(daemon.workerId());
+    assertThat(running.path("workerAddr").asText()).isEqualTo(daemon.remotingAddress());
+    assertThat(running.path("startedAt").isTextual()).as("startedAt of " + running).isTrue();
+
+    Files.writeString(release, "done");
+    JsonNode finished = server.awaitFinished(id, DEADLINE);
+    assertThat(finished.path("state").asText()).isEqualTo("SUCCESS");
+    assertThat(finished.path("result").asText()).isEqualTo("released: done");
+    assertThat(finished.path("startedAt").asText()).isEqualTo(running.path("startedAt").asText());
   }
 
   @Test
