@@ -2,7 +2,7 @@
 # (H2) and the benchmark plugin (StartStamp), in a temporary work dir that is removed on exit.
 # Uses: HOME_DIR. Sets: WORK, PORT, API. BENCH_JAVA_OPTS adds JVM options to the daemon (e.g. a JFR
 # recording: BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile"); BENCH_KEEP=1
-# keeps the work dir (daemon log, GC log); BENCH_JFR=/path/x.jfr records a JFR profile of the daemon for the
+# keeps the work dir (console output, log file, GC log); BENCH_JFR=/path/x.jfr records a JFR profile of the daemon for the
 # whole run (dumped with jcmd before the daemon is stopped), with the JDK's "profile" settings or the .jfc file
 # BENCH_JFC names (e.g. a copy whose jdk.ExecutionSample period is 1 ms: "profile" samples every 10 ms).
 WORK=$(mktemp -d /tmp/sx-bench-XXXXXX)
@@ -38,7 +38,10 @@ schedulerx {
 CONF
   local jfr=""
   [ -n "${BENCH_JFR:-}" ] && jfr="-XX:StartFlightRecording=name=bench,settings=${BENCH_JFC:-profile}"
-  JAVA_OPTS="-Xlog:gc:file=$WORK/gc.log $jfr ${BENCH_JAVA_OPTS:-} ${1:-}" SCHEDULERX_SKIP_BUILD=1 \
+  # The log file in the work dir: in the distribution's logs/ it grew across runs, and its roll-over (gzip of
+  # 100 MB) took a core for seconds in whichever run it fell.
+  JAVA_OPTS="-Xlog:gc:file=$WORK/gc.log -Dschedulerx.log.dir=$WORK/logs $jfr ${BENCH_JAVA_OPTS:-} ${1:-}" \
+    SCHEDULERX_SKIP_BUILD=1 \
     "$HOME_DIR/bin/schedulerx-worker" --conf "$WORK/worker.conf" > "$WORK/daemon.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 1 600); do
