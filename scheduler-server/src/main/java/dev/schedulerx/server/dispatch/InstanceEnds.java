@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class InstanceEnds {
   private volatile LongConsumer runEnded = jobId -> {};
   private volatile BiConsumer<JobDefinition, JobInstance> createRetry = (job, failed) -> {};
   private volatile BiConsumer<JobDefinition, JobInstance> launch = (job, run) -> {};
+  private volatile LongFunction<Optional<WorkerAddress>> acceptedMaster = id -> Optional.empty();
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
   /** Master resume; null when off. Set once at start. */
@@ -76,12 +78,15 @@ public final class InstanceEnds {
   /**
    * Connects the side that creates runs: {@code runEnded} hears of every run this node ended (the next queued run
    * may start), {@code createRetry} creates the next attempt of a failed run once its job's retry interval passed,
-   * {@code launch} hands a run out (one a previous leader created and no worker has: {@link #settleOrphans}).
+   * {@code launch} hands a run out (one a previous leader created and no worker has: {@link #settleOrphans}),
+   * {@code acceptedMaster} names the master of a run it accepted whose start is not stored yet.
    */
-  void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry, BiConsumer<JobDefinition, JobInstance> launch) {
+  void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry, BiConsumer<JobDefinition, JobInstance> launch,
+      LongFunction<Optional<WorkerAddress>> acceptedMaster) {
     this.runEnded = runEnded;
     this.createRetry = createRetry;
     this.launch = launch;
+    this.acceptedMaster = acceptedMaster;
   }
 
   /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
@@ -122,7 +127,8 @@ public final class InstanceEnds {
       }
       Optional<JobDefinition> job = jobs.findById(instance.jobId());
       String outcome = killed(instance, "killed by request");
-      Optional<WorkerAddress> taken = instance.master();
+      // A run killed right after its master accepted it may not have its start stored yet.
+      Optional<WorkerAddress> taken = instance.master().or(() -> acceptedMaster.apply(instanceId));
       if (job.isPresent() && taken.isPresent()) {
         WorkerAddress master = taken.get();
         gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {

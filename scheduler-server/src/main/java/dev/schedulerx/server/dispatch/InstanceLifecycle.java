@@ -88,6 +88,11 @@ public final class InstanceLifecycle {
    */
   static final Duration START_STORE_DELAY = Duration.ofMillis(500);
   private final ScheduledExecutorService timers;
+  /**
+   * Runs whose end was stored before their master's acceptance came, with {@link System#nanoTime} then: see
+   * {@link #storeStartNowIfAccepted}.
+   */
+  private final Map<Long, Long> endedBeforeAccepted = new ConcurrentHashMap<>();
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
   static final int SUBMIT_WINDOW = 256;
@@ -131,7 +136,7 @@ public final class InstanceLifecycle {
     this.events = events;
     this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
     this.intake = new StoreIntake<>(storeExecutor, STORE_LANES, STORE_BATCH, Stored::instanceId, this::storeBatch);
-    ends.connect(this::runEnded, this::createRetry, this::launch);
+    ends.connect(this::runEnded, this::createRetry, this::launch, this::acceptedMaster);
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
@@ -354,7 +359,11 @@ public final class InstanceLifecycle {
       // Noted before its store is queued, so a final report that gets there first stores both at once.
       Accepted accepted = new Accepted(job, instance, candidates.get(index), clock.instant());
       unstoredStarts.put(instance.id(), accepted);
-      storeStartLater(accepted);
+      if (endedBeforeAccepted.remove(instance.id()) != null) {
+        intake.add(accepted); // its end is stored: where and when it ran, at once
+      } else {
+        storeStartLater(accepted);
+      }
       handedOver.complete(null);
     } else {
       storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
@@ -432,6 +441,34 @@ public final class InstanceLifecycle {
     } catch (RejectedExecutionException e) {
       intake.add(accepted); // the server stops: stored now if it still can be
     }
+  }
+
+  /**
+   * After an end stored without its start (the report overtook the master's acceptance): the acceptance, come
+   * meanwhile or still to come, is stored at once rather than after {@link #START_STORE_DELAY}, so a finished run
+   * soon names where and when it ran. Marked before {@link #unstoredStarts} is read, as {@link #answered} adds to it
+   * before it reads the mark: one of the two sees the other.
+   */
+  private void storeStartNowIfAccepted(long instanceId) {
+    long now = System.nanoTime();
+    if (endedBeforeAccepted.size() >= MARKS_KEPT) {
+      endedBeforeAccepted.values().removeIf(markedAt -> now - markedAt > START_STORE_DELAY.toNanos());
+    }
+    endedBeforeAccepted.put(instanceId, now);
+    Accepted late = unstoredStarts.get(instanceId);
+    if (late != null) {
+      endedBeforeAccepted.remove(instanceId);
+      intake.add(late);
+    }
+  }
+
+  /** Marks of {@link #endedBeforeAccepted} beyond which those older than the delay go (acceptances that never came). */
+  private static final int MARKS_KEPT = 1024;
+
+  /** The master that accepted a run whose start is not stored yet: where a kill must go meanwhile. */
+  private Optional<WorkerAddress> acceptedMaster(long instanceId) {
+    Accepted a = unstoredStarts.get(instanceId);
+    return a == null ? Optional.empty() : Optional.of(a.master().address());
   }
 
   /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */
@@ -672,6 +709,8 @@ public final class InstanceLifecycle {
     if (p.start != null) {
       unstoredStarts.remove(report.instanceId(), p.start);
       started(p.start);
+    } else {
+      storeStartNowIfAccepted(report.instanceId());
     }
     Instant createdAt = ends.createdAt(report.instanceId());
     if (ends.endStored(report.instanceId(), report.jobId(), p.state, ended)) {

@@ -100,6 +100,24 @@ class DaemonAgainstServerTest {
   }
 
   @Test
+  void anInstanceKilledRightAfterItsWorkerTookItIsStoppedThere() throws Exception {
+    startReadyDaemon();
+    server.upsertJob("slow", "AwaitFile", "");
+    Path release = dir.resolve("never");
+    try (LogCapture workerLog = LogCapture.of("dev.schedulerx.worker.instance.JobInstanceSupervisor")) {
+      long id = server.trigger("slow", release.toString());
+      await().atMost(DEADLINE).pollInterval(Duration.ofMillis(5)).until(() -> Files.exists(dir.resolve("never.started")));
+
+      // Killed before its start is stored (InstanceLifecycle.START_STORE_DELAY): the kill still reaches its worker.
+      server.call("POST", "/api/v1/instances/" + id + "/kill", "");
+
+      await().atMost(DEADLINE).until(() -> workerLog.messages(Level.INFO).stream()
+          .anyMatch(m -> m.contains("instance " + id + " finished FAILED: killed")));
+      assertThat(server.instance(id).path("state").asText()).isEqualTo("KILLED");
+    }
+  }
+
+  @Test
   void aThrowingProcessorEndsFailedWithItsMessage() throws Exception {
     startReadyDaemon();
     server.upsertJob("broken", "Throwing", "");
