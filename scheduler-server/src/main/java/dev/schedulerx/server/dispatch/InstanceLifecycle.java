@@ -93,6 +93,8 @@ public final class InstanceLifecycle {
    * {@link #storeStartNowIfAccepted}.
    */
   private final Map<Long, Long> endedBeforeAccepted = new ConcurrentHashMap<>();
+  /** {@link System#nanoTime} of the last purge of {@link #endedBeforeAccepted}: at most one per delay. */
+  private volatile long lastMarksPurge = System.nanoTime();
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
   static final int SUBMIT_WINDOW = 256;
@@ -451,7 +453,8 @@ public final class InstanceLifecycle {
    */
   private void storeStartNowIfAccepted(long instanceId) {
     long now = System.nanoTime();
-    if (endedBeforeAccepted.size() >= MARKS_KEPT) {
+    if (now - lastMarksPurge > START_STORE_DELAY.toNanos()) { // marks of acceptances that never came
+      lastMarksPurge = now;
       endedBeforeAccepted.values().removeIf(markedAt -> now - markedAt > START_STORE_DELAY.toNanos());
     }
     endedBeforeAccepted.put(instanceId, now);
@@ -461,9 +464,6 @@ public final class InstanceLifecycle {
       intake.add(late);
     }
   }
-
-  /** Marks of {@link #endedBeforeAccepted} beyond which those older than the delay go (acceptances that never came). */
-  private static final int MARKS_KEPT = 1024;
 
   /** The master that accepted a run whose start is not stored yet: where a kill must go meanwhile. */
   private Optional<WorkerAddress> acceptedMaster(long instanceId) {
