@@ -127,8 +127,7 @@ public final class InstanceEnds {
       }
       Optional<JobDefinition> job = jobs.findById(instance.jobId());
       String outcome = killed(instance, "killed by request");
-      // A run killed right after its master accepted it may not have its start stored yet.
-      Optional<WorkerAddress> taken = instance.master().or(() -> acceptedMaster.apply(instanceId));
+      Optional<WorkerAddress> taken = masterOf(instance);
       if (job.isPresent() && taken.isPresent()) {
         WorkerAddress master = taken.get();
         gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {
@@ -139,6 +138,14 @@ public final class InstanceEnds {
       }
       return outcome;
     }, storeExecutor);
+  }
+
+  /**
+   * The worker a run runs on: its stored master, or the master that accepted it while its start is not stored yet
+   * (right after the acceptance, see {@link InstanceLifecycle#START_STORE_DELAY}).
+   */
+  private Optional<WorkerAddress> masterOf(JobInstance instance) {
+    return instance.master().or(() -> acceptedMaster.apply(instance.id()));
   }
 
   private String killed(JobInstance instance, String why) {
@@ -170,7 +177,7 @@ public final class InstanceEnds {
       String why = ruleTimeout != null ? ruleTimeout : "timeout: still running after " + timeout + " s";
       if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
-        instance.master().ifPresent(master -> gateway.kill(master, job.get(), instance));
+        masterOf(instance).ifPresent(master -> gateway.kill(master, job.get(), instance));
         retryIfAllowed(instance.id());
         runEnded.accept(instance.jobId());
       }
@@ -182,7 +189,7 @@ public final class InstanceEnds {
     storeExecutor.execute(
         () -> {
           for (JobInstance instance : instances.findUnfinished()) {
-            if (instance.master().filter(worker.address()::equals).isPresent()) {
+            if (masterOf(instance).filter(worker.address()::equals).isPresent()) {
               masterLost(instance, worker.workerId(), why);
             }
           }

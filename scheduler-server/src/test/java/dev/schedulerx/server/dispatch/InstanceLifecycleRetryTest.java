@@ -3,6 +3,7 @@ package dev.schedulerx.server.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.registry.WorkerInfo;
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
@@ -11,6 +12,8 @@ import dev.schedulerx.server.store.TriggerType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -158,6 +161,26 @@ class InstanceLifecycleRetryTest {
     assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
     assertThat(failed.result()).isEqualTo("worker w1 went offline");
     assertThat(s.registry.isAlive(leaving.address())).isFalse();
+  }
+
+  @Test
+  void aWorkerThatGoesOfflineFailsTheRunsItAcceptedWhoseStartIsNotStoredYet() {
+    SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofSeconds(9));
+    WorkerInfo leaving = s.registerSilentWorker("w1");
+    WorkerInfo staying = s.registerSilentWorker("w2", 2);
+    JobDefinition job = s.save(TestJob.api("long").maxConcurrency(5));
+    JobInstance onLeaving = s.instances.createApiRun(job.id(), job.groupId(), job.name(), "", s.clock.instant());
+    JobInstance onStaying = s.instances.createApiRun(job.id(), job.groupId(), job.name(), "", s.clock.instant());
+    // Both accepted by their masters, neither start stored yet (InstanceLifecycle.START_STORE_DELAY).
+    Map<Long, WorkerAddress> accepted = Map.of(onLeaving.id(), leaving.address(), onStaying.id(), staying.address());
+    s.ends.connect(jobId -> {}, (j, failed) -> {}, (j, run) -> {}, id -> Optional.ofNullable(accepted.get(id)));
+
+    s.registry.remove(leaving.address(), "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
+
+    JobInstance failed = s.instances.findById(onLeaving.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(InstanceState.FAILED);
+    assertThat(failed.result()).isEqualTo("worker w1 went offline");
+    assertThat(s.instances.findById(onStaying.id()).orElseThrow().state()).isEqualTo(InstanceState.WAITING);
   }
 
   @Test
