@@ -40,8 +40,15 @@ final class AlertRules implements InstanceEvents {
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> settingsOf;
   private final Clock clock;
   private final ExecutorService executor;
-  /** Parsed settings per job, kept while the job object is the same (the repository hands out new ones on change). */
+  /** Parsed settings per job, kept while the job's definition is the same. */
   private final Map<Long, Parsed> parsed = new ConcurrentHashMap<>();
+  /**
+   * Runs accepted by a worker while their job had no rules: their end is not evaluated, so a run's end costs no read
+   * of its job (a wide workflow ends a thousand at once). Rules set while a run goes on apply from the next run.
+   */
+  private final Set<Long> startedWithoutRules = ConcurrentHashMap.newKeySet();
+  /** Entries kept at most: an end never reported leaves one behind, and losing them all costs only reads. */
+  private static final int MAX_STARTED_WITHOUT_RULES = 100_000;
   /** Runs already alerted as overdue (timeout, deadline) on this node: the pass sees them every second. */
   private final Set<String> overdueAlerted = ConcurrentHashMap.newKeySet();
 
@@ -61,14 +68,12 @@ final class AlertRules implements InstanceEvents {
   /** The job's rules, or empty when it has none (or they are switched off). Never throws. */
   Optional<MonitorSettings.JobAlerts> rulesOf(JobDefinition job) {
     Parsed p = parsed.get(job.id());
-    if (p == null || p.job() != job) {
+    if (p == null || !p.job().equals(job)) {
       Optional<MonitorSettings.JobAlerts> alerts;
       try {
         alerts = settingsOf.apply(job).filter(a -> a.monitor().globalNoticeSwitch());
       } catch (IllegalArgumentException e) {
-        if (p == null || !p.job().equals(job)) {
-          log.warn("job {} ({}): alert settings ignored: {}", job.id(), job.name(), e.getMessage());
-        }
+        log.warn("job {} ({}): alert settings ignored: {}", job.id(), job.name(), e.getMessage());
         alerts = Optional.empty();
       }
       Instant since = p == null ? Instant.MIN : p.alerts().equals(alerts) ? p.since() : clock.instant();
@@ -105,11 +110,22 @@ final class AlertRules implements InstanceEvents {
   }
 
   @Override
+  public void started(JobDefinition job, JobInstance instance, Instant acceptedAt) {
+    if (rulesOf(job).isEmpty()) {
+      if (startedWithoutRules.size() >= MAX_STARTED_WITHOUT_RULES) {
+        startedWithoutRules.clear();
+      }
+      startedWithoutRules.add(instance.id());
+    }
+  }
+
+  @Override
   public void runEnded(long instanceId, long jobId, InstanceState state) {
     overdueAlerted.remove("TIMEOUT:" + instanceId);
     overdueAlerted.remove("DEADLINE:" + instanceId);
-    if (state != InstanceState.SUCCESS && state != InstanceState.FAILED) {
-      return; // killed by a user, skipped: not a run's outcome
+    boolean withoutRules = startedWithoutRules.remove(instanceId);
+    if (withoutRules || state != InstanceState.SUCCESS && state != InstanceState.FAILED) {
+      return; // no rules when it started; or killed by a user, skipped: not a run's outcome
     }
     async("end of instance " + instanceId, () -> ended(instanceId, jobId, state));
   }

@@ -91,6 +91,33 @@ class WorkflowActionsTest extends WorkflowTestBase {
     assertThatThrownBy(() -> workflows.stop(runId)).hasMessageContaining("nothing to stop");
   }
 
+  /** A fan-out's children start together (their links to the nodes stored after all have left): a stop reaches them. */
+  @Test
+  void aStopReachesEveryRunningChildOfAFanOut() throws Exception {
+    long a = job("A", "");
+    long b = job("B", "await");
+    long c = job("C", "await");
+    long s = job("S", "");
+    Workflow w = workflow("fan-out", "{\"nodes\":[{\"id\":" + a + "},{\"id\":" + b + "},{\"id\":" + c + "},{\"id\":" + s
+        + "}],\"edges\":[{\"source\":" + a + ",\"target\":" + b + "},{\"source\":" + a + ",\"target\":" + c
+        + "},{\"source\":" + a + ",\"target\":" + s + "}]}");
+    long runId = workflows.execute(w.id(), dir.toString()).id();
+    awaitStarted("B");
+    awaitStarted("C");
+    await().atMost(DEADLINE).until(() -> nodes(runId).get("S").state() == InstanceState.SUCCESS);
+
+    Map<String, WfNode> running = nodes(runId);
+    WfInstance stopped = workflows.stop(runId);
+
+    assertThat(stopped.state()).isEqualTo(InstanceState.KILLED);
+    for (String job : new String[] {"B", "C"}) {
+      assertThat(running.get(job).state()).as(job).isEqualTo(InstanceState.RUNNING);
+      long instance = running.get(job).jobInstanceId();
+      await(job).atMost(DEADLINE).until(() -> "KILLED".equals(server.instance(instance).path("state").asText()));
+      assertThat(nodes(runId).get(job).state()).as(job).isEqualTo(InstanceState.KILLED);
+    }
+  }
+
   @Test
   void aFailedNodeSetToSuccessLetsItsChildrenRunAndARunCanBeSetSuccessAsAWhole() throws Exception {
     Workflow w = chain("success", "", "fail", "", null);
