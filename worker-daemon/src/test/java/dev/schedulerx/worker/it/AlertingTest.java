@@ -18,6 +18,7 @@ import dev.schedulerx.server.workflow.Workflows;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.it.alertplugins.HalfFailingMapProcessor;
 import dev.schedulerx.worker.testing.PluginJars;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +152,26 @@ class AlertingTest {
     assertThat(history.get(0).path("kind").asText()).isEqualTo("RECOVERY");
     assertThat(history.get(1).path("status").asText()).isEqualTo("SENT");
     assertThat(history.toString()).doesNotContain("/alerts\"").doesNotContain("whsec");
+  }
+
+  @Test
+  void rulesSetWhileARunGoesOnApplyFromTheNextRun() throws Exception {
+    start(true);
+    String failsOnRelease = "\"parameters\":\"await fail\""; // the test processor waits for <dir>/<job>, then fails
+    job("late-rules", "WorkflowNode", failsOnRelease, "", "");
+    long first = server.trigger("late-rules", dir.toString());
+    await().atMost(DEADLINE).until(() -> Files.exists(dir.resolve("late-rules.started")));
+
+    job("late-rules", "WorkflowNode", failsOnRelease, "{\"failEnable\":true,\"failLimitTimes\":1}", TO_HOOK);
+    Files.writeString(dir.resolve("late-rules"), "go");
+    assertThat(server.awaitFinished(first, DEADLINE).path("state").asText()).isEqualTo("FAILED");
+    quietFor(0);
+
+    long second = server.trigger("late-rules", dir.toString());
+    assertThat(server.awaitFinished(second, DEADLINE).path("state").asText()).isEqualTo("FAILED");
+    await().atMost(DEADLINE).until(() -> hook.requests().size() == 1);
+    assertThat(alerts().get(0).path("type").asText()).isEqualTo("FAILURE");
+    assertThat(alerts().get(0).path("instance").path("id").asLong()).isEqualTo(second);
   }
 
   @Test
