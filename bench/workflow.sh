@@ -7,7 +7,9 @@
 # a daemon that ran workflows before; each run also shows the daemon's CPU by thread (JIT compilers, worker
 # actors, the server's store lanes and workflow engine, ...). Then RUNS (default 300) runs of a 3-node workflow
 # (A,B -> C, 16 at a time, the rest queued): workflow instances per minute. BENCH_DAGS="wide" (or "deep") runs one
-# of the two DAGs only.
+# of the two DAGs only. With BENCH_DAG_RUNS over 80, each DAG's steady state is summed up: the median of the per-run
+# p99 over runs 81 on (the JIT compiles the daemon's paths for about 80 runs), e.g. the figure the README gives:
+#   BENCH_DAGS=wide BENCH_DAG_RUNS=110 bench/workflow.sh 1000 5
 #   bench/workflow.sh [NODES] [RUNS]
 set -euo pipefail
 NODES=${1:-1000}

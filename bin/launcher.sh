@@ -75,8 +75,9 @@ sx_runs_daemon() {
 }
 
 # Sets SX_JVM_DEFAULTS, the default JVM options of bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes
-# the last of repeated flags); SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS
-# is kept: two collectors would stop the JVM.
+# the last of repeated flags): sx_jvm_defaults daemon|embedded|cli (embedded: a daemon starting its embedded
+# server). SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS is kept: two
+# collectors would stop the JVM.
 #  - The daemon uses the Parallel collector. A worker is a throughput job: with G1 a small heap holding a
 #    big map's tasks went into back-to-back concurrent cycles (the MapReduce bench: 55 -> 36 µs of CPU per
 #    sub-task, wall time halved); young pauses stay in milliseconds, and the heartbeat and liveness timeouts
@@ -84,6 +85,10 @@ sx_runs_daemon() {
 #  - The daemon's heap starts at 16 MB and grows as needed (up to the JVM's default maximum, a quarter of the
 #    RAM): the default initial heap, 1/64 of the RAM, is 384 MB on a 24 GB machine, most of it touched by
 #    start-up garbage and then resident for an idle worker (RSS 208 -> 167 MB, see bench/startup.sh).
+#  - With the embedded server it starts at 256 MB: the server's database churns through short-lived pages, and
+#    from 16 MB the collector kept its old generation small, promoted into it and stopped the daemon for a full
+#    collection every ~10 s (100-120 ms) besides young pauses of 25-50 ms every 1-2 s; from 256 MB it made half
+#    the young collections and no full one (bench/workflow.sh, wide DAG: p99 41-44.5 -> 34.5-36 ms).
 #  - The daemon's C2 compilations start 8x later than the JVM's default (Tier4 thresholds): at start most
 #    methods run a few thousand times and then never again, and compiling them with C2 was a third of the CPU
 #    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
@@ -101,9 +106,10 @@ sx_jvm_defaults() {
     return
   fi
   local gc jit="" heap=""
-  if sx_runs_daemon "$@"; then
+  if [ "${1:-daemon}" != "cli" ]; then
     gc="-XX:+UseParallelGC"
     heap="-Xms16m -XX:MetaspaceSize=64m"
+    [ "${1:-}" = "embedded" ] && heap="-Xms256m -XX:MetaspaceSize=64m"
     jit="$SX_LATE_C2"
   else
     gc="-XX:+UseSerialGC"
@@ -162,7 +168,7 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
     # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
     rm -f "$archive" "$archive.tmp" "$archive.failed"
-    sx_jvm_defaults; sx_logback_opts; sx_classpath
+    sx_jvm_defaults daemon; sx_logback_opts; sx_classpath
     if java -XX:ArchiveClassesAtExit="$archive.tmp" $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         $SX_LOGBACK_OPTS \
