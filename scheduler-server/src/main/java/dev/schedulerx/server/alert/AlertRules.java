@@ -40,7 +40,7 @@ final class AlertRules implements InstanceEvents {
   private final Function<JobDefinition, Optional<MonitorSettings.JobAlerts>> settingsOf;
   private final Clock clock;
   private final ExecutorService executor;
-  /** Parsed settings per job, kept while the job's definition is the same. */
+  /** Parsed settings per job, kept while the job object is the same (the repository hands out new ones on change). */
   private final Map<Long, Parsed> parsed = new ConcurrentHashMap<>();
   /**
    * Runs accepted by a worker while their job had no rules: their end is not evaluated, so a run's end costs no read
@@ -68,12 +68,14 @@ final class AlertRules implements InstanceEvents {
   /** The job's rules, or empty when it has none (or they are switched off). Never throws. */
   Optional<MonitorSettings.JobAlerts> rulesOf(JobDefinition job) {
     Parsed p = parsed.get(job.id());
-    if (p == null || !p.job().equals(job)) {
+    if (p == null || p.job() != job) {
       Optional<MonitorSettings.JobAlerts> alerts;
       try {
         alerts = settingsOf.apply(job).filter(a -> a.monitor().globalNoticeSwitch());
       } catch (IllegalArgumentException e) {
-        log.warn("job {} ({}): alert settings ignored: {}", job.id(), job.name(), e.getMessage());
+        if (p == null || !p.job().equals(job)) {
+          log.warn("job {} ({}): alert settings ignored: {}", job.id(), job.name(), e.getMessage());
+        }
         alerts = Optional.empty();
       }
       Instant since = p == null ? Instant.MIN : p.alerts().equals(alerts) ? p.since() : clock.instant();
