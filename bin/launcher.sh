@@ -74,6 +74,27 @@ sx_runs_daemon() {
   sx_daemon_conf "$@"
 }
 
+# Sets SX_MEMORY_MIB, the memory the JVM sizes its heap from: the machine's, or its cgroup's limit when lower
+# (a container, a systemd unit with MemoryMax). Read with bash alone: no command is started.
+sx_memory_mib() {
+  local key value rest controllers v2="" v1="" limit="" file
+  SX_MEMORY_MIB=0
+  while read -r key value rest; do
+    if [ "$key" = "MemTotal:" ]; then SX_MEMORY_MIB=$((value / 1024)); break; fi
+  done < /proc/meminfo
+  if [ -r /proc/self/cgroup ]; then
+    while IFS=: read -r key controllers value; do   # "0::path" (cgroup v2), "N:memory:path" (v1)
+      if [ "$key" = "0" ]; then v2=$value; elif [ "$controllers" = "memory" ]; then v1=$value; fi
+    done < /proc/self/cgroup
+  fi
+  for file in "/sys/fs/cgroup$v2/memory.max" "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes"; do
+    if [ -r "$file" ]; then read -r limit < "$file"; break; fi
+  done
+  if [[ $limit =~ ^[0-9]+$ ]] && [ $((limit / 1048576)) -lt "$SX_MEMORY_MIB" ]; then
+    SX_MEMORY_MIB=$((limit / 1048576))
+  fi
+}
+
 # Sets SX_JVM_DEFAULTS, the default JVM options of bin/schedulerx-worker, placed before JAVA_OPTS (the JVM takes
 # the last of repeated flags): sx_jvm_defaults daemon|embedded|cli (embedded: a daemon starting its embedded
 # server). SCHEDULERX_JVM_DEFAULTS replaces them ("" for none). A collector chosen in JAVA_OPTS is kept: two
@@ -88,7 +109,9 @@ sx_runs_daemon() {
 #  - With the embedded server it starts at 256 MB: the server's database churns through short-lived pages, and
 #    from 16 MB the collector kept its old generation small, promoted into it and stopped the daemon for a full
 #    collection every ~10 s (100-120 ms) besides young pauses of 25-50 ms every 1-2 s; from 256 MB it made half
-#    the young collections and no full one (bench/workflow.sh, wide DAG: p99 41-44.5 -> 34.5-36 ms).
+#    the young collections and no full one (bench/workflow.sh, wide DAG: p99 41-44.5 -> 34.5-36 ms). Not when
+#    JAVA_OPTS sizes the heap (a smaller -Xmx would stop the JVM) or the machine or container has under 2 GiB
+#    (the JVM's default maximum, a quarter of it, would be below 512 MB).
 #  - The daemon's C2 compilations start 8x later than the JVM's default (Tier4 thresholds): at start most
 #    methods run a few thousand times and then never again, and compiling them with C2 was a third of the CPU
 #    until registered (one start on 2 cores: 2.1 -> 1.5 s of CPU). Hot code still reaches C2 within
@@ -109,7 +132,10 @@ sx_jvm_defaults() {
   if [ "${1:-daemon}" != "cli" ]; then
     gc="-XX:+UseParallelGC"
     heap="-Xms16m -XX:MetaspaceSize=64m"
-    [ "${1:-}" = "embedded" ] && heap="-Xms256m -XX:MetaspaceSize=64m"
+    if [ "${1:-}" = "embedded" ] && ! [[ " ${JAVA_OPTS:-} " =~ \ -(Xm[sx]|XX:(Max|Initial|Min)(HeapSize|RAMPercentage)|XX:MaxRAM=) ]] \
+        && sx_memory_mib && [ "$SX_MEMORY_MIB" -ge 2048 ]; then
+      heap="-Xms256m -XX:MetaspaceSize=64m"
+    fi
     jit="$SX_LATE_C2"
   else
     gc="-XX:+UseSerialGC"

@@ -92,6 +92,36 @@ class ClassDataSharingEndToEndTest {
     assertThat(guess(home, Map.of("JAVA_OPTS", "-Xmx1g -Dschedulerx.server.embedded=false"))).isEqualTo("worker only");
   }
 
+  /**
+   * The initial heap a daemon start gets: 256 MB with the embedded server (its database's churn otherwise brought full
+   * collections), unless JAVA_OPTS sizes the heap itself (a smaller -Xmx must still start); 16 MB for a worker.
+   */
+  @Test
+  void anEmbeddedServersDaemonStartsWithALargerHeapUnlessJavaOptsSizeIt() throws Exception {
+    Path home = Distribution.home();
+    assertThat(launcher(home, Map.of(), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS")).contains("-Xms256m");
+    assertThat(launcher(home, Map.of(), "sx_jvm_defaults daemon; echo $SX_JVM_DEFAULTS")).contains("-Xms16m");
+    assertThat(launcher(home, Map.of("JAVA_OPTS", "-Dx=y -Xmx128m"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
+        .contains("-Xms16m").doesNotContain("-Xms256m");
+    assertThat(launcher(home, Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=5"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
+        .contains("-Xms16m");
+    // The JVM itself takes the options the launcher gives with such a JAVA_OPTS.
+    assertThat(launcher(home, Map.of("JAVA_OPTS", "-Xmx128m"), "sx_jvm_defaults embedded; java $SX_JVM_DEFAULTS $JAVA_OPTS -version 2>&1 && echo started"))
+        .endsWith("started");
+  }
+
+  /** Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does; answers its output. */
+  private static String launcher(Path home, Map<String, String> env, String script) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
+        home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    List.of("SCHEDULERX_JVM_DEFAULTS", "JAVA_OPTS").forEach(pb.environment()::remove);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  }
+
   private static String guess(Path home, Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", "-c",
         ". \"$(dirname \"$0\")\"/launcher.sh && if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi",
