@@ -87,7 +87,9 @@ sx_memory_mib() {
       if [ "$key" = "0" ]; then v2=$value; elif [ "$controllers" = "memory" ]; then v1=$value; fi
     done < /proc/self/cgroup
   fi
-  for file in "/sys/fs/cgroup$v2/memory.max" "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes"; do
+  # The process's own cgroup, else the mount's root (a container whose cgroup paths name the host's hierarchy).
+  for file in "/sys/fs/cgroup$v2/memory.max" "/sys/fs/cgroup/memory$v1/memory.limit_in_bytes" \
+      /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do
     if [ -r "$file" ]; then read -r limit < "$file"; break; fi
   done
   if [[ $limit =~ ^[0-9]+$ ]] && [ $((limit / 1048576)) -lt "$SX_MEMORY_MIB" ]; then
