@@ -110,6 +110,23 @@ class ClassDataSharingEndToEndTest {
         .endsWith("started");
   }
 
+  /** In a cgroup limited to 1 GiB (a container, a systemd unit with MemoryMax) the embedded daemon keeps 16 MB. */
+  @Test
+  void anEmbeddedServersDaemonInACgroupOfOneGibibyteKeepsTheSmallHeap() throws Exception {
+    Path v1 = Path.of("/sys/fs/cgroup/memory");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(v1), "needs a writable cgroup v1 memory hierarchy (root)");
+    Path cgroup = v1.resolve("sx-launcher-test-" + ProcessHandle.current().pid());
+    Files.createDirectory(cgroup);
+    try {
+      Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(1L << 30));
+      String defaults = launcher(Distribution.home(), Map.of(),
+          "echo $$ > " + cgroup.resolve("cgroup.procs") + " && sx_jvm_defaults embedded && echo $SX_JVM_DEFAULTS");
+      assertThat(defaults).contains("-Xms16m").doesNotContain("-Xms256m");
+    } finally {
+      Files.delete(cgroup); // empty again: the shell that joined it has exited
+    }
+  }
+
   /** Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does; answers its output. */
   private static String launcher(Path home, Map<String, String> env, String script) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
