@@ -34,12 +34,16 @@ def millis(iso):
     return int(datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
+def quantile(ordered, p):
+    """The p-quantile of an ascending, non-empty list (nearest rank)."""
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
 def pct(values):
     v = sorted(values)
     if not v:
         return "n=0"
-    q = lambda p: v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
-    return "n=%d p50=%d ms p99=%d ms max=%d ms" % (len(v), q(0.50), q(0.99), v[-1])
+    return "n=%d p50=%d ms p99=%d ms max=%d ms" % (len(v), quantile(v, 0.50), quantile(v, 0.99), v[-1])
 
 
 def create_jobs(api, n, delay):
@@ -187,7 +191,7 @@ def handoff(api, name, workflow_id, timeout_s, daemon_pid):
     if daemon_pid:
         print("%s: daemon CPU by thread during the run: %s" % (name, ", ".join(
             "%s %d ms" % (label, ms) for label, ms in cpu.most_common(6) if ms > 0)))
-    return sorted(gaps)[min(len(gaps) - 1, int(round(0.99 * (len(gaps) - 1))))] if gaps else None
+    return quantile(sorted(gaps), 0.99) if gaps else None
 
 
 # Runs of a DAG before its steady state: the JIT compiles the server's and the worker's paths for ~80 runs.

@@ -127,12 +127,18 @@ class ClassDataSharingEndToEndTest {
     }
   }
 
-  /** Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does; answers its output. */
-  private static String launcher(Path home, Map<String, String> env, String script) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
-        home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
+  /**
+   * Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does, with {@code args} as its arguments
+   * and only {@code env} of the launcher's environment variables; answers its output.
+   */
+  private static String launcher(Path home, Map<String, String> env, String script, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
+        home.resolve("bin/schedulerx-worker").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    List.of("SCHEDULERX_JVM_DEFAULTS", "JAVA_OPTS").forEach(pb.environment()::remove);
+    List.of("SCHEDULERX_DOMAIN", "SCHEDULERX_ENDPOINT", "SCHEDULERX_SERVER_EMBEDDED", "SCHEDULERX_JVM_DEFAULTS", "JAVA_OPTS")
+        .forEach(pb.environment()::remove);
     pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -140,17 +146,7 @@ class ClassDataSharingEndToEndTest {
   }
 
   private static String guess(Path home, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", "-c",
-        ". \"$(dirname \"$0\")\"/launcher.sh && if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi",
-        home.resolve("bin/schedulerx-worker").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    List.of("SCHEDULERX_DOMAIN", "SCHEDULERX_ENDPOINT", "SCHEDULERX_SERVER_EMBEDDED", "JAVA_OPTS").forEach(pb.environment()::remove);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    return launcher(home, env, "if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi", args);
   }
 
   /** The classes an archive holds, as the JVM lists them with the launcher's class path. */
