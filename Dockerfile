@@ -7,6 +7,7 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
+COPY build-tools build-tools
 COPY plugin-api plugin-api
 COPY common common
 COPY protocol protocol
