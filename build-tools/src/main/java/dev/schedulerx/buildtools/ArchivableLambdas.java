@@ -68,36 +68,39 @@ public final class ArchivableLambdas {
   static Result rewrite(Path jar, InterfaceIndex index) throws IOException {
     SerializableLambdaRewriter rewriter = new SerializableLambdaRewriter(index);
     Path rewritten = jar.resolveSibling(jar.getFileName() + ".rewriting");
-    boolean changed = false;
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       if (zip.stream().anyMatch(e -> e.getName().startsWith("META-INF/") && e.getName().endsWith(".SF"))) {
+        System.out.printf("archivable-lambdas: %s is signed: left as it is%n", jar.getFileName());
         return new Result(0, 0);
       }
-      try (OutputStream file = Files.newOutputStream(rewritten); ZipOutputStream out = new ZipOutputStream(file)) {
-        for (ZipEntry entry : Collections.list(zip.entries())) {
-          byte[] bytes;
-          try (InputStream in = zip.getInputStream(entry)) {
-            bytes = in.readAllBytes();
-          }
-          if (entry.getName().endsWith(".class")) {
-            byte[] after = rewriter.rewrite(bytes);
-            changed |= after != bytes;
-            bytes = after;
-          }
-          ZipEntry copy = new ZipEntry(entry.getName());
-          copy.setTime(entry.getTime());
-          out.putNextEntry(copy);
-          out.write(bytes);
-          out.closeEntry();
-        }
-      }
-    } finally {
-      if (!changed) Files.deleteIfExists(rewritten);
+      copy(zip, rewritten, rewriter);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(rewritten);
+      throw e;
     }
-    if (changed) {
+    if (rewriter.rewritten() > 0) {
       Files.move(rewritten, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } else {
+      Files.delete(rewritten);
     }
     return new Result(rewriter.rewritten(), rewriter.kept());
+  }
+
+  /** Every entry of the JAR, in order and with its time, its classes passed through the rewriter. */
+  private static void copy(ZipFile zip, Path to, SerializableLambdaRewriter rewriter) throws IOException {
+    try (OutputStream file = Files.newOutputStream(to); ZipOutputStream out = new ZipOutputStream(file)) {
+      for (ZipEntry entry : Collections.list(zip.entries())) {
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+          bytes = in.readAllBytes();
+        }
+        ZipEntry copy = new ZipEntry(entry.getName());
+        copy.setTime(entry.getTime());
+        out.putNextEntry(copy);
+        out.write(entry.getName().endsWith(".class") ? rewriter.rewrite(bytes) : bytes);
+        out.closeEntry();
+      }
+    }
   }
 
   private static List<Path> jarsAt(Path path) {
