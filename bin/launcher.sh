@@ -152,6 +152,10 @@ sx_jvm_defaults() {
 # Every reference.conf of the class path merged into one file, made at the first start after a build and read
 # by later starts instead of parsing Pekko's long reference files again (MergedReference). Unwritable: no file.
 SX_MERGED_REFERENCE="-Dschedulerx.merged-reference=$DAEMON_TARGET/reference.merged.conf"
+# Logging's binding named (LauncherLogging: logback, set up in code): found by SLF4J's and logback's own lookups,
+# each of which opens every JAR of the class path, it cost every start ~45 ms of CPU. SLF4J's own messages from
+# WARN up only: it says at INFO, at every start, that the binding was named.
+SX_LOGGING_PROVIDER="-Dslf4j.provider=dev.schedulerx.worker.logs.LauncherLogging -Dslf4j.internal.verbosity=WARN"
 
 # Logging: conf/logback.xml when there is one (copy conf/logback.example.xml to start from), or the file
 # SCHEDULERX_LOGBACK names; else the same configuration built in code (DefaultLogging), which starts faster.
@@ -197,7 +201,7 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
     rm -f "$archive" "$archive.tmp" "$archive.failed"
     sx_jvm_defaults daemon; sx_logback_opts; sx_classpath
-    if java -XX:ArchiveClassesAtExit="$archive.tmp" $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE \
+    if java -XX:ArchiveClassesAtExit="$archive.tmp" $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE $SX_LOGGING_PROVIDER \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         $SX_LOGBACK_OPTS \
         -cp "$SX_CLASSPATH" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \

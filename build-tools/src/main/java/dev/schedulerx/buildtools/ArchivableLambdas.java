@@ -21,8 +21,8 @@ import java.util.zip.ZipOutputStream;
  * because their interface is (Pekko's Java API) become plain lambdas.
  *
  * <p>Why: JDK 17's class-data sharing archives the classes the JVM spins for plain lambdas, never those of
- * serializable ones, so a daemon's start spun ~450 of them afresh (Pekko's and ours), about a tenth of its start-up
- * time. Nothing in the daemon serializes a function: its remoting is protobuf only, with Java serialization off. A
+ * serializable ones, and every Scala lambda is one: a daemon's start spun ~400 of Pekko's and Scala's afresh, about a
+ * tenth of its start-up time. Nothing in the daemon serializes a function: its remoting is protobuf only, with Java serialization off. A
  * rewritten lambda whose interface extends {@code Serializable} refuses to be serialized, as the JDK's plain lambdas
  * of such interfaces do. See {@link SerializableLambdaRewriter} for which lambdas are left as they are.
  *

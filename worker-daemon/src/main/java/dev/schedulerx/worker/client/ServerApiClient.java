@@ -44,7 +44,6 @@ public final class ServerApiClient {
    * creates its log-shipping client at start but sends nothing before its first job.
    */
   private HttpClient http;
-  private final ObjectMapper json = new ObjectMapper();
   /** {@code scheme://host:port} of every server node, in the order they are tried. */
   private final List<String> bases;
   /** The node that answered last; tried first. */
@@ -230,7 +229,7 @@ public final class ServerApiClient {
   private JsonNode send(String method, String path, Object body) {
     byte[] bytes;
     try {
-      bytes = json.writeValueAsBytes(body);
+      bytes = Json.MAPPER.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new ApiException(0, "cannot encode request: " + e.getMessage());
     }
@@ -314,7 +313,7 @@ public final class ServerApiClient {
     }
     JsonNode body;
     try {
-      body = json.readTree(response.body());
+      body = Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
       throw new ApiException(response.statusCode(), "server answered HTTP " + response.statusCode() + " without JSON");
     }
@@ -331,5 +330,13 @@ public final class ServerApiClient {
   /** Splits a {@code domain} value ({@code host:port[,host:port…]}) into its addresses. */
   public static List<String> addresses(String domain) {
     return java.util.Arrays.stream(domain.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /**
+   * Made at the first request, like the HTTP client: Jackson's tree model loads some 350 classes, and a worker daemon
+   * creates this client at start to ship its jobs' log lines.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

@@ -1,7 +1,8 @@
 package dev.schedulerx.worker.link;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.worker.client.ServerApiClient;
 import java.io.IOException;
@@ -97,8 +98,8 @@ final class Discovery {
   }
 
   private CompletableFuture<Found> discoverVia(String d) {
-    return get(d, "/worker/v1/appgroup/getId").thenCombine(fetchData(d, "/worker/v1/appgroup/getLeaderAddr"),
-        (id, leader) -> new Found(leader.data().asText(), Long.parseLong(id.asText()), d,
+    return fetchData(d, "/worker/v1/appgroup/getId").thenCombine(fetchData(d, "/worker/v1/appgroup/getLeaderAddr"),
+        (id, leader) -> new Found(leader.data(), Long.parseLong(id.data()), d,
             leader.capabilities().contains(BATCH_STATUS_REPORTS)));
   }
 
@@ -117,28 +118,53 @@ final class Discovery {
         });
   }
 
-  private CompletableFuture<JsonNode> get(String domain, String path) {
-    return fetchData(domain, path).thenApply(Data::data);
-  }
-
-  /** A discovery answer's {@code data}, with the capabilities header (empty when not sent). */
-  private record Data(JsonNode data, String capabilities) {}
+  /** A discovery answer's {@code data} as text (empty when absent), with the capabilities header (empty when not sent). */
+  private record Data(String data, String capabilities) {}
 
   private CompletableFuture<Data> fetchData(String domain, String path) {
     String query = "groupId=" + enc(groupId) + "&appKey=" + enc(appKey) + "&namespace=" + enc(namespace) + "&enableScale=true";
     return fetch(scheme + "://" + domain + path + "?" + query)
         .thenApply(r -> {
-          JsonNode body;
+          Answer answer;
           try {
-            body = Json.MAPPER.readTree(r.body());
-          } catch (Exception e) {
+            answer = Answer.parse(r.body());
+          } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(path + " answered HTTP " + r.status() + " with no JSON");
           }
-          if (!body.path("success").asBoolean(false)) {
-            throw new IllegalStateException(path + " refused: " + body.path("message").asText("HTTP " + r.status()));
+          if (!answer.success()) {
+            throw new IllegalStateException(path + " refused: " + (answer.message() == null ? "HTTP " + r.status() : answer.message()));
           }
-          return new Data(body.path("data"), r.capabilities());
+          return new Data(answer.data(), r.capabilities());
         });
+  }
+
+  /**
+   * The parts of a discovery answer ({@code {"success":…,"message":…,"data":…}}) the worker reads, with Jackson's
+   * streaming parser: its tree model (ObjectMapper) loaded some 350 classes at every start for two small answers.
+   */
+  private record Answer(boolean success, String message, String data) {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    static Answer parse(String body) throws IOException {
+      boolean success = false;
+      String message = null;
+      String data = "";
+      try (JsonParser parser = JSON.createParser(body)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          parser.nextToken();
+          switch (field) {
+            case "success" -> success = parser.getValueAsBoolean(false);
+            case "message" -> message = parser.getValueAsString(null);
+            case "data" -> data = parser.getValueAsString("");
+            default -> { }
+          }
+          parser.skipChildren();
+        }
+      }
+      return new Answer(success, message, data);
+    }
   }
 
   private record Response(int status, String body, String capabilities) {}
@@ -181,13 +207,5 @@ final class Discovery {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
-
-  /**
-   * Made at the first answer, on the thread that reads it: Jackson's class set-up (a date format, its calendar and
-   * time zone) then runs beside the daemon's start instead of on its main thread.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

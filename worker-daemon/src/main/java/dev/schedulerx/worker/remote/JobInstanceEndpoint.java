@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class JobInstanceEndpoint extends AbstractActor {
   private static final Logger log = LoggerFactory.getLogger(JobInstanceEndpoint.class);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final org.apache.pekko.actor.typed.ActorRef<WorkerGuardian.Command> guardian;
 
@@ -200,7 +199,7 @@ public final class JobInstanceEndpoint extends AbstractActor {
     }
     JsonNode node;
     try {
-      node = JSON.readTree(content);
+      node = Json.MAPPER.readTree(content);
     } catch (Exception e) {
       throw new IllegalArgumentException("content is not JSON: " + content);
     }
@@ -213,5 +212,10 @@ public final class JobInstanceEndpoint extends AbstractActor {
       throw new IllegalArgumentException("content names no processor (expected \"" + key + "\"): " + content);
     }
     return name;
+  }
+
+  /** Made at first use: Jackson's tree model loads some 350 classes, and this class is loaded at every start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

@@ -38,7 +38,6 @@ import org.apache.pekko.pattern.Patterns;
 public final class PeerClient implements Peers {
   /** Bytes of start requests per batch; Akka classic's default frame limit is 128,000. */
   static final int MAX_BATCH_BYTES = 100_000;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ActorSystem system;
   private final String masterPath;
@@ -227,9 +226,14 @@ public final class PeerClient implements Peers {
 
   private static String content(String processor) {
     try {
-      return JSON.writeValueAsString(Map.of("className", processor));
+      return Json.MAPPER.writeValueAsString(Map.of("className", processor));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Made at first use: Jackson's tree model loads some 350 classes, and this class is loaded at every start. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

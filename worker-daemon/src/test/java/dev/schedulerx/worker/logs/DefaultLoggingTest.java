@@ -31,7 +31,8 @@ class DefaultLoggingTest {
   private static final Path EXAMPLE = Path.of("..", "conf", "logback.example.xml");
   private static final List<String> PROPERTIES =
       List.of("schedulerx.log.level", "schedulerx.log.dir", "schedulerx.log.name", "schedulerx.log.max-file-size",
-          "schedulerx.log.max-history", "schedulerx.log.total-size-cap", "schedulerx.log.appender", "schedulerx.home");
+          "schedulerx.log.max-history", "schedulerx.log.total-size-cap", "schedulerx.log.appender", "schedulerx.home",
+          "logback.configurationFile");
   private final Map<String, String> saved = new HashMap<>();
   private final List<LoggerContext> contexts = new ArrayList<>();
 
@@ -107,6 +108,30 @@ class DefaultLoggingTest {
     set("schedulerx.log.appender", "FILE");
     Map<String, String> fileWins = describe(builtIn(env));
     assertThat(fileWins).isEqualTo(describe(fromExample(env))).containsKey("appender FILE file");
+  }
+
+  /** The launchers' SLF4J binding sets up what DefaultLogging does, or, when the launcher names one, the given file. */
+  @Test
+  void theLaunchersBindingIsTheBuiltInConfigurationOrTheFileItIsGiven() throws Exception {
+    set("schedulerx.home", dir.toString());
+
+    LoggerContext launcher = launcherLogging();
+
+    assertThat(launcher.getName()).isEqualTo("default");
+    assertThat(launcher.isStarted()).isTrue();
+    assertThat(describe(launcher)).isEqualTo(describe(builtIn())).containsEntry("logger ROOT", "INFO");
+
+    set("logback.configurationFile", EXAMPLE.toAbsolutePath().toString());
+    set("schedulerx.log.level", "DEBUG");
+    assertThat(describe(launcherLogging())).isEqualTo(describe(fromExample())).containsEntry("logger ROOT", "DEBUG");
+  }
+
+  private LoggerContext launcherLogging() {
+    LauncherLogging binding = new LauncherLogging();
+    binding.initialize();
+    LoggerContext context = (LoggerContext) binding.getLoggerFactory();
+    contexts.add(context);
+    return context;
   }
 
   private void set(String key, String value) {
