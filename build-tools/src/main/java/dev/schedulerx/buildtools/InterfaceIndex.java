@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.objectweb.asm.ClassReader;
@@ -49,28 +50,24 @@ final class InterfaceIndex implements AutoCloseable {
    */
   boolean mayNeed(String interfaceName, String name, String descriptor) {
     String method = name + descriptor;
-    Deque<String> pending = new ArrayDeque<>(List.of(interfaceName));
-    Set<String> seen = new HashSet<>();
-    while (!pending.isEmpty()) {
-      String type = pending.pop();
-      if (!seen.add(type)) continue;
-      Optional<Declarations> declarations = declarations(type);
-      if (declarations.isEmpty() || declarations.get().abstractMethods().contains(method)) return true;
-      pending.addAll(declarations.get().superInterfaces());
-    }
-    return false;
+    return anyInHierarchy(interfaceName, (type, declarations) -> declarations.abstractMethods().contains(method), true);
   }
 
   /** Whether the interface extends {@code java.io.Serializable}; false when its hierarchy cannot be read. */
   boolean isSerializable(String interfaceName) {
+    return anyInHierarchy(interfaceName, (type, declarations) -> type.equals("java/io/Serializable"), false);
+  }
+
+  /** Whether a type of the interface's hierarchy (itself included) matches; {@code ifUnreadable} when one cannot be read. */
+  private boolean anyInHierarchy(String interfaceName, BiPredicate<String, Declarations> matches, boolean ifUnreadable) {
     Deque<String> pending = new ArrayDeque<>(List.of(interfaceName));
     Set<String> seen = new HashSet<>();
     while (!pending.isEmpty()) {
       String type = pending.pop();
-      if (type.equals("java/io/Serializable")) return true;
       if (!seen.add(type)) continue;
       Optional<Declarations> declarations = declarations(type);
-      if (declarations.isEmpty()) return false;
+      if (declarations.isEmpty()) return ifUnreadable;
+      if (matches.test(type, declarations.get())) return true;
       pending.addAll(declarations.get().superInterfaces());
     }
     return false;
