@@ -124,6 +124,11 @@ sx_memory_mib() {
 #    about 21 MB): a start loads more than that, and each crossing of the threshold stopped the daemon for a
 #    full collection (two in its first two seconds, 30-36 ms each). The threshold reserves no memory.
 #  - CLI commands are short-lived clients: C1 only and the serial collector start faster and use less CPU.
+#  - Every mode asks for transparent huge pages where the kernel offers them on request (sx_thp_opts): a start
+#    touches megabytes of new heap, and on a virtual machine each 4 KB page fault is expensive; with 2 MB pages a
+#    daemon's start made 6,000 fewer faults (22,400 -> 16,400) and used ~120 ms less CPU until it had run 1.6 s
+#    (a CLI command ~80 ms less), RSS +0-5 MB; bench/mapreduce.sh's first run was faster (34-38k -> 42k
+#    sub-tasks/s), later runs unchanged.
 SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then
@@ -146,7 +151,19 @@ sx_jvm_defaults() {
   if [[ " ${JAVA_OPTS:-} " =~ \ -XX:\+Use[A-Za-z0-9]+GC\  ]]; then
     gc=""
   fi
-  SX_JVM_DEFAULTS="$jit $gc $heap"
+  sx_thp_opts
+  SX_JVM_DEFAULTS="$jit $gc $heap $SX_THP_OPTS"
+}
+
+# Sets SX_THP_OPTS to the JVM option for transparent huge pages when the kernel's setting (FILE, by default the
+# kernel's own) is "madvise" (huge pages for memory a program asks them for) or "always"; none when it is "never"
+# or unreadable, where the JVM would warn at every start that it cannot have them.
+sx_thp_opts() {
+  local file="${1:-/sys/kernel/mm/transparent_hugepage/enabled}" setting=""
+  SX_THP_OPTS=""
+  if [ -r "$file" ] && read -r setting < "$file" && [[ $setting == *"[madvise]"* || $setting == *"[always]"* ]]; then
+    SX_THP_OPTS="-XX:+UseTransparentHugePages"
+  fi
 }
 
 # Every reference.conf of the class path merged into one file, made at the first start after a build and read

@@ -127,6 +127,30 @@ class ClassDataSharingEndToEndTest {
         .endsWith("started");
   }
 
+  /**
+   * Transparent huge pages are asked for where the kernel gives them on request or always, never where it gives none
+   * (the JVM would warn at every start); and a JVM started with the defaults on this machine says nothing about them.
+   */
+  @Test
+  void hugePagesAreAskedForOnlyWhereTheKernelOffersThem(@TempDir Path dir) throws Exception {
+    Path home = Distribution.home();
+    Map<String, String> settings = Map.of("madvise", "always [madvise] never", "always", "[always] madvise never",
+        "never", "always madvise [never]", "unreadable", "");
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
+      Path file = dir.resolve(setting.getKey());
+      if (!setting.getValue().isEmpty()) {
+        Files.writeString(file, setting.getValue() + "\n");
+      }
+      String opts = launcher(home, Map.of(), "sx_thp_opts \"$1\"; echo \"[$SX_THP_OPTS]\"", file.toString());
+      assertThat(opts).as(setting.getKey())
+          .isEqualTo(setting.getKey().equals("madvise") || setting.getKey().equals("always") ? "[-XX:+UseTransparentHugePages]" : "[]");
+    }
+    for (String mode : List.of("daemon", "embedded", "cli")) {
+      assertThat(launcher(home, Map.of(), "sx_jvm_defaults " + mode + "; java $SX_JVM_DEFAULTS -version 2>&1 && echo started"))
+          .as(mode).endsWith("started").doesNotContainIgnoringCase("warning");
+    }
+  }
+
   /** In a cgroup limited to 1 GiB (a container, a systemd unit with MemoryMax) the embedded daemon keeps 16 MB. */
   @Test
   void anEmbeddedServersDaemonInACgroupOfOneGibibyteKeepsTheSmallHeap() throws Exception {
