@@ -9,7 +9,6 @@ import dev.schedulerx.protocol.Batch;
 import dev.schedulerx.api.InstanceStatus;
 import dev.schedulerx.common.tls.TlsSettings;
 import dev.schedulerx.protocol.ActorPaths;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -278,7 +277,7 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
             .setGroupId(settings.groupId())
             .setVersion(settings.version())
             .setWorkerId(settings.workerId())
-            .setMetricsJson(metricsJson())
+            .setMetricsJson(HostMetrics.json())
             .addAllJobInstanceId(running)
             .setStarter("java")
             .setAppGroupId(appGroupId)
@@ -509,20 +508,6 @@ public final class ServerLink extends AbstractBehavior<ServerLink.Command> {
       org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(getContext().getSystem());
       return classic.actorSelection(ActorPaths.onServer(ActorPaths.schemeOf(classic), leader, a));
     });
-  }
-
-  private static String metricsJson() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    Runtime rt = Runtime.getRuntime();
-    long usedMb = (rt.totalMemory() - rt.freeMemory()) >> 20;
-    long maxMb = rt.maxMemory() >> 20;
-    double load = Math.max(0, os.getSystemLoadAverage());
-    return String.format(java.util.Locale.ROOT,
-        // masterResume: this worker can take over an instance whose master died; batchSubmit: it takes many submits in
-        // one message (batch.proto). Our server reads them; others ignore them.
-        "{\"cpuLoad1\":%.2f,\"cpuLoad5\":%.2f,\"cpuProcessors\":%d,\"heap1Usage\":%.4f,\"heap1Used\":%d,\"heap5Usage\":%.4f,\"heapMax\":%d,"
-            + "\"masterResume\":true,\"batchSubmit\":true}",
-        load, load, os.getAvailableProcessors(), (double) usedMb / Math.max(1, maxMb), usedMb, (double) usedMb / Math.max(1, maxMb), maxMb);
   }
 
   private static String rootMessage(Throwable t) {
