@@ -127,8 +127,8 @@ sx_memory_mib() {
 #  - Every mode asks for transparent huge pages where the kernel offers them on request (sx_thp_opts): a start
 #    touches megabytes of new heap, and on a virtual machine each 4 KB page fault is expensive; with 2 MB pages a
 #    daemon's start made 6,000 fewer faults (22,400 -> 16,400) and used ~120 ms less CPU until it had run 1.6 s
-#    (a CLI command ~80 ms less), RSS +0-5 MB; bench/mapreduce.sh's first run was faster (34-38k -> 42k
-#    sub-tasks/s), later runs unchanged.
+#    (a CLI command ~80 ms less), RSS +0-5 MB. Under load too: bench/trigger-latency.sh's p99 91-160 -> 53-74 ms,
+#    bench/mapreduce.sh's fourth run 122-133k -> 152-164k sub-tasks/s (its first three within their noise).
 SX_LATE_C2="-XX:Tier4InvocationThreshold=40000 -XX:Tier4MinInvocationThreshold=4800 -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=320000"
 sx_jvm_defaults() {
   if [ -n "${SCHEDULERX_JVM_DEFAULTS+set}" ]; then

@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The host figures every heartbeat carries (its {@code metricsJson}, which SchedulerX consoles show per worker).
- * Read without {@code java.lang.management} or {@link String#format} where the system allows: the first call of
- * each loaded the JVM's management library and compiled a format, ~27 ms that the first heartbeat (a worker's
- * registration) waited for.
+ * The host figures every heartbeat carries (its {@code metricsJson}). Read without {@code java.lang.management} or
+ * {@link String#format} where the system allows: the first call of each loaded the JVM's management library and
+ * compiled a format, ~27 ms that the first heartbeat (a worker's registration) waited for.
  */
 final class HostMetrics {
   private static final Path LOAD_AVERAGE = Path.of("/proc/loadavg");
