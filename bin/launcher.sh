@@ -4,9 +4,36 @@
 # small VM the launcher's twenty forks took 80 ms of a daemon's start (now two: readlink and, in a source
 # tree, find).
 
-sx_self=${sx_self:-$(readlink -f "$0")}                    # the script run, its symbolic links resolved
+# The script run and the JVM it starts (`java` on the PATH), symbolic links resolved, two lines from one fork: the
+# entry points make them (they need their own path to find this file), as here when this file is sourced directly.
+if [ -z "${sx_paths:-}" ]; then
+  hash java 2>/dev/null || true
+  sx_paths=$(readlink -f -- "$0" "${BASH_CMDS[java]:-java-not-on-path}")
+fi
+sx_self=${sx_paths%%$'\n'*}
 SCHEDULERX_HOME=${sx_self%/*/*}
+SX_JAVA=${sx_paths#*$'\n'}
 DAEMON_TARGET="$SCHEDULERX_HOME/worker-daemon/target"
+
+# Sets SX_JAVA_VERSION (the JVM's release file's JAVA_VERSION, e.g. 17.0.15; empty without one), SX_JAVA_FEATURE (its
+# first number; 0 when unknown) and SX_JDK_OPTS, the options every JVM of the launchers needs on this release:
+#  - From JDK 24 the JVM warns, at every start, that Pekko (and Netty, Scala) call sun.misc.Unsafe's memory access
+#    methods, which a later release will deny by default (JEP 471, 498): allowed outright, as those libraries need it.
+sx_java_release() {
+  local line release="${SX_JAVA%/bin/java}/release"
+  SX_JAVA_VERSION=""
+  if [ -r "$release" ]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([^\"]*)\" ]]; then SX_JAVA_VERSION=${BASH_REMATCH[1]}; break; fi
+    done < "$release"
+  fi
+  SX_JAVA_FEATURE=0
+  [[ $SX_JAVA_VERSION =~ ^([0-9]+) ]] && SX_JAVA_FEATURE=${BASH_REMATCH[1]}
+  SX_JDK_OPTS=""
+  [ "$SX_JAVA_FEATURE" -ge 24 ] && SX_JDK_OPTS="--sun-misc-unsafe-memory-access=allow"
+  return 0
+}
+sx_java_release
 
 # Sets SX_DAEMON_JAR to the daemon's JAR; fails when it is not built.
 sx_daemon_jar() {
@@ -187,38 +214,46 @@ sx_logback_opts() {
 
 # Class-data sharing (CDS): the classes a start loads, parsed and verified once into an archive that later JVMs
 # map instead of reading and verifying them from the JARs again (start-up and memory, see "Start-up and
-# memory" in the README). Two archives, each made once per build by a training run (CdsTraining), at the first
-# daemon start that needs it (that start waits for it):
+# memory" in the README). Two archives, each made once per build and JVM by a training run (CdsTraining), at the
+# first daemon start that needs it (that start waits for it):
 #  - schedulerx.jsa, a worker's classes: the CLI parses, a config loads, a worker daemon joins a standalone server
 #    run as a separate JVM, registers and stops. The JVM touches every page of an archive it maps, and a worker
 #    that joins a remote server should not carry the server's classes. CLI commands use it too.
 #  - schedulerx-embedded.jsa, the same with the embedded server (the default conf/worker.conf). The standalone
 #    server (bin/schedulerx-server, same class path) uses it when it is there, else the worker's.
+# On JDK 25 and later the same training runs make AOT caches instead (schedulerx.aot, schedulerx-embedded.aot; JEP
+# 483, 514, 515): the classes loaded and linked, and the profiles of the methods a start runs, so that the JIT
+# compilers start from them (on 2 cores: a worker registered in ~10% less time than with the archive).
 # Which one a daemon gets is guessed from its config (sx_embedded_server); a wrong guess costs start-up time
 # only. SCHEDULERX_CDS=off leaves both out; where the distribution is read-only and has no archive, the JVM starts
-# without one. A JVM that finds the archive unusable (other JARs, other JVM) ignores it.
-SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.jsa"
-SX_CDS_EMBEDDED_ARCHIVE="$DAEMON_TARGET/schedulerx-embedded.jsa"
-sx_cds_stale() { # file
+# without one. An archive made by another JVM than the one on the PATH now (another JDK, an update of it) is not
+# used: such a JVM would reject it with a warning at every start. It is made again at the next daemon start.
+if [ "$SX_JAVA_FEATURE" -ge 25 ]; then SX_CDS_KIND=aot; else SX_CDS_KIND=jsa; fi
+SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.$SX_CDS_KIND"
+SX_CDS_EMBEDDED_ARCHIVE="$DAEMON_TARGET/schedulerx-embedded.$SX_CDS_KIND"
+SX_CDS_MADE_BY="$SX_JAVA $SX_JAVA_VERSION"                   # recorded beside each archive, in FILE.jvm
+sx_cds_stale() { # file: missing, older than a JAR, or made by another JVM
   [ -f "$1" ] || return 0
-  local jar
+  local jar made_by=""
   for jar in "$DAEMON_TARGET"/*.jar "$DAEMON_TARGET"/*/*.jar; do
     [ "$jar" -nt "$1" ] && return 0
   done
-  return 1
+  [ -r "$1.jvm" ] && read -r made_by < "$1.jvm"
+  [ "$made_by" != "$SX_CDS_MADE_BY" ]
 }
 
 sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
   [ -w "$DAEMON_TARGET" ] || return 1
-  local archive="$1" log="$DAEMON_TARGET/cds-training${2:+-$2}.log"
+  local archive="$1" log="$DAEMON_TARGET/cds-training${2:+-$2}.log" output
   (
     flock 9                                                 # two launchers starting at once train once
     sx_cds_stale "$archive" || exit 0
     # Said on a terminal only: scripts and tests read the daemon's stderr for its own messages.
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
-    rm -f "$archive" "$archive.tmp" "$archive.failed"
+    rm -f "$archive" "$archive.tmp" "$archive.jvm" "$archive.failed" "$archive.failed.jvm"
     sx_jvm_defaults daemon; sx_logback_opts; sx_classpath
-    if java -XX:ArchiveClassesAtExit="$archive.tmp" $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE $SX_LOGGING_PROVIDER \
+    if [ "$SX_CDS_KIND" = aot ]; then output="-XX:AOTCacheOutput=$archive.tmp"; else output="-XX:ArchiveClassesAtExit=$archive.tmp"; fi
+    if "$SX_JAVA" "$output" $SX_JDK_OPTS $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE $SX_LOGGING_PROVIDER \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         $SX_LOGBACK_OPTS \
         -cp "$SX_CLASSPATH" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \
@@ -226,17 +261,19 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
       mv "$archive.tmp" "$archive"
     else
       rm -f "$archive.tmp"
-      touch "$archive.failed"                               # not tried again until the next build
+      archive="$archive.failed"                             # not tried again until the next build or another JVM
+      touch "$archive"
       [ -t 2 ] && echo "schedulerx: no class-data sharing archive (training failed, see $log); starting without" >&2
     fi
+    echo "$SX_CDS_MADE_BY" > "$archive.jvm"
   ) 9>"$archive.lock"
 }
 
 # Sets SX_CDS_OPTS, the JVM option that uses an archive when it is up to date: sx_cds_opts [train] [embedded].
 # "embedded" picks the archive with the embedded server's classes. With "train" (a daemon start), the archive is
-# made first when it is missing or older than a JAR; CLI commands and the standalone server only use one, so a
-# quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks starting many JVMs
-# under deadlines) means no build work in the launcher: no training either.
+# made first when it is missing, older than a JAR or made by another JVM; CLI commands and the standalone server
+# only use one, so a quick command never waits for a training run. SCHEDULERX_SKIP_BUILD=1 (tests and benchmarks
+# starting many JVMs under deadlines) means no build work in the launcher: no training either.
 sx_cds_opts() {
   SX_CDS_OPTS=""
   [ "${SCHEDULERX_CDS:-on}" = "off" ] && return 0
@@ -246,7 +283,7 @@ sx_cds_opts() {
     sx_cds_make "$archive" "$mode" || true
   fi
   if ! sx_cds_stale "$archive"; then
-    SX_CDS_OPTS="-XX:SharedArchiveFile=$archive"
+    if [ "$SX_CDS_KIND" = aot ]; then SX_CDS_OPTS="-XX:AOTCache=$archive"; else SX_CDS_OPTS="-XX:SharedArchiveFile=$archive"; fi
   fi
 }
 
@@ -271,4 +308,4 @@ sx_embedded_server() {
 if sx_needs_build; then
   sx_build || exit 1
 fi
-command -v java >/dev/null 2>&1 || { echo "schedulerx: java (17 or newer) is not on the PATH" >&2; exit 1; }
+[ -x "$SX_JAVA" ] || { echo "schedulerx: java (17 or newer) is not on the PATH" >&2; exit 1; }

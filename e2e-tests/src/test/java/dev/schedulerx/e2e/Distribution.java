@@ -204,9 +204,13 @@ final class Distribution {
 
     /** Starts {@code script} of the distribution at {@code home} without waiting. */
     static Daemon launch(Path home, String script, Path conf, Path log, String javaOpts) {
+      return launch(launcher(home, script, List.of("--conf", conf.toString()), javaOpts), log);
+    }
+
+    /** Starts a launcher set up by the caller (e.g. with another JDK on its PATH), its output to {@code log}. */
+    static Daemon launch(ProcessBuilder launcher, Path log) {
       try {
-        Process p = launcher(home, script, List.of("--conf", conf.toString()), javaOpts).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Daemon(p, log);
+        return new Daemon(launcher.redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

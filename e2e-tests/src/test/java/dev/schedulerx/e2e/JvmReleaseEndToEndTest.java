@@ -1,0 +1,157 @@
+package dev.schedulerx.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.schedulerx.e2e.Distribution.Daemon;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers on the JVM they find on the PATH: what its release asks for (JDK 24 and later warn about Pekko's
+ * sun.misc.Unsafe calls unless allowed; JDK 25 and later take an AOT cache instead of the CDS archive), and an archive
+ * made by another JVM is made again rather than handed to this one. The JDK 25 tests run where one is installed under
+ * /usr/lib/jvm (CI's machines have Temurin 25 beside the default JDK 17).
+ */
+class JvmReleaseEndToEndTest {
+  private static final Path JVMS = Path.of("/usr/lib/jvm");
+
+  @Test
+  void theLauncherAsksForWhatTheJvmsReleaseNeeds(@TempDir Path dir) throws Exception {
+    assertThat(releaseSettings(fakeJdk(dir.resolve("jdk25"), "JAVA_VERSION=\"25.0.3\"")))
+        .isEqualTo("25 [--sun-misc-unsafe-memory-access=allow] aot");
+    assertThat(releaseSettings(fakeJdk(dir.resolve("jdk24"), "JAVA_VERSION=\"24\""))).isEqualTo("24 [--sun-misc-unsafe-memory-access=allow] jsa");
+    assertThat(releaseSettings(fakeJdk(dir.resolve("jdk17"), "IMPLEMENTOR=\"Debian\"\nJAVA_VERSION=\"17.0.15\""))).isEqualTo("17 [] jsa");
+    assertThat(releaseSettings(fakeJdk(dir.resolve("unknown"), null))).as("no release file").isEqualTo("0 [] jsa");
+  }
+
+  @Test
+  void anArchiveMadeByAnotherJvmIsNotUsedAndIsMadeAgainAtTheNextDaemonStart() throws Exception {
+    Path home = Distribution.home();
+    Path archive = home.resolve("worker-daemon/target/schedulerx.jsa");
+    Path madeBy = home.resolve("worker-daemon/target/schedulerx.jsa.jvm");
+    assumeTrue(Runtime.version().feature() < 25, "the build's JVM makes a CDS archive");
+    assertThat(launcher(home, Map.of(), "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).isEqualTo("-XX:SharedArchiveFile=" + archive);
+    String thisJvm = Files.readString(madeBy).strip();
+    assertThat(thisJvm).endsWith(" " + System.getProperty("java.version"));
+
+    Files.writeString(madeBy, "/opt/another-jdk/bin/java 17.0.99\n");
+    assertThat(launcher(home, Map.of(), "sx_cds_opts && echo \"[$SX_CDS_OPTS]\"")).as("a CLI command, which never trains").isEqualTo("[]");
+
+    assertThat(launcher(home, Map.of(), "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).isEqualTo("-XX:SharedArchiveFile=" + archive);
+    assertThat(Files.readString(madeBy).strip()).isEqualTo(thisJvm);
+  }
+
+  /**
+   * On JDK 25 the launcher makes an AOT cache and the JVMs it starts map it ({@code -XX:AOTMode=on} turns an unusable
+   * cache into a failed start); a daemon with its embedded server runs a job there, and neither says a word of warning.
+   */
+  @Test
+  void onJdk25TheLauncherStartsFromAnAotCacheAndTheDaemonRunsJobsWithoutWarnings(@TempDir Path dir) throws Exception {
+    Optional<Path> jdk = installedJdk(25);
+    assumeTrue(jdk.isPresent(), "no JDK 25 or later under " + JVMS);
+    Path home = Distribution.home();
+    Map<String, String> onJdk = Map.of("PATH", jdk.get().resolve("bin") + ":" + System.getenv("PATH"));
+    Path cache = home.resolve("worker-daemon/target/schedulerx.aot");
+
+    assertThat(launcher(home, onJdk, "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).as("see worker-daemon/target/cds-training.log")
+        .isEqualTo("-XX:AOTCache=" + cache);
+    String version = run(onJdk, "-XX:AOTMode=on -Xlog:aot=info", "--version");
+    assertThat(version).contains("Opened AOT cache " + cache).contains("schedulerx-worker ").doesNotContain("WARNING");
+
+    Path conf = Files.writeString(dir.resolve("worker.conf"), """
+        schedulerx {
+          group-id = "jdk25"
+          app-key = "jdk25-key"
+          plugins-dir = "%s"
+          data-dir = "%s"
+          server.http-port = %d
+          jobs { hello { processor = "HelloWorld", time-type = api } }
+        }
+        """.formatted(Distribution.pluginsWithExamples(dir), dir.resolve("data"), Distribution.freePort()));
+    ProcessBuilder daemonOnJdk = Distribution.launcher(home, Distribution.WORKER, List.of("--conf", conf.toString()), "");
+    daemonOnJdk.environment().putAll(onJdk);
+    try (Daemon daemon = Daemon.launch(daemonOnJdk, dir.resolve("daemon.log"))) {
+      daemon.awaitReady(Duration.ofSeconds(90));
+      String run = run(onJdk, "", "--conf", conf.toString(), "run", "hello", "--params", "jdk25", "--wait");
+      assertThat(run.strip().lines().reduce((first, last) -> last).orElse("")).matches("SUCCESS \\d+ hello jdk25");
+      assertThat(daemon.logText()).contains(": ready (").doesNotContain("WARNING");
+    }
+  }
+
+  /** The newest JDK of at least {@code feature} installed under /usr/lib/jvm, by its release file. */
+  private static Optional<Path> installedJdk(int feature) throws IOException {
+    if (!Files.isDirectory(JVMS)) {
+      return Optional.empty();
+    }
+    Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    try (Stream<Path> homes = Files.list(JVMS)) {
+      return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && Files.isReadable(h.resolve("release")))
+          .filter(h -> {
+            try {
+              Matcher m = version.matcher(Files.readString(h.resolve("release")));
+              return m.find() && Integer.parseInt(m.group(1)) >= feature;
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .max(Path::compareTo);
+    }
+  }
+
+  /** A JDK home whose bin/java does nothing, with {@code release} as its release file (none when null). */
+  private static Path fakeJdk(Path home, String release) throws IOException {
+    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    if (release != null) {
+      Files.writeString(home.resolve("release"), release + "\n");
+    }
+    return java;
+  }
+
+  /** What the launcher makes of a JVM: its feature release, the options it adds, the kind of archive it uses. */
+  private static String releaseSettings(Path java) throws Exception {
+    String script = "sx_paths=\"$0\"$'\\n'\"$1\"; . \"$(dirname \"$0\")\"/launcher.sh"
+        + " && echo \"$SX_JAVA_FEATURE [$SX_JDK_OPTS] $SX_CDS_KIND\"";
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, Distribution.home().resolve(Distribution.WORKER).toString(), java.toString());
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    return output(pb);
+  }
+
+  /** Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does, with {@code env} added. */
+  private static String launcher(Path home, Map<String, String> env, String script) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
+        home.resolve(Distribution.WORKER).toString());
+    pb.environment().remove("SCHEDULERX_SKIP_BUILD");
+    pb.environment().putAll(env);
+    return output(pb);
+  }
+
+  /** bin/schedulerx-worker with {@code args}, {@code env} added and {@code javaOpts}; its output and errors. */
+  private static String run(Map<String, String> env, String javaOpts, String... args) throws Exception {
+    ProcessBuilder pb = Distribution.launcher(Distribution.home(), Distribution.WORKER, List.of(args), javaOpts);
+    pb.environment().putAll(env);
+    return output(pb);
+  }
+
+  private static String output(ProcessBuilder pb) throws Exception {
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished: " + out).isTrue();
+    return out.strip();
+  }
+}
