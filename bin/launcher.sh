@@ -6,13 +6,18 @@
 
 # The script run and the JVM it starts (`java` on the PATH), symbolic links resolved, two lines from one fork: the
 # entry points make them (they need their own path to find this file), as here when this file is sourced directly.
+# A readlink that takes one name at a time (busybox) answers the script's alone, and the JVM is looked up apart.
 if [ -z "${sx_paths:-}" ]; then
   hash java 2>/dev/null || true
-  sx_paths=$(readlink -f -- "$0" "${BASH_CMDS[java]:-java-not-on-path}")
+  sx_paths=$(readlink -f -- "$0" "${BASH_CMDS[java]:-java-not-on-path}" 2>/dev/null || readlink -f "$0")
 fi
 sx_self=${sx_paths%%$'\n'*}
 SCHEDULERX_HOME=${sx_self%/*/*}
-SX_JAVA=${sx_paths#*$'\n'}
+if [[ $sx_paths == *$'\n'* ]]; then
+  SX_JAVA=${sx_paths#*$'\n'}
+else
+  SX_JAVA=$(readlink -f "${BASH_CMDS[java]:-java-not-on-path}" 2>/dev/null || true)
+fi
 DAEMON_TARGET="$SCHEDULERX_HOME/worker-daemon/target"
 
 # Sets SX_JAVA_VERSION (the JVM's release file's JAVA_VERSION, e.g. 17.0.15; empty without one), SX_JAVA_FEATURE (its

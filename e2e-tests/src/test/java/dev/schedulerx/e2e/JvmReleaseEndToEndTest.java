@@ -38,12 +38,29 @@ class JvmReleaseEndToEndTest {
     assertThat(releaseSettings(fakeJdk(dir.resolve("unknown"), null))).as("no release file").isEqualTo("0 [] jsa");
   }
 
+  /** busybox's readlink resolves one name at a time: the launchers then look the script and the JVM up apart. */
+  @Test
+  void theLaunchersWorkWithAReadlinkThatTakesOneNameAtATime(@TempDir Path dir) throws Exception {
+    Path readlink = Files.createDirectories(dir.resolve("bin")).resolve("readlink");
+    Files.writeString(readlink, """
+        #!/bin/bash
+        [ "$1" = -f ] && [ $# -eq 2 ] || { echo "usage: readlink -f FILE" >&2; exit 1; }
+        exec /usr/bin/readlink -f "$2"
+        """);
+    Files.setPosixFilePermissions(readlink, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Map<String, String> env = Map.of("PATH", readlink.getParent() + ":" + System.getenv("PATH"), "SCHEDULERX_SKIP_BUILD", "1");
+
+    assertThat(run(env, "", "--version")).matches("schedulerx-worker \\S+");
+    assertThat(launcher(Distribution.home(), env, "echo \"$sx_self $SX_JAVA\""))
+        .isEqualTo(Distribution.home().resolve(Distribution.WORKER).toRealPath() + " " + javaOnPath().toRealPath());
+  }
+
   @Test
   void anArchiveMadeByAnotherJvmIsNotUsedAndIsMadeAgainAtTheNextDaemonStart() throws Exception {
     Path home = Distribution.home();
     Path archive = home.resolve("worker-daemon/target/schedulerx.jsa");
     Path madeBy = home.resolve("worker-daemon/target/schedulerx.jsa.jvm");
-    assumeTrue(Runtime.version().feature() < 25, "the build's JVM makes a CDS archive");
+    assumeTrue(launcher(home, Map.of(), "echo $SX_CDS_KIND").equals("jsa"), "the PATH's JVM takes a CDS archive");
     assertThat(launcher(home, Map.of(), "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).isEqualTo("-XX:SharedArchiveFile=" + archive);
     String thisJvm = Files.readString(madeBy).strip();
     assertThat(thisJvm).as("the JVM's path and version").matches("/\\S+/bin/java \\d+\\S*");
@@ -90,6 +107,11 @@ class JvmReleaseEndToEndTest {
       assertThat(run.strip().lines().reduce((first, last) -> last).orElse("")).matches("SUCCESS \\d+ hello jdk25");
       assertThat(daemon.logText()).contains(": ready (").doesNotContain("WARNING");
     }
+  }
+
+  private static Path javaOnPath() {
+    return Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "java")).filter(Files::isExecutable).findFirst()
+        .orElseThrow();
   }
 
   /** The newest JDK of at least {@code feature} installed under /usr/lib/jvm, by its release file. */
