@@ -233,7 +233,12 @@ sx_logback_opts() {
 # only. SCHEDULERX_CDS=off leaves both out; where the distribution is read-only and has no archive, the JVM starts
 # without one. An archive made by another JVM than the one on the PATH now (another JDK, an update of it) is not
 # used: such a JVM would reject it with a warning at every start. It is made again at the next daemon start.
-if [ "$SX_JAVA_FEATURE" -ge 25 ]; then SX_CDS_KIND=aot; else SX_CDS_KIND=jsa; fi
+# SX_CDS_KIND names the archives' kind; SX_CDS_MAKE and SX_CDS_USE are the JVM options that make one and map one.
+if [ "$SX_JAVA_FEATURE" -ge 25 ]; then
+  SX_CDS_KIND=aot SX_CDS_MAKE=-XX:AOTCacheOutput= SX_CDS_USE=-XX:AOTCache=
+else
+  SX_CDS_KIND=jsa SX_CDS_MAKE=-XX:ArchiveClassesAtExit= SX_CDS_USE=-XX:SharedArchiveFile=
+fi
 SX_CDS_ARCHIVE="$DAEMON_TARGET/schedulerx.$SX_CDS_KIND"
 SX_CDS_EMBEDDED_ARCHIVE="$DAEMON_TARGET/schedulerx-embedded.$SX_CDS_KIND"
 SX_CDS_MADE_BY="$SX_JAVA $SX_JAVA_VERSION"                   # recorded beside each archive, in FILE.jvm
@@ -249,7 +254,7 @@ sx_cds_stale() { # file: missing, older than a JAR, or made by another JVM
 
 sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
   [ -w "$DAEMON_TARGET" ] || return 1
-  local archive="$1" log="$DAEMON_TARGET/cds-training${2:+-$2}.log" output
+  local archive="$1" log="$DAEMON_TARGET/cds-training${2:+-$2}.log" made="$1"
   (
     flock 9                                                 # two launchers starting at once train once
     sx_cds_stale "$archive" || exit 0
@@ -257,8 +262,7 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
     [ -t 2 ] && echo "schedulerx: making the class-data sharing archive (once per build, a few seconds)" >&2
     rm -f "$archive" "$archive.tmp" "$archive.jvm" "$archive.failed" "$archive.failed.jvm"
     sx_jvm_defaults daemon; sx_logback_opts; sx_classpath
-    if [ "$SX_CDS_KIND" = aot ]; then output="-XX:AOTCacheOutput=$archive.tmp"; else output="-XX:ArchiveClassesAtExit=$archive.tmp"; fi
-    if "$SX_JAVA" "$output" $SX_JDK_OPTS $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE $SX_LOGGING_PROVIDER \
+    if "$SX_JAVA" "$SX_CDS_MAKE$archive.tmp" $SX_JDK_OPTS $SX_JVM_DEFAULTS $SX_MERGED_REFERENCE $SX_LOGGING_PROVIDER \
         -Dschedulerx.home="$SCHEDULERX_HOME" -Dschedulerx.log.appender=CONSOLE -Dschedulerx.log.level=WARN \
         $SX_LOGBACK_OPTS \
         -cp "$SX_CLASSPATH" dev.schedulerx.worker.cli.CdsTraining "$SCHEDULERX_HOME/plugins" $2 \
@@ -266,11 +270,11 @@ sx_cds_make() { # archive, CdsTraining's mode ("" or embedded)
       mv "$archive.tmp" "$archive"
     else
       rm -f "$archive.tmp"
-      archive="$archive.failed"                             # not tried again until the next build or another JVM
-      touch "$archive"
+      made="$archive.failed"                                # not tried again until the next build or another JVM
+      touch "$made"
       [ -t 2 ] && echo "schedulerx: no class-data sharing archive (training failed, see $log); starting without" >&2
     fi
-    echo "$SX_CDS_MADE_BY" > "$archive.jvm"
+    echo "$SX_CDS_MADE_BY" > "$made.jvm"
   ) 9>"$archive.lock"
 }
 
@@ -288,7 +292,7 @@ sx_cds_opts() {
     sx_cds_make "$archive" "$mode" || true
   fi
   if ! sx_cds_stale "$archive"; then
-    if [ "$SX_CDS_KIND" = aot ]; then SX_CDS_OPTS="-XX:AOTCache=$archive"; else SX_CDS_OPTS="-XX:SharedArchiveFile=$archive"; fi
+    SX_CDS_OPTS="$SX_CDS_USE$archive"
   fi
 }
 
