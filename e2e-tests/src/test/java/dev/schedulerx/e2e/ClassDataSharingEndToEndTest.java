@@ -1,5 +1,7 @@
 package dev.schedulerx.e2e;
 
+import static dev.schedulerx.e2e.Distribution.sourcedLauncher;
+import static dev.schedulerx.e2e.Distribution.trainedArchiveOption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -7,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -116,14 +117,14 @@ class ClassDataSharingEndToEndTest {
   @Test
   void anEmbeddedServersDaemonStartsWithALargerHeapUnlessJavaOptsSizeIt() throws Exception {
     Path home = Distribution.home();
-    assertThat(launcher(home, Map.of(), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS")).contains("-Xms256m");
-    assertThat(launcher(home, Map.of(), "sx_jvm_defaults daemon; echo $SX_JVM_DEFAULTS")).contains("-Xms16m");
-    assertThat(launcher(home, Map.of("JAVA_OPTS", "-Dx=y -Xmx128m"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
+    assertThat(sourcedLauncher(home, Map.of(), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS")).contains("-Xms256m");
+    assertThat(sourcedLauncher(home, Map.of(), "sx_jvm_defaults daemon; echo $SX_JVM_DEFAULTS")).contains("-Xms16m");
+    assertThat(sourcedLauncher(home, Map.of("JAVA_OPTS", "-Dx=y -Xmx128m"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
         .contains("-Xms16m").doesNotContain("-Xms256m");
-    assertThat(launcher(home, Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=5"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
+    assertThat(sourcedLauncher(home, Map.of("JAVA_OPTS", "-XX:MaxRAMPercentage=5"), "sx_jvm_defaults embedded; echo $SX_JVM_DEFAULTS"))
         .contains("-Xms16m");
     // The JVM itself takes the options the launcher gives with such a JAVA_OPTS.
-    assertThat(launcher(home, Map.of("JAVA_OPTS", "-Xmx128m"), "sx_jvm_defaults embedded; java $SX_JVM_DEFAULTS $JAVA_OPTS -version 2>&1 && echo started"))
+    assertThat(sourcedLauncher(home, Map.of("JAVA_OPTS", "-Xmx128m"), "sx_jvm_defaults embedded; java $SX_JVM_DEFAULTS $JAVA_OPTS -version 2>&1 && echo started"))
         .endsWith("started");
   }
 
@@ -141,12 +142,12 @@ class ClassDataSharingEndToEndTest {
       if (!setting.getValue().isEmpty()) {
         Files.writeString(file, setting.getValue() + "\n");
       }
-      String opts = launcher(home, Map.of(), "sx_thp_opts \"$1\"; echo \"[$SX_THP_OPTS]\"", file.toString());
+      String opts = sourcedLauncher(home, Map.of(), "sx_thp_opts \"$1\"; echo \"[$SX_THP_OPTS]\"", file.toString());
       assertThat(opts).as(setting.getKey())
           .isEqualTo(setting.getKey().equals("madvise") || setting.getKey().equals("always") ? "[-XX:+UseTransparentHugePages]" : "[]");
     }
     for (String mode : List.of("daemon", "embedded", "cli")) {
-      assertThat(launcher(home, Map.of(), "sx_jvm_defaults " + mode + "; java $SX_JVM_DEFAULTS -version 2>&1 && echo started"))
+      assertThat(sourcedLauncher(home, Map.of(), "sx_jvm_defaults " + mode + "; java $SX_JVM_DEFAULTS -version 2>&1 && echo started"))
           .as(mode).endsWith("started").doesNotContainIgnoringCase("warning");
     }
   }
@@ -160,7 +161,7 @@ class ClassDataSharingEndToEndTest {
     Files.createDirectory(cgroup);
     try {
       Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(1L << 30));
-      String defaults = launcher(Distribution.home(), Map.of(),
+      String defaults = sourcedLauncher(Distribution.home(), Map.of(),
           "echo $$ > " + cgroup.resolve("cgroup.procs") + " && sx_jvm_defaults embedded && echo $SX_JVM_DEFAULTS");
       assertThat(defaults).contains("-Xms16m").doesNotContain("-Xms256m");
     } finally {
@@ -168,50 +169,17 @@ class ClassDataSharingEndToEndTest {
     }
   }
 
-  /**
-   * Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does, with {@code args} as its arguments
-   * and only {@code env} of the launcher's environment variables; answers its output.
-   */
-  private static String launcher(Path home, Map<String, String> env, String script, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
-        home.resolve("bin/schedulerx-worker").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    List.of("SCHEDULERX_DOMAIN", "SCHEDULERX_ENDPOINT", "SCHEDULERX_SERVER_EMBEDDED", "SCHEDULERX_JVM_DEFAULTS", "JAVA_OPTS")
-        .forEach(pb.environment()::remove);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-  }
-
-  private static String guess(Path home, Map<String, String> env, String... args) throws Exception {
-    return launcher(home, env, "if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi", args);
+  private static String guess(Path home, Map<String, String> env, String... args) {
+    return sourcedLauncher(home, env, "if sx_embedded_server \"$@\"; then echo embedded; else echo worker only; fi", args);
   }
 
   /** The classes an archive holds, as the JVM lists them with the launcher's class path. */
-  private static String archivedClasses(Path home, Path archive) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-        ". \"$(dirname \"$0\")\"/launcher.sh && sx_classpath && exec java -XX:SharedArchiveFile=\"$1\" -XX:+PrintSharedArchiveAndExit -cp \"$SX_CLASSPATH\"",
-        home.resolve("bin/schedulerx-worker").toString(), archive.toString()).redirectErrorStream(true);
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return out;
+  private static String archivedClasses(Path home, Path archive) {
+    return sourcedLauncher(home, Map.of(),
+        "sx_classpath && exec java -XX:SharedArchiveFile=\"$1\" -XX:+PrintSharedArchiveAndExit -cp \"$SX_CLASSPATH\"", archive.toString());
   }
 
-  /**
-   * What a daemon start does first when the archive is missing or older than a JAR ($0 tells the launcher its home);
-   * returns the JVM option the launcher then passes. {@code mode}: nothing for the worker's archive, "embedded".
-   */
-  private static String train(Path home, String... mode) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && sx_cds_opts train " + String.join(" ", mode) + " && echo \"$SX_CDS_OPTS\"",
-        home.resolve("bin/schedulerx-worker").toString()).redirectErrorStream(true);
-    pb.environment().remove("SCHEDULERX_SKIP_BUILD");
-    Process train = pb.start();
-    assertThat(train.waitFor(300, TimeUnit.SECONDS)).as("training run finished").isTrue();
-    return new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  private static String train(Path home, String... mode) {
+    return trainedArchiveOption(home, Map.of(), mode);
   }
 }

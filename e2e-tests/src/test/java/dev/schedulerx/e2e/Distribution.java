@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -117,6 +119,48 @@ final class Distribution {
     pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
     pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + javaOpts);
     return pb;
+  }
+
+  /**
+   * Runs {@code script} in bash after sourcing bin/launcher.sh as bin/schedulerx-worker does ($0 is that script of
+   * {@code home}, {@code args} its arguments), without the launcher's environment overrides (SCHEDULERX_DOMAIN and the
+   * like, JAVA_OPTS) and without build work (SCHEDULERX_SKIP_BUILD=1), then with {@code env} added (SCHEDULERX_SKIP_BUILD=0
+   * lets it build and train); answers its output and errors, stripped.
+   */
+  static String sourcedLauncher(Path home, Map<String, String> env, String script, String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
+        home.resolve(WORKER).toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    List.of("SCHEDULERX_DOMAIN", "SCHEDULERX_ENDPOINT", "SCHEDULERX_SERVER_EMBEDDED", "SCHEDULERX_JVM_DEFAULTS", "JAVA_OPTS")
+        .forEach(pb.environment()::remove);
+    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(300, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("launcher script did not finish: " + script + "\n" + out);
+      }
+      return out.strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * What a daemon start does first when the archive is missing, older than a JAR or made by another JVM (with
+   * {@code env} added, e.g. another JDK on the PATH); returns the JVM option the launcher then passes.
+   * {@code mode}: nothing for the worker's archive, "embedded".
+   */
+  static String trainedArchiveOption(Path home, Map<String, String> env, String... mode) {
+    Map<String, String> training = new HashMap<>(env);
+    training.put("SCHEDULERX_SKIP_BUILD", "0");
+    return sourcedLauncher(home, training, "sx_cds_opts train " + String.join(" ", mode) + " && echo \"$SX_CDS_OPTS\"");
   }
 
   /** Runs {@code bin/schedulerx-worker args…} to completion (bounded by {@code timeout}). */

@@ -1,5 +1,7 @@
 package dev.schedulerx.e2e;
 
+import static dev.schedulerx.e2e.Distribution.sourcedLauncher;
+import static dev.schedulerx.e2e.Distribution.trainedArchiveOption;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -48,10 +50,10 @@ class JvmReleaseEndToEndTest {
         exec /usr/bin/readlink -f "$2"
         """);
     Files.setPosixFilePermissions(readlink, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Map<String, String> env = Map.of("PATH", readlink.getParent() + ":" + System.getenv("PATH"), "SCHEDULERX_SKIP_BUILD", "1");
+    Map<String, String> env = Map.of("PATH", readlink.getParent() + ":" + System.getenv("PATH"));
 
     assertThat(run(env, "", "--version")).matches("schedulerx-worker \\S+");
-    assertThat(launcher(Distribution.home(), env, "echo \"$sx_self $SX_JAVA\""))
+    assertThat(sourcedLauncher(Distribution.home(), env, "echo \"$sx_self $SX_JAVA\""))
         .isEqualTo(Distribution.home().resolve(Distribution.WORKER).toRealPath() + " " + javaOnPath().toRealPath());
   }
 
@@ -60,15 +62,15 @@ class JvmReleaseEndToEndTest {
     Path home = Distribution.home();
     Path archive = home.resolve("worker-daemon/target/schedulerx.jsa");
     Path madeBy = home.resolve("worker-daemon/target/schedulerx.jsa.jvm");
-    assumeTrue(launcher(home, Map.of(), "echo $SX_CDS_KIND").equals("jsa"), "the PATH's JVM takes a CDS archive");
-    assertThat(launcher(home, Map.of(), "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).isEqualTo("-XX:SharedArchiveFile=" + archive);
+    assumeTrue(sourcedLauncher(home, Map.of(), "echo $SX_CDS_KIND").equals("jsa"), "the PATH's JVM takes a CDS archive");
+    assertThat(trainedArchiveOption(home, Map.of())).isEqualTo("-XX:SharedArchiveFile=" + archive);
     String thisJvm = Files.readString(madeBy).strip();
     assertThat(thisJvm).as("the JVM's path and version").matches("/\\S+/bin/java \\d+\\S*");
 
     Files.writeString(madeBy, "/opt/another-jdk/bin/java 17.0.99\n");
-    assertThat(launcher(home, Map.of(), "sx_cds_opts && echo \"[$SX_CDS_OPTS]\"")).as("a CLI command, which never trains").isEqualTo("[]");
+    assertThat(sourcedLauncher(home, Map.of(), "sx_cds_opts && echo \"[$SX_CDS_OPTS]\"")).as("a CLI command, which never trains").isEqualTo("[]");
 
-    assertThat(launcher(home, Map.of(), "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).isEqualTo("-XX:SharedArchiveFile=" + archive);
+    assertThat(trainedArchiveOption(home, Map.of())).isEqualTo("-XX:SharedArchiveFile=" + archive);
     assertThat(Files.readString(madeBy).strip()).isEqualTo(thisJvm);
   }
 
@@ -84,7 +86,7 @@ class JvmReleaseEndToEndTest {
     Map<String, String> onJdk = Map.of("PATH", jdk.get().resolve("bin") + ":" + System.getenv("PATH"));
     Path cache = home.resolve("worker-daemon/target/schedulerx.aot");
 
-    assertThat(launcher(home, onJdk, "sx_cds_opts train && echo \"$SX_CDS_OPTS\"")).as("see worker-daemon/target/cds-training.log")
+    assertThat(trainedArchiveOption(home, onJdk)).as("see worker-daemon/target/cds-training.log")
         .isEqualTo("-XX:AOTCache=" + cache);
     String version = run(onJdk, "-XX:AOTMode=on -Xlog:aot=info", "--version");
     assertThat(version).contains("Opened AOT cache " + cache).contains("schedulerx-worker ").doesNotContain("WARNING");
@@ -147,30 +149,15 @@ class JvmReleaseEndToEndTest {
 
   /** What the launcher makes of a JVM: its feature release, the options it adds, the kind of archive it uses. */
   private static String releaseSettings(Path java) throws Exception {
-    String script = "sx_paths=\"$0\"$'\\n'\"$1\"; . \"$(dirname \"$0\")\"/launcher.sh"
-        + " && echo \"$SX_JAVA_FEATURE [$SX_JDK_OPTS] $SX_CDS_KIND\"";
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, Distribution.home().resolve(Distribution.WORKER).toString(), java.toString());
-    pb.environment().put("SCHEDULERX_SKIP_BUILD", "1");
-    return output(pb);
-  }
-
-  /** Runs {@code script} after sourcing the launcher as bin/schedulerx-worker does, with {@code env} added. */
-  private static String launcher(Path home, Map<String, String> env, String script) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$(dirname \"$0\")\"/launcher.sh && " + script,
-        home.resolve(Distribution.WORKER).toString());
-    pb.environment().remove("SCHEDULERX_SKIP_BUILD");
-    pb.environment().putAll(env);
-    return output(pb);
+    // sx_paths as the entry points hand it to the launcher: the script's path, then the JVM's.
+    String paths = Distribution.home().resolve(Distribution.WORKER) + "\n" + java;
+    return sourcedLauncher(Distribution.home(), Map.of("sx_paths", paths), "echo \"$SX_JAVA_FEATURE [$SX_JDK_OPTS] $SX_CDS_KIND\"");
   }
 
   /** bin/schedulerx-worker with {@code args}, {@code env} added and {@code javaOpts}; its output and errors. */
   private static String run(Map<String, String> env, String javaOpts, String... args) throws Exception {
     ProcessBuilder pb = Distribution.launcher(Distribution.home(), Distribution.WORKER, List.of(args), javaOpts);
     pb.environment().putAll(env);
-    return output(pb);
-  }
-
-  private static String output(ProcessBuilder pb) throws Exception {
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished: " + out).isTrue();
