@@ -11,6 +11,8 @@ HOME_DIR="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 WORK=$(mktemp -d /tmp/sx-interop-bench-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 HEAP=${BENCH_HEAP:-512m}
+# The official workers on the JVM our launchers take: JAVA_HOME's when it is set, else the PATH's.
+if [ -n "${JAVA_HOME:-}" ]; then PATH="$JAVA_HOME/bin:$PATH"; fi
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -7,8 +7,9 @@
 # (VmRSS) after IDLE seconds, and the CPU time the JVM used until registered (less sensitive to a busy machine
 # than wall time); then the medians and the ratios ours / official.
 #   bench/startup.sh [RUNS] [IDLE_S]           defaults: 3 runs of each, 15 s idle
-# BENCH_JAVA_HOME runs all three JVMs (official, ours, the server) on that JDK instead of the PATH's java (e.g.
-# BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64: there the launcher uses an AOT cache instead of the CDS archive).
+# All three JVMs (official, ours, the server) run on the JDK of BENCH_JAVA_HOME, else of JAVA_HOME (as the launchers
+# take it), else on the PATH's java (e.g. BENCH_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64: there the launcher uses
+# an AOT cache instead of the CDS archive).
 # BENCH_JAVA_OPTS adds JVM options to our daemon only (e.g. to try a flag); BENCH_SIDES="ours" (or "official")
 # starts one side only; BENCH_SKIP_BUILD=1 reuses the last build; BENCH_KEEP=1 keeps the work dir.
 set -euo pipefail
@@ -32,7 +33,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != "1" ] || [ ! -f "$CP_FILE" ]; then
      -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1) \
     || { echo "build failed, see $WORK/build.log"; BENCH_KEEP=1; exit 1; }
 fi
-if [ -n "${BENCH_JAVA_HOME:-}" ]; then export PATH="$BENCH_JAVA_HOME/bin:$PATH"; fi
+BENCH_JAVA_HOME=${BENCH_JAVA_HOME:-${JAVA_HOME:-}}
+if [ -n "$BENCH_JAVA_HOME" ]; then export JAVA_HOME="$BENCH_JAVA_HOME" PATH="$BENCH_JAVA_HOME/bin:$PATH"; fi
 echo "JVM: $(java -version 2>&1 | head -n 1)"
 # Our daemon's class-data sharing archive, made now rather than in the first measured start (the launcher makes
 # it at the first daemon start after a build).

@@ -4,19 +4,23 @@
 # small VM the launcher's twenty forks took 80 ms of a daemon's start (now two: readlink and, in a source
 # tree, find).
 
-# The script run and the JVM it starts (`java` on the PATH), symbolic links resolved, two lines from one fork: the
-# entry points make them (they need their own path to find this file), as here when this file is sourced directly.
-# A readlink that takes one name at a time (busybox) answers the script's alone, and the JVM is looked up apart.
+# The JVM (sx_jvm): $JAVA_HOME/bin/java when JAVA_HOME is set, as Maven and most Java tools take it, else `java` on the
+# PATH. The script run and that JVM, symbolic links resolved, are two lines from one fork (sx_paths): the entry points
+# make both (they need their own path to find this file), as here when this file is sourced directly. A readlink that
+# takes one name at a time (busybox) fails, as one does for a JVM path that cannot be resolved (a JAVA_HOME that does not
+# exist): then the script's path is taken alone and the JVM is looked up apart.
+if [ -z "${sx_jvm:-}" ]; then
+  sx_jvm=${JAVA_HOME:+$JAVA_HOME/bin/java}; [ -n "$sx_jvm" ] || { hash java 2>/dev/null || true; sx_jvm=${BASH_CMDS[java]:-java-not-on-path}; }
+fi
 if [ -z "${sx_paths:-}" ]; then
-  hash java 2>/dev/null || true
-  sx_paths=$(readlink -f -- "$0" "${BASH_CMDS[java]:-java-not-on-path}" 2>/dev/null || readlink -f "$0")
+  sx_paths=$(readlink -f -- "$0" "$sx_jvm" 2>/dev/null) || sx_paths=$(readlink -f "$0")
 fi
 sx_self=${sx_paths%%$'\n'*}
 SCHEDULERX_HOME=${sx_self%/*/*}
 if [[ $sx_paths == *$'\n'* ]]; then
   SX_JAVA=${sx_paths#*$'\n'}
 else
-  SX_JAVA=$(readlink -f "${BASH_CMDS[java]:-java-not-on-path}" 2>/dev/null || true)
+  SX_JAVA=$(readlink -f "$sx_jvm" 2>/dev/null || true)
 fi
 DAEMON_TARGET="$SCHEDULERX_HOME/worker-daemon/target"
 
@@ -39,6 +43,25 @@ sx_java_release() {
   return 0
 }
 sx_java_release
+
+# A JVM the daemon can run on, or one line saying which setting to change: exit 2 for a JAVA_HOME without a JVM or a JVM
+# older than 17 (whose class loading would fail with a stack trace), 1 when the PATH has no java at all.
+sx_check_java() {
+  if [ ! -x "$SX_JAVA" ] && [ -n "${JAVA_HOME:-}" ]; then
+    echo "schedulerx: JAVA_HOME=$JAVA_HOME has no bin/java: set JAVA_HOME to a JDK or JRE 17 or newer, or unset it to use the java on the PATH" >&2
+    return 2
+  fi
+  if [ ! -x "$SX_JAVA" ]; then
+    echo "schedulerx: java (17 or newer) is not on the PATH" >&2
+    return 1
+  fi
+  if [ "$SX_JAVA_FEATURE" -gt 0 ] && [ "$SX_JAVA_FEATURE" -lt 17 ]; then
+    local fix="set JAVA_HOME to one, or put one first on the PATH"
+    [ -n "${JAVA_HOME:-}" ] && fix="set JAVA_HOME (now $JAVA_HOME) to one"
+    echo "schedulerx: $SX_JAVA is Java $SX_JAVA_VERSION, and schedulerx needs 17 or newer: $fix" >&2
+    return 2
+  fi
+}
 
 # Sets SX_DAEMON_JAR to the daemon's JAR; fails when it is not built.
 sx_daemon_jar() {
@@ -314,7 +337,7 @@ sx_embedded_server() {
   return 0
 }
 
+sx_check_java || exit
 if sx_needs_build; then
   sx_build || exit 1
 fi
-[ -x "$SX_JAVA" ] || { echo "schedulerx: java (17 or newer) is not on the PATH" >&2; exit 1; }

@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launchers on the JVM they find on the PATH: what its release asks for (JDK 24 and later warn about Pekko's
- * sun.misc.Unsafe calls unless allowed; JDK 25 and later take an AOT cache instead of the CDS archive), and an archive
- * made by another JVM is made again rather than handed to this one. The JDK 25 tests run where one is installed under
- * /usr/lib/jvm (CI's machines have Temurin 25 beside the default JDK 17).
+ * The launchers on the JVM they find (JAVA_HOME's when it is set, else the PATH's): what its release asks for (JDK 24 and
+ * later warn about Pekko's sun.misc.Unsafe calls unless allowed; JDK 25 and later take an AOT cache instead of the CDS
+ * archive), a JAVA_HOME or a JVM they cannot run on named in one line, and an archive made by another JVM made again
+ * rather than handed to this one. The JDK 25 tests run where one is installed under /usr/lib/jvm (CI's machines have
+ * Temurin 25 beside the default JDK 17).
  */
 class JvmReleaseEndToEndTest {
   private static final Path JVMS = Path.of("/usr/lib/jvm");
@@ -50,11 +51,39 @@ class JvmReleaseEndToEndTest {
         exec /usr/bin/readlink -f "$2"
         """);
     Files.setPosixFilePermissions(readlink, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Map<String, String> env = Map.of("PATH", readlink.getParent() + ":" + System.getenv("PATH"));
+    Map<String, String> env = Map.of("PATH", readlink.getParent() + ":" + System.getenv("PATH"), "JAVA_HOME", "");
 
     assertThat(run(env, "", "--version")).matches("schedulerx-worker \\S+");
     assertThat(sourcedLauncher(Distribution.home(), env, "echo \"$sx_self $SX_JAVA\""))
         .isEqualTo(Distribution.home().resolve(Distribution.WORKER).toRealPath() + " " + javaOnPath().toRealPath());
+  }
+
+  @Test
+  void javaHomeNamesTheJvmAsForMavenAndOtherJavaTools(@TempDir Path dir) throws Exception {
+    Path fake25 = fakeJdk(dir.resolve("jdk25"), "JAVA_VERSION=\"25.0.3\"").getParent().getParent();
+    assertThat(sourcedLauncher(Distribution.home(), Map.of("JAVA_HOME", fake25.toString()), "echo \"$SX_JAVA $SX_JAVA_FEATURE\""))
+        .as("over the PATH's java").isEqualTo(fake25.toRealPath().resolve("bin/java") + " 25");
+
+    Path pathJdk = javaOnPath().toRealPath().getParent().getParent();
+    assertThat(launch(Map.of("JAVA_HOME", pathJdk.toString()), "", Distribution.WORKER, "--version").out()).matches("schedulerx-worker \\S+");
+    assertThat(launch(Map.of("JAVA_HOME", pathJdk.toString()), "", Distribution.SERVER, "--version").out()).matches("schedulerx-server \\S+");
+
+    // A JAVA_HOME without a JVM is not passed over for the PATH's: the operator meant another one.
+    for (Path wrong : List.of(dir.resolve("no-such-jdk"), dir)) {
+      for (String script : List.of(Distribution.WORKER, Distribution.SERVER)) {
+        assertThat(launch(Map.of("JAVA_HOME", wrong.toString()), "", script, "--version")).isEqualTo(new Launched(2,
+            "schedulerx: JAVA_HOME=" + wrong + " has no bin/java: set JAVA_HOME to a JDK or JRE 17 or newer, or unset it to use"
+                + " the java on the PATH"));
+      }
+    }
+
+    // A JVM older than 17 would fail on the daemon's class files with a stack trace.
+    Path java11 = fakeJdk(dir.resolve("jdk11"), "JAVA_VERSION=\"11.0.22\"");
+    String old = java11.toRealPath() + " is Java 11.0.22, and schedulerx needs 17 or newer: ";
+    assertThat(launch(Map.of("JAVA_HOME", java11.getParent().getParent().toString()), "", Distribution.WORKER, "--version"))
+        .isEqualTo(new Launched(2, "schedulerx: " + old + "set JAVA_HOME (now " + java11.getParent().getParent() + ") to one"));
+    assertThat(launch(Map.of("JAVA_HOME", "", "PATH", java11.getParent() + ":" + System.getenv("PATH")), "", Distribution.WORKER, "--version"))
+        .isEqualTo(new Launched(2, "schedulerx: " + old + "set JAVA_HOME to one, or put one first on the PATH"));
   }
 
   @Test
@@ -83,7 +112,7 @@ class JvmReleaseEndToEndTest {
     Optional<Path> jdk = installedJdk(25);
     assumeTrue(jdk.isPresent(), "no JDK 25 or later under " + JVMS);
     Path home = Distribution.home();
-    Map<String, String> onJdk = Map.of("PATH", jdk.get().resolve("bin") + ":" + System.getenv("PATH"));
+    Map<String, String> onJdk = Map.of("JAVA_HOME", jdk.get().toString()); // the PATH's java stays the default JDK
     Path cache = home.resolve("worker-daemon/target/schedulerx.aot");
 
     assertThat(trainedArchiveOption(home, onJdk)).as("see worker-daemon/target/cds-training.log")
@@ -156,11 +185,18 @@ class JvmReleaseEndToEndTest {
 
   /** bin/schedulerx-worker with {@code args}, {@code env} added and {@code javaOpts}; its output and errors. */
   private static String run(Map<String, String> env, String javaOpts, String... args) throws Exception {
-    ProcessBuilder pb = Distribution.launcher(Distribution.home(), Distribution.WORKER, List.of(args), javaOpts);
+    return launch(env, javaOpts, Distribution.WORKER, args).out();
+  }
+
+  /** A launcher's exit code and its output and errors, stripped. */
+  private record Launched(int exitCode, String out) {}
+
+  private static Launched launch(Map<String, String> env, String javaOpts, String script, String... args) throws Exception {
+    ProcessBuilder pb = Distribution.launcher(Distribution.home(), script, List.of(args), javaOpts);
     pb.environment().putAll(env);
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished: " + out).isTrue();
-    return out.strip();
+    return new Launched(p.exitValue(), out.strip());
   }
 }
