@@ -5,10 +5,10 @@
 # tree, find).
 
 # The JVM (sx_jvm): $JAVA_HOME/bin/java when JAVA_HOME is set, as Maven and most Java tools take it, else `java` on the
-# PATH. The script run and that JVM, symbolic links resolved, are two lines from one fork (sx_paths): the entry points
-# make both (they need their own path to find this file), as here when this file is sourced directly. A readlink that
-# takes one name at a time (busybox) fails, as one does for a JVM path that cannot be resolved (a JAVA_HOME that does not
-# exist): then the script's path is taken alone and the JVM is looked up apart.
+# PATH. The script run ($0: the entry point that sourced this file) and that JVM, symbolic links resolved, are two lines
+# from one fork (sx_paths; tests may hand it in). A readlink that takes one name at a time (busybox) fails, as one does
+# for a JVM path that cannot be resolved (a JAVA_HOME that does not exist): then the script's path is taken alone and
+# the JVM is looked up apart.
 if [ -z "${sx_jvm:-}" ]; then
   sx_jvm=${JAVA_HOME:+$JAVA_HOME/bin/java}; [ -n "$sx_jvm" ] || { hash java 2>/dev/null || true; sx_jvm=${BASH_CMDS[java]:-java-not-on-path}; }
 fi
@@ -254,8 +254,8 @@ sx_logback_opts() {
 # compilers start from them (on 2 cores: a worker registered in ~10% less time than with the archive).
 # Which one a daemon gets is guessed from its config (sx_embedded_server); a wrong guess costs start-up time
 # only. SCHEDULERX_CDS=off leaves both out; where the distribution is read-only and has no archive, the JVM starts
-# without one. An archive made by another JVM than the one on the PATH now (another JDK, an update of it) is not
-# used: such a JVM would reject it with a warning at every start. It is made again at the next daemon start.
+# without one. An archive made by another JVM than the one the launcher runs now (another JDK, an update of it) is
+# not used: such a JVM would reject it with a warning at every start. It is made again at the next daemon start.
 # SX_CDS_KIND names the archives' kind; SX_CDS_MAKE and SX_CDS_USE are the JVM options that make one and map one.
 if [ "$SX_JAVA_FEATURE" -ge 25 ]; then
   SX_CDS_KIND=aot SX_CDS_MAKE=-XX:AOTCacheOutput= SX_CDS_USE=-XX:AOTCache=

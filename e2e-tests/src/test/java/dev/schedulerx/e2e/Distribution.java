@@ -154,7 +154,7 @@ final class Distribution {
 
   /**
    * What a daemon start does first when the archive is missing, older than a JAR or made by another JVM (with
-   * {@code env} added, e.g. another JDK on the PATH); returns the JVM option the launcher then passes.
+   * {@code env} added, e.g. another JDK's JAVA_HOME); returns the JVM option the launcher then passes.
    * {@code mode}: nothing for the worker's archive, "embedded".
    */
   static String trainedArchiveOption(Path home, Map<String, String> env, String... mode) {
@@ -251,7 +251,7 @@ final class Distribution {
       return launch(launcher(home, script, List.of("--conf", conf.toString()), javaOpts), log);
     }
 
-    /** Starts a launcher set up by the caller (e.g. with another JDK on its PATH), its output to {@code log}. */
+    /** Starts a launcher set up by the caller (e.g. with another JDK's JAVA_HOME), its output to {@code log}. */
     static Daemon launch(ProcessBuilder launcher, Path log) {
       try {
         return new Daemon(launcher.redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);

@@ -58,6 +58,23 @@ class JvmReleaseEndToEndTest {
         .isEqualTo(Distribution.home().resolve(Distribution.WORKER).toRealPath() + " " + javaOnPath().toRealPath());
   }
 
+  /** The entry points find bin/launcher.sh beside them: through a symbolic link, and when run by a name without a slash. */
+  @Test
+  void theEntryPointsRunThroughASymbolicLinkAndFromTheirOwnDirectory(@TempDir Path dir) throws Exception {
+    Path bin = Distribution.home().resolve("bin");
+    for (String script : List.of("schedulerx-worker", "schedulerx-server")) {
+      Files.createSymbolicLink(dir.resolve(script), bin.resolve(script));
+      ProcessBuilder linked = Distribution.launcher(dir, script, List.of("--version"), "");
+      ProcessBuilder inBin = new ProcessBuilder("bash", script, "--version").directory(bin.toFile());
+      inBin.environment().putAll(linked.environment());
+      for (ProcessBuilder launcher : List.of(linked, inBin)) {
+        Launched launched = launched(launcher);
+        assertThat(launched.exitCode()).as(launched.out()).isZero();
+        assertThat(launched.out()).matches(script + " \\S+");
+      }
+    }
+  }
+
   @Test
   void javaHomeNamesTheJvmAsForMavenAndOtherJavaTools(@TempDir Path dir) throws Exception {
     Path fake25 = fakeJdk(dir.resolve("jdk25"), "JAVA_VERSION=\"25.0.3\"").getParent().getParent();
@@ -194,7 +211,11 @@ class JvmReleaseEndToEndTest {
   private static Launched launch(Map<String, String> env, String javaOpts, String script, String... args) throws Exception {
     ProcessBuilder pb = Distribution.launcher(Distribution.home(), script, List.of(args), javaOpts);
     pb.environment().putAll(env);
-    Process p = pb.redirectErrorStream(true).start();
+    return launched(pb);
+  }
+
+  private static Launched launched(ProcessBuilder launcher) throws Exception {
+    Process p = launcher.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished: " + out).isTrue();
     return new Launched(p.exitValue(), out.strip());
