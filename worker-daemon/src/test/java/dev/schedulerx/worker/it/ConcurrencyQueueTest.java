@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.instance.testplugins.AwaitFileProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +68,7 @@ class ConcurrencyQueueTest {
         assertThat(started(releases.get(later))).as("run " + (later + 1) + " while run " + (i + 1) + " runs").isFalse();
         assertThat(server.instance(ids.get(later)).path("state").asText()).isEqualTo("WAITING");
       }
-      Files.writeString(releases.get(i), "run " + (i + 1));
+      AwaitFileProcessor.release(releases.get(i), "run " + (i + 1));
       server.awaitFinished(ids.get(i), DEADLINE);
     }
 

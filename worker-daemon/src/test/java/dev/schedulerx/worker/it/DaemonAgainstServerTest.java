@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.server.http.HttpApi;
 import dev.schedulerx.worker.WorkerDaemon;
+import dev.schedulerx.worker.instance.testplugins.AwaitFileProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +93,7 @@ class DaemonAgainstServerTest {
     assertThat(running.path("workerAddr").asText()).isEqualTo(daemon.remotingAddress());
     assertThat(running.path("startedAt").isTextual()).as("startedAt of " + running).isTrue();
 
-    Files.writeString(release, "done");
+    AwaitFileProcessor.release(release, "done");
     JsonNode finished = server.awaitFinished(id, DEADLINE);
     assertThat(finished.path("state").asText()).isEqualTo("SUCCESS");
     assertThat(finished.path("result").asText()).isEqualTo("released: done");
