@@ -51,6 +51,7 @@ public final class InstanceEnds {
   private volatile BiConsumer<JobDefinition, JobInstance> createRetry = (job, failed) -> {};
   private volatile BiConsumer<JobDefinition, JobInstance> launch = (job, run) -> {};
   private volatile LongFunction<Optional<WorkerAddress>> acceptedMaster = id -> Optional.empty();
+  private volatile LongFunction<Optional<WorkerAddress>> masterToKill = id -> Optional.empty();
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
   /** Master resume; null when off. Set once at start. */
@@ -79,14 +80,17 @@ public final class InstanceEnds {
    * Connects the side that creates runs: {@code runEnded} hears of every run this node ended (the next queued run
    * may start), {@code createRetry} creates the next attempt of a failed run once its job's retry interval passed,
    * {@code launch} hands a run out (one a previous leader created and no worker has: {@link #settleOrphans}),
-   * {@code acceptedMaster} names the master of a run it accepted whose start is not stored yet.
+   * {@code acceptedMaster} names the master of a run it accepted whose start is not stored yet, and
+   * {@code masterToKill} the same for a kill, empty when the run's submit is unanswered (the answer then sends the
+   * kill through {@link #killOn}).
    */
   void connect(LongConsumer runEnded, BiConsumer<JobDefinition, JobInstance> createRetry, BiConsumer<JobDefinition, JobInstance> launch,
-      LongFunction<Optional<WorkerAddress>> acceptedMaster) {
+      LongFunction<Optional<WorkerAddress>> acceptedMaster, LongFunction<Optional<WorkerAddress>> masterToKill) {
     this.runEnded = runEnded;
     this.createRetry = createRetry;
     this.launch = launch;
     this.acceptedMaster = acceptedMaster;
+    this.masterToKill = masterToKill;
   }
 
   /** Turns master resume on: instances whose master dies are handed to another worker instead of failing. */
@@ -127,17 +131,23 @@ public final class InstanceEnds {
       }
       Optional<JobDefinition> job = jobs.findById(instance.jobId());
       String outcome = killed(instance, "killed by request");
-      Optional<WorkerAddress> taken = masterOf(instance);
-      if (job.isPresent() && taken.isPresent()) {
-        WorkerAddress master = taken.get();
-        gateway.kill(master, job.get(), instance).whenComplete((ok, failure) -> {
-          if (failure != null) {
-            log.warn("instance {}: master {} did not confirm the kill: {}", instanceId, master.workerId(), failure.toString());
-          }
-        });
+      // Read again when not known: the start may have been stored (and left the accepted ones) meanwhile.
+      Optional<WorkerAddress> master = instance.master().or(() -> masterToKill.apply(instanceId))
+          .or(() -> instances.findById(instanceId).flatMap(JobInstance::master));
+      if (job.isPresent() && master.isPresent()) {
+        killOn(master.get(), job.get(), instance);
       }
       return outcome;
     }, storeExecutor);
+  }
+
+  /** Asks {@code master} to stop every task of {@code instance}; a kill it does not confirm is logged. */
+  void killOn(WorkerAddress master, JobDefinition job, JobInstance instance) {
+    gateway.kill(master, job, instance).whenComplete((ok, failure) -> {
+      if (failure != null) {
+        log.warn("instance {}: master {} did not confirm the kill: {}", instance.id(), master.workerId(), failure.toString());
+      }
+    });
   }
 
   /**
@@ -177,7 +187,7 @@ public final class InstanceEnds {
       String why = ruleTimeout != null ? ruleTimeout : "timeout: still running after " + timeout + " s";
       if (finish(instance.id(), instance.jobId(), InstanceState.FAILED, why, now)) {
         log.warn("instance {} of job {} failed: {}", instance.id(), instance.jobName(), why);
-        masterOf(instance).ifPresent(master -> gateway.kill(master, job.get(), instance));
+        masterOf(instance).ifPresent(master -> killOn(master, job.get(), instance));
         retryIfAllowed(instance.id());
         runEnded.accept(instance.jobId());
       }

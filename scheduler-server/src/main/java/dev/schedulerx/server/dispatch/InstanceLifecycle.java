@@ -29,7 +29,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -72,8 +71,12 @@ public final class InstanceLifecycle {
    * wide fan-out's children (its last child started ~40% later); two did as well as the better of both in each.
    */
   static final int STORE_LANES = 2;
-  /** Submits sent to workers and not answered yet. */
-  private final AtomicInteger submitsInFlight = new AtomicInteger();
+  /**
+   * Runs submitted to a worker whose answer has not come yet, with what must wait for it: a kill asked meanwhile
+   * (sent to the master once it accepted), and final reports that overtook the answer (stored with the start once it
+   * came, so an end is never stored without where it ran). Changed only through the map's atomic compute methods.
+   */
+  private final Map<Long, Unanswered> unanswered = new ConcurrentHashMap<>();
   /** The workflow engine's view of instances; set once at start. */
   private volatile WorkflowNodes workflowNodes = WorkflowNodes.NONE;
   /** Master resume (final reports of replaced masters are ignored); null when off. Set once at start. */
@@ -88,13 +91,6 @@ public final class InstanceLifecycle {
    */
   static final Duration START_STORE_DELAY = Duration.ofMillis(500);
   private final ScheduledExecutorService timers;
-  /**
-   * Runs whose end was stored before their master's acceptance came, with {@link System#nanoTime} then: see
-   * {@link #storeStartNowIfAccepted}.
-   */
-  private final Map<Long, Long> endedBeforeAccepted = new ConcurrentHashMap<>();
-  /** {@link System#nanoTime} of the last purge of {@link #endedBeforeAccepted}: at most one per delay. */
-  private volatile long lastMarksPurge = System.nanoTime();
 
   /** Unanswered submits beyond which API triggers wait for their run's hand-over: see {@link #triggerNowPaced}. */
   static final int SUBMIT_WINDOW = 256;
@@ -138,7 +134,7 @@ public final class InstanceLifecycle {
     this.events = events;
     this.queues = new RunQueues(jobs, instances, storeExecutor, this::launch);
     this.intake = new StoreIntake<>(storeExecutor, STORE_LANES, STORE_BATCH, Stored::instanceId, this::storeBatch);
-    ends.connect(this::runEnded, this::createRetry, this::launch, this::acceptedMaster);
+    ends.connect(this::runEnded, this::createRetry, this::launch, this::acceptedMaster, this::masterToKill);
   }
 
   /** Creates a run of {@code job} on demand (API trigger) and submits it; completes with the new instance. */
@@ -162,7 +158,7 @@ public final class InstanceLifecycle {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return submitsInFlight.get() <= SUBMIT_WINDOW
+    return unanswered.size() <= SUBMIT_WINDOW
         ? CompletableFuture.completedFuture(created.instance())
         : created.handedOver().thenApply(ignored -> created.instance());
   }
@@ -173,7 +169,7 @@ public final class InstanceLifecycle {
    */
   public JobInstance triggerNowPaced(JobDefinition job, String instanceParameters, java.time.Duration maxWait) {
     Created created = createApiRun(job, instanceParameters);
-    if (submitsInFlight.get() > SUBMIT_WINDOW) {
+    if (unanswered.size() > SUBMIT_WINDOW) {
       created.handedOver().completeOnTimeout(null, maxWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
     }
     return created.instance();
@@ -339,14 +335,14 @@ public final class InstanceLifecycle {
   private void submitTo(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
       List<WorkerAddress> group, CompletableFuture<Void> handedOver, WorkerGateway.WorkflowPayload payload) {
     WorkerInfo master = candidates.get(index);
-    submitsInFlight.incrementAndGet();
+    unanswered.put(instance.id(), new Unanswered());
     CompletionStage<WorkerGateway.Outcome> answer;
     try {
       answer = payload == null
           ? gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()))
           : gateway.submit(master.address(), job, instance, group, groups.appGroupId(job.groupId()), payload);
     } catch (RuntimeException e) {
-      submitsInFlight.decrementAndGet();
+      unanswered.remove(instance.id());
       throw e;
     }
     answer.whenComplete((outcome, failure) -> answered(job, instance, candidates, index, group, handedOver, payload, outcome, failure));
@@ -356,20 +352,32 @@ public final class InstanceLifecycle {
   private void answered(JobDefinition job, JobInstance instance, List<WorkerInfo> candidates, int index,
       List<WorkerAddress> group, CompletableFuture<Void> handedOver, WorkerGateway.WorkflowPayload payload,
       WorkerGateway.Outcome outcome, Throwable failure) {
-    submitsInFlight.decrementAndGet();
-    if (failure == null && outcome.accepted()) {
-      // Noted before its store is queued, so a final report that gets there first stores both at once.
-      Accepted accepted = new Accepted(job, instance, candidates.get(index), clock.instant());
-      unstoredStarts.put(instance.id(), accepted);
-      if (endedBeforeAccepted.remove(instance.id()) != null) {
-        intake.add(accepted); // its end is stored: where and when it ran, at once
-      } else {
-        storeStartLater(accepted);
+    boolean accepted = failure == null && outcome.accepted();
+    WorkerInfo master = candidates.get(index);
+    if (accepted) {
+      // Noted before the submit counts as answered: a kill or report that finds no unanswered submit finds this.
+      Accepted start = new Accepted(job, instance, master, clock.instant());
+      unstoredStarts.put(instance.id(), start);
+      storeStartLater(start);
+    }
+    Unanswered waited = unanswered.remove(instance.id());
+    if (waited != null) {
+      waited.finalReports.forEach(intake::add); // stored with the start now noted, or alone if refused
+      if (waited.killed && accepted) {
+        ends.killOn(master.address(), job, instance);
       }
-      handedOver.complete(null);
+    }
+    if (accepted || waited != null && waited.killed) {
+      handedOver.complete(null); // a run killed while its submit was unanswered is not offered to another worker
     } else {
       storeExecutor.execute(() -> notAccepted(job, instance, candidates, index, group, failure, outcome, handedOver, payload));
     }
+  }
+
+  /** What waits for a submit's answer: see {@link #unanswered}. */
+  private static final class Unanswered {
+    boolean killed;
+    final List<Reported> finalReports = new ArrayList<>(1);
   }
 
   /** One run for {@link #launchAll}. */
@@ -421,7 +429,7 @@ public final class InstanceLifecycle {
           new WorkerGateway.BatchItem(job, instance, group, groups.appGroupId(job.groupId()), payload), candidates));
     }
     batches.forEach((master, batch) -> {
-      submitsInFlight.addAndGet(batch.size());
+      batch.forEach(b -> unanswered.put(b.item().instance().id(), new Unanswered()));
       List<CompletableFuture<WorkerGateway.Outcome>> outcomes =
           gateway.submitAll(master, batch.stream().map(Batched::item).toList());
       for (int i = 0; i < batch.size(); i++) {
@@ -445,30 +453,41 @@ public final class InstanceLifecycle {
     }
   }
 
-  /**
-   * After an end stored without its start (the report overtook the master's acceptance): the acceptance, come
-   * meanwhile or still to come, is stored at once rather than after {@link #START_STORE_DELAY}, so a finished run
-   * soon names where and when it ran. Marked before {@link #unstoredStarts} is read, as {@link #answered} adds to it
-   * before it reads the mark: one of the two sees the other.
-   */
-  private void storeStartNowIfAccepted(long instanceId) {
-    long now = System.nanoTime();
-    if (now - lastMarksPurge > START_STORE_DELAY.toNanos()) { // marks of acceptances that never came
-      lastMarksPurge = now;
-      endedBeforeAccepted.values().removeIf(markedAt -> now - markedAt > START_STORE_DELAY.toNanos());
-    }
-    endedBeforeAccepted.put(instanceId, now);
-    Accepted late = unstoredStarts.get(instanceId);
-    if (late != null) {
-      endedBeforeAccepted.remove(instanceId);
-      intake.add(late);
-    }
-  }
-
-  /** The master that accepted a run whose start is not stored yet: where a kill must go meanwhile. */
+  /** The master that accepted a run whose start is not stored yet. */
   private Optional<WorkerAddress> acceptedMaster(long instanceId) {
     Accepted a = unstoredStarts.get(instanceId);
     return a == null ? Optional.empty() : Optional.of(a.master().address());
+  }
+
+  /**
+   * Where the kill of a run whose start is not stored goes: its accepted master; or empty when its submit is still
+   * unanswered, and then the answer sends the kill to the master that accepted it ({@link #answered}).
+   */
+  private Optional<WorkerAddress> masterToKill(long instanceId) {
+    Unanswered waiting = unanswered.computeIfPresent(instanceId, (id, u) -> {
+      u.killed = true;
+      return u;
+    });
+    return waiting != null ? Optional.empty() : acceptedMaster(instanceId);
+  }
+
+  /**
+   * Holds a final report whose run's submit is unanswered (the worker's report overtook its answer) until the answer
+   * comes; answers whether it did.
+   */
+  private boolean waitsForTheAnswer(Reported r) {
+    long id = r.instanceId();
+    if (!isFinal(r.report().status()) || unstoredStarts.containsKey(id)) {
+      return false;
+    }
+    Unanswered waiting = unanswered.computeIfPresent(id, (key, u) -> {
+      u.finalReports.add(r);
+      return u;
+    });
+    if (waiting != null) {
+      log.debug("instance {}: final report stored once its submit is answered", id);
+    }
+    return waiting != null;
   }
 
   /** A master accepted a run at {@code at}; its start is stored by whichever comes first, this or its end. */
@@ -555,7 +574,12 @@ public final class InstanceLifecycle {
   private void storeBatch(List<Stored> batch) {
     // A run whose start and final report are both here gets one write for both (its end's).
     Set<Long> endedHere = new HashSet<>();
+    List<Stored> storedNow = new ArrayList<>(batch.size());
     for (Stored s : batch) {
+      if (s instanceof Reported r && waitsForTheAnswer(r)) {
+        continue;
+      }
+      storedNow.add(s);
       if (s instanceof Reported r && isFinal(r.report().status())) {
         endedHere.add(r.report().instanceId());
       }
@@ -564,7 +588,7 @@ public final class InstanceLifecycle {
     List<Accepted> withTheirEnd = new ArrayList<>();
     Set<Long> startIds = new HashSet<>();
     List<PlannedReport> reports = new ArrayList<>();
-    for (Stored s : batch) {
+    for (Stored s : storedNow) {
       if (s instanceof Accepted a) {
         if (unstoredStarts.get(a.instance().id()) == a) {
           if (endedHere.contains(a.instance().id())) {
@@ -709,8 +733,6 @@ public final class InstanceLifecycle {
     if (p.start != null) {
       unstoredStarts.remove(report.instanceId(), p.start);
       started(p.start);
-    } else {
-      storeStartNowIfAccepted(report.instanceId());
     }
     Instant createdAt = ends.createdAt(report.instanceId());
     if (ends.endStored(report.instanceId(), report.jobId(), p.state, ended)) {

@@ -100,16 +100,18 @@ class InstanceLifecycleRetryTest {
   @Test
   void aFailedReportIsRetriedOnceEvenWhenTheWorkerRedeliversIt() {
     SchedulingFixture s = serverAt("2026-03-01T00:00:00Z", Duration.ofDays(1));
-    s.registerSilentWorker("w1");
+    s.registerAnsweringWorker();
     JobDefinition job = s.save(TestJob.api("reported").retries(3, 0));
     JobInstance run = s.lifecycle.triggerNow(job, "").join();
+    s.accept(run);
 
     StatusReport failed = new StatusReport(job.id(), run.id(), InstanceState.FAILED.value(), "boom", null, "test");
     s.lifecycle.onStatusReport(failed).join();
     s.lifecycle.onStatusReport(failed).join(); // at-least-once delivery: the same report again
 
     await().atMost(DEADLINE).until(() -> s.runs(job).size() == 2);
-    await().atMost(DEADLINE).until(() -> s.timers.getCompletedTaskCount() == 1);
+    // The accepted run's delayed start store (InstanceLifecycle.START_STORE_DELAY) and one retry.
+    await().atMost(DEADLINE).until(() -> s.timers.getCompletedTaskCount() == 2);
     assertThat(s.timers.getQueue()).isEmpty();
     List<JobInstance> runs = s.runs(job);
     assertThat(runs).hasSize(2);
@@ -118,9 +120,12 @@ class InstanceLifecycleRetryTest {
     assertThat(runs.get(1).attempt()).isEqualTo(1);
     assertThat(runs.get(1).state()).as("sent to the worker again").isEqualTo(InstanceState.WAITING);
 
+    s.accept(runs.get(1));
     s.lifecycle.onStatusReport(new StatusReport(job.id(), runs.get(1).id(), InstanceState.SUCCESS.value(), "ok", null, "test")).join();
     assertThat(s.instances.findById(runs.get(1).id()).orElseThrow().state()).isEqualTo(InstanceState.SUCCESS);
+    await().atMost(DEADLINE).until(() -> s.timers.getCompletedTaskCount() == 3); // the second run's start store
     assertThat(s.timers.getQueue()).as("a success is not retried").isEmpty();
+    assertThat(s.runs(job)).hasSize(2);
   }
 
   @Test
@@ -173,7 +178,8 @@ class InstanceLifecycleRetryTest {
     JobInstance onStaying = s.instances.createApiRun(job.id(), job.groupId(), job.name(), "", s.clock.instant());
     // Both accepted by their masters, neither start stored yet (InstanceLifecycle.START_STORE_DELAY).
     Map<Long, WorkerAddress> accepted = Map.of(onLeaving.id(), leaving.address(), onStaying.id(), staying.address());
-    s.ends.connect(jobId -> {}, (j, failed) -> {}, (j, run) -> {}, id -> Optional.ofNullable(accepted.get(id)));
+    s.ends.connect(jobId -> {}, (j, failed) -> {}, (j, run) -> {}, id -> Optional.ofNullable(accepted.get(id)),
+        id -> Optional.empty());
 
     s.registry.remove(leaving.address(), "it went offline", w -> s.ends.onWorkerDropped(w, "went offline"));
 

@@ -1,6 +1,7 @@
 package dev.schedulerx.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.schedulerx.server.store.InstanceState;
 import dev.schedulerx.server.store.JobDefinition;
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Concurrency policy "queue" in the scheduling core: runs due beyond max concurrency are stored WAITING and
  * queued (not SKIPPED), start oldest first when a run ends, and are picked up by a fresh due-pass (a restart
- * or a new leader). A registered worker never answers, so started runs stay unfinished until the test ends them.
+ * or a new leader). A registered worker answers only when the test ends a run, so started runs stay unfinished until then.
  */
 class QueuedRunsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
   private SchedulingFixture server;
 
   @AfterEach
@@ -30,7 +32,7 @@ class QueuedRunsTest {
   @Test
   void cronRunsDueWhileTheLimitIsReachedWaitInOrderAndStartOneByOneAsRunsEnd() {
     SchedulingFixture s = server = new SchedulingFixture(MutableClock.at("2026-03-01T00:00:05Z"));
-    s.registerSilentWorker("w1");
+    s.registerAnsweringWorker();
     JobDefinition job = s.save(TestJob.cron("every-10s", "*/10 * * * * ?").maxConcurrency(1).queueing());
     s.pass();
     s.advanceAndPass(Duration.ofSeconds(5)); // 00:00:10 starts
@@ -41,11 +43,14 @@ class QueuedRunsTest {
     assertThat(runs).extracting(JobInstance::state).containsOnly(InstanceState.WAITING);
     assertThat(runs).extracting(JobInstance::queued).containsExactly(false, true, true);
 
+    // A run's end is acknowledged to its worker before the next queued run starts: awaited.
     end(s, runs.get(0));
-    assertThat(s.runs(job)).extracting(JobInstance::queued).as("the oldest queued run started").containsExactly(false, false, true);
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(s.runs(job)).extracting(JobInstance::queued)
+        .as("the oldest queued run started").containsExactly(false, false, true));
 
     end(s, runs.get(1));
-    assertThat(s.runs(job)).extracting(JobInstance::queued).containsExactly(false, false, false);
+    await().atMost(DEADLINE).untilAsserted(() -> assertThat(s.runs(job)).extracting(JobInstance::queued)
+        .containsExactly(false, false, false));
     assertThat(s.runs(job)).extracting(JobInstance::state)
         .containsExactly(InstanceState.SUCCESS, InstanceState.SUCCESS, InstanceState.WAITING);
     assertThat(s.runs(job)).extracting(JobInstance::scheduleTime)
@@ -85,8 +90,9 @@ class QueuedRunsTest {
     assertThat(s.runs(job)).extracting(JobInstance::queued).containsOnly(false);
   }
 
-  /** The run's master reports SUCCESS, as a worker would. */
+  /** The run's master accepts it and reports SUCCESS, as a worker would. */
   private static void end(SchedulingFixture s, JobInstance run) {
+    s.accept(run);
     s.lifecycle.onStatusReport(new StatusReport(run.jobId(), run.id(), InstanceState.SUCCESS.value(), "ok", null, "w1")).join();
   }
 }

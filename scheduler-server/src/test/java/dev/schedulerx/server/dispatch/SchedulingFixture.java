@@ -1,7 +1,13 @@
 package dev.schedulerx.server.dispatch;
 
+import static org.awaitility.Awaitility.await;
+
+import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceRequest;
+import com.alibaba.schedulerx.protocol.Server.ServerSubmitJobInstanceResponse;
 import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.common.tls.TlsSettings;
+import dev.schedulerx.protocol.ActorPaths;
+import dev.schedulerx.protocol.RemotingSettings;
 import dev.schedulerx.protocol.WorkerAddress;
 import dev.schedulerx.server.config.ServerSettings;
 import dev.schedulerx.server.gateway.WorkerGateway;
@@ -22,15 +28,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Props;
 
 /**
- * The server's scheduling core without HTTP or remoting: real repositories on a fresh in-memory H2, a real
- * registry, lifecycle and ends, and a due-pass the test runs by hand against a {@link MutableClock}. Database work
- * runs on the calling thread; retry timers on a real single-thread timer.
+ * The server's scheduling core without HTTP: real repositories on a fresh in-memory H2, a real registry, lifecycle
+ * and ends, and a due-pass the test runs by hand against a {@link MutableClock}. Database work runs on the calling
+ * thread; retry timers on a real single-thread timer. Workers are registered without running (submits to them go
+ * unanswered), or one answers when the test says, in the fixture's own actor system ({@link #registerAnsweringWorker}).
  */
 final class SchedulingFixture implements AutoCloseable {
   static final String GROUP = "g";
@@ -44,6 +57,8 @@ final class SchedulingFixture implements AutoCloseable {
   final InstanceLifecycle lifecycle;
   final InstanceEnds ends;
   private final ActorSystem system;
+  /** Submits the answering worker holds, by instance id, with whom to answer. */
+  private final Map<Long, ActorRef> heldSubmits = new ConcurrentHashMap<>();
   private DuePass duePass;
 
   /**
@@ -61,12 +76,10 @@ final class SchedulingFixture implements AutoCloseable {
     jobs = new JobRepository(database.dataSource());
     instances = new InstanceRepository(database.dataSource());
     registry = new WorkerRegistry(clock, workerTimeout);
-    // Only reached when a worker is registered; a submit to a worker nobody runs then waits (5 min).
-    system =
-        ActorSystem.create(
-            "dispatch-test",
-            ConfigFactory.parseString("pekko.actor.provider = local\npekko.jvm-shutdown-hooks = off\npekko.loglevel = WARNING")
-                .withFallback(ConfigFactory.defaultReference()));
+    // A submit to a worker nobody runs waits (5 min); the answering worker is this system, named as its worker id.
+    system = ActorSystem.create(ANSWERING_WORKER,
+        ConfigFactory.parseString("pekko.jvm-shutdown-hooks = off\npekko.loglevel = WARNING")
+            .withFallback(RemotingSettings.of("127.0.0.1", 0).toConfig()));
     WorkerGateway gateway = new WorkerGateway(system, settings.submitTimeout());
     ends = new InstanceEnds(jobs, instances, registry, gateway, clock, Runnable::run, timers, InstanceEvents.NONE);
     lifecycle =
@@ -135,6 +148,43 @@ final class SchedulingFixture implements AutoCloseable {
             Instant.EPOCH, Instant.EPOCH);
     registry.heartbeat(worker);
     return worker;
+  }
+
+  /** The id of the worker {@link #registerAnsweringWorker} registers. */
+  static final String ANSWERING_WORKER = "answering-worker";
+
+  /**
+   * Registers a worker that takes each submit and accepts it when the test says ({@link #accept}), as a worker whose
+   * answer is on its way: the runs sent to it stay WAITING until then.
+   */
+  WorkerInfo registerAnsweringWorker() {
+    system.actorOf(Props.create(HoldingWorker.class, () -> new HoldingWorker(heldSubmits)), ActorPaths.WORKER_JOB_INSTANCE);
+    int port = ((ExtendedActorSystem) system).provider().getDefaultAddress().getPort().orElseThrow();
+    WorkerInfo worker = new WorkerInfo(GROUP, new WorkerAddress(ANSWERING_WORKER, "127.0.0.1", port), "test", "java", "",
+        "{}", List.of(), Instant.EPOCH, Instant.EPOCH);
+    registry.heartbeat(worker);
+    return worker;
+  }
+
+  /** The answering worker accepts {@code run}, once its submit has come. */
+  void accept(JobInstance run) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> heldSubmits.containsKey(run.id()));
+    heldSubmits.remove(run.id()).tell(ServerSubmitJobInstanceResponse.newBuilder().setSuccess(true).build(), ActorRef.noSender());
+  }
+
+  private static final class HoldingWorker extends AbstractActor {
+    private final Map<Long, ActorRef> held;
+
+    HoldingWorker(Map<Long, ActorRef> held) {
+      this.held = held;
+    }
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder()
+          .match(ServerSubmitJobInstanceRequest.class, r -> held.put(r.getJobInstanceId(), getSender()))
+          .build();
+    }
   }
 
   @Override
