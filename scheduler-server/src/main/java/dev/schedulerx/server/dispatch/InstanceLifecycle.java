@@ -430,8 +430,13 @@ public final class InstanceLifecycle {
     }
     batches.forEach((master, batch) -> {
       batch.forEach(b -> unanswered.put(b.item().instance().id(), new Unanswered()));
-      List<CompletableFuture<WorkerGateway.Outcome>> outcomes =
-          gateway.submitAll(master, batch.stream().map(Batched::item).toList());
+      List<CompletableFuture<WorkerGateway.Outcome>> outcomes;
+      try {
+        outcomes = gateway.submitAll(master, batch.stream().map(Batched::item).toList());
+      } catch (RuntimeException e) {
+        batch.forEach(b -> unanswered.remove(b.item().instance().id()));
+        throw e;
+      }
       for (int i = 0; i < batch.size(); i++) {
         Batched b = batch.get(i);
         WorkerGateway.BatchItem item = b.item();
