@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -271,9 +272,23 @@ public final class WorkerDaemon implements AutoCloseable {
    * the config. Throws {@link TimeoutException} naming the server when that does not happen in time.
    */
   public void awaitReady(Duration timeout) throws TimeoutException, InterruptedException {
+    awaitReady(timeout, new CompletableFuture<>());
+  }
+
+  /**
+   * As {@link #awaitReady(Duration)}, unless {@code stopRequested} completes first (an operator stops a daemon that
+   * cannot reach its server): then answers false at once, without declaring jobs. True when ready.
+   */
+  public boolean awaitReady(Duration timeout, CompletionStage<?> stopRequested)
+      throws TimeoutException, InterruptedException {
     String leader;
     try {
-      leader = registered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(registered, stopRequested.toCompletableFuture()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!registered.isDone()) {
+        log.info("worker {} asked to stop before it registered with the scheduler server", workerId);
+        return false;
+      }
+      leader = registered.get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
@@ -297,6 +312,7 @@ public final class WorkerDaemon implements AutoCloseable {
     }
     log.info("worker {} registered with server {} in group {}: ready ({} processor(s) loaded, /healthz and /metrics on http://{}:{})",
         workerId, leader, settings.groupId(), plugins.processors().size(), settings.http().host(), httpPort);
+    return true;
   }
 
   public String workerId() {

@@ -1,6 +1,8 @@
 package dev.schedulerx.common.process;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import sun.misc.Signal;
 
 /**
@@ -9,7 +11,7 @@ import sun.misc.Signal;
  * cannot wait.
  */
 public final class StopSignals {
-  private final CountDownLatch requested = new CountDownLatch(1);
+  private final CompletableFuture<Void> requested = new CompletableFuture<>();
 
   private StopSignals() {}
 
@@ -27,13 +29,21 @@ public final class StopSignals {
   }
 
   private void onSignal(Signal signal) {
-    if (requested.getCount() == 0) {
+    if (!requested.complete(null)) {
       Runtime.getRuntime().halt(130);
     }
-    requested.countDown();
+  }
+
+  /** Completes at the first signal: for waits that must end early when the program is asked to stop. */
+  public CompletionStage<Void> requested() {
+    return requested.minimalCompletionStage();
   }
 
   public void await() throws InterruptedException {
-    requested.await();
+    try {
+      requested.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // never: only completed normally
+    }
   }
 }

@@ -110,8 +110,9 @@ public final class WorkerCommand implements Callable<Integer> {
     StopSignals stop = StopSignals.install();
     try {
       daemon.start();
-      daemon.awaitReady(Duration.ofSeconds(60));
-      stop.await();
+      if (daemon.awaitReady(Duration.ofSeconds(60), stop.requested())) {
+        stop.await();
+      }
       return OK;
     } catch (ConfigError e) { // found at start, e.g. the embedded server asked for and not on the class path
       err.println("error: " + e.getMessage());
