@@ -74,7 +74,8 @@ public final class InstanceLifecycle {
   /**
    * Runs submitted to a worker whose answer has not come yet, with what must wait for it: a kill asked meanwhile
    * (sent to the master once it accepted), and final reports that overtook the answer (stored with the start once it
-   * came, so an end is never stored without where it ran). Changed only through the map's atomic compute methods.
+   * came, so the end names where it ran; alone if the answer was a refusal or never came, after the submit timeout).
+   * Changed only through the map's atomic compute methods.
    */
   private final Map<Long, Unanswered> unanswered = new ConcurrentHashMap<>();
   /** The workflow engine's view of instances; set once at start. */
