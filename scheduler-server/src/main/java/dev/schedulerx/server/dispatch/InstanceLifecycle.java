@@ -481,13 +481,13 @@ public final class InstanceLifecycle {
    * Holds a final report whose run's submit is unanswered (the worker's report overtook its answer) until the answer
    * comes; answers whether it did.
    */
-  private boolean waitsForTheAnswer(Reported r) {
-    long id = r.instanceId();
-    if (!isFinal(r.report().status()) || unstoredStarts.containsKey(id)) {
+  private boolean waitsForTheAnswer(Reported finalReport) {
+    long id = finalReport.instanceId();
+    if (unstoredStarts.containsKey(id)) {
       return false;
     }
     Unanswered waiting = unanswered.computeIfPresent(id, (key, u) -> {
-      u.finalReports.add(r);
+      u.finalReports.add(finalReport);
       return u;
     });
     if (waiting != null) {
@@ -582,13 +582,13 @@ public final class InstanceLifecycle {
     Set<Long> endedHere = new HashSet<>();
     List<Stored> storedNow = new ArrayList<>(batch.size());
     for (Stored s : batch) {
-      if (s instanceof Reported r && waitsForTheAnswer(r)) {
-        continue;
+      if (s instanceof Reported r && isFinal(r.report().status())) {
+        if (waitsForTheAnswer(r)) {
+          continue;
+        }
+        endedHere.add(r.instanceId());
       }
       storedNow.add(s);
-      if (s instanceof Reported r && isFinal(r.report().status())) {
-        endedHere.add(r.report().instanceId());
-      }
     }
     List<Accepted> starts = new ArrayList<>();
     List<Accepted> withTheirEnd = new ArrayList<>();
