@@ -9,10 +9,9 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.schedulerx.worker.WorkerDaemon;
 import dev.schedulerx.worker.instance.JobInstanceSupervisor;
-import java.nio.charset.StandardCharsets;
+import dev.schedulerx.worker.instance.testplugins.AwaitFileProcessor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +45,7 @@ class StatusDeliveryAcrossServerRestartTest {
       try (LogCapture supervisor = LogCapture.of(JobInstanceSupervisor.class)) {
         first.close(); // the server goes away while the task runs
         firstStopped = true;
-        Path draft = Files.writeString(dir.resolve("release.tmp"), "after the outage", StandardCharsets.UTF_8);
-        Files.move(draft, release, StandardCopyOption.ATOMIC_MOVE);
+        AwaitFileProcessor.release(release, "after the outage");
         // The task finished and its report went out to a server that is not there.
         await().atMost(DEADLINE).until(() -> supervisor.messages(Level.INFO).stream()
             .anyMatch(m -> m.contains("instance " + id + " finished SUCCESS")));
