@@ -221,9 +221,10 @@ sx_thp_opts() {
   fi
 }
 
-# Every reference.conf of the class path merged into one file, made at the first start after a build and read
-# by later starts instead of parsing Pekko's long reference files again (MergedReference). Unwritable: no file.
-SX_MERGED_REFERENCE="-Dschedulerx.merged-reference=$DAEMON_TARGET/reference.merged.conf"
+# Every reference.conf of the class path merged and resolved into one tree, kept in a file made at the first start
+# after a build and read by later starts without parsing Pekko's long reference files again (MergedReference).
+# Unwritable: no file, the reference files are parsed at every start.
+SX_MERGED_REFERENCE="-Dschedulerx.merged-reference=$DAEMON_TARGET/reference.merged.bin"
 # Logging's binding named (LauncherLogging: logback, set up in code): found by SLF4J's and logback's own lookups,
 # each of which opens every JAR of the class path, it cost every start ~45 ms of CPU. SLF4J's own messages from
 # WARN up only: it says at INFO, at every start, that the binding was named.

@@ -81,7 +81,7 @@ public record RemotingSettings(String host, int port, int maximumFrameSize, TlsS
     settings.putAll(sslOverrides(tls));
     return ConfigFactory.parseMap(settings)
         .withFallback(ownDefaults())
-        .withFallback(ConfigFactory.defaultReference(MergedReference.readBy(RemotingSettings.class)))
+        .withFallback(MergedReference.reference(RemotingSettings.class))
         .resolve();
   }
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 public final class EmbeddedStarter implements EmbeddedServer.Starter {
   @Override
   public EmbeddedServer start(Config config, Path home) {
-    Config withDefaults = config.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(SchedulerServer.class))).resolve();
+    Config withDefaults = config.withFallback(MergedReference.reference(SchedulerServer.class)).resolve();
     return SchedulerServer.builder(ServerSettings.fromConfig(withDefaults, home)).build().start();
   }
 }

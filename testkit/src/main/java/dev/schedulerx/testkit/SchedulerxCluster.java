@@ -359,7 +359,7 @@ public final class SchedulerxCluster implements BeforeAllCallback, AfterAllCallb
         root + "database.url", "jdbc:h2:mem:testkit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
         root + "groups", List.of(Map.of("namespace", "default", "group-id", GROUP, "app-key", APP_KEY))),
         "the testkit");
-    return ServerSettings.fromConfig(own.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(ServerSettings.class))).resolve(), dir);
+    return ServerSettings.fromConfig(own.withFallback(MergedReference.reference(ServerSettings.class)).resolve(), dir);
   }
 
   /** A daemon of the group with fast heartbeats and report retries, so failures show quickly. */

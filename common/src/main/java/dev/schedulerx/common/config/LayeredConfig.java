@@ -46,7 +46,7 @@ public final class LayeredConfig {
     this.freeFormPaths = Set.copyOf(freeFormPaths);
     // Through Typesafe-config's cache, which Pekko's actor systems read too: the reference files are parsed
     // once, not here and again there.
-    this.reference = ConfigFactory.defaultReferenceUnresolved(MergedReference.readBy(LayeredConfig.class));
+    this.reference = MergedReference.reference(LayeredConfig.class);
     this.env = Map.copyOf(env);
     this.systemProperties = systemProperties;
   }

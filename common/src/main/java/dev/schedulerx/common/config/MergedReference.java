@@ -1,9 +1,9 @@
 package dev.schedulerx.common.config;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
-import java.io.BufferedReader;
+import com.typesafe.config.ConfigResolveOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +12,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,17 +22,19 @@ import java.util.Enumeration;
 import java.util.List;
 
 /**
- * Every {@code reference.conf} of the class path merged into one file that is kept from one start to the next.
- * Typesafe-config parses the reference files of all JARs at every start, and Pekko's are long and mostly
- * comments: that parse was a fifth of a worker's start on the main thread. The merged text (rendered without
- * comments or layout, substitutions left for resolution as before) parses several times faster and holds the
- * same tree.
+ * Every {@code reference.conf} of the class path merged and resolved into one tree that is kept in a file from one
+ * start to the next ({@link ReferenceTree}) and read without Typesafe-config's parser. The parse of the reference
+ * files (Pekko's are long) was a tenth of a worker's start on its main thread even with all of them merged into one
+ * HOCON file without comments, and the parser's code then kept the JIT compilers busy; the user's config file is
+ * still parsed as HOCON.
  *
- * <p>It is served as the only {@code reference.conf} of a class loader whose parent is the class path's: a
- * process's entry point makes that its context class loader, which is where Pekko's actor systems and this
- * project's config loading look for {@code reference.conf}. The file's first line names the reference files
- * it was made from with their sizes and times, so any change of the class path remakes it. The same loader
- * spares Pekko's start its scan of every JAR's manifest ({@link #MANIFESTS}).
+ * <p>A process's entry point makes a class loader holding the tree its context class loader
+ * ({@link #useOnThisThread}), and {@link #reference} hands the tree to this project's config loading and actor
+ * systems. The loader answers {@code reference.conf} with an empty file: Pekko adds Typesafe-config's reference of
+ * its class loader below the configuration it is given, which holds the tree already. The file begins with the
+ * reference files it was made from and their sizes and times, so any change of the class path remakes it; a
+ * reference whose substitutions read the environment is not kept (its values could change without the class
+ * path). The same loader spares Pekko's start its scan of every JAR's manifest ({@link #MANIFESTS}).
  */
 public final class MergedReference {
   /** The file the launcher keeps the merged reference of its class path in. */
@@ -50,7 +51,7 @@ public final class MergedReference {
 
   /**
    * For a process's entry point: when the launcher named a file in {@link #PROPERTY}, this thread's context
-   * class loader becomes one serving the merged reference kept there, for all configuration read on it.
+   * class loader becomes one holding the merged reference kept there, for all configuration read on it.
    */
   public static void useOnThisThread(Class<?> main) {
     String file = System.getProperty(PROPERTY);
@@ -60,36 +61,54 @@ public final class MergedReference {
   }
 
   /**
-   * A class loader serving the merged reference kept in {@code cacheFile} (made or remade there first when
-   * missing or stale); {@code parent} itself when the file cannot be written (a read-only distribution).
+   * A class loader holding the merged reference kept in {@code cacheFile} (made or remade there first when
+   * missing or stale); {@code parent} itself when the file cannot be written (a read-only distribution) or the
+   * reference reads the environment.
    */
   static ClassLoader loader(ClassLoader parent, Path cacheFile) {
     return loader(parent, cacheFile, () -> referenceFiles(parent));
   }
 
-  /** What the merged file was made from, as its first line names it; a change remakes the file. */
+  /** What the merged file was made from, as its head names it; a change remakes the file. */
   private interface Sources {
     String describe() throws IOException;
   }
 
   private static ClassLoader loader(ClassLoader parent, Path cacheFile, Sources sources) {
     try {
-      String key = "# made from " + sources.describe();
-      if (!firstLine(cacheFile).equals(key)) {
-        String merged = ConfigFactory.parseResources(parent, RESOURCE).root().render(ConfigRenderOptions.concise().setJson(false));
-        write(cacheFile, key + "\n" + merged + "\n");
+      String madeFrom = "made from " + sources.describe();
+      Config reference = ReferenceTree.read(cacheFile, madeFrom);
+      if (reference == null) {
+        Config files = ConfigFactory.parseResources(parent, RESOURCE);
+        reference = files.resolve(ConfigResolveOptions.noSystem());
+        if (!reference.equals(files.resolve())) {
+          return parent;
+        }
+        write(cacheFile, madeFrom, reference);
       }
-      return new ServingLoader(parent, new URL(null, cacheFile.toUri().toString(), new PlainFileHandler(cacheFile)));
+      return new ServingLoader(parent, reference);
     } catch (IOException | UncheckedIOException | ConfigException e) {
       return parent; // the reference files are parsed as usual (and a broken one is reported as usual)
     }
   }
 
   /**
-   * The class loader whose reference configuration code on this thread reads: its context class loader, as
-   * Pekko's actor systems do (so both share Typesafe-config's one parse of it), else {@code fallback}'s.
+   * The reference configuration, as code on this thread reads it: the system properties over every reference.conf
+   * of the class path, resolved. From the merged file when the entry point keeps one ({@link #useOnThisThread}),
+   * else as Typesafe-config reads it for the context class loader (or {@code fallback}'s). A substitution in a
+   * reference file is resolved when the merged file is made, so a system property changes the value it names and
+   * not the values that copy it.
    */
-  public static ClassLoader readBy(Class<?> fallback) {
+  public static Config reference(Class<?> fallback) {
+    ClassLoader loader = readBy(fallback);
+    if (loader instanceof ServingLoader served) {
+      return ConfigFactory.systemProperties().withFallback(served.reference);
+    }
+    return ConfigFactory.defaultReference(loader);
+  }
+
+  /** The class loader whose reference configuration code on this thread reads: its context class loader, as Pekko's actor systems do, else {@code fallback}'s. */
+  private static ClassLoader readBy(Class<?> fallback) {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     return context != null ? context : fallback.getClassLoader();
   }
@@ -136,21 +155,11 @@ public final class MergedReference {
     }
   }
 
-  private static String firstLine(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      return "";
-    }
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line = reader.readLine();
-      return line == null ? "" : line;
-    }
-  }
-
   /** Whole or not at all: another process may read the file while this one writes it. */
-  private static void write(Path file, String text) throws IOException {
+  private static void write(Path file, String madeFrom, Config reference) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      ReferenceTree.write(temp, madeFrom, reference);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -162,42 +171,22 @@ public final class MergedReference {
   }
 
   /**
-   * Reads the merged file without the JDK's file URL connection, which makes a date formatter and loads the
-   * MIME table for its headers: a third of the merged reference's parse, for headers nobody reads.
+   * Answers {@code reference.conf} with an empty file, for Pekko's actor systems, which add Typesafe-config's reference
+   * below the configuration they are given: the configuration built on {@link #reference} holds it already.
+   * Everything else as its parent does.
    */
-  private static final class PlainFileHandler extends URLStreamHandler {
-    private final Path file;
-
-    PlainFileHandler(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    protected URLConnection openConnection(URL url) {
-      return new URLConnection(url) {
-        @Override
-        public void connect() {}
-
-        @Override
-        public InputStream getInputStream() throws IOException {
-          return Files.newInputStream(file);
-        }
-      };
-    }
-  }
-
-  /** Answers {@code reference.conf} with the merged file; everything else as its parent does. */
   private static final class ServingLoader extends ClassLoader {
-    private final URL merged;
+    private static final URL EMPTY = emptyResource();
+    private final Config reference;
 
-    ServingLoader(ClassLoader parent, URL merged) {
+    ServingLoader(ClassLoader parent, Config reference) {
       super("merged-reference", parent);
-      this.merged = merged;
+      this.reference = reference;
     }
 
     @Override
     public URL getResource(String name) {
-      return RESOURCE.equals(name) ? merged : super.getResource(name);
+      return RESOURCE.equals(name) ? EMPTY : super.getResource(name);
     }
 
     @Override
@@ -205,7 +194,28 @@ public final class MergedReference {
       if (MANIFESTS.equals(name)) {
         return Collections.emptyEnumeration();
       }
-      return RESOURCE.equals(name) ? Collections.enumeration(List.of(merged)) : super.getResources(name);
+      return RESOURCE.equals(name) ? Collections.enumeration(List.of(EMPTY)) : super.getResources(name);
+    }
+
+    private static URL emptyResource() {
+      try {
+        return new URL(null, "merged-reference:reference.conf", new URLStreamHandler() {
+          @Override
+          protected URLConnection openConnection(URL url) {
+            return new URLConnection(url) {
+              @Override
+              public void connect() {}
+
+              @Override
+              public InputStream getInputStream() {
+                return InputStream.nullInputStream();
+              }
+            };
+          }
+        });
+      } catch (java.net.MalformedURLException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

@@ -116,7 +116,7 @@ public record WorkerSettings(
   public static WorkerSettings of(Map<String, ?> keys, Path home) {
     Config own = ConfigFactory.parseMap(keys, "settings given in code").atPath(ConfigLoader.ROOT);
     try {
-      return fromConfig(own.withFallback(ConfigFactory.defaultReference(MergedReference.readBy(WorkerSettings.class))).resolve(), home);
+      return fromConfig(own.withFallback(MergedReference.reference(WorkerSettings.class)).resolve(), home);
     } catch (ConfigException e) {
       throw new ConfigError(LayeredConfig.oneLine(e));
     }

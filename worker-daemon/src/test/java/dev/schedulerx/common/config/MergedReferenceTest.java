@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Collections;
-import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,31 +20,64 @@ class MergedReferenceTest {
 
   @TempDir Path dir;
 
-  private static Config reference(ClassLoader loader) {
-    return ConfigFactory.parseResources(loader, "reference.conf").resolve();
+  /** {@link MergedReference#reference} as code on a thread whose context class loader is {@code loader} reads it. */
+  private static Config referenceReadThrough(ClassLoader loader) throws Exception {
+    return onThreadWith(loader, () -> MergedReference.reference(MergedReferenceTest.class));
+  }
+
+  private static <T> T onThreadWith(ClassLoader loader, Callable<T> read) throws Exception {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      return read.call();
+    } finally {
+      thread.setContextClassLoader(before);
+    }
   }
 
   @Test
-  void servesOneFileHoldingTheSameTreeAsAllReferenceFiles() throws Exception {
-    Path file = dir.resolve("reference.merged.conf");
+  void holdsTheTreeOfAllReferenceFilesUnderTheSystemPropertiesAndServesPekkoAnEmptyOne() throws Exception {
+    Path file = dir.resolve("reference.merged.bin");
 
     ClassLoader served = MergedReference.loader(CLASS_PATH, file);
 
-    List<String> urls = Collections.list(served.getResources("reference.conf")).stream().map(URL::toString).toList();
-    assertThat(urls).containsExactly(file.toUri().toURL().toString());
+    assertThat(served).isNotSameAs(CLASS_PATH);
     assertThat(Collections.list(CLASS_PATH.getResources("reference.conf"))).hasSizeGreaterThan(3);
-    Config merged = reference(served);
-    assertThat(merged.root()).isEqualTo(reference(CLASS_PATH).root());
+    Config merged = referenceReadThrough(served);
+    Config asTypesafeReadsIt = ConfigFactory.defaultReference(CLASS_PATH);
+    assertThat(merged.root().unwrapped()).isEqualTo(asTypesafeReadsIt.root().unwrapped());
     // Pekko's lists that its modules extend through self-references resolve as from the separate files.
-    assertThat(merged.getStringList("pekko.library-extensions")).isEqualTo(reference(CLASS_PATH).getStringList("pekko.library-extensions"));
+    assertThat(merged.getStringList("pekko.library-extensions")).isEqualTo(asTypesafeReadsIt.getStringList("pekko.library-extensions"));
     assertThat(merged.getString("pekko.actor.provider")).isEqualTo("local");
     assertThat(merged.getString("schedulerx.group-id")).isEqualTo("examples");
-    assertThat(Files.readString(file).length()).isLessThan(String.join("", texts()).length() / 3);
+    assertThat(merged.getString("java.version")).as("system properties on top").isEqualTo(System.getProperty("java.version"));
+    // Pekko adds its class loader's reference below the configuration it is given, which holds the tree already.
+    assertThat(ConfigFactory.parseResources(served, "reference.conf").isEmpty()).isTrue();
+    assertThat(Collections.list(served.getResources("reference.conf"))).hasSize(1);
     // Classes still come from the class path.
     assertThat(served.loadClass(MergedReferenceTest.class.getName())).isSameAs(MergedReferenceTest.class);
     // Pekko's start-up scan of every JAR's manifest finds none (PackagingTest checks the Pekko JARs' one version).
     assertThat(Collections.list(CLASS_PATH.getResources("META-INF/MANIFEST.MF"))).hasSizeGreaterThan(3);
     assertThat(Collections.list(served.getResources("META-INF/MANIFEST.MF"))).isEmpty();
+  }
+
+  @Test
+  void aLaterStartReadsTheSameTreeFromTheFile() throws Exception {
+    Path file = dir.resolve("reference.merged.bin");
+    Config made = referenceReadThrough(MergedReference.loader(CLASS_PATH, file));
+    FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(file, old);
+
+    Config read = referenceReadThrough(MergedReference.loader(CLASS_PATH, file));
+
+    assertThat(Files.getLastModifiedTime(file)).as("kept while the class path is the same").isEqualTo(old);
+    assertThat(read.root()).isEqualTo(made.root());
+    assertThat(read.getDuration("pekko.remote.classic.netty.tcp.connection-timeout"))
+        .isEqualTo(made.getDuration("pekko.remote.classic.netty.tcp.connection-timeout"));
+    assertThat(read.getInt("pekko.actor.default-dispatcher.throughput")).isEqualTo(made.getInt("pekko.actor.default-dispatcher.throughput"));
+    assertThat(read.getConfig("pekko.actor.serialization-bindings").root().unwrapped())
+        .as("keys with dots stay single keys").containsEntry("[B", "bytes");
   }
 
   @Test
@@ -60,40 +94,76 @@ class MergedReferenceTest {
   }
 
   @Test
-  void isKeptWhileTheClassPathIsTheSame() throws Exception {
-    Path file = dir.resolve("reference.merged.conf");
-    MergedReference.loader(CLASS_PATH, file);
-    FileTime old = FileTime.fromMillis(1_000_000_000_000L);
-    Files.setLastModifiedTime(file, old);
+  void isRemadeWhenItWasMadeFromOtherFiles() throws Exception {
+    Path file = dir.resolve("reference.merged.bin");
+    ReferenceTree.write(file, "made from jar:file:/elsewhere.jar!/reference.conf 1 2",
+        ConfigFactory.parseString("pekko.actor.provider = cluster"));
 
-    MergedReference.loader(CLASS_PATH, file);
+    Config reference = referenceReadThrough(MergedReference.loader(CLASS_PATH, file));
 
-    assertThat(Files.getLastModifiedTime(file)).isEqualTo(old);
+    assertThat(reference.getString("pekko.actor.provider")).isEqualTo("local");
+    assertThat(reference.root().unwrapped()).isEqualTo(ConfigFactory.defaultReference(CLASS_PATH).root().unwrapped());
   }
 
   @Test
-  void isRemadeWhenItWasMadeFromOtherFiles() throws Exception {
-    Path file = dir.resolve("reference.merged.conf");
-    Files.writeString(file, "# made from jar:file:/elsewhere.jar!/reference.conf 1 2\npekko.actor.provider = cluster\n");
+  void aFileThatCannotBeReadIsRemade() throws Exception {
+    Path file = dir.resolve("reference.merged.bin");
+    Files.writeString(file, "# made from an earlier version, as HOCON\npekko.actor.provider = cluster\n");
+    assertThat(referenceReadThrough(MergedReference.loader(CLASS_PATH, file)).getString("pekko.actor.provider")).isEqualTo("local");
 
-    ClassLoader served = MergedReference.loader(CLASS_PATH, file);
-
-    assertThat(reference(served).getString("pekko.actor.provider")).isEqualTo("local");
-    assertThat(reference(served).root()).isEqualTo(reference(CLASS_PATH).root());
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length / 2)); // cut short, as by a full disk
+    assertThat(referenceReadThrough(MergedReference.loader(CLASS_PATH, file)).getString("pekko.actor.provider")).isEqualTo("local");
+    assertThat(Files.readAllBytes(file)).isEqualTo(whole);
   }
 
   @Test
   void aPlaceThatCannotBeWrittenLeavesTheClassPathAsItIs() {
-    assertThat(MergedReference.loader(CLASS_PATH, dir.resolve("missing/reference.merged.conf"))).isSameAs(CLASS_PATH);
+    assertThat(MergedReference.loader(CLASS_PATH, dir.resolve("missing/reference.merged.bin"))).isSameAs(CLASS_PATH);
   }
 
-  private static List<String> texts() throws Exception {
-    return Collections.list(CLASS_PATH.getResources("reference.conf")).stream().map(url -> {
-      try (var in = url.openStream()) {
-        return new String(in.readAllBytes());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }).toList();
+  @Test
+  void aReferenceThatReadsTheEnvironmentIsNotKept() throws Exception {
+    // PATH is set wherever tests run; a value taken from it could change without the class path changing.
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    Files.writeString(classes.resolve("reference.conf"), "tool.search-path = ${?PATH}\n");
+    try (URLClassLoader withEnvironment = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+      Path file = dir.resolve("reference.merged.bin");
+
+      assertThat(MergedReference.loader(withEnvironment, file)).isSameAs(withEnvironment);
+      assertThat(file).doesNotExist();
+    }
+  }
+
+  @Test
+  void everyKindOfValueIsReadBackAsWritten() throws Exception {
+    Config tree = ConfigFactory.parseString("""
+        text = "a \\"quoted\\" text, ünïcode"
+        "key.with.dots" = yes
+        whole = 42
+        big = 10000000000
+        fraction = 0.25
+        off = false
+        nothing = null
+        none = []
+        empty {}
+        nested { list = [1, "two", {three = 3}, [4]], deeper { duration = 5s } }
+        """).resolve();
+    Path file = dir.resolve("tree.bin");
+
+    ReferenceTree.write(file, "made from a test", tree);
+    Config read = ReferenceTree.read(file, "made from a test");
+
+    assertThat(read.root()).isEqualTo(tree.root());
+    assertThat(read.getString("text")).isEqualTo("a \"quoted\" text, ünïcode");
+    assertThat(read.getBoolean("\"key.with.dots\"")).isTrue();
+    assertThat(read.getLong("big")).isEqualTo(10_000_000_000L);
+    assertThat(read.getDouble("fraction")).isEqualTo(0.25);
+    assertThat(read.getIsNull("nothing")).isTrue();
+    assertThat(read.getList("none")).isEmpty();
+    assertThat(read.getObject("empty")).isEmpty();
+    assertThat(read.getDuration("nested.deeper.duration")).hasSeconds(5);
+    assertThat(read.origin().description()).isEqualTo(ReferenceTree.ORIGIN);
+    assertThat(ReferenceTree.read(file, "made from something else")).isNull();
   }
 }

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
 
   @Test
   void theLaunchersOwnPropertiesAreNotConfigKeys() throws Exception {
-    WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.merged-reference", "/opt/sx/reference.merged.conf", "schedulerx.log.level", "WARN"))
+    WorkerSettings s = new ConfigLoader(Map.of(), props("schedulerx.merged-reference", "/opt/sx/reference.merged.bin", "schedulerx.log.level", "WARN"))
         .load(conf(""));
 
     assertThat(s.groupId()).isEqualTo("examples");
