@@ -1,7 +1,6 @@
 package dev.schedulerx.server;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.schedulerx.common.config.MergedReference;
 import dev.schedulerx.common.embedded.EmbeddedServer;
 import dev.schedulerx.server.config.ServerSettings;

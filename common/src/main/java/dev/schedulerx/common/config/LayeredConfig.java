@@ -44,8 +44,7 @@ public final class LayeredConfig {
     this.root = root;
     this.documentedIn = documentedIn;
     this.freeFormPaths = Set.copyOf(freeFormPaths);
-    // Through Typesafe-config's cache, which Pekko's actor systems read too: the reference files are parsed
-    // once, not here and again there.
+    // The tree Pekko's actor systems are given too: the reference files are read once, not here and again there.
     this.reference = MergedReference.reference(LayeredConfig.class);
     this.env = Map.copyOf(env);
     this.systemProperties = systemProperties;

@@ -20,10 +20,10 @@ import java.util.Map;
 
 /**
  * A resolved configuration tree kept in a file as plain values (objects, lists, strings, numbers, booleans, nulls),
- * with the description of what it was made from at its head. Reading it back builds the same tree without
- * Typesafe-config's parser, whose first use in a process costs more than the rest of the parse: the merged reference
- * configuration of a daemon's class path was a tenth of its start on the main thread as HOCON. Where each value was
- * written (file and line) is not kept: the tree's origin is {@link #ORIGIN}.
+ * with a description of what it was made from at its head. Reading it back builds the same tree without
+ * Typesafe-config's parser: parsing the merged reference configuration of a daemon's class path, even as one HOCON
+ * file without comments, was a tenth of its start on the main thread. Where each value was written (file and line)
+ * is not kept: the tree's origin is {@link #ORIGIN}.
  */
 final class ReferenceTree {
   static final String ORIGIN = "reference.conf of the class path (merged)";
