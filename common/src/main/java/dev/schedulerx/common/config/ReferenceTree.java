@@ -28,8 +28,8 @@ import java.util.Map;
 final class ReferenceTree {
   static final String ORIGIN = "reference.conf of the class path (merged)";
   private static final int MAGIC = 0x53585231; // "SXR1"
-  /** Longer texts are taken for a damaged file rather than allocated. */
-  private static final int MAX_TEXT = 16 << 20;
+  /** Larger counts (of entries, of a text's bytes) are taken for a damaged file. */
+  private static final int MAX_COUNT = 16 << 20;
 
   private static final byte OBJECT = 'o';
   private static final byte LIST = 'l';
@@ -115,47 +115,46 @@ final class ReferenceTree {
 
   private static Object readValue(DataInputStream in) throws IOException {
     byte tag = in.readByte();
-    switch (tag) {
-      case OBJECT -> {
-        int size = in.readInt();
-        Map<String, Object> object = new HashMap<>(size * 2);
-        for (int i = 0; i < size; i++) {
-          String key = readText(in);
-          object.put(key, readValue(in));
-        }
-        return object;
-      }
-      case LIST -> {
-        int size = in.readInt();
-        List<Object> list = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-          list.add(readValue(in));
-        }
-        return list;
-      }
-      case STRING -> {
-        return readText(in);
-      }
-      case TRUE -> {
-        return Boolean.TRUE;
-      }
-      case FALSE -> {
-        return Boolean.FALSE;
-      }
-      case NULL -> {
-        return null;
-      }
-      case INT -> {
-        return in.readInt();
-      }
-      case LONG -> {
-        return in.readLong();
-      }
-      case DOUBLE -> {
-        return in.readDouble();
-      }
+    return switch (tag) {
+      case OBJECT -> readObject(in);
+      case LIST -> readList(in);
+      case STRING -> readText(in);
+      case TRUE -> Boolean.TRUE;
+      case FALSE -> Boolean.FALSE;
+      case NULL -> null;
+      case INT -> in.readInt();
+      case LONG -> in.readLong();
+      case DOUBLE -> in.readDouble();
       default -> throw new IOException("unknown value tag " + tag);
+    };
+  }
+
+  private static Map<String, Object> readObject(DataInputStream in) throws IOException {
+    int size = readCount(in);
+    Map<String, Object> object = new HashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      String key = readText(in);
+      object.put(key, readValue(in));
     }
+    return object;
+  }
+
+  private static List<Object> readList(DataInputStream in) throws IOException {
+    int size = readCount(in);
+    List<Object> list = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      list.add(readValue(in));
+    }
+    return list;
+  }
+
+  /** A count of entries, or bytes of a text; one that cannot be is taken for a damaged file rather than allocated. */
+  private static int readCount(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > MAX_COUNT) {
+      throw new IOException("a count of " + count);
+    }
+    return count;
   }
 
   /** Length and UTF-8 bytes: DataOutput's own strings stop at 64 KB, which a long class path's description can pass. */
@@ -166,11 +165,7 @@ final class ReferenceTree {
   }
 
   private static String readText(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0 || length > MAX_TEXT) {
-      throw new IOException("text of " + length + " bytes");
-    }
-    byte[] bytes = new byte[length];
+    byte[] bytes = new byte[readCount(in)];
     in.readFully(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
   }

@@ -118,6 +118,22 @@ class MergedReferenceTest {
   }
 
   @Test
+  void aDamagedTreeIsNotReadButMadeAgain() throws Exception {
+    Path file = dir.resolve("tree.bin");
+    ReferenceTree.write(file, "made from a test", ConfigFactory.parseString("a { b = [1, 2] }"));
+    byte[] whole = Files.readAllBytes(file);
+    // The root object's count of entries, after the magic number and the 4 + 16 bytes of "made from a test".
+    int rootCount = 4 + 4 + "made from a test".length() + 1;
+    for (int count : new int[] {-1, Integer.MAX_VALUE}) {
+      byte[] damaged = whole.clone();
+      java.nio.ByteBuffer.wrap(damaged, rootCount, 4).putInt(count);
+      Files.write(file, damaged);
+
+      assertThat(ReferenceTree.read(file, "made from a test")).as("count " + count).isNull();
+    }
+  }
+
+  @Test
   void aPlaceThatCannotBeWrittenLeavesTheClassPathAsItIs() {
     assertThat(MergedReference.loader(CLASS_PATH, dir.resolve("missing/reference.merged.bin"))).isSameAs(CLASS_PATH);
   }
