@@ -82,7 +82,7 @@ public final class MergedReference {
         Config files = ConfigFactory.parseResources(parent, RESOURCE);
         reference = files.resolve(ConfigResolveOptions.noSystem());
         if (!reference.equals(files.resolve())) {
-          return parent;
+          return parent; // its values may change without the class path: parsed at every start
         }
         write(cacheFile, madeFrom, reference);
       }
@@ -100,17 +100,12 @@ public final class MergedReference {
    * not the values that copy it.
    */
   public static Config reference(Class<?> fallback) {
-    ClassLoader loader = readBy(fallback);
+    ClassLoader context = Thread.currentThread().getContextClassLoader(); // as Pekko's actor systems take it
+    ClassLoader loader = context != null ? context : fallback.getClassLoader();
     if (loader instanceof ServingLoader served) {
       return ConfigFactory.systemProperties().withFallback(served.reference);
     }
     return ConfigFactory.defaultReference(loader);
-  }
-
-  /** The class loader whose reference configuration code on this thread reads: its context class loader, as Pekko's actor systems do, else {@code fallback}'s. */
-  private static ClassLoader readBy(Class<?> fallback) {
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    return context != null ? context : fallback.getClassLoader();
   }
 
   /**
