@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Collections;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,16 +20,12 @@ class MergedReferenceTest {
   @TempDir Path dir;
 
   /** {@link MergedReference#reference} as code on a thread whose context class loader is {@code loader} reads it. */
-  private static Config referenceReadThrough(ClassLoader loader) throws Exception {
-    return onThreadWith(loader, () -> MergedReference.reference(MergedReferenceTest.class));
-  }
-
-  private static <T> T onThreadWith(ClassLoader loader, Callable<T> read) throws Exception {
+  private static Config referenceReadThrough(ClassLoader loader) {
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
     thread.setContextClassLoader(loader);
     try {
-      return read.call();
+      return MergedReference.reference(MergedReferenceTest.class);
     } finally {
       thread.setContextClassLoader(before);
     }
